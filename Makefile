@@ -1,0 +1,53 @@
+# The two commands in README.md are the contract: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ARGS ?= --children 400 --years 2 --seed 2026
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck pytest bench install demo e2e
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	@$(VENV)/bin/uv sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	@mkdir -p var
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py demo_borough $(DEMO_ARGS) --if-empty
+	@$(PY) manage.py demo_users
+
+run: demo
+	@echo "Sightline is starting on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy sightline config
+
+deploycheck: install
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	DATABASE_URL=sqlite:///tmp/sightline-deploy-check.sqlite3 ALLOWED_HOSTS=sightline.example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+pytest: install
+	@echo "== the suite on SQLite =="
+	env -u SIGHTLINE_TEST_DATABASE_URL $(VENV)/bin/pytest -q -n 2 --dist loadfile
+	@if [ -n "$$SIGHTLINE_TEST_DATABASE_URL" ]; then \
+	  echo "== the same suite on PostgreSQL ($${SIGHTLINE_TEST_DATABASE_URL%%@*}…) =="; \
+	  $(VENV)/bin/pytest -q -n 2 --dist loadfile; \
+	fi
+
+test: lint typecheck deploycheck pytest
+
+bench: install
+	$(PY) bench/run.py

@@ -1,0 +1,183 @@
+"""Settings shared by every environment. Environment-specific files import * from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from config.env import env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+DEBUG = False
+ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "django_htmx",
+    "pgtrigger",
+    "sightline.core",
+    "sightline.accounts",
+    "sightline.audit",
+    "sightline.people",
+    "sightline.screening",
+    "sightline.referrals",
+    "sightline.escalation",
+    "sightline.intel",
+    "sightline.demo",
+    "sightline.api",
+]
+
+MIDDLEWARE = [
+    "sightline.core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sightline.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sightline.core.middleware.AbsoluteSessionLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sightline.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sightline.core.context_processors.service",
+            ],
+        },
+    },
+]
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions and WAL let concurrent writers queue instead of failing.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sightline.sqlite3'}")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "sightline.accounts.backends.RoleBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions: 30 minutes idle, 10 hours absolute (enforced by middleware).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SIGHTLINE_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
+
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sightline.accounts.views.lockout_response"
+OTP_TOTP_ISSUER = "Sightline"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "sightline@example.invalid"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"sightline": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
+
+# --- Sightline practice settings (every number configurable, defaults from practice.md) ---
+SIGHTLINE_SERVICE_NAME = "Sightline"
+SIGHTLINE_PARTNERSHIP_NAME = env_str(
+    "SIGHTLINE_PARTNERSHIP_NAME", "Northbrook Safeguarding Partnership"
+)
+# Age (in whole years on the day of the referral) from which a CSE screening is mandatory.
+# Never above 12: a system check refuses to start otherwise.
+SIGHTLINE_SCREENING_MIN_AGE = env_int("SIGHTLINE_SCREENING_MIN_AGE", 10)
+SIGHTLINE_DECISION_WORKING_DAYS = env_int("SIGHTLINE_DECISION_WORKING_DAYS", 1)
+SIGHTLINE_WORKING_DAY_START_HOUR = 9
+SIGHTLINE_CALENDAR_REGION = env_str("SIGHTLINE_CALENDAR_REGION", "ENG")  # ENG, WLS, SCT, NIR
+SIGHTLINE_RAG_HOURS = {"red": 2, "amber": 6, "green": 24}
+SIGHTLINE_SCREENING_REVIEW_MONTHS = 3
+SIGHTLINE_NARRATIVE_MAX_CHARS = 50_000
+SIGHTLINE_MAX_CHILD_AGE_YEARS = 25
+SIGHTLINE_DEMO_MODE = False
+SIGHTLINE_REQUIRE_2FA = True
+SIGHTLINE_BREAK_GLASS_MINUTES = env_int("SIGHTLINE_BREAK_GLASS_MINUTES", 60)

@@ -1,0 +1,25 @@
+"""The demo and developer settings: SQLite under var/, console e-mail, two-factor relaxed."""
+
+from __future__ import annotations
+
+import secrets
+
+from config.env import env_bool
+from config.settings.base import *  # noqa: F403
+from config.settings.base import VAR_DIR
+
+DEBUG = env_bool("DEBUG", False)
+VAR_DIR.mkdir(exist_ok=True)
+_key_file = VAR_DIR / "secret_key"
+if not _key_file.exists():
+    _key_file.write_text(secrets.token_urlsafe(50))
+    _key_file.chmod(0o600)
+SECRET_KEY = _key_file.read_text().strip()
+
+# The demo relaxes two-factor sign-in; every page says so in a banner.
+SIGHTLINE_DEMO_MODE = True
+SIGHTLINE_REQUIRE_2FA = False
+
+# Serve static files straight from the source folders in the demo (no collectstatic step).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

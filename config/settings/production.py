@@ -1,0 +1,29 @@
+"""Production: PostgreSQL from DATABASE_URL, secrets from the environment, HTTPS only,
+two-factor sign-in required for every staff role."""
+
+from __future__ import annotations
+
+from config.env import env_int, env_str
+from config.settings.base import *  # noqa: F403
+from config.settings.base import database_from_url
+
+SECRET_KEY = env_str("SECRET_KEY")
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
+DEBUG = False
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+SIGHTLINE_DEMO_MODE = False
+SIGHTLINE_REQUIRE_2FA = True
