@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from sightline.accounts import services
+from sightline.accounts.forms import SignInForm
+from sightline.core.permissions import public
+
+GENERIC_FAILURE = "Enter a correct username and password. Both are case-sensitive."
+LOCKED_OUT = (
+    "There have been too many attempts to sign in. Wait an hour before trying again, or ask "
+    "your system administrator to unlock your account."
+)
+
+
+class SignInView(LoginView):
+    template_name = "accounts/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        self.request.session["signed_in_at"] = time.time()
+        services.sign_in_recorded(user=form.get_user())
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        services.sign_in_failure_recorded(locked_out=False)
+        return super().form_invalid(form)
+
+
+sign_in = public(SignInView.as_view())
+
+
+def lockout_response(
+    request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes calls this when a username is locked. The answer is the same whether or not
+    the username exists."""
+    services.sign_in_failure_recorded(locked_out=True)
+    form = SignInForm(request)
+    return render(
+        request, "accounts/login.html", {"form": form, "locked_out_message": LOCKED_OUT}, status=429
+    )
+
+
+@public
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponseRedirect:
+    if request.user.is_authenticated:
+        services.sign_out_recorded(user=request.user)
+    logout(request)
+    return redirect("accounts:login")
+
+
+@public
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up (first time) or complete the TOTP check for this session."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    user: Any = request.user
+    device = services.totp_device_for(user=user)
+    error = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "").strip().replace(" ", "")
+        if services.totp_verify(user=user, device=device, token=token):
+            otp_login(request, device)
+            return redirect("core:home")
+        error = "Enter the 6-digit code from your authenticator app. Each code works once."
+    context = {"device": device, "error": error, "setup": not device.confirmed}
+    if not device.confirmed:
+        context["qr_svg"] = services.totp_qr_data_uri(device=device)
+        context["secret"] = services.totp_secret_text(device=device)
+    return render(request, "accounts/two_factor.html", context, status=422 if error else 200)

@@ -1,0 +1,102 @@
+"""`Idempotency-Key` for POST requests (IETF draft-ietf-httpapi-idempotency-key-header):
+the same key and body returns the first answer; the same key with another body is 422; a
+retry while the first request is still in flight is 409. See docs/adr/0003-intake-loses-nothing.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sightline.api.errors import ApiError
+from sightline.api.models import IdempotencyRecord
+
+LEASE = dt.timedelta(seconds=120)
+MAX_KEY = 255
+
+
+@dataclass(frozen=True)
+class Replay:
+    status: int
+    body: Any
+
+
+class LeaseLostError(RuntimeError):
+    """Another request took over this key after the lease ran out; roll back this one."""
+
+
+def _claim(user: Any, key: str, digest: str) -> IdempotencyRecord | Replay:
+    now = timezone.now()
+    lease = str(uuid.uuid4())
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                user=user, key=key, request_hash=digest, lease=lease, claimed_at=now
+            )
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
+        if record.request_hash != digest:
+            raise ApiError(
+                422, "This Idempotency-Key was used with a different request body; use a new key."
+            )
+        if record.completed_at is not None:
+            return Replay(record.status_code or 200, record.response_body)
+        if now - record.claimed_at < LEASE:
+            raise ApiError(
+                409, "A request with this Idempotency-Key is still being processed; retry shortly."
+            )
+        # The first attempt died (its transaction never committed): take the key over.
+        record.lease = lease
+        record.claimed_at = now
+        record.save(update_fields=["lease", "claimed_at"])
+        return record
+
+
+def idempotent(request: Any, user: Any, work: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+    """Run `work` at most once per (user, Idempotency-Key). `work` must do its writes in one
+    transaction; the key is completed inside that same transaction."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return work()
+    key = key.strip()
+    if not key or len(key) > MAX_KEY:
+        raise ApiError(400, f"Idempotency-Key must be 1 to {MAX_KEY} characters.")
+    digest = hashlib.sha256(request.body).hexdigest()
+    claimed = _claim(user, key, digest)
+    if isinstance(claimed, Replay):
+        return claimed.status, claimed.body
+    try:
+        with transaction.atomic():
+            status, body = work()
+            updated = IdempotencyRecord.objects.filter(pk=claimed.pk, lease=claimed.lease).update(
+                completed_at=timezone.now(), status_code=status, response_body=body
+            )
+            if updated != 1:
+                raise LeaseLostError("idempotency lease lost")
+    except ApiError as exc:
+        # A refused request stores nothing: release the key so a corrected retry can use it.
+        IdempotencyRecord.objects.filter(pk=claimed.pk, lease=claimed.lease).delete()
+        raise exc
+    except LeaseLostError as exc:
+        raise ApiError(409, "This request was superseded by a retry with the same key.") from exc
+    except Exception:
+        IdempotencyRecord.objects.filter(pk=claimed.pk, lease=claimed.lease).delete()
+        raise
+    return status, body
+
+
+def idempotency_purge(*, older_than: dt.timedelta = dt.timedelta(hours=48)) -> int:
+    """Keys are kept at least 24 hours; the worker purges those older than two days."""
+    deleted, _ = IdempotencyRecord.objects.filter(
+        claimed_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

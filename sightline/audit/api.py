@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from sightline.accounts.roles import Cap
+from sightline.api.errors import ApiError
+from sightline.audit.choices import Action
+from sightline.audit.selectors import access_log_for_child
+from sightline.audit.services import audit_record
+from sightline.people.models import Child
+
+router = Router(tags=["audit"])
+
+
+class AccessEventOut(Schema):
+    seq: int
+    occurred_at: dt.datetime
+    action: str
+    actor_username: str
+    actor_agency: str
+    actor_role: str
+    object_type: str
+    object_ref: str
+    reason: str
+    channel: str
+    request_id: str
+
+
+class AccessLogOut(Schema):
+    child_id: uuid.UUID
+    reference: str
+    count: int
+    events: list[AccessEventOut]
+
+
+class Paging(Schema):
+    limit: int = 200
+    offset: int = 0
+
+
+class Detail(Schema):
+    detail: Any
+
+
+@router.get(
+    "/children/{child_id}/access-log",
+    response={200: AccessLogOut, 403: Detail, 404: Detail},
+    summary="Who has seen this child's record (information governance)",
+)
+def child_access_log(
+    request: HttpRequest, child_id: uuid.UUID, paging: Query[Paging]
+) -> dict[str, Any]:
+    from sightline.referrals.models import ReferralChild
+
+    user: Any = request.user
+    if not user.has_capability(Cap.AUDIT_VIEW):
+        raise ApiError(404, "No child with that id that you can see.")
+    limit = max(1, min(paging.limit, 1000))
+    offset = max(0, paging.offset)
+    with transaction.atomic():
+        child = Child.objects.filter(pk=child_id).first()
+        if child is None:
+            raise ApiError(404, "No child with that id that you can see.")
+        referral_ids = list(
+            ReferralChild.objects.filter(child=child).values_list("referral_id", flat=True)
+        )
+        events = access_log_for_child(user=user, child_id=child.pk, referral_ids=referral_ids)
+        rows = list(events[offset : offset + limit])
+        count = events.count()
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="access_log",
+            object_id=child.pk,
+            object_ref=child.reference,
+            child_id=child.pk,
+            details={"offset": offset, "limit": limit},
+        )
+        return {"child_id": child.pk, "reference": child.reference, "count": count, "events": rows}

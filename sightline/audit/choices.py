@@ -1,0 +1,26 @@
+from django.db import models
+
+
+class Action(models.TextChoices):
+    SIGN_IN = "auth.sign_in", "Signed in"
+    SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "auth.locked_out", "Locked out"
+    SIGN_OUT = "auth.sign_out", "Signed out"
+    TWO_FACTOR = "auth.two_factor", "Two-factor check passed"
+    TWO_FACTOR_FAILED = "auth.two_factor_failed", "Two-factor check failed"
+    TOKEN_ISSUED = "auth.token_issued", "API token issued"
+    TOKEN_REVOKED = "auth.token_revoked", "API token revoked"
+    USER_CREATED = "user.created", "User created"
+    VIEW = "record.view", "Viewed"
+    LIST = "record.list", "Listed"
+    SEARCH = "record.search", "Searched"
+    EXPORT = "record.export", "Exported"
+    CREATE = "record.create", "Created"
+    CHANGE = "record.change", "Changed"
+    LINK = "record.link", "Linked"
+    UNLINK = "record.unlink", "Unlinked"
+    DECIDE = "referral.decide", "Decision recorded"
+    SCREEN = "referral.screen", "Screening recorded"
+    SHARE = "record.share", "Shared"
+    BREAK_GLASS = "access.break_glass", "Break-glass access"
+    IMPORT = "data.import", "Imported"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sightline.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("children/<uuid:child_id>/", views.child_access_log, name="child_access_log"),
+    path(
+        "children/<uuid:child_id>/export.csv",
+        views.child_access_log_export,
+        name="child_access_log_export",
+    ),
+]

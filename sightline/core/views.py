@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from sightline.accounts.roles import Cap
+from sightline.core.permissions import public
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.has_capability(Cap.REFERRAL_QUEUE):  # type: ignore[union-attr]
+        return redirect("referrals:queue")
+    if user.has_capability(Cap.REFERRAL_SUBMIT):  # type: ignore[union-attr]
+        return redirect("referrals:mine")
+    return render(request, "core/home.html")
+
+
+home.sightline_permission = "authenticated"  # type: ignore[attr-defined]
+
+
+@public
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Page not found",
+            "text": "If you typed the web address, check it is correct. The record may not exist, "
+            "or you may not have access to it.",
+        },
+        status=404,
+    )
+
+
+@public
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Sorry, there is a problem with the service",
+            "text": "Try again later. Nothing you entered has been lost if you saw a confirmation; "
+            "otherwise please submit again.",
+        },
+        status=500,
+    )
+
+
+@public
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "You cannot do that",
+            "text": "Your role does not allow this. Ask your manager if you think it should.",
+        },
+        status=403,
+    )
+
+
+@public
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"title": "Sorry, that request was not understood", "text": "Go back and try again."},
+        status=400,
+    )
