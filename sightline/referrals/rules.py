@@ -1,0 +1,68 @@
+"""State rules for referrals: predicates, composed into named checks. Capability (what a role
+may do) lives in accounts.roles; scope (which records) in selectors; this file answers
+"given this record's state, may this happen?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sightline.accounts.roles import Cap
+from sightline.referrals.choices import TRANSITIONS, Outcome
+from sightline.screening.choices import LEVEL_RANK
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+def guard_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS.get(current, set()):
+        raise TransitionNotAllowed(f"A referral cannot move from {current} to {target}.")
+
+
+def children_awaiting_screening(referral: Any) -> list[Any]:
+    """Referred children who need a CSE screening and have no current one."""
+    return [
+        rc
+        for rc in referral.children.all()
+        if rc.screening_required and not any(s.is_current for s in rc.screenings.all())
+    ]
+
+
+def screening_complete(referral: Any) -> bool:
+    return not children_awaiting_screening(referral)
+
+
+def highest_level(referral: Any) -> str:
+    levels = [
+        s.level for rc in referral.children.all() for s in rc.screenings.all() if s.is_current
+    ]
+    return max(levels, key=lambda lv: LEVEL_RANK[lv], default="")
+
+
+def is_manager(user: Any) -> bool:
+    return bool(user.has_capability(Cap.REFERRAL_SIGN_OFF))
+
+
+def needs_manager_sign_off(referral: Any, outcome: str) -> bool:
+    """Closing a referral whose screening is medium or high with no further action."""
+    level = highest_level(referral)
+    return outcome == Outcome.NO_FURTHER_ACTION and LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"]
+
+
+def decision_blocker(referral: Any, user: Any, outcome: str) -> str | None:
+    """Why this user may not record this outcome now, in words for the practitioner."""
+    if hasattr(referral, "decision"):
+        return f"A decision has already been recorded on {referral.reference}."
+    waiting = children_awaiting_screening(referral)
+    if waiting:
+        return (
+            f"A CSE screening is needed before a decision: {len(waiting)} child(ren) aged "
+            "10 or over on this referral have not been screened."
+        )
+    if needs_manager_sign_off(referral, outcome) and not is_manager(user):
+        return (
+            f"The screening level is {highest_level(referral)}, so closing with no further "
+            "action needs a team manager's sign-off. Ask a team manager to record this decision."
+        )
+    return None

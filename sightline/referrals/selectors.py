@@ -1,0 +1,166 @@
+"""Reads at the front door. Every selector takes the user and applies record scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from sightline.accounts.roles import Cap, Role
+from sightline.people.models import Child
+from sightline.referrals.choices import Status
+from sightline.referrals.models import (
+    BreakGlassGrant,
+    ChildMatchCandidate,
+    Referral,
+    ReferralChild,
+)
+from sightline.screening.models import Screening
+
+
+def _restricted_hidden(user: Any) -> QuerySet[ReferralChild, Any]:
+    """Referral-child links of restricted children this user is not named on."""
+    return (
+        ReferralChild.objects.filter(child__is_restricted=True)
+        .exclude(child__named_users__user=user)
+        .values("referral_id")
+    )
+
+
+def _base_scope(user: Any) -> QuerySet[Referral]:
+    if user.has_capability(Cap.REFERRAL_QUEUE):
+        return Referral.objects.all()
+    if user.role in (Role.HEALTH_LEAD, Role.EDUCATION_LEAD) and user.agency_id:
+        return Referral.objects.filter(Q(source_agency_id=user.agency_id) | Q(referred_by=user))
+    if user.has_capability(Cap.REFERRAL_VIEW):
+        return Referral.objects.filter(referred_by=user)
+    return Referral.objects.none()
+
+
+def referral_scope(*, user: Any) -> QuerySet[Referral]:
+    """Referrals a user may see (docs/permissions.md):
+    - front door, managers, safeguarding lead, CSE specialists: the partnership's referrals;
+    - health and education leads: their own agency's referrals, and their own;
+    - anyone else who may refer: the referrals they made;
+    - anyone: a referral opened by break-glass, until the grant expires;
+    - restricted children's referrals only for the users named on the child (a referrer
+      always keeps sight of the referral they made themselves)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Referral.objects.none()
+    hidden = _restricted_hidden(user)
+    visible = _base_scope(user).exclude(Q(pk__in=hidden) & ~Q(referred_by=user))
+    granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+        "referral_id"
+    )
+    return visible | Referral.objects.filter(pk__in=granted).exclude(pk__in=hidden)
+
+
+def child_scope(*, user: Any) -> QuerySet[Child]:
+    """Children a user may see as records: those on referrals in the user's scope, for roles
+    that may view children (a referrer sees the referral they made, not the child record)."""
+    if not getattr(user, "is_authenticated", False) or not user.has_capability(Cap.CHILD_VIEW):
+        return Child.objects.none()
+    referral_ids = referral_scope(user=user).values("pk")
+    return Child.objects.filter(
+        superseded_by__isnull=True,
+        pk__in=ReferralChild.objects.filter(referral_id__in=referral_ids).values("child_id"),
+    ).exclude(Q(is_restricted=True) & ~Q(named_users__user=user))
+
+
+def child_get(*, user: Any, child_id: Any) -> Child | None:
+    return child_scope(user=user).filter(pk=child_id).first()
+
+
+def child_referrals(*, user: Any, child: Child) -> QuerySet[Referral]:
+    return (
+        referral_scope(user=user)
+        .filter(children__child=child)
+        .select_related("source_agency", "decision")
+        .order_by("-received_at")
+        .distinct()
+    )
+
+
+def referral_queue(*, user: Any) -> QuerySet[Referral]:
+    """Awaiting a decision: highest risk first (red, then amber, then green), then due soonest."""
+    if not user.has_capability(Cap.REFERRAL_QUEUE):
+        return Referral.objects.none()
+    return (
+        referral_scope(user=user)
+        .filter(status__in=[Status.AWAITING_SCREENING, Status.AWAITING_DECISION])
+        .select_related("source_agency")
+        .prefetch_related(
+            Prefetch("children", queryset=ReferralChild.objects.select_related("child"))
+        )
+        .annotate(
+            rag_order=Case(
+                When(rag="red", then=Value(0)),
+                When(rag="amber", then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rag_order", "-risk_rank", "decision_due_at", "reference")
+    )
+
+
+def referral_list_mine(*, user: Any) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(referred_by=user)
+        .select_related("decision", "source_agency")
+        .prefetch_related("children")
+        .order_by("-received_at")
+    )
+
+
+def referral_get(*, user: Any, reference: str) -> Referral | None:
+    return (
+        referral_scope(user=user)
+        .filter(reference=reference)
+        .select_related(
+            "source_agency",
+            "referred_by",
+            "decision",
+            "decision__decided_by",
+            "decision__signed_off_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=ReferralChild.objects.select_related("child").prefetch_related(
+                    Prefetch("screenings", queryset=Screening.objects.prefetch_related("marks")),
+                    Prefetch(
+                        "candidates",
+                        queryset=ChildMatchCandidate.objects.select_related("candidate"),
+                    ),
+                ),
+            ),
+            "persons_named",
+            "places_named",
+        )
+        .first()
+    )
+
+
+def can_see_assessment(user: Any) -> bool:
+    """Screening, matching and the hub's working are for the front door, not the referrer."""
+    return bool(user.has_capability(Cap.REFERRAL_QUEUE))
+
+
+def candidate_get(*, user: Any, candidate_id: Any) -> ChildMatchCandidate | None:
+    if not user.has_capability(Cap.CHILD_MATCH):
+        return None
+    return (
+        ChildMatchCandidate.objects.filter(
+            pk=candidate_id, referral_child__referral__in=referral_scope(user=user)
+        )
+        .select_related("referral_child__referral", "referral_child__child", "candidate")
+        .first()
+    )
+
+
+def referral_by_reference_unscoped(reference: str) -> Referral | None:
+    """Only for break-glass, which exists to open a record outside the user's scope; the
+    caller must record a reason and audit the access."""
+    return Referral.objects.filter(reference=reference.strip().upper()).first()

@@ -1,0 +1,357 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sightline.accounts.roles import Cap
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.core.permissions import capability_required
+from sightline.referrals import rules, services
+from sightline.referrals.forms import (
+    BreakGlassForm,
+    ChildFormSet,
+    DecisionForm,
+    MatchForm,
+    PersonFormSet,
+    PlaceFormSet,
+    ReferralForm,
+)
+from sightline.referrals.inputs import ReferralInput, ReferralInvalid
+from sightline.referrals.selectors import (
+    can_see_assessment,
+    candidate_get,
+    child_get,
+    child_referrals,
+    referral_by_reference_unscoped,
+    referral_get,
+    referral_list_mine,
+    referral_queue,
+)
+from sightline.screening import scoring
+from sightline.screening.choices import MarkBasis, MarkStatus, RiskLevel
+from sightline.screening.selectors import indicator_list
+from sightline.screening.services import ScreeningError
+
+PAGE_SIZE = 50
+
+
+@capability_required(Cap.REFERRAL_QUEUE)
+def queue(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        page = Paginator(referral_queue(user=request.user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        audit_record(
+            actor=request.user,
+            action=Action.LIST,
+            object_type="referral_queue",
+            details={"page": page.number, "count": page.paginator.count},
+        )
+        return render(request, "referrals/queue.html", {"page": page, "now": timezone.now()})
+
+
+@capability_required(Cap.REFERRAL_SUBMIT)
+def mine(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        page = Paginator(referral_list_mine(user=request.user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        audit_record(
+            actor=request.user,
+            action=Action.LIST,
+            object_type="my_referrals",
+            details={"page": page.number, "count": page.paginator.count},
+        )
+        return render(request, "referrals/mine.html", {"page": page})
+
+
+def _grow(data: Any, prefix: str) -> Any:
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    data[key] = str(int(data.get(key, "1")) + 1)
+    return data
+
+
+@capability_required(Cap.REFERRAL_SUBMIT)
+def new(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = request.POST
+        for button, prefix in (
+            ("add_child", "child"),
+            ("add_person", "person"),
+            ("add_place", "place"),
+        ):
+            if button in data:
+                data = _grow(data, prefix)
+        form = ReferralForm(data)
+        children = ChildFormSet(data, prefix="child")
+        persons = PersonFormSet(data, prefix="person")
+        places = PlaceFormSet(data, prefix="place")
+        if "submit" in data and all(f.is_valid() for f in (form, children, persons, places)):
+            payload = ReferralInput(
+                narrative=form.cleaned_data["narrative"],
+                children=[
+                    f.to_input()
+                    for f in children.forms
+                    if f.has_changed() or len(children.forms) == 1
+                ],
+                concern_categories=form.cleaned_data["concern_categories"],
+                persons_named=[f.to_input() for f in persons.forms if f.has_changed()],
+                places_named=[f.to_input() for f in places.forms if f.has_changed()],
+                child_aware=ReferralForm.tristate(form.cleaned_data["child_aware"]),
+                family_aware=ReferralForm.tristate(form.cleaned_data["family_aware"]),
+                urgency=form.cleaned_data["urgency"],
+            )
+            try:
+                result = services.referral_submit(acting_user=request.user, data=payload)
+            except ReferralInvalid as exc:
+                errors = exc.errors
+            except services.DecisionInvalid as exc:
+                errors = {"form": str(exc)}
+            else:
+                messages.success(request, f"Referral {result.referral.reference} received.")
+                return redirect("referrals:detail", reference=result.referral.reference)
+    else:
+        form = ReferralForm()
+        children = ChildFormSet(prefix="child")
+        persons = PersonFormSet(prefix="person")
+        places = PlaceFormSet(prefix="place")
+    context = {
+        "form": form,
+        "children": children,
+        "persons": persons,
+        "places": places,
+        "service_errors": errors,
+        "has_errors": bool(errors)
+        or (
+            request.method == "POST" and "submit" in request.POST and any(f.errors for f in (form,))
+        ),
+    }
+    return render(request, "referrals/new.html", context, status=422 if errors else 200)
+
+
+@capability_required(Cap.REFERRAL_VIEW)
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    with transaction.atomic():
+        referral = referral_get(user=request.user, reference=reference)
+        if referral is None:
+            raise Http404
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            object_type="referral",
+            object_id=referral.pk,
+            object_ref=referral.reference,
+            referral_id=referral.pk,
+        )
+        return _render_detail(request, referral, DecisionForm())
+
+
+def _render_detail(
+    request: HttpRequest,
+    referral: Any,
+    decision_form: DecisionForm,
+    status: int = 200,
+    blocker: str | None = None,
+) -> HttpResponse:
+    full = can_see_assessment(request.user)
+    context = {
+        "referral": referral,
+        "full": full,
+        "decision": getattr(referral, "decision", None),
+        "decision_form": decision_form,
+        "awaiting": rules.children_awaiting_screening(referral) if full else [],
+        "blocker": blocker,
+        "can_decide": request.user.has_capability(Cap.REFERRAL_DECIDE),  # type: ignore[union-attr]
+        "can_screen": request.user.has_capability(Cap.REFERRAL_SCREEN),  # type: ignore[union-attr]
+        "can_match": request.user.has_capability(Cap.CHILD_MATCH),  # type: ignore[union-attr]
+        "overdue": referral.decision_due_at < timezone.now(),
+        "levels": dict(RiskLevel.choices),
+    }
+    template = "referrals/detail.html" if full else "referrals/detail_referrer.html"
+    return render(request, template, context, status=status)
+
+
+@capability_required(Cap.REFERRAL_DECIDE)
+@require_POST
+def decide(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = referral_get(user=request.user, reference=reference)
+    if referral is None:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, referral, form, status=422)
+    try:
+        services.referral_decide(
+            acting_user=request.user,
+            referral=referral,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.DecisionBlocked as exc:
+        return _render_detail(request, referral, form, status=409, blocker=str(exc))
+    except services.DecisionInvalid as exc:
+        form.add_error(None, str(exc))
+        return _render_detail(request, referral, form, status=422)
+    messages.success(request, "Decision recorded. The referrer can now see it.")
+    return redirect("referrals:detail", reference=reference)
+
+
+@capability_required(Cap.REFERRAL_SCREEN)
+def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpResponse:
+    referral = referral_get(user=request.user, reference=reference)
+    if referral is None:
+        raise Http404
+    referral_child = next((rc for rc in referral.children.all() if rc.child_id == child_id), None)
+    if referral_child is None:
+        raise Http404
+    indicators = list(indicator_list(user=request.user))
+    catalogue = scoring.load_catalogue()
+    suggestions = {s.code: s for s in scoring.suggest_indicators(catalogue, referral.narrative)}
+    errors: list[str] = []
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        marks = []
+        for ind in indicators:
+            status = request.POST.get(f"status_{ind.code}", MarkStatus.NOT_KNOWN)
+            basis = request.POST.get(f"basis_{ind.code}", "")
+            note = request.POST.get(f"note_{ind.code}", "")[:2000]
+            values[ind.code] = {"status": status, "basis": basis, "note": note}
+            if status not in MarkStatus.values:
+                errors.append(f"Choose present, possible or not known for {ind.code}.")
+            elif status != MarkStatus.NOT_KNOWN:
+                marks.append({"code": ind.code, "status": status, "basis": basis, "note": note})
+        raised = request.POST.get("raised_level") or None
+        raised_reason = request.POST.get("raised_reason", "").strip()
+        if not errors:
+            try:
+                screening = services.referral_screen(
+                    acting_user=request.user,
+                    referral=referral,
+                    referral_child=referral_child,
+                    marks=marks,
+                    raised_level=raised,
+                    raised_reason=raised_reason,
+                )
+            except ScreeningError as exc:
+                errors.append(str(exc))
+            except rules.TransitionNotAllowed:
+                errors.append("A decision has already been made on this referral.")
+            else:
+                messages.success(
+                    request,
+                    f"Screening recorded: {screening.get_level_display()} "
+                    f"(score {screening.score}).",
+                )
+                return redirect("referrals:detail", reference=reference)
+    current = next((s for s in referral_child.screenings.all() if s.is_current), None)
+    if current and not values:
+        values = {
+            m.code: {"status": m.status, "basis": m.basis, "note": m.note}
+            for m in current.marks.all()
+        }
+    groups: dict[str, list[Any]] = {}
+    for ind in indicators:
+        groups.setdefault(f"{ind.category}. {ind.category_name}", []).append(ind)
+    return render(
+        request,
+        "referrals/screen.html",
+        {
+            "referral": referral,
+            "referral_child": referral_child,
+            "groups": groups,
+            "suggestions": suggestions,
+            "values": values,
+            "errors": errors,
+            "statuses": MarkStatus.choices,
+            "bases": MarkBasis.choices,
+            "levels": RiskLevel.choices,
+            "current": current,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@capability_required(Cap.CHILD_MATCH)
+@require_POST
+def match(request: HttpRequest, candidate_id: uuid.UUID, verdict: str) -> HttpResponse:
+    candidate = candidate_get(user=request.user, candidate_id=candidate_id)
+    if candidate is None or verdict not in ("confirm", "reject"):
+        raise Http404
+    form = MatchForm(request.POST)
+    reason = form.data.get("reason", "")[:2000]
+    reference = candidate.referral_child.referral.reference
+    try:
+        if verdict == "confirm":
+            services.child_match_confirm(
+                acting_user=request.user, candidate=candidate, reason=reason
+            )
+            messages.success(request, f"Linked to existing child {candidate.candidate.reference}.")
+        else:
+            services.child_match_reject(
+                acting_user=request.user, candidate=candidate, reason=reason
+            )
+            messages.success(request, "Marked as not the same child.")
+    except services.DecisionInvalid as exc:
+        messages.error(request, str(exc))
+    return redirect("referrals:detail", reference=reference)
+
+
+@capability_required(Cap.CHILD_VIEW)
+def child_detail(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    with transaction.atomic():
+        child = child_get(user=request.user, child_id=child_id)
+        if child is None:
+            raise Http404
+        referrals = list(child_referrals(user=request.user, child=child)[:100])
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            object_type="child",
+            object_id=child.pk,
+            object_ref=child.reference,
+            child_id=child.pk,
+        )
+        return render(
+            request, "referrals/child_detail.html", {"child": child, "referrals": referrals}
+        )
+
+
+@capability_required(Cap.BREAK_GLASS)
+def break_glass(request: HttpRequest) -> HttpResponse:
+    form = BreakGlassForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            referral = referral_by_reference_unscoped(form.cleaned_data["reference"])
+            if referral is None:
+                form.add_error("reference", "There is no referral with that reference.")
+            else:
+                try:
+                    grant = services.break_glass_open(
+                        acting_user=request.user,
+                        referral=referral,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except services.BreakGlassRefused as exc:
+                    form.add_error("reason", str(exc))
+                else:
+                    messages.success(
+                        request,
+                        "Access granted until "
+                        f"{timezone.localtime(grant.expires_at):%H:%M}. "
+                        "This has been recorded and managers told.",
+                    )
+                    return redirect("referrals:detail", reference=referral.reference)
+        status = 422
+    return render(request, "referrals/break_glass.html", {"form": form}, status=status)
