@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from sightline.demo.generator import generate_borough
+from sightline.demo.services import borough_load
+from sightline.referrals.models import Referral
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a synthetic borough (agencies, staff, children, referrals with planted "
+        "exploitation networks) and load it. The ground truth is written to a JSON file."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--children", type=int, default=400)
+        parser.add_argument("--years", type=int, default=2)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--networks",
+            type=int,
+            default=None,
+            help="Planted networks (default: one per 150 children; 0 for none).",
+        )
+        parser.add_argument(
+            "--truth",
+            type=Path,
+            default=None,
+            help="Where to write the ground truth (default var/demo-truth.json).",
+        )
+        parser.add_argument(
+            "--end",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Last day of referrals (default: today).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already holds referrals.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Referral.objects.exists():
+            self.stdout.write("The database already holds referrals: reusing them.")
+            return
+        if options["children"] < 1 or options["years"] < 1:
+            self.stderr.write("--children and --years must be at least 1.")
+            raise SystemExit(2)
+        started = time.perf_counter()
+        borough = generate_borough(
+            children=options["children"],
+            years=options["years"],
+            seed=options["seed"],
+            networks=options["networks"],
+            end=options["end"] or timezone.localdate(),
+        )
+        generated = time.perf_counter()
+        truth = options["truth"] or (Path(settings.BASE_DIR) / "var" / "demo-truth.json")
+        report = borough_load(borough=borough, truth_path=truth)
+        done = time.perf_counter()
+        self.stdout.write(
+            f"Synthetic borough {borough.name}: {report.children} children, "
+            f"{report.referrals} referrals ({report.decided} decided, {report.screenings} "
+            f"screenings), {report.users} new users. Generated in {generated - started:.1f}s, "
+            f"loaded in {done - generated:.1f}s. Ground truth: {report.truth_path}"
+        )
