@@ -1,0 +1,210 @@
+"""Escalation API: open escalations, resolving one, a referral's clocks, and raising a
+professional challenge. Mounted at the API root, so paths are full sub-paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from sightline.accounts.roles import Cap
+from sightline.api.errors import ApiError
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.escalation import selectors, services
+from sightline.escalation.choices import ChallengeStage
+
+router = Router(tags=["escalation"])
+
+NOT_FOUND = "No referral with that reference that you can see."
+
+
+class Detail(Schema):
+    detail: Any
+
+
+class EscalationOut(Schema):
+    id: uuid.UUID
+    subject: str = Field(..., description="The referral's reference.")
+    clock: str
+    rung: int
+    rung_label: str
+    status: str
+    raised_at: dt.datetime
+    reason: str
+
+
+class EscalationPage(Schema):
+    count: int
+    items: list[EscalationOut]
+
+
+class EscalationFilter(Schema):
+    status: Literal["open", "acknowledged", "resolved", "all"] = "open"
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=10_000)
+
+
+class ChallengeIn(Schema):
+    reason: str = Field(..., max_length=10_000)
+    immediate_risk: bool = False
+
+
+class ChallengeOut(Schema):
+    id: uuid.UUID
+    referral: str
+    status: str
+    immediate_risk: bool
+    stage: int
+    stage_label: str
+    stage_due_at: dt.datetime
+    raised_at: dt.datetime
+
+
+class ClockOut(Schema):
+    name: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    status: str
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _escalation_out(escalation: Any) -> dict[str, Any]:
+    row = selectors.escalation_row(escalation)
+    return {key: row[key] for key in EscalationOut.model_fields}
+
+
+@router.get(
+    "/escalations",
+    response={200: EscalationPage, 403: Detail},
+    summary="Escalations in your scope (open by default)",
+)
+def escalations(request: HttpRequest, filters: Query[EscalationFilter]) -> dict[str, Any]:
+    user = _user(request)
+    if not user.has_capability(Cap.ESCALATION_VIEW):
+        raise ApiError(403, "Your role cannot view escalations.")
+    status = None if filters.status == "all" else filters.status
+    with transaction.atomic():
+        qs = selectors.escalation_list(user=user, status=status)
+        count = qs.count()
+        rows = list(qs[filters.offset : filters.offset + filters.limit])
+        audit_record(
+            actor=user,
+            action=Action.LIST,
+            object_type="escalations",
+            details={"status": filters.status, "count": count, "offset": filters.offset},
+        )
+        return {"count": count, "items": [_escalation_out(e) for e in rows]}
+
+
+@router.post(
+    "/escalations/{escalation_id}/resolve",
+    response={200: EscalationOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    summary="Resolve an escalation, with a reason",
+)
+def escalation_resolve(
+    request: HttpRequest, escalation_id: uuid.UUID, payload: ReasonIn
+) -> dict[str, Any]:
+    user = _user(request)
+    escalation = selectors.escalation_get(user=user, escalation_id=escalation_id)
+    if escalation is None:
+        raise ApiError(404, "No escalation with that id that you can see.")
+    try:
+        done = services.escalation_resolve(
+            acting_user=user, escalation=escalation, reason=payload.reason
+        )
+    except services.EscalationError as exc:
+        raise ApiError(422, str(exc)) from exc
+    except services.NotPermitted as exc:
+        raise ApiError(403, str(exc)) from exc
+    except services.Conflict as exc:
+        raise ApiError(409, str(exc)) from exc
+    return _escalation_out(done)
+
+
+@router.post(
+    "/referrals/{reference}/challenge",
+    response={201: ChallengeOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    summary="Challenge the decision on your own referral",
+)
+def challenge_raise(request: HttpRequest, reference: str, payload: ChallengeIn) -> Status:
+    user = _user(request)
+    if not user.has_capability(Cap.CHALLENGE_RAISE):
+        raise ApiError(403, "Your role cannot raise challenges.")
+    referral = selectors.referral_for_challenge(user=user, reference=reference[:20])
+    if referral is None:
+        raise ApiError(404, NOT_FOUND)
+    try:
+        challenge = services.challenge_raise(
+            acting_user=user,
+            referral=referral,
+            reason=payload.reason,
+            immediate_risk=payload.immediate_risk,
+        )
+    except services.EscalationError as exc:
+        raise ApiError(422, str(exc)) from exc
+    except services.NotPermitted as exc:
+        raise ApiError(404, NOT_FOUND) from exc
+    except services.Conflict as exc:
+        raise ApiError(409, str(exc)) from exc
+    return Status(
+        201,
+        {
+            "id": challenge.pk,
+            "referral": referral.reference,
+            "status": challenge.status,
+            "immediate_risk": challenge.immediate_risk,
+            "stage": challenge.stage,
+            "stage_label": str(ChallengeStage(challenge.stage).label),
+            "stage_due_at": challenge.stage_due_at,
+            "raised_at": challenge.raised_at,
+        },
+    )
+
+
+@router.get(
+    "/referrals/{reference}/clocks",
+    response={200: list[ClockOut], 404: Detail},
+    summary="The statutory clocks on a referral",
+)
+def referral_clocks(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
+    user = _user(request)
+    with transaction.atomic():
+        referral = selectors.referral_in_scope(user=user, reference=reference[:20])
+        if referral is None:
+            raise ApiError(404, NOT_FOUND)
+        clocks = list(selectors.referral_clocks(user=user, referral=referral))
+        if not clocks and not (
+            user.has_capability(Cap.ESCALATION_VIEW) or referral.referred_by_id == user.pk
+        ):
+            raise ApiError(404, NOT_FOUND)
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="referral_clocks",
+            object_id=referral.pk,
+            object_ref=referral.reference,
+            referral_id=referral.pk,
+        )
+        return [
+            {
+                "name": c.kind,
+                "started_at": c.started_at,
+                "due_at": c.due_at,
+                "met_at": c.met_at,
+                "status": c.status,
+            }
+            for c in clocks
+        ]

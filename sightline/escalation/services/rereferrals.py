@@ -1,0 +1,86 @@
+"""Re-referrals: the mark stored for each referral, and the team manager's review of a third
+referral in 12 months."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sightline.audit.choices import Action
+from sightline.escalation import rules
+from sightline.escalation.models import ReReferral, ReReferralReview
+from sightline.escalation.services.common import (
+    Conflict,
+    NotPermitted,
+    audit,
+    require_reason,
+)
+from sightline.referrals.choices import Outcome
+from sightline.referrals.models import Referral
+
+
+def prior_nfa_references(referral: Referral) -> list[str]:
+    """References of referrals for this referral's children, received in the 12 months
+    before it and closed with no further action."""
+    child_ids = list(referral.children.values_list("child_id", flat=True))
+    if not child_ids:
+        return []
+    return list(
+        Referral.objects.filter(
+            children__child_id__in=child_ids,
+            received_at__gte=referral.received_at - rules.REREFERRAL_WINDOW,
+            received_at__lt=referral.received_at,
+            decision__outcome=Outcome.NO_FURTHER_ACTION,
+        )
+        .exclude(pk=referral.pk)
+        .order_by("received_at")
+        .values_list("reference", flat=True)
+        .distinct()
+    )
+
+
+def rereferral_refresh(*, referral: Referral) -> ReReferral:
+    """Recompute and store the mark (called by the clock hooks inside their transaction;
+    also safe to call again after a child match is confirmed)."""
+    prior = prior_nfa_references(referral)
+    mark, _ = ReReferral.objects.update_or_create(
+        referral=referral,
+        defaults={
+            "is_rereferral": bool(prior),
+            "prior_nfa": prior,
+            "referrals_in_window": rules.referrals_in_window(referral),
+            "computed_at": timezone.now(),
+        },
+    )
+    return mark
+
+
+@transaction.atomic
+def rereferral_review_record(
+    *, acting_user: Any, referral: Referral, reason: str
+) -> ReReferralReview:
+    """A team manager reviews the child's referral history before a third referral in 12
+    months is decided."""
+    reason = require_reason(reason)
+    if not rules.is_team_manager(acting_user):
+        raise NotPermitted("Only a team manager can review a repeat referral.")
+    if rules.has_decision(referral):
+        raise Conflict("A decision has already been made on this referral.")
+    if ReReferralReview.objects.filter(referral=referral).exists():
+        raise Conflict("This referral has already been reviewed.")
+    review = ReReferralReview.objects.create(
+        referral=referral, reviewed_by=acting_user, reviewed_at=timezone.now(), reason=reason
+    )
+    mark = rereferral_refresh(referral=referral)
+    audit(
+        actor=acting_user,
+        action=Action.CREATE,
+        object_type="rereferral_review",
+        object_id=review.pk,
+        referral=referral,
+        reason=reason,
+        details={"referrals_in_12_months": mark.referrals_in_window},
+    )
+    return review

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from sightline.escalation import views
+
+app_name = "escalation"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<uuid:item_id>/read/", views.inbox_read, name="inbox_read"),
+    path("escalations/", views.escalation_list, name="list"),
+    path("escalations/<uuid:escalation_id>/", views.escalation_detail, name="detail"),
+    path("escalations/<uuid:escalation_id>/<str:verb>/", views.escalation_act, name="act"),
+    path("performance/", views.performance, name="performance"),
+    path("challenges/", views.challenge_list, name="challenges"),
+    path("challenges/<uuid:challenge_id>/", views.challenge_detail, name="challenge"),
+    path(
+        "challenges/<uuid:challenge_id>/respond/",
+        views.challenge_respond,
+        name="challenge_respond",
+    ),
+    path(
+        "challenges/<uuid:challenge_id>/escalate/",
+        views.challenge_escalate,
+        name="challenge_escalate",
+    ),
+    path("referrals/<str:reference>/", views.referral_clocks, name="referral"),
+    path("referrals/<str:reference>/challenge/", views.challenge_new, name="challenge_new"),
+    path("referrals/<str:reference>/review/", views.rereferral_review, name="review"),
+]

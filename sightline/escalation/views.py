@@ -1,0 +1,361 @@
+"""Pages: overdue work, the inbox, escalations, challenges, re-referral review and the
+performance dashboard. Each view carries its capability, reads through scoped selectors
+(anything outside scope is a 404) and writes its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sightline.accounts.models import Agency
+from sightline.accounts.roles import Cap
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.core.permissions import capability_required
+from sightline.escalation import rules, selectors, services
+from sightline.escalation.choices import ChallengeStatus, EscalationStatus
+from sightline.escalation.forms import ChallengeForm, ChallengeResponseForm, ReasonForm
+from sightline.escalation.models import InboxItem
+
+PAGE_SIZE = 50
+
+
+def _audit_list(request: HttpRequest, object_type: str, **details: Any) -> None:
+    audit_record(actor=request.user, action=Action.LIST, object_type=object_type, details=details)
+
+
+def _audit_view(request: HttpRequest, object_type: str, obj: Any, referral: Any) -> None:
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        object_type=object_type,
+        object_id=obj.pk,
+        object_ref=referral.reference,
+        referral_id=referral.pk,
+    )
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@capability_required(Cap.ESCALATION_VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        work = selectors.overdue_work(user=request.user)
+        overdue = _page(request, work.overdue)
+        nearly = list(work.nearly_due[:PAGE_SIZE]) if work.nearly_due is not None else []
+        _audit_list(
+            request,
+            "overdue_work",
+            page=overdue.number,
+            overdue=overdue.paginator.count,
+            nearly_due=len(nearly),
+        )
+        return render(
+            request,
+            "escalation/overview.html",
+            {"work": work, "page": overdue, "nearly": nearly, "now": work.now},
+        )
+
+
+@capability_required(Cap.REFERRAL_VIEW)
+def inbox(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        unread_only = request.GET.get("show") == "unread"
+        page = _page(request, selectors.inbox_list(user=request.user, unread_only=unread_only))
+        _audit_list(request, "inbox", page=page.number, count=page.paginator.count)
+        return render(
+            request,
+            "escalation/inbox.html",
+            {
+                "page": page,
+                "unread_only": unread_only,
+                "unread": selectors.inbox_unread_count(user=request.user),
+            },
+        )
+
+
+@capability_required(Cap.REFERRAL_VIEW)
+@require_POST
+def inbox_read(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    # Marking one's own message read is not a change to any child's record.
+    user: Any = request.user
+    InboxItem.objects.filter(user=user, pk=item_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("escalation:inbox")
+
+
+@capability_required(Cap.ESCALATION_VIEW)
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in ("open", "resolved", "all"):
+        status = "open"
+    with transaction.atomic():
+        page = _page(
+            request,
+            selectors.escalation_list(
+                user=request.user, status=None if status == "all" else status
+            ),
+        )
+        _audit_list(request, "escalations", status=status, count=page.paginator.count)
+        return render(request, "escalation/escalation_list.html", {"page": page, "status": status})
+
+
+def _render_escalation(
+    request: HttpRequest, escalation: Any, form: ReasonForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "escalation/escalation_detail.html",
+        {
+            "escalation": escalation,
+            "form": form or ReasonForm(),
+            "can_resolve": rules.can_resolve_escalation(request.user, escalation),
+            "is_live": escalation.status != EscalationStatus.RESOLVED,
+        },
+        status=status,
+    )
+
+
+@capability_required(Cap.ESCALATION_VIEW)
+def escalation_detail(request: HttpRequest, escalation_id: uuid.UUID) -> HttpResponse:
+    with transaction.atomic():
+        escalation = selectors.escalation_get(user=request.user, escalation_id=escalation_id)
+        if escalation is None:
+            raise Http404
+        _audit_view(request, "escalation", escalation, escalation.referral)
+        return _render_escalation(request, escalation)
+
+
+@capability_required(Cap.ESCALATION_VIEW)
+@require_POST
+def escalation_act(request: HttpRequest, escalation_id: uuid.UUID, verb: str) -> HttpResponse:
+    escalation = selectors.escalation_get(user=request.user, escalation_id=escalation_id)
+    if escalation is None or verb not in ("acknowledge", "resolve"):
+        raise Http404
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_escalation(request, escalation, form, status=422)
+    service = services.escalation_resolve if verb == "resolve" else services.escalation_acknowledge
+    try:
+        service(acting_user=request.user, escalation=escalation, reason=form.cleaned_data["reason"])
+    except services.NotPermitted as exc:
+        form.add_error(None, str(exc))
+        return _render_escalation(request, escalation, form, status=403)
+    except (services.Conflict, services.EscalationError) as exc:
+        form.add_error(None, str(exc))
+        return _render_escalation(request, escalation, form, status=409)
+    messages.success(request, "Escalation resolved." if verb == "resolve" else "Acknowledged.")
+    return redirect("escalation:detail", escalation_id=escalation.pk)
+
+
+@capability_required(Cap.ESCALATION_VIEW)
+def referral_clocks(request: HttpRequest, reference: str) -> HttpResponse:
+    with transaction.atomic():
+        referral = selectors.referral_in_scope(user=request.user, reference=reference)
+        if referral is None:
+            raise Http404
+        clocks = list(selectors.referral_clocks(user=request.user, referral=referral))
+        challenges = list(selectors.challenge_list(user=request.user).filter(referral=referral))
+        _audit_view(request, "referral_clocks", referral, referral)
+        return render(
+            request,
+            "escalation/referral_clocks.html",
+            {
+                "referral": referral,
+                "clocks": clocks,
+                "challenges": challenges,
+                "now": timezone.now(),
+                "review_needed": rules.manager_review_required(referral),
+                "can_review": rules.is_team_manager(request.user),
+            },
+        )
+
+
+@capability_required(Cap.REFERRAL_SIGN_OFF)
+def rereferral_review(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = selectors.referral_in_scope(user=request.user, reference=reference)
+    if referral is None:
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.rereferral_review_record(
+                    acting_user=request.user, referral=referral, reason=form.cleaned_data["reason"]
+                )
+            except services.NotPermitted as exc:
+                form.add_error(None, str(exc))
+                status = 403
+            except services.Conflict as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(request, "Review recorded. The referral can now be decided.")
+                return redirect("escalation:referral", reference=reference)
+        else:
+            status = 422
+    with transaction.atomic():
+        history = selectors.rereferral_history(user=request.user, referral=referral)
+        _audit_view(request, "rereferral_history", referral, referral)
+        return render(
+            request,
+            "escalation/rereferral_review.html",
+            {"referral": referral, "form": form, "history": history},
+            status=status,
+        )
+
+
+@capability_required(Cap.CHALLENGE_RAISE)
+def challenge_new(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = selectors.referral_for_challenge(user=request.user, reference=reference)
+    if referral is None:
+        raise Http404
+    form = ChallengeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                challenge = services.challenge_raise(
+                    acting_user=request.user,
+                    referral=referral,
+                    reason=form.cleaned_data["reason"],
+                    immediate_risk=form.cleaned_data["immediate_risk"],
+                )
+            except services.NotPermitted as exc:
+                raise Http404 from exc
+            except services.Conflict as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    "Your challenge has been sent. A response is due by "
+                    f"{timezone.localtime(challenge.stage_due_at):%d %b %Y %H:%M}.",
+                )
+                return redirect("escalation:challenge", challenge_id=challenge.pk)
+        else:
+            status = 422
+    with transaction.atomic():
+        _audit_view(request, "challenge_form", referral, referral)
+        return render(
+            request,
+            "escalation/challenge_new.html",
+            {"referral": referral, "form": form},
+            status=status,
+        )
+
+
+@capability_required(Cap.CHALLENGE_RAISE)
+def challenge_list(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        page = _page(request, selectors.challenge_list(user=request.user))
+        _audit_list(request, "challenges", count=page.paginator.count)
+        return render(request, "escalation/challenge_list.html", {"page": page})
+
+
+def _render_challenge(
+    request: HttpRequest,
+    challenge: Any,
+    form: ChallengeResponseForm | None = None,
+    escalate_form: ReasonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    is_open = challenge.status == ChallengeStatus.OPEN
+    return render(
+        request,
+        "escalation/challenge_detail.html",
+        {
+            "challenge": challenge,
+            "form": form or ChallengeResponseForm(),
+            "escalate_form": escalate_form or ReasonForm(),
+            "can_respond": is_open
+            and rules.can_answer_challenge_stage(request.user, challenge.stage),
+            "can_escalate": challenge.raised_by_id == request.user.pk
+            and challenge.stage < 4
+            and (is_open or challenge.outcome == "decision_upheld"),
+        },
+        status=status,
+    )
+
+
+@capability_required(Cap.CHALLENGE_RAISE)
+def challenge_detail(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
+    with transaction.atomic():
+        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+        if challenge is None:
+            raise Http404
+        _audit_view(request, "challenge", challenge, challenge.referral)
+        return _render_challenge(request, challenge)
+
+
+@capability_required(Cap.CHALLENGE_RESPOND)
+@require_POST
+def challenge_respond(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
+    challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+    if challenge is None:
+        raise Http404
+    form = ChallengeResponseForm(request.POST)
+    if not form.is_valid():
+        return _render_challenge(request, challenge, form=form, status=422)
+    try:
+        services.challenge_respond(
+            acting_user=request.user,
+            challenge=challenge,
+            outcome=form.cleaned_data["outcome"],
+            notes=form.cleaned_data["notes"],
+        )
+    except (services.NotPermitted, services.Conflict, services.EscalationError) as exc:
+        form.add_error(None, str(exc))
+        return _render_challenge(request, challenge, form=form, status=409)
+    messages.success(request, "Response recorded. The referrer has been told.")
+    return redirect("escalation:challenge", challenge_id=challenge.pk)
+
+
+@capability_required(Cap.CHALLENGE_RAISE)
+@require_POST
+def challenge_escalate(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
+    challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
+    if challenge is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_challenge(request, challenge, escalate_form=form, status=422)
+    try:
+        services.challenge_escalate(
+            acting_user=request.user, challenge=challenge, reason=form.cleaned_data["reason"]
+        )
+    except (services.NotPermitted, services.Conflict) as exc:
+        form.add_error(None, str(exc))
+        return _render_challenge(request, challenge, escalate_form=form, status=409)
+    messages.success(request, "Challenge escalated to the next stage.")
+    return redirect("escalation:challenge", challenge_id=challenge.pk)
+
+
+@capability_required(Cap.PERFORMANCE_VIEW)
+def performance(request: HttpRequest) -> HttpResponse:
+    agencies = list(Agency.objects.filter(is_active=True).order_by("name"))
+    code = request.GET.get("agency", "")
+    agency = next((a for a in agencies if a.code == code), None)
+    with transaction.atomic():
+        result = selectors.performance(user=request.user, agency=agency)
+        chart = selectors.bar_chart(
+            [(f"{row.month:%b}", row.decision_share) for row in result.months]
+        )
+        _audit_list(request, "performance", agency=code or "all")
+        return render(
+            request,
+            "escalation/performance.html",
+            {"perf": result, "agencies": agencies, "agency": agency, "chart": chart},
+        )
