@@ -1,0 +1,392 @@
+"""Intel API: alerts, persons of concern and their network, hotspots, link decisions.
+Mounted at the API root (prefix ""), so the paths here are full sub-paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from sightline.accounts.roles import Cap
+from sightline.api.errors import ApiError
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.intel import selectors, services
+from sightline.intel.choices import AlertStatus, EntityType
+from sightline.intel.models import Alert
+
+router = Router(tags=["intel"])
+
+
+class Detail(Schema):
+    detail: Any
+
+
+class EntityRef(Schema):
+    type: str
+    id: uuid.UUID
+    reference: str
+
+
+class ChildRef(Schema):
+    id: uuid.UUID
+    reference: str
+
+
+class AlertOut(Schema):
+    id: uuid.UUID
+    reference: str
+    kind: str
+    trigger: str
+    priority: str
+    certainty: str
+    status: str
+    created_at: dt.datetime
+    summary: str
+    entity: EntityRef
+    children: list[ChildRef]
+    children_withheld: int
+    evidence: list[dict[str, Any]]
+
+
+class AlertPage(Schema):
+    count: int
+    results: list[AlertOut]
+
+
+class AlertStatusIn(Schema):
+    status: str = Field(..., description="reviewed, actioned or dismissed")
+    reason: str = Field("", max_length=2000)
+
+
+class NodeOut(Schema):
+    id: str
+    type: str
+    label: str
+    url: str
+    root: bool
+
+
+class EdgeOut(Schema):
+    source: str
+    target: str
+
+
+class NetworkOut(Schema):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    withheld_children: int
+    truncated: bool
+
+
+class HotspotOut(Schema):
+    rank: int
+    id: uuid.UUID
+    reference: str
+    name: str
+    kind: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    children: int
+    concerns: int
+
+
+class HotspotsOut(Schema):
+    days: int
+    results: list[HotspotOut]
+
+
+class LinkIn(Schema):
+    entity_id: uuid.UUID
+    reason: str = Field("", max_length=2000)
+
+
+class UndoIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class CandidateOut(Schema):
+    entity_id: uuid.UUID
+    reference: str
+    score: float
+    reasons: list[str]
+    status: str
+
+
+class DecisionOut(Schema):
+    decision_id: uuid.UUID
+    mention_id: uuid.UUID
+    action: str
+    entity_id: uuid.UUID
+    linked_to: uuid.UUID
+    link_status: str
+    undone: bool
+
+
+def _alert_out(alert: Alert, user: Any) -> dict[str, Any]:
+    view = selectors.children_view(user=user, child_ids=alert.child_ids)
+    shown = {c["reference"] for c in view.shown}
+    evidence = [
+        {**e, "children": [c for c in e.get("children", []) if c in shown]} for e in alert.evidence
+    ]
+    return {
+        "id": alert.pk,
+        "reference": alert.reference,
+        "kind": alert.kind,
+        "trigger": alert.trigger,
+        "priority": alert.get_priority_display().lower(),
+        "certainty": alert.certainty,
+        "status": alert.status,
+        "created_at": alert.created_at,
+        "summary": alert.summary,
+        "entity": {"type": alert.entity_type, "id": alert.entity_id, "reference": alert.entity_ref},
+        "children": [{"id": c["id"], "reference": c["reference"]} for c in view.shown],
+        "children_withheld": view.withheld,
+        "evidence": evidence,
+    }
+
+
+@router.get("/alerts", response={200: AlertPage, 403: Detail, 422: Detail}, summary="Alerts")
+def alerts(
+    request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    user: Any = request.user
+    if not user.has_capability(Cap.ALERT_VIEW):
+        raise ApiError(403, "Your role cannot see alerts.")
+    if status is not None and status not in AlertStatus.values:
+        raise ApiError(422, f"status must be one of {', '.join(AlertStatus.values)}.")
+    limit = max(1, min(limit, 200))
+    with transaction.atomic():
+        qs = selectors.alert_list(user=user, status=status)
+        page = list(qs[max(0, offset) : max(0, offset) + limit])
+        audit_record(
+            actor=user,
+            action=Action.LIST,
+            object_type="intel_alert",
+            details={"status": status or "", "count": len(page), "offset": offset},
+        )
+        return {"count": qs.count(), "results": [_alert_out(a, user) for a in page]}
+
+
+@router.post(
+    "/alerts/{alert_id}/status",
+    response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail},
+    summary="Mark an alert reviewed, actioned or dismissed (with a reason)",
+)
+def alert_status(request: HttpRequest, alert_id: str, payload: AlertStatusIn) -> dict[str, Any]:
+    user: Any = request.user
+    alert = selectors.alert_get(user=user, alert_id=alert_id)
+    if alert is None:
+        raise ApiError(404, "No alert with that id that you can see.")
+    if not user.has_capability(Cap.ALERT_ACTION):
+        raise ApiError(403, "Your role cannot act on alerts.")
+    try:
+        alert = services.alert_status_set(
+            acting_user=user, alert=alert, status=payload.status, reason=payload.reason
+        )
+    except services.IntelError as exc:
+        raise ApiError(409, str(exc)) from exc
+    return _alert_out(alert, user)
+
+
+@router.get(
+    "/persons/{person_id}/network",
+    response={200: NetworkOut, 404: Detail},
+    summary="Children, adults, places, vehicles and phones within two steps of a person",
+)
+def person_network(request: HttpRequest, person_id: str, depth: int = 2) -> dict[str, Any]:
+    user: Any = request.user
+    with transaction.atomic():
+        person = selectors.entity_get(user=user, entity_type=EntityType.PERSON, entity_id=person_id)
+        if person is None or not user.has_capability(Cap.NETWORK_VIEW):
+            raise ApiError(404, "No person of concern with that id that you can see.")
+        network = selectors.network_around(
+            user=user, node_type=EntityType.PERSON, node_id=person.pk, depth=depth
+        )
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="intel_network",
+            object_id=person.pk,
+            object_ref=person.reference,
+            details={"nodes": len(network.nodes), "depth": depth},
+        )
+        return {
+            "nodes": network.nodes,
+            "edges": network.edges,
+            "withheld_children": network.withheld_children,
+            "truncated": network.truncated,
+        }
+
+
+@router.get(
+    "/networks/{node_type}/{node_id}",
+    response={200: NetworkOut, 404: Detail},
+    summary="The network around a person, place, vehicle or child (for the network view)",
+)
+def network(request: HttpRequest, node_type: str, node_id: str, depth: int = 2) -> dict[str, Any]:
+    user: Any = request.user
+    if node_type == "child":
+        return _child_network(request, node_id, depth)
+    with transaction.atomic():
+        entity = selectors.entity_get(user=user, entity_type=node_type, entity_id=node_id)
+        if entity is None or not user.has_capability(Cap.NETWORK_VIEW):
+            raise ApiError(404, "Nothing with that id that you can see.")
+        result = selectors.network_around(
+            user=user, node_type=node_type, node_id=entity.pk, depth=depth
+        )
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="intel_network",
+            object_id=entity.pk,
+            object_ref=entity.reference,
+            details={"nodes": len(result.nodes), "depth": depth},
+        )
+        return result.__dict__
+
+
+def _child_network(request: HttpRequest, node_id: str, depth: int) -> dict[str, Any]:
+    from sightline.referrals.selectors import child_get
+
+    user: Any = request.user
+    try:
+        pk = uuid.UUID(node_id)
+    except ValueError as exc:
+        raise ApiError(404, "Nothing with that id that you can see.") from exc
+    with transaction.atomic():
+        child = child_get(user=user, child_id=pk)
+        if child is None or not user.has_capability(Cap.NETWORK_VIEW):
+            raise ApiError(404, "Nothing with that id that you can see.")
+        result = selectors.network_around(user=user, node_type="child", node_id=pk, depth=depth)
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="intel_network",
+            object_id=pk,
+            object_ref=child.reference,
+            child_id=pk,
+            details={"nodes": len(result.nodes), "depth": depth},
+        )
+        return result.__dict__
+
+
+@router.get("/hotspots", response={200: HotspotsOut, 403: Detail}, summary="Ranked hotspots")
+def hotspots(request: HttpRequest, days: int = 90) -> dict[str, Any]:
+    user: Any = request.user
+    if not user.has_capability(Cap.INTEL_VIEW):
+        raise ApiError(403, "Your role cannot see intelligence.")
+    with transaction.atomic():
+        rows = selectors.hotspot_list(user=user, days=days)
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="intel_hotspots",
+            details={"days": days, "count": len(rows)},
+        )
+    return {"days": days, "results": rows}
+
+
+@router.get(
+    "/mentions/{mention_id}/candidates",
+    response={200: list[CandidateOut], 404: Detail},
+    summary="Candidate matches for a mention, ranked, with reasons",
+)
+def mention_candidates(request: HttpRequest, mention_id: str) -> list[dict[str, Any]]:
+    user: Any = request.user
+    with transaction.atomic():
+        mention = selectors.mention_get(user=user, mention_id=mention_id)
+        if mention is None:
+            raise ApiError(404, "No mention with that id that you can see.")
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="intel_mention",
+            object_id=mention.pk,
+            object_ref=mention.referral.reference,
+            referral_id=mention.referral_id,
+        )
+        return selectors.candidate_entities(user=user, mention=mention)
+
+
+def _decision_out(decision: Any) -> dict[str, Any]:
+    mention = decision.mention
+    mention.refresh_from_db()
+    return {
+        "decision_id": decision.pk,
+        "mention_id": mention.pk,
+        "action": decision.action,
+        "entity_id": decision.entity_id,
+        "linked_to": mention.entity_id,
+        "link_status": mention.link_status,
+        "undone": decision.undone_at is not None,
+    }
+
+
+@router.post(
+    "/mentions/{mention_id}/confirm",
+    response={200: DecisionOut, 404: Detail, 409: Detail},
+    summary="Confirm that a mention is this entity",
+)
+def mention_confirm(request: HttpRequest, mention_id: str, payload: LinkIn) -> dict[str, Any]:
+    user: Any = request.user
+    mention = selectors.mention_get(user=user, mention_id=mention_id)
+    if mention is None:
+        raise ApiError(404, "No mention with that id that you can see.")
+    if (
+        selectors.entity_get(
+            user=user, entity_type=mention.entity_type, entity_id=payload.entity_id
+        )
+        is None
+    ):
+        raise ApiError(404, "No entity with that id that you can see.")
+    try:
+        decision = services.mention_confirm(
+            acting_user=user, mention=mention, entity_id=payload.entity_id, reason=payload.reason
+        )
+    except services.IntelError as exc:
+        raise ApiError(409, str(exc)) from exc
+    return _decision_out(decision)
+
+
+@router.post(
+    "/mentions/{mention_id}/reject",
+    response={200: DecisionOut, 404: Detail, 409: Detail},
+    summary="Reject a match between a mention and an entity",
+)
+def mention_reject(request: HttpRequest, mention_id: str, payload: LinkIn) -> dict[str, Any]:
+    user: Any = request.user
+    mention = selectors.mention_get(user=user, mention_id=mention_id)
+    if mention is None:
+        raise ApiError(404, "No mention with that id that you can see.")
+    try:
+        decision = services.mention_reject(
+            acting_user=user, mention=mention, entity_id=payload.entity_id, reason=payload.reason
+        )
+    except services.IntelError as exc:
+        raise ApiError(409, str(exc)) from exc
+    return _decision_out(decision)
+
+
+@router.post(
+    "/link-decisions/{decision_id}/undo",
+    response={200: DecisionOut, 404: Detail, 409: Detail},
+    summary="Undo a confirm or reject",
+)
+def decision_undo(request: HttpRequest, decision_id: str, payload: UndoIn) -> dict[str, Any]:
+    user: Any = request.user
+    decision = selectors.decision_get(user=user, decision_id=decision_id)
+    if decision is None:
+        raise ApiError(404, "No decision with that id that you can see.")
+    try:
+        decision = services.mention_link_undo(
+            acting_user=user, decision=decision, reason=payload.reason
+        )
+    except services.IntelError as exc:
+        raise ApiError(409, str(exc)) from exc
+    return _decision_out(decision)

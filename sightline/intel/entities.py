@@ -1,0 +1,356 @@
+"""Finding or making entities for one mention, and keeping derived rows (person profiles and
+keys, the adjacency table) in step. Internal to the intel services: every function here runs
+inside the caller's transaction and writes no audit rows of its own."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from rapidfuzz.distance import JaroWinkler
+
+from sightline.core.references import next_reference
+from sightline.intel.choices import EntityType, LinkStatus
+from sightline.intel.models import (
+    ENTITY_MODELS,
+    Edge,
+    Entity,
+    Mention,
+    PersonKey,
+    PersonOfConcern,
+    Phone,
+    Place,
+    Vehicle,
+)
+from sightline.intel.normalise import (
+    Plate,
+    display_phone,
+    display_plate,
+    fold,
+    normalise_phone,
+)
+from sightline.intel.resolution import (
+    CANDIDATE,
+    PersonFeatures,
+    Profile,
+    compare,
+    person_keys,
+    search_keys,
+)
+from sightline.people.matching import normalise_postcode
+from sightline.referrals.models import ReferralChild
+
+PREFIX = {
+    EntityType.PERSON: "POC",
+    EntityType.PLACE: "PL",
+    EntityType.VEHICLE: "VH",
+    EntityType.PHONE: "PH",
+    EntityType.HANDLE: "HD",
+}
+WEAK_KEY_LIMIT = 60
+STRONG_KEY_LIMIT = 200
+
+
+def new_reference(entity_type: str) -> str:
+    return next_reference(PREFIX[EntityType(entity_type)], timezone.localdate().year, 7)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    entity_id: uuid.UUID
+    reference: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+# ---- persons -------------------------------------------------------------------------------
+
+
+def features_from_details(details: dict[str, Any]) -> PersonFeatures:
+    return PersonFeatures.from_named(
+        name=details.get("name", ""),
+        nickname=details.get("nickname", ""),
+        approximate_age=details.get("approximate_age"),
+        year=details.get("year"),
+        phone=details.get("phone", ""),
+        vehicle_registration=details.get("vehicle_registration", ""),
+        address=details.get("address", ""),
+        description=details.get("description", ""),
+        place_ids=frozenset(details.get("place_ids", [])),
+    )
+
+
+def person_candidates(features: PersonFeatures, *, limit: int = 10) -> list[Ranked]:
+    """Existing persons of concern this mention may be, best first (blocking keys, then
+    scoring). Weak keys (a surname or first name alone) are capped so a common name costs one
+    bounded index scan."""
+    keys = search_keys(features)
+    strong = [k for k in keys if not k.startswith(("fam:", "giv:"))]
+    weak = [k for k in keys if k.startswith(("fam:", "giv:"))]
+    ids: set[uuid.UUID] = set()
+    if strong:
+        ids.update(
+            PersonKey.objects.filter(key__in=strong).values_list("person_id", flat=True)[
+                :STRONG_KEY_LIMIT
+            ]
+        )
+    for key in weak:
+        ids.update(
+            PersonKey.objects.filter(key=key).values_list("person_id", flat=True)[:WEAK_KEY_LIMIT]
+        )
+    if not ids:
+        return []
+    ranked: list[Ranked] = []
+    rows = PersonOfConcern.objects.filter(pk__in=ids, is_active=True).values_list(
+        "id", "reference", "profile"
+    )
+    for pk, reference, profile in rows:
+        result = compare(features, Profile.from_json(profile))
+        if result.score >= CANDIDATE:
+            ranked.append(Ranked(pk, reference, result.score, result.reasons))
+    ranked.sort(key=lambda r: (-r.score, r.reference))
+    return ranked[:limit]
+
+
+def person_create(features: PersonFeatures) -> PersonOfConcern:
+    person = PersonOfConcern.objects.create(reference=new_reference(EntityType.PERSON))
+    return person
+
+
+def person_refresh(person_id: uuid.UUID) -> None:
+    """Rebuild a person's profile and blocking keys from its mentions."""
+    profile = Profile()
+    names: list[str] = []
+    nicknames: list[str] = []
+    descriptions: list[str] = []
+    addresses: list[str] = []
+    phones: list[str] = []
+    plates: list[str] = []
+    mentions = Mention.objects.filter(entity_id=person_id).values_list("details", flat=True)
+    keys: set[str] = set()
+    count = 0
+    for details in mentions:
+        count += 1
+        f = features_from_details(details)
+        profile.add(f)
+        keys.update(person_keys(f))
+        for value, bucket in (
+            (details.get("name", ""), names),
+            (details.get("nickname", ""), nicknames),
+            (details.get("description", ""), descriptions),
+            (details.get("address", ""), addresses),
+        ):
+            if value and value not in bucket:
+                bucket.append(value)
+        if f.phone and display_phone(f.phone) not in phones:
+            phones.append(display_phone(f.phone))
+        if f.plate is not None:
+            shown = display_plate(f.plate.value) if not f.plate.is_partial else f.plate.value
+            shown = ("…" if f.plate.anchor == "end" else "") + shown
+            shown += "…" if f.plate.anchor == "start" else ""
+            if shown not in plates:
+                plates.append(shown)
+    years = sorted(profile.birth_years)
+    PersonOfConcern.objects.filter(pk=person_id).update(
+        profile=profile.to_json(),
+        names=names[:20],
+        nicknames=nicknames[:20],
+        description="; ".join(descriptions[:5])[:2000],
+        addresses=addresses[:10],
+        phones=phones[:10],
+        plates=plates[:10],
+        estimated_birth_year=years[len(years) // 2] if years else None,
+        is_active=count > 0,
+        updated_at=timezone.now(),
+    )
+    PersonKey.objects.filter(person_id=person_id).delete()
+    PersonKey.objects.bulk_create(PersonKey(person_id=person_id, key=k) for k in sorted(keys))
+
+
+# ---- places, vehicles, phones --------------------------------------------------------------
+
+
+def place_name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(name))[:200]
+
+
+# Synthetic postcode centroids (the demo borough's invented NB outward codes). A deployment
+# would geocode from the ONS Postcode Directory instead.
+_CENTROIDS = {
+    "NB1": (53.480, -2.240),
+    "NB2": (53.492, -2.205),
+    "NB3": (53.466, -2.200),
+    "NB4": (53.455, -2.260),
+    "NB5": (53.505, -2.260),
+    "NB6": (53.470, -2.290),
+    "NB7": (53.515, -2.220),
+    "NB8": (53.440, -2.225),
+    "NB9": (53.498, -2.300),
+}
+
+
+def approximate_position(postcode: str) -> tuple[float, float] | None:
+    code = normalise_postcode(postcode)
+    centre = _CENTROIDS.get(code[:-3]) if len(code) >= 5 else None
+    if centre is None:
+        return None
+    digest = hashlib.sha256(code.encode()).digest()
+    return (
+        round(centre[0] + (digest[0] - 128) / 128 * 0.008, 5),
+        round(centre[1] + (digest[1] - 128) / 128 * 0.012, 5),
+    )
+
+
+def place_resolve(
+    *, name: str, kind: str, address: str, postcode: str
+) -> tuple[Place, str, float, tuple[str, ...], list[Ranked]]:
+    """The place a mention names: the same name (and no conflicting postcode), or the same
+    address and postcode, is the same place; similar names are offered as candidates."""
+    key = place_name_key(name)
+    pc = normalise_postcode(postcode)
+    addr = fold(address)
+    block = Q(pk__in=[])
+    if key:
+        block |= Q(name_key=key)
+    if pc:
+        block |= Q(postcode_key=pc)
+    best: Place | None = None
+    reasons: tuple[str, ...] = ()
+    others: list[Ranked] = []
+    for place in Place.objects.filter(block, is_active=True)[:100]:
+        same_name = bool(key) and place.name_key == key
+        same_pc = bool(pc) and place.postcode_key == pc
+        conflict = bool(pc and place.postcode_key and place.postcode_key != pc)
+        same_addr = bool(addr) and fold(place.address) == addr
+        if same_name and not conflict:
+            why = ["same place name"] + (["same postcode"] if same_pc else [])
+            if best is None:
+                best, reasons = place, tuple(why)
+        elif not key and same_pc and same_addr:
+            if best is None:
+                best, reasons = place, ("same address and postcode",)
+        elif same_pc and key and place.name_key:
+            sim = float(JaroWinkler.similarity(key, place.name_key))
+            if sim >= 0.85:
+                others.append(
+                    Ranked(place.pk, place.reference, round(0.4 + sim / 2, 3), ("similar name",))
+                )
+    if best is not None:
+        changed = False
+        if pc and not best.postcode:
+            best.postcode, best.postcode_key, changed = postcode.strip().upper(), pc, True
+            position = approximate_position(pc)
+            if position and best.latitude is None:
+                best.latitude, best.longitude = position
+        if address and not best.address:
+            best.address, changed = address.strip(), True
+        if changed:
+            best.save()
+        return best, LinkStatus.EXACT, 1.0, reasons, others
+    position = approximate_position(pc) if pc else None
+    place = Place.objects.create(
+        reference=new_reference(EntityType.PLACE),
+        name=name.strip(),
+        name_key=key,
+        kind=kind or "other",
+        address=address.strip(),
+        postcode=postcode.strip().upper(),
+        postcode_key=pc,
+        latitude=position[0] if position else None,
+        longitude=position[1] if position else None,
+    )
+    return place, LinkStatus.ORIGIN, 1.0, (), others
+
+
+def vehicle_resolve(plate: Plate) -> tuple[Vehicle, str, float, tuple[str, ...]]:
+    if not plate.is_partial:
+        found = Vehicle.objects.filter(registration=plate.value, is_partial=False).first()
+        if found is not None:
+            return found, LinkStatus.EXACT, 1.0, ("same registration",)
+        vehicle = Vehicle.objects.create(
+            reference=new_reference(EntityType.VEHICLE), registration=plate.value
+        )
+        return vehicle, LinkStatus.ORIGIN, 1.0, ()
+    lookup = (
+        Q(registration__startswith=plate.value)
+        if plate.anchor == "start"
+        else Q(registration__endswith=plate.value)
+    )
+    fits = list(Vehicle.objects.filter(lookup, is_partial=False, is_active=True)[:3])
+    if len(fits) == 1:
+        return fits[0], LinkStatus.PROBABLE, 0.85, ("partial registration fits one vehicle",)
+    same = Vehicle.objects.filter(
+        registration=plate.value, is_partial=True, anchor=plate.anchor
+    ).first()
+    if same is not None:
+        return same, LinkStatus.EXACT, 1.0, ("same partial registration",)
+    vehicle = Vehicle.objects.create(
+        reference=new_reference(EntityType.VEHICLE),
+        registration=plate.value,
+        is_partial=True,
+        anchor=plate.anchor,
+    )
+    return vehicle, LinkStatus.ORIGIN, 1.0, ()
+
+
+def phone_resolve(number: str) -> tuple[Phone, str]:
+    e164 = normalise_phone(number)
+    found = Phone.objects.filter(number=e164).first()
+    if found is not None:
+        return found, LinkStatus.EXACT
+    return Phone.objects.create(reference=new_reference(EntityType.PHONE), number=e164), (
+        LinkStatus.ORIGIN
+    )
+
+
+def entity_get(entity_type: str, entity_id: Any) -> Entity | None:
+    model = ENTITY_MODELS.get(entity_type)
+    if model is None:
+        return None
+    return model.objects.filter(pk=entity_id).first()  # type: ignore[attr-defined]
+
+
+def entity_set_active(entity_type: str, entity_id: uuid.UUID) -> None:
+    """An entity with no mentions left is retired (kept, for audit and undo)."""
+    if entity_type == EntityType.PERSON:
+        person_refresh(entity_id)
+        return
+    has = Mention.objects.filter(entity_id=entity_id).exists()
+    ENTITY_MODELS[entity_type].objects.filter(pk=entity_id).update(is_active=has)  # type: ignore[attr-defined]
+
+
+# ---- adjacency -----------------------------------------------------------------------------
+
+
+def edges_rebuild(referral_ids: list[uuid.UUID]) -> None:
+    """Adjacency for these referrals: every entity named on a referral is joined to each
+    child on it and to each other entity named on it (both directions)."""
+    Edge.objects.filter(referral_id__in=referral_ids).delete()
+    nodes: dict[uuid.UUID, set[tuple[str, uuid.UUID]]] = {r: set() for r in referral_ids}
+    for rid, etype, eid in Mention.objects.filter(referral_id__in=referral_ids).values_list(
+        "referral_id", "entity_type", "entity_id"
+    ):
+        nodes[rid].add((etype, eid))
+    children: dict[uuid.UUID, set[uuid.UUID]] = {r: set() for r in referral_ids}
+    for rid, cid in ReferralChild.objects.filter(referral_id__in=referral_ids).values_list(
+        "referral_id", "child_id"
+    ):
+        children[rid].add(cid)
+    rows: list[Edge] = []
+    for rid in referral_ids:
+        ents = sorted(nodes[rid])
+        for etype, eid in ents:
+            for cid in children[rid]:
+                rows.append(Edge(a_type=etype, a_id=eid, b_type="child", b_id=cid, referral_id=rid))
+                rows.append(Edge(a_type="child", a_id=cid, b_type=etype, b_id=eid, referral_id=rid))
+            for otype, oid in ents:
+                if oid != eid:
+                    rows.append(
+                        Edge(a_type=etype, a_id=eid, b_type=otype, b_id=oid, referral_id=rid)
+                    )
+    Edge.objects.bulk_create(rows, batch_size=2000)

@@ -1,0 +1,311 @@
+"""Scoring a person mention against a person of concern's profile. Pure functions.
+
+Each piece of evidence adds weight and a reason a practitioner can read; conflicts subtract.
+A score of HIGH_CONFIDENCE or more links the mention at once as *probable* (and may raise a
+probable alert); CANDIDATE or more is offered for confirmation only. See ADR 0201.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import JaroWinkler
+
+from sightline.intel.normalise import (
+    Plate,
+    fold,
+    given_names_equivalent,
+    normalise_nickname,
+    normalise_phone,
+    normalise_plate,
+    phonetic,
+    split_name,
+)
+
+HIGH_CONFIDENCE = 0.75
+CANDIDATE = 0.3
+
+_STOP = {"a", "an", "and", "the", "with", "of", "in", "on", "his", "her", "their", "wears"}
+
+
+def description_tokens(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z]+", fold(text))
+    return frozenset(w for w in words if len(w) > 2 and w not in _STOP)
+
+
+@dataclass(frozen=True)
+class PersonFeatures:
+    """What one mention says about a person."""
+
+    given: str = ""
+    family: str = ""
+    initial: str = ""
+    nickname: str = ""
+    birth_year: int | None = None
+    phone: str = ""
+    plate: Plate | None = None
+    address: str = ""
+    description: frozenset[str] = frozenset()
+    place_ids: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_named(
+        cls,
+        *,
+        name: str = "",
+        nickname: str = "",
+        approximate_age: int | None = None,
+        year: int | None = None,
+        phone: str = "",
+        vehicle_registration: str = "",
+        address: str = "",
+        description: str = "",
+        place_ids: frozenset[str] = frozenset(),
+    ) -> PersonFeatures:
+        parts = split_name(name)
+        birth = year - approximate_age if (approximate_age and year) else None
+        return cls(
+            given=parts.given,
+            family=parts.family,
+            initial=parts.initial,
+            nickname=normalise_nickname(nickname),
+            birth_year=birth,
+            phone=normalise_phone(phone),
+            plate=normalise_plate(vehicle_registration),
+            address=fold(address),
+            description=description_tokens(description),
+            place_ids=place_ids,
+        )
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(
+            self.given or self.family or self.nickname or self.phone or self.plate or self.address
+        )
+
+
+@dataclass
+class Profile:
+    """The union of what a person of concern's mentions say."""
+
+    givens: set[str] = field(default_factory=set)
+    families: set[str] = field(default_factory=set)
+    initials: set[str] = field(default_factory=set)
+    nicknames: set[str] = field(default_factory=set)
+    birth_years: list[int] = field(default_factory=list)
+    phones: set[str] = field(default_factory=set)
+    plates: set[str] = field(default_factory=set)
+    partial_plates: list[Plate] = field(default_factory=list)
+    addresses: set[str] = field(default_factory=set)
+    description: set[str] = field(default_factory=set)
+    place_ids: set[str] = field(default_factory=set)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "givens": sorted(self.givens),
+            "families": sorted(self.families),
+            "initials": sorted(self.initials),
+            "nicknames": sorted(self.nicknames),
+            "birth_years": self.birth_years,
+            "phones": sorted(self.phones),
+            "plates": sorted(self.plates),
+            "partial_plates": [[p.value, p.anchor] for p in self.partial_plates],
+            "addresses": sorted(self.addresses),
+            "description": sorted(self.description),
+            "place_ids": sorted(self.place_ids),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        return cls(
+            givens=set(data.get("givens", [])),
+            families=set(data.get("families", [])),
+            initials=set(data.get("initials", [])),
+            nicknames=set(data.get("nicknames", [])),
+            birth_years=list(data.get("birth_years", [])),
+            phones=set(data.get("phones", [])),
+            plates=set(data.get("plates", [])),
+            partial_plates=[Plate(v, True, a) for v, a in data.get("partial_plates", [])],
+            addresses=set(data.get("addresses", [])),
+            description=set(data.get("description", [])),
+            place_ids=set(data.get("place_ids", [])),
+        )
+
+    def add(self, f: PersonFeatures) -> None:
+        if f.given:
+            self.givens.add(f.given)
+        if f.family:
+            self.families.add(f.family)
+        if f.initial:
+            self.initials.add(f.initial)
+        if f.nickname:
+            self.nicknames.add(f.nickname)
+        if f.birth_year:
+            self.birth_years.append(f.birth_year)
+        if f.phone:
+            self.phones.add(f.phone)
+        if f.plate is not None:
+            if f.plate.is_partial:
+                self.partial_plates.append(f.plate)
+            else:
+                self.plates.add(f.plate.value)
+        if f.address:
+            self.addresses.add(f.address)
+        self.description |= f.description
+        self.place_ids |= f.place_ids
+
+
+@dataclass(frozen=True)
+class Score:
+    score: float
+    reasons: tuple[str, ...]
+
+
+_NICK_PREFIX = re.compile(r"^(?:big|uncle|little|lil|young|old)([a-z])$")
+
+
+def _nickname_initial(nickname: str) -> str:
+    """'Uncle T' (normalised 'unclet') -> 't': the first-name initial such a nickname uses."""
+    found = _NICK_PREFIX.match(nickname)
+    return found.group(1) if found else ""
+
+
+def _family_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    sim = float(JaroWinkler.similarity(a, b))
+    if phonetic(a) == phonetic(b):
+        sim = max(sim, 0.92)
+    return sim
+
+
+def _plates(m: PersonFeatures, p: Profile) -> tuple[float, str]:
+    plate = m.plate
+    if plate is None:
+        return 0.0, ""
+    if not plate.is_partial:
+        if plate.value in p.plates:
+            return 0.9, "same vehicle registration"
+        if any(part.matches(plate.value) for part in p.partial_plates):
+            return 0.35, "registration fits a partial plate given before"
+        return 0.0, ""
+    if any(plate.matches(full) for full in p.plates):
+        return 0.35, "partial registration fits a known vehicle"
+    if any(o.value == plate.value and o.anchor == plate.anchor for o in p.partial_plates):
+        return 0.3, "same partial registration"
+    return 0.0, ""
+
+
+def compare(m: PersonFeatures, p: Profile) -> Score:
+    score = 0.0
+    reasons: list[str] = []
+    if m.phone and m.phone in p.phones:
+        score += 0.9
+        reasons.append("same phone number")
+    plate_weight, plate_reason = _plates(m, p)
+    if plate_weight:
+        score += plate_weight
+        reasons.append(plate_reason)
+    if m.nickname and m.nickname in p.nicknames:
+        score += 0.75
+        reasons.append("same nickname")
+    # Names
+    given_match = bool(m.given) and any(
+        g == m.given or given_names_equivalent(g, m.given) for g in p.givens
+    )
+    given_exact = bool(m.given) and m.given in p.givens
+    family_sim = max((_family_similarity(m.family, f) for f in p.families), default=0.0)
+    family_strong = bool(m.family) and family_sim >= 0.9
+    initial_fits = bool(m.initial) and m.initial in p.initials
+    if given_match and family_strong:
+        same = given_exact and family_sim == 1.0
+        score += 0.75 if same else 0.7
+        reasons.append("same name" if same else "similar name (spelling or short form)")
+    elif family_strong and initial_fits and (not m.given or not p.givens):
+        score += 0.5
+        reasons.append("same surname and initial")
+    elif family_strong and m.given and p.givens and not given_match:
+        score -= 0.2
+        reasons.append("same surname, different first name")
+    elif family_strong:
+        score += 0.3
+        reasons.append("similar surname")
+    elif given_match and (not m.family or not p.families):
+        score += 0.25
+        reasons.append("same first name")
+    elif m.given and m.family and p.givens and p.families and not given_match:
+        score -= 0.3
+        reasons.append("different name")
+    if m.initial and not (m.nickname and m.nickname in p.nicknames):
+        if any(_nickname_initial(n) == m.initial for n in p.nicknames):
+            score += 0.15
+            reasons.append("nickname fits the first name")
+    elif (
+        m.nickname
+        and _nickname_initial(m.nickname)
+        and _nickname_initial(m.nickname) in (p.initials)
+        and m.nickname not in p.nicknames
+    ):
+        score += 0.15
+        reasons.append("nickname fits the first name")
+    # Age
+    if m.birth_year and p.birth_years:
+        mid = sorted(p.birth_years)[len(p.birth_years) // 2]
+        gap = abs(m.birth_year - mid)
+        if gap <= 5:
+            score += 0.1
+            reasons.append("similar age")
+        elif gap > 12:
+            score -= 0.4
+            reasons.append("age differs")
+    # Address, description, places
+    if m.address and m.address in p.addresses:
+        score += 0.3
+        reasons.append("same address")
+    shared = m.description & p.description
+    if len(shared) >= 2:
+        score += 0.1
+        reasons.append("similar description")
+    if m.place_ids & p.place_ids:
+        score += 0.15
+        reasons.append("named with the same place")
+    return Score(round(max(0.0, min(score, 1.0)), 3), tuple(reasons))
+
+
+def person_keys(f: PersonFeatures) -> list[str]:
+    """The blocking keys a mention is searched by (and, once linked, found by)."""
+    from sightline.intel.normalise import given_key, plate_keys
+
+    keys: list[str] = []
+    if f.family:
+        keys.append(f"fam:{phonetic(f.family)}")
+        if f.given:
+            keys.append(f"nm:{given_key(f.given)}:{phonetic(f.family)}")
+        elif f.initial:
+            keys.append(f"ini:{f.initial}:{phonetic(f.family)}")
+    if f.given:
+        keys.append(f"giv:{given_key(f.given)}")
+    if f.nickname:
+        keys.append(f"nick:{f.nickname}")
+    if f.phone:
+        keys.append(f"tel:{f.phone}")
+    if f.plate is not None:
+        if f.plate.is_partial:
+            keys.append(f"vrm:{f.plate.anchor}:{f.plate.value}")
+        else:
+            keys += [f"vrm:{k}" for k in plate_keys(f.plate.value)]
+    if f.address:
+        keys.append(f"adr:{f.address[:50]}")
+    return list(dict.fromkeys(k[:60] for k in keys))
+
+
+def search_keys(f: PersonFeatures) -> list[str]:
+    """Keys to look up for a mention: its own, plus a partial plate's full-plate halves."""
+    keys = person_keys(f)
+    if f.plate is not None and f.plate.is_partial:
+        keys.append(f"vrm:{f.plate.anchor}:{f.plate.value}")
+    if f.plate is not None and not f.plate.is_partial and len(f.plate.value) == 7:
+        keys += [f"vrm:start:{f.plate.value[:4]}", f"vrm:end:{f.plate.value[4:]}"]
+    return list(dict.fromkeys(keys))

@@ -1,0 +1,189 @@
+"""Alert rules (practice reference §7.3 P4 and P5), evaluated for one entity at a time inside
+the transaction of the intake or link decision that changed it.
+
+- person_multiple_children: an adult linked to children in two households, from two
+  referrals. Again, at high priority, for a third household (`children3`), a second agency
+  (`agencies2`), or a vehicle of theirs seen with two households' children (`vehicle`).
+- place_hotspot: a place named in exploitation concerns about children in two households
+  within 90 days (`children2`); again at three (`children3`).
+- vehicle_multiple_children: a vehicle seen with children in two households (`children2`).
+
+Children of one household (siblings at one address) count once: an adult named on two
+siblings' referrals is a family matter already held by one worker, and counting them twice
+made most of the false alerts on a borough with no planted networks.
+
+A rule that holds only because of a probable (unconfirmed) link fires as *probable*; once it
+holds on origin, exact and confirmed links alone it is *confirmed*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from sightline.intel.choices import AlertKind, EntityType, LinkStatus, Priority
+from sightline.intel.models import Mention
+from sightline.intel.normalise import fold
+from sightline.referrals.models import ReferralChild
+
+EXPLOITATION_CATEGORIES = frozenset({"sexual_exploitation", "criminal_exploitation"})
+HOTSPOT_DAYS = 90
+
+KIND_FOR = {
+    EntityType.PERSON: AlertKind.PERSON_MULTIPLE_CHILDREN,
+    EntityType.PLACE: AlertKind.PLACE_HOTSPOT,
+    EntityType.VEHICLE: AlertKind.VEHICLE_MULTIPLE_CHILDREN,
+}
+PRIORITY_FOR = {
+    "children2": Priority.STANDARD,
+    "children3": Priority.HIGH,
+    "agencies2": Priority.HIGH,
+    "vehicle": Priority.HIGH,
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    mention_id: uuid.UUID
+    referral_id: uuid.UUID
+    referral_ref: str
+    agency: str
+    occurred_at: dt.datetime
+    status: str
+    score: float
+    reasons: tuple[str, ...]
+    said: str
+    categories: frozenset[str]
+    children: tuple[tuple[str, str, str], ...]  # (child id, reference, household)
+
+    @property
+    def households(self) -> set[str]:
+        return {h for _c, _r, h in self.children}
+
+    def evidence(self) -> dict[str, object]:
+        return {
+            "mention": str(self.mention_id),
+            "referral": self.referral_ref,
+            "agency": self.agency,
+            "on": self.occurred_at.date().isoformat(),
+            "children": [ref for _c, ref, _h in self.children],
+            "link": self.status,
+            "score": self.score,
+            "reasons": list(self.reasons),
+            "said": self.said[:300],
+        }
+
+
+@dataclass
+class Outcome:
+    holds: bool = False
+    confirmed: bool = False
+    links: list[Link] = field(default_factory=list)
+
+
+def _household(address: str, postcode: str, family: str, child_id: uuid.UUID) -> str:
+    addr = fold(address)
+    if addr:
+        return f"a:{addr}"
+    if postcode:
+        return f"p:{postcode.replace(' ', '').upper()}:{fold(family)}"
+    return f"c:{child_id}"
+
+
+def entity_links(entity_id: uuid.UUID) -> list[Link]:
+    rows = list(
+        Mention.objects.filter(entity_id=entity_id)
+        .select_related("referral", "agency")
+        .order_by("occurred_at", "created_at")
+    )
+    kids: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
+    for rid, cid, ref, address, postcode, family in ReferralChild.objects.filter(
+        referral_id__in={m.referral_id for m in rows}
+    ).values_list(
+        "referral_id",
+        "child_id",
+        "child__reference",
+        "child__address",
+        "child__postcode",
+        "child__family_name",
+    ):
+        kids.setdefault(rid, []).append((str(cid), ref, _household(address, postcode, family, cid)))
+    return [
+        Link(
+            mention_id=m.pk,
+            referral_id=m.referral_id,
+            referral_ref=m.referral.reference,
+            agency=m.agency.code,
+            occurred_at=m.occurred_at,
+            status=m.link_status,
+            score=m.score,
+            reasons=tuple(m.reasons),
+            said=m.said,
+            categories=frozenset(m.referral.concern_categories or ()),
+            children=tuple(kids.get(m.referral_id, ())),
+        )
+        for m in rows
+    ]
+
+
+def _count_ok(links: list[Link], households: int, agencies: int = 1) -> bool:
+    held = set().union(*(link.households for link in links)) if links else set()
+    return (
+        len(held) >= households
+        and len({link.referral_id for link in links}) >= 2
+        and len({link.agency for link in links}) >= agencies
+    )
+
+
+def _outcome(links: list[Link], households: int, agencies: int = 1) -> Outcome:
+    if not _count_ok(links, households, agencies):
+        return Outcome()
+    firm = [link for link in links if link.status != LinkStatus.PROBABLE]
+    return Outcome(True, _count_ok(firm, households, agencies), links)
+
+
+def _windowed(links: list[Link], households: int) -> Outcome:
+    """The rule over any 90-day window (the latest window that satisfies it is the evidence)."""
+    best = Outcome()
+    span = dt.timedelta(days=HOTSPOT_DAYS)
+    for end in links:
+        window = [
+            link for link in links if end.occurred_at - span <= link.occurred_at <= end.occurred_at
+        ]
+        result = _outcome(window, households)
+        if result.holds and (not best.holds or result.confirmed or not best.confirmed):
+            best = result
+    return best
+
+
+def evaluate(entity_type: str, entity_id: uuid.UUID) -> dict[str, Outcome]:
+    """Which triggers hold for this entity now, with the links that make them hold."""
+    links = entity_links(entity_id)
+    if entity_type == EntityType.PERSON:
+        result = {
+            "children2": _outcome(links, 2),
+            "children3": _outcome(links, 3),
+            "agencies2": _outcome(links, 2, agencies=2),
+        }
+        vehicle = Outcome()
+        if result["children2"].holds:
+            vehicle_ids = set(
+                Mention.objects.filter(
+                    via__entity_id=entity_id, entity_type=EntityType.VEHICLE
+                ).values_list("entity_id", flat=True)
+            )
+            for vid in vehicle_ids:
+                seen = _outcome(entity_links(vid), 2)
+                if seen.holds:
+                    base = result["children2"]
+                    vehicle = Outcome(True, base.confirmed and seen.confirmed, base.links)
+                    break
+        result["vehicle"] = vehicle
+        return result
+    if entity_type == EntityType.PLACE:
+        concerns = [link for link in links if link.categories & EXPLOITATION_CATEGORIES]
+        return {"children2": _windowed(concerns, 2), "children3": _windowed(concerns, 3)}
+    if entity_type == EntityType.VEHICLE:
+        return {"children2": _outcome(links, 2), "children3": _outcome(links, 3)}
+    return {}

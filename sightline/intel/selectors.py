@@ -1,0 +1,328 @@
+"""Reads in the intel app. Every selector takes the user and applies scope.
+
+Scope (docs/permissions.md, intel rows): intelligence is partnership-wide for the roles that
+hold `intel.view` (front door, managers, CSE specialists, police analysts, MACE chair,
+safeguarding lead). What they see of a child there is its reference, never a name; a child
+whose record is restricted to named users is shown only to those users, and otherwise is a
+count. The child's record itself (names) opens only through the child scope of the referrals
+app. An entity named only on referrals this user may not see answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from sightline.accounts.roles import Cap
+from sightline.intel.choices import AlertStatus, EntityType
+from sightline.intel.models import (
+    ENTITY_MODELS,
+    Alert,
+    Edge,
+    Entity,
+    LinkDecision,
+    MatchCandidate,
+    Mention,
+    NetworkGroup,
+    Place,
+)
+from sightline.people.models import Child
+from sightline.referrals.models import Referral, ReferralChild
+from sightline.referrals.selectors import child_scope
+
+NETWORK_NODE_LIMIT = 400
+
+
+def _can(user: Any, cap: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_capability(cap))
+
+
+def hidden_child_ids(*, user: Any) -> set[uuid.UUID]:
+    """Restricted children this user is not named on (small: restricted records are few)."""
+    return set(
+        Child.objects.filter(is_restricted=True)
+        .exclude(named_users__user=user)
+        .values_list("pk", flat=True)
+    )
+
+
+def intel_referrals(*, user: Any) -> QuerySet[Referral]:
+    """Referrals whose mentions an intel user may see: all but restricted children's."""
+    if not _can(user, Cap.INTEL_VIEW) and not _can(user, Cap.ALERT_VIEW):
+        return Referral.objects.none()
+    hidden = (
+        ReferralChild.objects.filter(child__is_restricted=True)
+        .exclude(child__named_users__user=user)
+        .values("referral_id")
+    )
+    return Referral.objects.exclude(Q(pk__in=hidden) & ~Q(referred_by=user))
+
+
+def entity_get(*, user: Any, entity_type: str, entity_id: Any) -> Entity | None:
+    model = ENTITY_MODELS.get(entity_type)
+    if model is None or not _can(user, Cap.INTEL_VIEW):
+        return None
+    try:
+        pk = uuid.UUID(str(entity_id))
+    except ValueError:
+        return None
+    visible = Mention.objects.filter(entity_id=pk, referral__in=intel_referrals(user=user))
+    if not visible.exists():
+        return None
+    return model.objects.filter(pk=pk).first()  # type: ignore[attr-defined]
+
+
+def entity_mentions(*, user: Any, entity_id: uuid.UUID) -> QuerySet[Mention]:
+    return (
+        Mention.objects.filter(entity_id=entity_id, referral__in=intel_referrals(user=user))
+        .select_related("referral", "agency")
+        .prefetch_related("candidates")
+        .order_by("-occurred_at")
+    )
+
+
+def mention_get(*, user: Any, mention_id: Any) -> Mention | None:
+    if not _can(user, Cap.INTEL_LINK):
+        return None
+    try:
+        pk = uuid.UUID(str(mention_id))
+    except ValueError:
+        return None
+    return (
+        Mention.objects.filter(pk=pk, referral__in=intel_referrals(user=user))
+        .select_related("referral")
+        .first()
+    )
+
+
+def decision_get(*, user: Any, decision_id: Any) -> LinkDecision | None:
+    if not _can(user, Cap.INTEL_LINK):
+        return None
+    try:
+        pk = uuid.UUID(str(decision_id))
+    except ValueError:
+        return None
+    return LinkDecision.objects.filter(
+        pk=pk, mention__referral__in=intel_referrals(user=user)
+    ).first()
+
+
+def candidate_entities(*, user: Any, mention: Mention) -> list[dict[str, Any]]:
+    refs = _references(mention.entity_type, [c.entity_id for c in mention.candidates.all()])
+    return [
+        {
+            "entity_id": c.entity_id,
+            "reference": refs.get(c.entity_id, ""),
+            "score": c.score,
+            "reasons": c.reasons,
+            "status": c.status,
+        }
+        for c in MatchCandidate.objects.filter(mention=mention).order_by("-score")
+    ]
+
+
+def _references(entity_type: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    model = ENTITY_MODELS.get(entity_type)
+    if model is None or not ids:
+        return {}
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "reference"))  # type: ignore[attr-defined]
+
+
+# ---- children as the user may see them ------------------------------------------------------
+
+
+@dataclass
+class ChildView:
+    shown: list[dict[str, Any]] = field(default_factory=list)  # id, reference, is_linkable
+    withheld: int = 0
+
+
+def children_view(*, user: Any, child_ids: list[Any]) -> ChildView:
+    ids = [uuid.UUID(str(c)) for c in child_ids]
+    hidden = hidden_child_ids(user=user)
+    linkable = set(child_scope(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    refs = dict(Child.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    view = ChildView()
+    for cid in ids:
+        if cid in hidden or cid not in refs:
+            view.withheld += 1
+        else:
+            view.shown.append({"id": cid, "reference": refs[cid], "is_linkable": cid in linkable})
+    return view
+
+
+# ---- alerts --------------------------------------------------------------------------------
+
+
+def alert_list(*, user: Any, status: str | None = None) -> QuerySet[Alert]:
+    if not _can(user, Cap.ALERT_VIEW):
+        return Alert.objects.none()
+    qs = Alert.objects.select_related("fired_by")
+    qs = qs.filter(status=status) if status else qs.exclude(status=AlertStatus.WITHDRAWN)
+    hidden = [str(c) for c in hidden_child_ids(user=user)]
+    if hidden:
+        # An alert resting only on restricted children is not shown to other users.
+        visible_refs = intel_referrals(user=user).values("pk")
+        qs = qs.filter(Q(fired_by__in=visible_refs) | Q(fired_by__isnull=True))
+    return qs.order_by("priority", "-created_at")
+
+
+def alert_get(*, user: Any, alert_id: Any) -> Alert | None:
+    try:
+        pk = uuid.UUID(str(alert_id))
+    except ValueError:
+        return None
+    return alert_list(user=user, status=None).filter(pk=pk).first() or (
+        alert_list(user=user, status=AlertStatus.WITHDRAWN).filter(pk=pk).first()
+    )
+
+
+# ---- network -------------------------------------------------------------------------------
+
+
+@dataclass
+class Network:
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    withheld_children: int
+    truncated: bool
+
+
+def network_around(*, user: Any, node_type: str, node_id: uuid.UUID, depth: int = 2) -> Network:
+    """Children, adults, places, vehicles and phones within `depth` steps (1 or 2) of a node:
+    one indexed lookup per step on the adjacency table."""
+    depth = max(1, min(depth, 2))
+    hidden = hidden_child_ids(user=user)
+    frontier = {node_id}
+    seen: dict[uuid.UUID, str] = {node_id: node_type}
+    pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    truncated = False
+    for _step in range(depth):
+        rows = list(
+            Edge.objects.filter(a_id__in=list(frontier)).values_list("a_id", "b_type", "b_id")[
+                : NETWORK_NODE_LIMIT * 4
+            ]
+        )
+        if len(rows) >= NETWORK_NODE_LIMIT * 4:
+            truncated = True
+        nxt: set[uuid.UUID] = set()
+        for a_id, b_type, b_id in rows:
+            if b_type == "child" and b_id in hidden:
+                continue
+            if b_id not in seen:
+                if len(seen) >= NETWORK_NODE_LIMIT:
+                    truncated = True
+                    continue
+                seen[b_id] = b_type
+                nxt.add(b_id)
+            pairs.add((min(a_id, b_id), max(a_id, b_id)))
+        frontier = nxt
+    withheld = 0
+    if hidden:
+        withheld = (
+            Edge.objects.filter(a_id__in=list(seen), b_type="child", b_id__in=list(hidden))
+            .values("b_id")
+            .distinct()
+            .count()
+        )
+    nodes = _node_labels(user, seen, root=node_id)
+    return Network(
+        nodes=nodes,
+        edges=[{"source": str(a), "target": str(b)} for a, b in sorted(pairs)],
+        withheld_children=withheld,
+        truncated=truncated,
+    )
+
+
+def _node_labels(user: Any, seen: dict[uuid.UUID, str], *, root: uuid.UUID) -> list[dict[str, Any]]:
+    from django.urls import reverse
+
+    by_type: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for nid, ntype in seen.items():
+        by_type[ntype].append(nid)
+    labels: dict[uuid.UUID, str] = {}
+    for ntype, ids in by_type.items():
+        if ntype == "child":
+            labels.update(Child.objects.filter(pk__in=ids).values_list("pk", "reference"))
+        else:
+            labels.update(_references(ntype, ids))
+    linkable = set(
+        child_scope(user=user).filter(pk__in=by_type.get("child", [])).values_list("pk", flat=True)
+    )
+    nodes: list[dict[str, Any]] = []
+    for nid, ntype in seen.items():
+        url = ""
+        if ntype == "child":
+            url = reverse("children:detail", args=[nid]) if nid in linkable else ""
+        elif ntype in (EntityType.PERSON, EntityType.PLACE, EntityType.VEHICLE):
+            url = reverse(f"intel:{ntype}", args=[nid])
+        nodes.append(
+            {
+                "id": str(nid),
+                "type": ntype,
+                "label": labels.get(nid, ntype),
+                "url": url,
+                "root": nid == root,
+            }
+        )
+    return nodes
+
+
+# ---- groups and hotspots -------------------------------------------------------------------
+
+
+def group_list(*, user: Any) -> QuerySet[NetworkGroup]:
+    if not _can(user, Cap.NETWORK_VIEW):
+        return NetworkGroup.objects.none()
+    return NetworkGroup.objects.order_by("-persons", "-children", "-size")
+
+
+def hotspot_list(
+    *, user: Any, days: int = 90, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """Places ranked by distinct children, then by concerns (referrals), over the last `days`."""
+    if not _can(user, Cap.INTEL_VIEW):
+        return []
+    since = (now or timezone.now()) - dt.timedelta(days=max(1, min(days, 3660)))
+    rows = (
+        Mention.objects.filter(
+            entity_type=EntityType.PLACE,
+            occurred_at__gte=since,
+            referral__in=intel_referrals(user=user),
+        )
+        .values("entity_id")
+        .annotate(
+            children=Count("referral__children__child", distinct=True),
+            concerns=Count("referral", distinct=True),
+        )
+        .filter(children__gte=1)
+        .order_by("-children", "-concerns")[:200]
+    )
+    found: list[dict[str, Any]] = [dict(r) for r in rows]
+    places = {p.pk: p for p in Place.objects.filter(pk__in=[r["entity_id"] for r in found])}
+    out: list[dict[str, Any]] = []
+    for rank, r in enumerate(found, start=1):
+        place = places.get(r["entity_id"])
+        if place is None:
+            continue
+        out.append(
+            {
+                "rank": rank,
+                "id": place.pk,
+                "reference": place.reference,
+                "name": place.name,
+                "kind": place.kind,
+                "postcode": place.postcode,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "children": r["children"],
+                "concerns": r["concerns"],
+            }
+        )
+    return out

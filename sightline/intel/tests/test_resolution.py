@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+
+from sightline.intel.normalise import (
+    given_names_equivalent,
+    normalise_phone,
+    normalise_plate,
+    read_narrative,
+    split_name,
+)
+from sightline.intel.resolution import HIGH_CONFIDENCE, PersonFeatures, Profile, compare
+
+
+def profile_of(**kwargs: object) -> Profile:
+    p = Profile()
+    p.add(PersonFeatures.from_named(year=2025, **kwargs))  # type: ignore[arg-type]
+    return p
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "07700 900331",
+        "07700900331",
+        "+44 7700 900331",
+        "+447700900331",
+        "0044 7700 900331",
+        "+44 (0)7700 900331",
+    ],
+)
+def test_uk_phone_numbers_in_any_format_normalise_to_e164(written: str) -> None:
+    assert normalise_phone(written) == "+447700900331"
+
+
+@pytest.mark.parametrize("written", ["12345", "+33 6 12 34 56 78", "0800", ""])
+def test_non_uk_or_short_numbers_are_not_phones(written: str) -> None:
+    assert normalise_phone(written) == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "partial", "anchor"),
+    [
+        ("AB12 CDE", "AB12CDE", False, "full"),
+        ("ab12cde", "AB12CDE", False, "full"),
+        ("A123 BCD", "A123BCD", False, "full"),
+        ("ABC 123D", "ABC123D", False, "full"),
+        ("AB12", "AB12", True, "start"),
+        ("…CDE", "CDE", True, "end"),
+        ("CDE", "CDE", True, "end"),
+    ],
+)
+def test_registrations_current_older_and_partial(
+    written: str, value: str, partial: bool, anchor: str
+) -> None:
+    plate = normalise_plate(written)
+    assert plate is not None
+    assert (plate.value, plate.is_partial, plate.anchor) == (value, partial, anchor)
+
+
+def test_partial_plate_matches_full_plate_from_either_end() -> None:
+    start, end = normalise_plate("YS09"), normalise_plate("…RPO")
+    assert start is not None and end is not None
+    assert start.matches("YS09RPO") and end.matches("YS09RPO")
+    assert not end.matches("YS09RPA")
+
+
+def test_nickname_table_knows_short_forms_and_spellings() -> None:
+    assert given_names_equivalent("Steven", "Steve")
+    assert given_names_equivalent("Bryan", "Brian")
+    assert given_names_equivalent("Mohammed", "Muhammad")
+    assert not given_names_equivalent("Brian", "Bradley")
+
+
+def test_initial_and_surname_are_read() -> None:
+    parts = split_name("B. Berry")
+    assert (parts.given, parts.family, parts.initial) == ("", "berry", "b")
+
+
+def test_spelling_variant_of_first_name_and_surname_typo_still_match() -> None:
+    known = profile_of(name="Brian Berry", approximate_age=24)
+    mention = PersonFeatures.from_named(name="Bryan Bery", approximate_age=26, year=2025)
+    result = compare(mention, known)
+    assert result.score >= HIGH_CONFIDENCE
+    assert "similar name (spelling or short form)" in result.reasons
+
+
+def test_same_phone_in_another_format_is_strong_evidence() -> None:
+    known = profile_of(name="Eric Richards", phone="07700 900331")
+    result = compare(PersonFeatures.from_named(nickname="Tank", phone="+447700900331"), known)
+    assert result.score >= HIGH_CONFIDENCE
+    assert "same phone number" in result.reasons
+
+
+def test_nickname_alone_links_but_a_different_name_and_age_do_not() -> None:
+    known = profile_of(nickname="Uncle B", name="Bradley Mitchell", approximate_age=38)
+    assert compare(PersonFeatures.from_named(nickname="uncleb"), known).score >= HIGH_CONFIDENCE
+    other = PersonFeatures.from_named(name="Gareth Jones", approximate_age=60, year=2025)
+    assert compare(other, known).score < 0.3
+
+
+def test_partial_plate_is_a_reason_not_a_link_by_itself() -> None:
+    known = profile_of(vehicle_registration="YS09 RPO")
+    result = compare(PersonFeatures.from_named(vehicle_registration="…RPO"), known)
+    assert "partial registration fits a known vehicle" in result.reasons
+    assert result.score < HIGH_CONFIDENCE
+
+
+def test_narrative_is_read_for_registrations_phones_postcodes_and_handles() -> None:
+    text = (
+        "He drives a silver Audi, registration KX19 LMN; the plate was partially noted as "
+        "…QRT. Messages come from 07700 900123 and from @dark_knight on Snapchat. She was "
+        "seen near NB4 7QX."
+    )
+    found = {(f.kind, f.value) for f in read_narrative(text)}
+    assert ("vehicle", "KX19LMN") in found
+    assert ("vehicle", "…QRT") in found
+    assert ("phone", "+447700900123") in found
+    assert ("postcode", "NB47QX") in found
+    assert ("handle", "dark_knight") in found
+    assert not any(k == "vehicle" and v == "NB47QX" for k, v in found)
