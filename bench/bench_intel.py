@@ -1,0 +1,323 @@
+"""Intel at scale: online candidate matching, batch resolution, network lookups.
+
+1. Online candidate match against 1,000,000 persons of concern on PostgreSQL (throwaway
+   database on 127.0.0.1:5432): the same blocking-key table and index as
+   `intel.PersonKey`, the same query shape as `intel.entities.person_candidates` (strong keys
+   in one IN lookup, each weak key capped), then scoring with `intel.resolution.compare`.
+   Queries are mentions of existing persons written with errors (short forms, typos,
+   nickname only, phone in another format). p95 of the whole call.
+2. `manage.py intel_resolve` (Splink, DuckDB) on ~1,000,000 generated person records with
+   realistic errors (intel.synthetic): wall time, peak memory (RSS) and pairwise F1.
+3. Two-step network around a node in a graph of 1,000,000 nodes and 5,000,000 links stored
+   both ways in the `intel.Edge` shape (index on a_id): p95 of the two indexed lookups.
+
+Knobs: BENCH_INTEL_PERSONS (1000000), BENCH_INTEL_RECORDS_ENTITIES (625000, about 1.6
+records each), BENCH_INTEL_NODES (1000000), BENCH_INTEL_LINKS (5000000), BENCH_INTEL_QUERIES
+(500), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres). Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(0, str(BENCH_DIR.parent))
+
+from _common import row  # noqa: E402
+
+NAME = "intel"
+TITLE = "Intel: candidate matching, batch resolution, network lookups"
+
+PERSONS = int(os.environ.get("BENCH_INTEL_PERSONS", "1000000"))
+ENTITIES = int(os.environ.get("BENCH_INTEL_RECORDS_ENTITIES", "625000"))
+NODES = int(os.environ.get("BENCH_INTEL_NODES", "1000000"))
+LINKS = int(os.environ.get("BENCH_INTEL_LINKS", "5000000"))
+QUERIES = int(os.environ.get("BENCH_INTEL_QUERIES", "500"))
+PG = (
+    f"host=127.0.0.1 port={os.environ.get('BENCH_PG_PORT', '5432')} "
+    f"user={os.environ.get('BENCH_PG_USER', 'postgres')}"
+)
+
+
+def _p95(samples: list[float]) -> float:
+    return round(statistics.quantiles(samples, n=20)[18] * 1000, 2)
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+
+
+def _copy(cur: Any, table: str, columns: str, rows: Any) -> None:
+    with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(r)
+
+
+def _persons(cur: Any, rng: random.Random, log: Any) -> list[dict[str, Any]]:
+    """Create and fill the person and key tables; return query mentions with their truth."""
+    from faker import Faker
+
+    from sightline.demo.generator import NAME_VARIANTS
+    from sightline.intel.normalise import given_key, phonetic
+    from sightline.intel.resolution import Profile
+
+    fake = Faker("en_GB")
+    fake.seed_instance(7)
+    givens = [fake.first_name_male() for _ in range(2500)]
+    families = [fake.last_name() for _ in range(6000)]
+    gkey = {g: given_key(g) for g in givens}
+    fkey = {f: phonetic(f) for f in families}
+    nicks = ["Tank", "Ace", "Big", "Smudge", "Spider", "Ghost", "Blue", "Kiki", "Bear", "Red"]
+    cur.execute(
+        "CREATE TABLE intel_personofconcern (id uuid PRIMARY KEY, reference varchar(20), "
+        "is_active boolean, profile jsonb)"
+    )
+    cur.execute(
+        "CREATE TABLE intel_personkey (id bigserial PRIMARY KEY, person_id uuid, key varchar(60))"
+    )
+    people: list[tuple[uuid.UUID, str, str, str, int, str]] = []
+    person_rows = []
+    key_rows = []
+    for i in range(PERSONS):
+        pid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        g, f = rng.choice(givens), rng.choice(families)
+        nick = f"{rng.choice(nicks)}{i % 9973}".lower() if rng.random() < 0.3 else ""
+        phone = f"+447{700000000 + i:09d}" if rng.random() < 0.5 else ""
+        year = rng.randint(1960, 2006)
+        profile = Profile(
+            givens={g.lower()}, families={f.lower()}, initials={g[0].lower()},
+            nicknames={nick} if nick else set(), birth_years=[year],
+            phones={phone} if phone else set(),
+        )  # fmt: skip
+        person_rows.append((pid, f"POC-2026-{i:07d}", True, json.dumps(profile.to_json())))
+        keys = [f"fam:{fkey[f]}", f"nm:{gkey[g]}:{fkey[f]}", f"giv:{gkey[g]}"]
+        keys += [f"nick:{nick}"] if nick else []
+        keys += [f"tel:{phone}"] if phone else []
+        key_rows.extend((pid, k) for k in keys)
+        people.append((pid, g, f, nick, year, phone))
+        if len(person_rows) >= 100_000:
+            _copy(cur, "intel_personofconcern", "id, reference, is_active, profile", person_rows)
+            _copy(cur, "intel_personkey", "person_id, key", key_rows)
+            person_rows, key_rows = [], []
+    _copy(cur, "intel_personofconcern", "id, reference, is_active, profile", person_rows)
+    _copy(cur, "intel_personkey", "person_id, key", key_rows)
+    log(f"{PERSONS} persons loaded; indexing keys")
+    cur.execute("CREATE INDEX intel_personkey_idx ON intel_personkey (key)")
+    cur.execute("ANALYZE intel_personkey")
+    cur.execute("ANALYZE intel_personofconcern")
+    queries = []
+    for pid, g, f, nick, year, phone in rng.sample(people, QUERIES):
+        style = rng.random()
+        if style < 0.3 and g in NAME_VARIANTS:
+            name = f"{rng.choice(NAME_VARIANTS[g])} {f}"
+        elif style < 0.5:
+            name = f"{g} {f[:-1] + 'e' if len(f) > 3 else f}"
+        elif style < 0.7 and nick:
+            name = ""
+        else:
+            name = f"{g} {f}"
+        queries.append(
+            {
+                "truth": pid,
+                "name": name,
+                "nickname": nick if (not name or rng.random() < 0.3) else "",
+                "approximate_age": 2026 - year + rng.randint(-2, 2),
+                "phone": f"0{phone[3:]}" if phone and rng.random() < 0.4 else "",
+            }
+        )
+    return queries
+
+
+def _candidate_lookup(cur: Any, features: Any) -> list[tuple[uuid.UUID, float]]:
+    """The query shape of intel.entities.person_candidates, on a raw connection."""
+    from sightline.intel.resolution import CANDIDATE, Profile, compare, search_keys
+
+    keys = search_keys(features)
+    strong = [k for k in keys if not k.startswith(("fam:", "giv:"))]
+    weak = [k for k in keys if k.startswith(("fam:", "giv:"))]
+    ids: set[uuid.UUID] = set()
+    if strong:
+        cur.execute(
+            "SELECT person_id FROM intel_personkey WHERE key = ANY(%s) LIMIT 200", (strong,)
+        )
+        ids.update(r[0] for r in cur.fetchall())
+    for key in weak:
+        cur.execute("SELECT person_id FROM intel_personkey WHERE key = %s LIMIT 60", (key,))
+        ids.update(r[0] for r in cur.fetchall())
+    if not ids:
+        return []
+    cur.execute(
+        "SELECT id, profile FROM intel_personofconcern WHERE id = ANY(%s) AND is_active",
+        (list(ids),),
+    )
+    ranked = []
+    for pid, profile in cur.fetchall():
+        score = compare(features, Profile.from_json(profile)).score
+        if score >= CANDIDATE:
+            ranked.append((pid, score))
+    ranked.sort(key=lambda r: -r[1])
+    return ranked[:10]
+
+
+def _bench_candidates(conn: Any, log: Any) -> list[dict[str, Any]]:
+    from sightline.intel.resolution import PersonFeatures
+
+    rng = random.Random(11)
+    with conn.cursor() as cur:
+        began = time.perf_counter()
+        queries = _persons(cur, rng, log)
+        conn.commit()
+        load_s = time.perf_counter() - began
+        for q in queries[:20]:  # warm-up
+            _candidate_lookup(cur, PersonFeatures.from_named(year=2026, **_fields(q)))
+        times: list[float] = []
+        found = 0
+        for q in queries:
+            features = PersonFeatures.from_named(year=2026, **_fields(q))
+            t = time.perf_counter()
+            ranked = _candidate_lookup(cur, features)
+            times.append(time.perf_counter() - t)
+            found += bool(ranked) and q["truth"] in {pid for pid, _s in ranked[:5]}
+    return [
+        row("candidate match p95 (1M persons)", _p95(times), "ms", database="postgresql",
+            goal="< 20 ms"),
+        row("candidate match median", round(statistics.median(times) * 1000, 2), "ms",
+            database="postgresql"),
+        row("true person in top 5 candidates", round(found / len(queries), 3), "share",
+            database="postgresql"),
+        row("persons loaded (with keys)", round(load_s, 1), "s", database="postgresql"),
+    ]  # fmt: skip
+
+
+def _fields(q: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in q.items() if k != "truth"}
+
+
+def _bench_network(conn: Any, log: Any) -> list[dict[str, Any]]:
+    with conn.cursor() as cur:
+        began = time.perf_counter()
+        cur.execute(
+            "CREATE TABLE intel_edge (id bigserial PRIMARY KEY, a_type varchar(10), a_id uuid, "
+            "b_type varchar(10), b_id uuid, referral_id uuid)"
+        )
+        cur.execute(
+            "CREATE TEMP TABLE links AS SELECT (random() * %s)::int AS a, "
+            "(random() * %s)::int AS b FROM generate_series(1, %s)",
+            (NODES - 1, NODES - 1, LINKS),
+        )
+        cur.execute(
+            "INSERT INTO intel_edge (a_type, a_id, b_type, b_id) "
+            "SELECT 'person', md5(a::text)::uuid, 'child', md5(b::text)::uuid FROM links "
+            "UNION ALL "
+            "SELECT 'child', md5(b::text)::uuid, 'person', md5(a::text)::uuid FROM links"
+        )
+        cur.execute("CREATE INDEX intel_edge_a_idx ON intel_edge (a_id)")
+        cur.execute("ANALYZE intel_edge")
+        conn.commit()
+        build_s = time.perf_counter() - began
+        log(f"graph built in {build_s:.0f}s")
+        rng = random.Random(5)
+        times: list[float] = []
+        sizes: list[int] = []
+        for i in range(QUERIES + 20):
+            root = uuid.UUID(
+                __import__("hashlib").md5(str(rng.randrange(NODES)).encode()).hexdigest()
+            )
+            t = time.perf_counter()
+            cur.execute("SELECT b_id FROM intel_edge WHERE a_id = %s LIMIT 1600", (root,))
+            first = list({r[0] for r in cur.fetchall()})
+            cur.execute(
+                "SELECT a_id, b_type, b_id FROM intel_edge WHERE a_id = ANY(%s) LIMIT 1600",
+                (first,),
+            )
+            second = cur.fetchall()
+            if i >= 20:
+                times.append(time.perf_counter() - t)
+                sizes.append(len({r[2] for r in second}) + len(first))
+    return [
+        row("two-step network p95 (1M nodes, 5M links)", _p95(times), "ms",
+            database="postgresql", goal="< 20 ms"),
+        row("two-step network median nodes", statistics.median(sizes), "nodes",
+            database="postgresql"),
+        row("graph build (10M adjacency rows)", round(build_s, 1), "s", database="postgresql"),
+    ]  # fmt: skip
+
+
+def _bench_resolve(ctx: Any, log: Any) -> list[dict[str, Any]]:
+    from sightline.intel.batch import pairwise_f1
+    from sightline.intel.synthetic import write_people
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "people.csv", Path(tmp) / "clusters.csv"
+        truth = write_people(source, entities=ENTITIES, seed=3)
+        log(f"{len(truth)} person records written; running intel_resolve")
+        root = getattr(ctx, "root", BENCH_DIR.parent)
+        python = str(getattr(ctx, "python", sys.executable))
+        began = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run(
+            [python, "manage.py", "intel_resolve", "--input", str(source), "--output",
+             str(target)],
+            cwd=root, check=True, capture_output=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        )  # fmt: skip
+        elapsed = time.perf_counter() - began
+        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        precision, recall, f1 = pairwise_f1(truth, target)
+    db = "duckdb"
+    return [
+        row(f"intel_resolve time ({len(truth):,} records)", round(elapsed, 1), "s",
+            database=db, goal="< 60 s"),
+        row("intel_resolve peak memory", round(peak), "MiB", database=db),
+        row("intel_resolve pairwise F1", round(f1, 4), "", database=db, goal=">= 0.99"),
+        row("intel_resolve pairwise precision", round(precision, 4), "", database=db),
+        row("intel_resolve pairwise recall", round(recall, 4), "", database=db),
+    ]  # fmt: skip
+
+
+def run(ctx: Any = None) -> dict[str, Any]:
+    import psycopg
+
+    log = getattr(ctx, "log", print)
+    _setup_django()
+    rows: list[dict[str, Any]] = []
+    name = f"sightline_bench_intel_{os.getpid()}"
+    try:
+        admin = psycopg.connect(PG + " dbname=postgres", autocommit=True)
+    except psycopg.OperationalError as exc:
+        rows.append(row("postgresql", f"not run: {exc}".splitlines()[0], database="postgresql"))
+        admin = None
+    if admin is not None:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            with psycopg.connect(PG + f" dbname={name}") as conn:
+                rows += _bench_candidates(conn, log)
+                rows += _bench_network(conn, log)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+    rows += _bench_resolve(ctx, log)
+    return {"rows": rows}
+
+
+if __name__ == "__main__":
+    out = run()
+    buf = io.StringIO()
+    json.dump(out, buf, indent=1)
+    print(buf.getvalue())
