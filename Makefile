@@ -21,11 +21,16 @@ demo: install
 	@mkdir -p var
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py demo_borough $(DEMO_ARGS) --if-empty
+	@$(PY) manage.py intel_index
+	@$(PY) manage.py escalation_backfill --demo-history
+	@$(PY) manage.py sweep
 	@$(PY) manage.py demo_users
 
 run: demo
-	@echo "Sightline is starting on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	@$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	@echo "Sightline is starting on http://$(HOST):$(PORT)/ with its worker (Ctrl-C stops both)"
+	@$(PY) manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -11,4 +11,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "service_name": settings.SIGHTLINE_SERVICE_NAME,
         "partnership_name": settings.SIGHTLINE_PARTNERSHIP_NAME,
         "demo_mode": settings.SIGHTLINE_DEMO_MODE,
+        "screening_min_age": settings.SIGHTLINE_SCREENING_MIN_AGE,
     }

@@ -16,6 +16,8 @@ from sightline.api.errors import ApiError
 from sightline.api.idempotency import idempotent
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.escalation.api import ClockOut, EscalationOut
+from sightline.escalation.selectors import referral_clock_summary
 from sightline.referrals import services
 from sightline.referrals.choices import Channel
 from sightline.referrals.inputs import (
@@ -105,6 +107,14 @@ class ReferralIn(Schema):
     child_aware: bool | None = None
     family_aware: bool | None = None
     urgency: UrgencyLiteral = "routine"
+    vehicles: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Vehicle registrations seen, full or partial (for example 'KX19 ABC').",
+    )
+    phones: list[str] = Field(
+        default_factory=list, max_length=50, description="Phone numbers linked to the concern."
+    )
     agency: str | None = Field(
         None, max_length=40, description="Optional agency code; must be the token's own agency."
     )
@@ -213,6 +223,13 @@ class ReferralOut(Schema):
     screening: ScreeningOut | None
     screenings: list[ScreeningOut]
     decision: DecisionOut | None
+    clocks: list[ClockOut] = Field(
+        default_factory=list, description="Statutory clocks on this referral, oldest first."
+    )
+    escalations: list[EscalationOut] = Field(
+        default_factory=list,
+        description="Escalations raised on this referral (empty unless your role sees them).",
+    )
 
 
 class Detail(Schema):
@@ -283,7 +300,15 @@ def referral_out(referral: Referral, user: Any) -> dict[str, Any]:
             "decided_by": decision.decided_by.username,
             "signed_off_by": decision.signed_off_by.username if decision.signed_off_by else None,
         },
+        **_clocks_out(referral, user),
     }
+
+
+def _clocks_out(referral: Referral, user: Any) -> dict[str, Any]:
+    summary = referral_clock_summary(referral)
+    if not user.has_capability(Cap.ESCALATION_VIEW):
+        summary["escalations"] = []
+    return summary
 
 
 def to_input(payload: ReferralIn, channel: str) -> ReferralInput:
@@ -298,6 +323,8 @@ def to_input(payload: ReferralIn, channel: str) -> ReferralInput:
         child_aware=payload.child_aware,
         family_aware=payload.family_aware,
         urgency=payload.urgency,
+        vehicles=list(payload.vehicles),
+        phones=list(payload.phones),
     )
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 
 from sightline.people.choices import Sex
 from sightline.referrals.choices import Channel, ConcernCategory, PlaceKind, Urgency
@@ -60,6 +61,8 @@ class ReferralInput:
     child_aware: bool | None = None
     family_aware: bool | None = None
     urgency: str = Urgency.ROUTINE
+    vehicles: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
 
 
 class ReferralInvalid(ValueError):
@@ -83,6 +86,12 @@ def validate(data: ReferralInput, *, today: dt.date, now: dt.datetime) -> None:
     if len(data.children) > 20:
         errors["children"] = "A referral can name at most 20 children; send a second referral."
     oldest = settings.SIGHTLINE_MAX_CHILD_AGE_YEARS
+    # A child's age is worked out on the day the referral was received, so a date of birth
+    # after that day is as impossible as one in the future.
+    received_day = today
+    if data.received_at is not None and data.received_at.tzinfo is not None:
+        received_day = min(today, timezone.localtime(data.received_at).date())
+    seen: dict[tuple[str, str, dt.date | None, int | None], int] = {}
     for i, child in enumerate(data.children):
         key = f"children[{i}]"
         if not child.given_name.strip() and not child.family_name.strip():
@@ -92,6 +101,10 @@ def validate(data: ReferralInput, *, today: dt.date, now: dt.datetime) -> None:
         if child.date_of_birth is not None:
             if child.date_of_birth > today:
                 errors[f"{key}.date_of_birth"] = "Date of birth must be today or in the past."
+            elif child.date_of_birth > received_day:
+                errors[f"{key}.date_of_birth"] = (
+                    "Date of birth must be on or before the day the referral was received."
+                )
             elif child.date_of_birth < today.replace(year=today.year - oldest):
                 errors[f"{key}.date_of_birth"] = (
                     f"Date of birth must be within the last {oldest} years."
@@ -106,6 +119,18 @@ def validate(data: ReferralInput, *, today: dt.date, now: dt.datetime) -> None:
             errors[f"{key}.nhs_number"] = "An NHS number is 10 digits."
         if len(child.address) > 300 or len(child.school) > 200:
             errors[f"{key}.address"] = "Address and school are too long."
+        same = (
+            child.given_name.strip().casefold(),
+            child.family_name.strip().casefold(),
+            child.date_of_birth,
+            child.approximate_age,
+        )
+        if any(same[:2]) and same in seen:
+            errors[f"{key}.given_name"] = (
+                f"This child is the same as child {seen[same] + 1}: name each child once."
+            )
+        else:
+            seen.setdefault(same, i)
     for i, person in enumerate(data.persons_named):
         if len(person.name) > 200 or len(person.description) > 5000 or len(person.address) > 300:
             errors[f"persons_named[{i}]"] = "Details of a person named are too long."
@@ -127,6 +152,10 @@ def validate(data: ReferralInput, *, today: dt.date, now: dt.datetime) -> None:
     for cat in data.concern_categories:
         if cat not in ConcernCategory.values:
             errors["concern_categories"] = f"Unknown concern category {cat!r}."
+    if len(data.vehicles) > 50 or any(len(v) > 12 for v in data.vehicles):
+        errors["vehicles"] = "Up to 50 registrations, each 12 characters or fewer."
+    if len(data.phones) > 50 or any(len(p) > 30 for p in data.phones):
+        errors["phones"] = "Up to 50 phone numbers, each 30 characters or fewer."
     if data.urgency not in Urgency.values:
         errors["urgency"] = f"Urgency must be one of {', '.join(Urgency.values)}."
     if data.channel not in Channel.values:

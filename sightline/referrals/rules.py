@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from sightline.accounts.roles import Cap
+from sightline.escalation.rules import manager_review_required
 from sightline.referrals.choices import TRANSITIONS, Outcome
 from sightline.screening.choices import LEVEL_RANK
 
@@ -56,9 +59,18 @@ def decision_blocker(referral: Any, user: Any, outcome: str) -> str | None:
         return f"A decision has already been recorded on {referral.reference}."
     waiting = children_awaiting_screening(referral)
     if waiting:
+        count = len(waiting)
+        who = "1 child" if count == 1 else f"{count} children"
+        verb = "has" if count == 1 else "have"
         return (
-            f"A CSE screening is needed before a decision: {len(waiting)} child(ren) aged "
-            "10 or over on this referral have not been screened."
+            f"A CSE screening is needed before a decision: {who} aged "
+            f"{settings.SIGHTLINE_SCREENING_MIN_AGE} or over (or of unknown age) on this "
+            f"referral {verb} not been screened."
+        )
+    if manager_review_required(referral):
+        return (
+            f"{referral.reference} is the third referral for a child on it in 12 months, so a "
+            "team manager must review the history before any decision is recorded."
         )
     if needs_manager_sign_off(referral, outcome) and not is_manager(user):
         return (

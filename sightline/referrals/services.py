@@ -16,10 +16,16 @@ from sightline.accounts.models import User
 from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.core.calendar import default_calendar
 from sightline.core.dates import age_on
 from sightline.core.outbox import outbox_enqueue
 from sightline.core.references import next_reference
+from sightline.escalation.services.clocks import (
+    clocks_on_decision,
+    clocks_on_referral_received,
+    clocks_on_screening,
+)
+from sightline.escalation.timescales import partnership_calendar
+from sightline.intel.services import IndexResult, mentions_on_referral
 from sightline.people.models import Child
 from sightline.people.selectors import child_match_candidates
 from sightline.people.services import child_create
@@ -70,6 +76,7 @@ class IntakeResult:
     referral: Referral
     children: list[IntakeChild]
     suggestions: list[scoring.Suggestion]
+    intel: IndexResult
 
 
 def _rag_for(urgency: str, level: str) -> str:
@@ -112,7 +119,7 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         family_aware=data.family_aware,
         urgency=data.urgency,
         status=Status.AWAITING_DECISION,
-        decision_due_at=default_calendar().add_working_days(
+        decision_due_at=partnership_calendar().add_working_days(
             received_at, settings.SIGHTLINE_DECISION_WORKING_DAYS
         ),
         rag=rag,
@@ -158,6 +165,12 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         for p in data.places_named
         if any((p.name, p.address, p.postcode))
     )
+    intel = mentions_on_referral(
+        referral=referral,
+        acting_user=acting_user,
+        vehicles=[v.strip() for v in data.vehicles if v.strip()],
+        phones=[p.strip() for p in data.phones if p.strip()],
+    )
     outbox_enqueue(
         kind="referral_received",
         dedupe_key=f"referral-received:{referral.pk}",
@@ -170,8 +183,9 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         ),
         payload={"referral": referral.reference},
     )
+    clocks_on_referral_received(referral=referral, acting_user=acting_user)
     suggestions = scoring.suggest_indicators(scoring.load_catalogue(), referral.narrative)
-    return IntakeResult(referral, children, suggestions)
+    return IntakeResult(referral, children, suggestions, intel)
 
 
 def _intake_child(
@@ -270,6 +284,7 @@ def referral_screen(
         raised_reason=raised_reason,
     )
     _refresh_risk(referral)
+    clocks_on_screening(referral=referral, screening=screening, acting_user=acting_user)
     return screening
 
 
@@ -333,6 +348,7 @@ def referral_decide(*, acting_user: Any, referral: Referral, outcome: str, reaso
             "risk_level": decision.risk_level_at_decision,
         },
     )
+    clocks_on_decision(referral=referral, decision=decision, acting_user=acting_user)
     return decision
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from sightline.accounts.roles import Role
-from sightline.intel.services import IndexResult, mentions_on_referral
+from sightline.intel.services import IndexResult
 from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput, ReferralInput
 from sightline.referrals.services import referral_submit
 
@@ -67,8 +67,9 @@ def refer() -> Refer:
                 concern_categories=list(categories),
                 persons_named=[PersonInput(**p) for p in (persons or [])],
                 places_named=[PlaceInput(**p) for p in (places or [])],
+                vehicles=list(vehicles),
             ),
         )
-        return mentions_on_referral(referral=result.referral, acting_user=user, vehicles=vehicles)
+        return result.intel
 
     return _refer

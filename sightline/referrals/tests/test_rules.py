@@ -56,6 +56,22 @@ PRACTITIONER = user(Role.FRONT_DOOR_PRACTITIONER)
 MANAGER = user(Role.TEAM_MANAGER)
 
 
+@pytest.fixture(autouse=True)
+def no_third_referral(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The re-referral count needs the database; these stand-ins are first referrals."""
+    monkeypatch.setattr(rules, "manager_review_required", lambda referral: False)
+
+
+def test_decision_blocker_asks_for_a_managers_review_of_a_third_referral(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rules, "manager_review_required", lambda referral: True)
+    message = rules.decision_blocker(referral("low"), MANAGER, Outcome.EARLY_HELP)
+    assert message is not None
+    assert "third referral" in message
+    assert "team manager must review" in message
+
+
 @pytest.mark.parametrize(
     ("current", "target", "allowed"),
     [
@@ -133,7 +149,7 @@ def test_decision_blocker_says_a_decision_exists_already() -> None:
 def test_decision_blocker_counts_the_children_still_to_be_screened() -> None:
     message = rules.decision_blocker(referral(None, "low", None), MANAGER, Outcome.EARLY_HELP)
     assert message is not None
-    assert message.startswith("A CSE screening is needed before a decision: 2 child(ren)")
+    assert message.startswith("A CSE screening is needed before a decision: 2 children aged 10")
 
 
 def test_decision_blocker_asks_a_practitioner_for_a_managers_sign_off() -> None:

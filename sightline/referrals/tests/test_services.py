@@ -290,7 +290,7 @@ def test_intake_of_a_known_child_writes_no_child_create_row(police_officer: Any)
     submit(police_officer)
     referral = submit(police_officer).referral
     assert audit_count(referral, "record.create", object_type="child") == 0
-    assert audit_count(referral, "record.link") == 1
+    assert audit_count(referral, "record.link", object_type="referral_child") == 1
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,8 +13,12 @@ from django.db import close_old_connections, connection
 
 from sightline.core.outbox import outbox_relay
 from sightline.escalation.services import sweep
+from sightline.intel.services import groups_refresh
 
 log = logging.getLogger("sightline.escalation")
+
+# Connected groups of the intelligence picture are recomputed every tenth cycle (ten minutes).
+GROUPS_EVERY_CYCLES = 10
 
 
 class Command(BaseCommand):
@@ -42,6 +46,8 @@ class Command(BaseCommand):
                 signal.signal(sig, handler)
         self.stdout.write("worker stopped")
 
+    cycles = 0
+
     def cycle(self) -> None:
         self._fresh_connection()
         try:
@@ -49,7 +55,11 @@ class Command(BaseCommand):
             sent = 0
             while (batch := outbox_relay(batch=100)) > 0:
                 sent += batch
-            self.stdout.write(f"swept: {report.as_dict()}; e-mails sent: {sent}")
+            line = f"swept: {report.as_dict()}; e-mails sent: {sent}"
+            if self.cycles % GROUPS_EVERY_CYCLES == 0:
+                line += f"; connected groups: {groups_refresh()}"
+            self.cycles += 1
+            self.stdout.write(line)
         except Exception:  # a failed cycle must not kill the worker; the next one retries
             log.exception("worker cycle failed")
         finally:
