@@ -1,6 +1,6 @@
 """`Idempotency-Key` for POST requests (IETF draft-ietf-httpapi-idempotency-key-header):
 the same key and body returns the first answer; the same key with another body is 422; a
-retry while the first request is still in flight is 409. See docs/adr/0003-intake-loses-nothing.md.
+retry while the first request is still in flight is 409. See docs/adr/0004-intake-loses-nothing.md.
 """
 
 from __future__ import annotations

@@ -11,13 +11,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
+from sightline.api.idempotency import idempotency_purge
 from sightline.core.outbox import outbox_relay
 from sightline.escalation.services import sweep
 from sightline.intel.services import groups_refresh
 
 log = logging.getLogger("sightline.escalation")
 
-# Connected groups of the intelligence picture are recomputed every tenth cycle (ten minutes).
+# Every tenth cycle (ten minutes): recompute the intelligence picture's connected groups and
+# purge idempotency keys older than two days (they are kept at least 24 hours).
 GROUPS_EVERY_CYCLES = 10
 
 
@@ -58,6 +60,7 @@ class Command(BaseCommand):
             line = f"swept: {report.as_dict()}; e-mails sent: {sent}"
             if self.cycles % GROUPS_EVERY_CYCLES == 0:
                 line += f"; connected groups: {groups_refresh()}"
+                line += f"; expired idempotency keys purged: {idempotency_purge()}"
             self.cycles += 1
             self.stdout.write(line)
         except Exception:  # a failed cycle must not kill the worker; the next one retries
