@@ -125,5 +125,10 @@ BREAK_GLASS_ROLES = {
     Role.POLICE_ANALYST, Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.CSE_SPECIALIST,
     Role.MACE_CHAIR, Role.REVIEWER, Role.SAFEGUARDING_LEAD,
 }  # fmt: skip
+# A break-glass grant is read through the referral pages, so every break-glass role also
+# needs referral.view (a reviewer refers nothing, so this adds no other referral to its scope).
 for _role in BREAK_GLASS_ROLES:
-    ROLE_CAPABILITIES[_role.value] = ROLE_CAPABILITIES[_role.value] | {Cap.BREAK_GLASS}
+    ROLE_CAPABILITIES[_role.value] = ROLE_CAPABILITIES[_role.value] | {
+        Cap.BREAK_GLASS,
+        Cap.REFERRAL_VIEW,
+    }

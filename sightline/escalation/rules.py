@@ -113,7 +113,11 @@ def challenge_invited(referral: Any) -> bool:
 
 
 def is_team_manager(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.TEAM_MANAGER)
+    """A team manager or anyone above them on the ladder who signs off front-door decisions
+    (head of service, the partnership's safeguarding lead)."""
+    return bool(
+        user.is_authenticated and user.is_active and user.has_capability(Cap.REFERRAL_SIGN_OFF)
+    )
 
 
 def referrals_in_window(referral: Any) -> int:

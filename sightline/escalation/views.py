@@ -89,6 +89,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_read(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     # Marking one's own message read is not a change to any child's record.
     user: Any = request.user
+    if not InboxItem.objects.filter(user=user, pk=item_id).exists():
+        raise Http404  # someone else's message, or none: not confirmed either way
     InboxItem.objects.filter(user=user, pk=item_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )

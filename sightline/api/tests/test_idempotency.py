@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def send(client: Client, body: Any, key: str | None) -> Any:
-    headers = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
+    headers = {} if key is None else {"Idempotency-Key": key}
     return client.post(
-        "/api/v1/referrals", data=json.dumps(body), content_type="application/json", **headers
+        "/api/v1/referrals", data=json.dumps(body), content_type="application/json", headers=headers
     )
 
 
@@ -82,6 +82,7 @@ def test_a_claim_whose_first_attempt_died_is_taken_over(police_officer: Any) -> 
     assert Referral.objects.count() == 1
     record = IdempotencyRecord.objects.get(key="key-4")
     assert record.completed_at is not None
+    assert record.response_body is not None
     assert record.response_body["reference"] == response.json()["reference"]
 
 
