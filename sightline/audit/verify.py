@@ -45,7 +45,13 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
         if event.seq != expected_seq:
-            return ChainReport(False, checked, event.seq, f"expected row #{expected_seq} next")
+            # A gap: the missing row is the first broken one (rows are ordered by seq).
+            return ChainReport(
+                False,
+                checked,
+                expected_seq,
+                f"row #{expected_seq} is missing (next is #{event.seq})",
+            )
         if event.prev_hash != prev:
             return ChainReport(False, checked, event.seq, "does not follow the previous row")
         if chain_hash(prev, _values(event)) != event.row_hash:

@@ -5,8 +5,9 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import SESSION_KEY, logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from sightline.core.context import RequestContext, reset_context, set_context
 
@@ -16,10 +17,14 @@ CSP = (
     "base-uri 'self'; object-src 'none'"
 )
 
+AUDIT_UNAVAILABLE = (
+    "The record cannot be shown because access to it could not be recorded. Try again in a "
+    "few minutes; if this keeps happening, tell the service desk."
+)
+
 
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID) and enforces the absolute session
-    lifetime: a session older than SIGHTLINE_SESSION_ABSOLUTE_SECONDS is ended."""
+    """Gives every request an id (echoed as X-Request-ID) and the audit trail its context."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,8 +44,26 @@ class RequestContextMiddleware:
         response["X-Request-ID"] = request_id
         return response
 
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A read that cannot be audited is not served: answer 503, never the record."""
+        from sightline.audit.services import AuditUnavailableError
+
+        if not isinstance(exception, AuditUnavailableError):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": AUDIT_UNAVAILABLE}, status=503)
+        return render(
+            request,
+            "core/error.html",
+            {"title": "Sorry, the service is unavailable", "text": AUDIT_UNAVAILABLE},
+            status=503,
+        )
+
 
 class AbsoluteSessionLimitMiddleware:
+    """Ends a session older than SIGHTLINE_SESSION_ABSOLUTE_SECONDS (or with no sign-in time),
+    and the session of an account deactivated since it signed in."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -51,6 +74,10 @@ class AbsoluteSessionLimitMiddleware:
             limit = settings.SIGHTLINE_SESSION_ABSOLUTE_SECONDS
             if started is None or time.time() - float(started) > limit:
                 logout(request)
+        elif user is not None and SESSION_KEY in request.session:
+            # Signed in, but the account has since been deactivated: end the session for
+            # good, so that reactivating the account does not bring it back.
+            request.session.flush()
         return self.get_response(request)
 
 
