@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap, Role
@@ -91,7 +101,17 @@ def referral_queue(*, user: Any) -> QuerySet[Referral]:
         .filter(status__in=[Status.AWAITING_SCREENING, Status.AWAITING_DECISION])
         .select_related("source_agency")
         .prefetch_related(
-            Prefetch("children", queryset=ReferralChild.objects.select_related("child"))
+            Prefetch(
+                "children",
+                # The current screening's level, for the queue's Screening column.
+                queryset=ReferralChild.objects.select_related("child").annotate(
+                    current_level=Subquery(
+                        Screening.objects.filter(
+                            referral_child=OuterRef("pk"), is_current=True
+                        ).values("level")[:1]
+                    )
+                ),
+            )
         )
         .annotate(
             rag_order=Case(

@@ -358,9 +358,16 @@ def child_match_confirm(
 ) -> ReferralChild:
     """The practitioner confirms the referred child is this existing child: the referral is
     re-linked, and the provisional record made at intake is marked as superseded."""
-    if candidate.status != CandidateStatus.PROPOSED:
-        raise DecisionInvalid("This match has already been dealt with.")
+    # Lock the referral child, then the candidate (this order in both match services), and
+    # read the candidate's status again under the lock: of two people deciding at once, the
+    # second waits, then is told it has been dealt with.
     referral_child = ReferralChild.objects.select_for_update().get(pk=candidate.referral_child_id)
+    candidate = ChildMatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status != CandidateStatus.PROPOSED:
+        raise DecisionInvalid(
+            "This match has already been dealt with (it is now "
+            f"{candidate.get_status_display().lower()}). Nothing was changed."
+        )
     provisional: Child = referral_child.child
     target: Child = candidate.candidate
     referral_child.child = target
@@ -396,11 +403,18 @@ def child_match_confirm(
 def child_match_reject(
     *, acting_user: Any, candidate: ChildMatchCandidate, reason: str = ""
 ) -> ChildMatchCandidate:
+    # Lock the referral child, then the candidate (this order in both match services), and
+    # read the candidate's status again under the lock: of two people deciding at once, the
+    # second waits, then is told it has been dealt with.
+    referral_child = ReferralChild.objects.select_for_update().get(pk=candidate.referral_child_id)
+    candidate = ChildMatchCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != CandidateStatus.PROPOSED:
-        raise DecisionInvalid("This match has already been dealt with.")
+        raise DecisionInvalid(
+            "This match has already been dealt with (it is now "
+            f"{candidate.get_status_display().lower()}). Nothing was changed."
+        )
     candidate.status = CandidateStatus.REJECTED
     candidate.save(update_fields=["status", "updated_at"])
-    referral_child = candidate.referral_child
     if not referral_child.candidates.filter(status=CandidateStatus.PROPOSED).exists():
         referral_child.match_status = MatchStatus.CONFIRMED_NEW
         referral_child.save(update_fields=["match_status", "updated_at"])

@@ -18,14 +18,11 @@ from sightline.core.permissions import capability_required
 from sightline.referrals import rules, services
 from sightline.referrals.forms import (
     BreakGlassForm,
-    ChildFormSet,
     DecisionForm,
     MatchForm,
-    PersonFormSet,
-    PlaceFormSet,
-    ReferralForm,
+    ReferralForms,
 )
-from sightline.referrals.inputs import ReferralInput, ReferralInvalid
+from sightline.referrals.inputs import ReferralInvalid
 from sightline.referrals.selectors import (
     can_see_assessment,
     candidate_get,
@@ -37,7 +34,7 @@ from sightline.referrals.selectors import (
     referral_queue,
 )
 from sightline.screening import scoring
-from sightline.screening.choices import MarkBasis, MarkStatus, RiskLevel
+from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskLevel
 from sightline.screening.selectors import indicator_list
 from sightline.screening.services import ScreeningError
 
@@ -56,7 +53,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             object_type="referral_queue",
             details={"page": page.number, "count": page.paginator.count},
         )
-        return render(request, "referrals/queue.html", {"page": page, "now": timezone.now()})
+        return render(
+            request,
+            "referrals/queue.html",
+            {"page": page, "now": timezone.now(), "levels": dict(RiskLevel.choices)},
+        )
 
 
 @capability_required(Cap.REFERRAL_SUBMIT)
@@ -74,70 +75,37 @@ def mine(request: HttpRequest) -> HttpResponse:
         return render(request, "referrals/mine.html", {"page": page})
 
 
-def _grow(data: Any, prefix: str) -> Any:
-    data = data.copy()
-    key = f"{prefix}-TOTAL_FORMS"
-    data[key] = str(int(data.get(key, "1")) + 1)
-    return data
-
-
 @capability_required(Cap.REFERRAL_SUBMIT)
 def new(request: HttpRequest) -> HttpResponse:
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        data = request.POST
-        for button, prefix in (
-            ("add_child", "child"),
-            ("add_person", "person"),
-            ("add_place", "place"),
-        ):
-            if button in data:
-                data = _grow(data, prefix)
-        form = ReferralForm(data)
-        children = ChildFormSet(data, prefix="child")
-        persons = PersonFormSet(data, prefix="person")
-        places = PlaceFormSet(data, prefix="place")
-        if "submit" in data and all(f.is_valid() for f in (form, children, persons, places)):
-            payload = ReferralInput(
-                narrative=form.cleaned_data["narrative"],
-                children=[
-                    f.to_input()
-                    for f in children.forms
-                    if f.has_changed() or len(children.forms) == 1
-                ],
-                concern_categories=form.cleaned_data["concern_categories"],
-                persons_named=[f.to_input() for f in persons.forms if f.has_changed()],
-                places_named=[f.to_input() for f in places.forms if f.has_changed()],
-                child_aware=ReferralForm.tristate(form.cleaned_data["child_aware"]),
-                family_aware=ReferralForm.tristate(form.cleaned_data["family_aware"]),
-                urgency=form.cleaned_data["urgency"],
-            )
-            try:
-                result = services.referral_submit(acting_user=request.user, data=payload)
-            except ReferralInvalid as exc:
-                errors = exc.errors
-            except services.DecisionInvalid as exc:
-                errors = {"form": str(exc)}
-            else:
-                messages.success(request, f"Referral {result.referral.reference} received.")
-                return redirect("referrals:detail", reference=result.referral.reference)
+    """The referral form. Adding or removing a child, person or place re-renders it (200, no
+    errors shown); sending it either makes the referral or answers 422 with every error."""
+    if request.method != "POST":
+        return _render_new(request, ReferralForms())
+    bundle = ReferralForms(request.POST)
+    if not bundle.is_submit:
+        return _render_new(request, bundle)
+    if bundle.is_valid():
+        try:
+            result = services.referral_submit(acting_user=request.user, data=bundle.to_input())
+        except ReferralInvalid as exc:
+            bundle.add_errors(exc.errors)
+        except services.DecisionInvalid as exc:
+            bundle.general_errors.append(str(exc))
+        else:
+            messages.success(request, f"Referral {result.referral.reference} received.")
+            return redirect("referrals:detail", reference=result.referral.reference)
     else:
-        form = ReferralForm()
-        children = ChildFormSet(prefix="child")
-        persons = PersonFormSet(prefix="person")
-        places = PlaceFormSet(prefix="place")
+        bundle.check_whole_referral()
+    return _render_new(request, bundle, status=422)
+
+
+def _render_new(request: HttpRequest, bundle: ReferralForms, status: int = 200) -> HttpResponse:
     context = {
-        "form": form,
-        "children": children,
-        "persons": persons,
-        "places": places,
-        "service_errors": errors,
-        "has_errors": bool(errors)
-        or (
-            request.method == "POST" and "submit" in request.POST and any(f.errors for f in (form,))
-        ),
+        "form": bundle.form,
+        "sections": bundle.sections(),
+        "error_summary": bundle.summary(),
     }
-    return render(request, "referrals/new.html", context, status=422 if errors else 200)
+    return render(request, "referrals/new.html", context, status=status)
 
 
 @capability_required(Cap.REFERRAL_VIEW)
@@ -177,6 +145,9 @@ def _render_detail(
         "can_match": request.user.has_capability(Cap.CHILD_MATCH),  # type: ignore[union-attr]
         "overdue": referral.decision_due_at < timezone.now(),
         "levels": dict(RiskLevel.choices),
+        "indicator_labels": {i.code: i.label for i in scoring.load_catalogue().indicators}
+        if full
+        else {},
     }
     template = "referrals/detail.html" if full else "referrals/detail_referrer.html"
     return render(request, template, context, status=status)
@@ -263,6 +234,18 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
     groups: dict[str, list[Any]] = {}
     for ind in indicators:
         groups.setdefault(f"{ind.category}. {ind.category_name}", []).append(ind)
+    computed = _computed_level(catalogue, values, referral_child)
+    with transaction.atomic():
+        # The form shows the narrative and the child: a read, recorded like the detail page.
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            object_type="screening_form",
+            object_id=referral_child.pk,
+            object_ref=referral.reference,
+            child_id=referral_child.child_id,
+            referral_id=referral.pk,
+        )
     return render(
         request,
         "referrals/screen.html",
@@ -275,11 +258,41 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
             "errors": errors,
             "statuses": MarkStatus.choices,
             "bases": MarkBasis.choices,
-            "levels": RiskLevel.choices,
+            "computed": computed,
+            # The level may only be raised: offer the computed level and those above it.
+            "levels": [
+                (value, label)
+                for value, label in RiskLevel.choices
+                if LEVEL_RANK[value] >= LEVEL_RANK[computed.value_name]
+            ],
+            "raised_level": request.POST.get("raised_level", ""),
+            "raised_reason": request.POST.get("raised_reason", ""),
             "current": current,
         },
         status=422 if errors else 200,
     )
+
+
+def _computed_level(
+    catalogue: scoring.Catalogue, values: dict[str, Any], referral_child: Any
+) -> scoring.Level:
+    """The level the marks on the page give (the current screening's, or what was just sent),
+    so the raise-the-level list can leave out the levels below it."""
+    marks = [
+        scoring.Mark(code, scoring.Status(v["status"]))
+        for code, v in values.items()
+        if code in catalogue.codes and v["status"] in (MarkStatus.PRESENT, MarkStatus.POSSIBLE)
+    ]
+    try:
+        result = scoring.score(
+            catalogue,
+            marks,
+            age_years=referral_child.age_on_day,
+            has_learning_disability=referral_child.child.has_learning_disability,
+        )
+    except ValueError:
+        return scoring.Level.NONE
+    return result.computed_level
 
 
 @capability_required(Cap.CHILD_MATCH)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -103,7 +104,7 @@ def test_empty_narrative_shows_the_error_summary_and_stores_nothing(
     _fill_child(
         page, 0, "Ellie", "Marston", dt.date(timezone.localdate().year - 14, 5, 14), "female"
     )
-    tab.submit(page.get_by_role("button", name="Send referral"))
+    tab.submit(page.get_by_role("button", name="Send referral"), status=422)
 
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
@@ -119,4 +120,84 @@ def test_empty_narrative_shows_the_error_summary_and_stores_nothing(
     # Following the link puts the person in the narrative box.
     link.click()
     assert page.evaluate("document.activeElement.id") == "id_narrative"
+    browsing.assert_clean()
+
+
+def _errors_shown(page: Any) -> int:
+    return page.locator(".govuk-error-summary, .govuk-error-message, .govuk-input--error").count()
+
+
+def test_adding_and_removing_children_keeps_what_was_typed_and_shows_no_errors(
+    browsing: Any, teacher: Any
+) -> None:
+    tab = browsing.tab("teacher")
+    page = tab.page
+    tab.open("/referrals/new/")
+    today = timezone.localdate()
+    _fill_child(page, 0, "Ellie", "Marston", dt.date(today.year - 14, 5, 14), "female")
+    # The first child has no Remove button: a referral names at least one child.
+    assert page.get_by_role("button", name="Remove child 1").count() == 0
+
+    # Add a second child: nothing is validated yet (the narrative is still empty).
+    tab.submit(page.get_by_role("button", name="Add another child"))
+    assert _errors_shown(page) == 0
+    assert not page.title().startswith("Error")
+    assert page.locator("legend", has_text="Child 2").count() == 1
+    assert page.input_value("#id_child-0-given_name") == "Ellie"
+    assert page.input_value("#id_child-1-given_name") == ""
+    assert page.input_value("#id_child-1-sex") == "unknown"
+    _fill_child(page, 1, "Maisie", "Marston", dt.date(today.year - 8, 2, 3), "female")
+
+    # A third, then remove the second: the third moves up and keeps what was typed.
+    tab.submit(page.get_by_role("button", name="Add another child"))
+    _fill_child(page, 2, "Sam", "Norland", dt.date(today.year - 12, 7, 1), "male")
+    tab.submit(page.get_by_role("button", name="Remove child 2"))
+    assert _errors_shown(page) == 0
+    assert page.locator("legend", has_text="Child 3").count() == 0
+    assert page.input_value("#id_child-0-given_name") == "Ellie"
+    assert page.input_value("#id_child-1-given_name") == "Sam"
+    assert page.input_value("#id_child-1-sex") == "male"
+
+    # Add a fourth row and leave it blank: it is ignored when the referral is sent.
+    tab.submit(page.get_by_role("button", name="Add another child"))
+    assert page.locator("legend", has_text="Child 3").count() == 1
+    page.fill("#id_narrative", NARRATIVE)
+    tab.submit(page.get_by_role("button", name="Send referral"))
+
+    referral = Referral.objects.get()
+    assert tab.path() == f"/referrals/{referral.reference}/"
+    names = [c.given_name for c in referral.children.order_by("position")]
+    assert names == ["Ellie", "Sam"]
+    browsing.assert_clean()
+
+
+def test_errors_only_appear_on_sending_and_link_to_each_field(browsing: Any, teacher: Any) -> None:
+    tab = browsing.tab("teacher")
+    page = tab.page
+    tab.open("/referrals/new/")
+    tab.submit(page.get_by_role("button", name="Add another child"))
+    page.fill("#id_child-1-postcode", "ZZZ")
+    # Enter in a field sends the referral (not "Remove child 2", the first visible button).
+    with page.expect_navigation() as navigation:
+        page.press("#id_child-1-postcode", "Enter")
+    assert navigation.value is not None and navigation.value.status == 422
+    tab._expect_status_error(navigation.value)
+
+    summary = page.locator(".govuk-error-summary")
+    links = summary.get_by_role("link")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    # The untouched first child is left out like any blank row; the second is checked.
+    assert hrefs == [
+        "#id_child-1-given_name",
+        "#id_child-1-postcode",
+        "#id_narrative",
+    ]
+    assert page.title().startswith("Error: ")
+    # Each error is also shown at its field, in the right child.
+    child_2 = page.locator("#child-row-1")
+    assert "Enter a real postcode" in child_2.locator("#div_id_child-1-postcode").inner_text()
+    assert page.locator("#child-row-0 #div_id_child-0-postcode .govuk-error-message").count() == 0
+    summary.get_by_role("link", name=re.compile("Child 2: Enter a real postcode")).click()
+    assert page.evaluate("document.activeElement.id") == "id_child-1-postcode"
+    assert Referral.objects.count() == 0
     browsing.assert_clean()
