@@ -18,7 +18,8 @@ the last hour. ANALYZE, then, in a child process (its own Django setup), the rea
 
 Also reported: the plan of the claim query (it must use the partial index `clock_sweep_idx`,
 not scan 1,000,000 rows) and the rows each sweep touched. Knobs: BENCH_SWEEP_CLOCKS
-(1000000), BENCH_SWEEP_OVERDUE (1000), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres);
+(1000000), BENCH_SWEEP_OVERDUE (1000), BENCH_SWEEP_DB_PREFIX (sl_bench_sweep), BENCH_PG_PORT
+(5432), BENCH_PG_USER (postgres);
 PGPASSWORD is honoured. Only 127.0.0.1 is contacted.
 """
 
@@ -47,6 +48,8 @@ CLOCKS = int(os.environ.get("BENCH_SWEEP_CLOCKS", "1000000"))
 OVERDUE = int(os.environ.get("BENCH_SWEEP_OVERDUE", "1000"))
 PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
 PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
+# The throwaway database's name starts with this (a shared server may allow only some names).
+DB_PREFIX = os.environ.get("BENCH_SWEEP_DB_PREFIX", "sl_bench_sweep")
 KINDS = (
     "decision",
     "rag",
@@ -194,7 +197,7 @@ def child(url: str, at_iso: str) -> None:
 
 def run(ctx: Any = None) -> dict[str, Any]:
     log = ctx.log if ctx is not None else (lambda message: print(message, file=sys.stderr))
-    name = f"sl_bench_sweep_{uuid.uuid4().hex[:8]}"
+    name = f"{DB_PREFIX}_{uuid.uuid4().hex[:8]}"
     url = _url(name)
     try:
         admin = _admin()
@@ -276,6 +279,8 @@ def run(ctx: Any = None) -> dict[str, Any]:
     ]
     return {
         "rows": rows,
+        # The machine is shared (2 CPUs, other work running): say how busy it was.
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "clocks": CLOCKS,
         "overdue": OVERDUE,
         "plan": result["plan"],

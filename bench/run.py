@@ -31,9 +31,9 @@ END = "<!-- results:end -->"
 
 
 def discover() -> dict[str, ModuleType]:
-    """NAME -> module for every bench/bench_*.py."""
+    """NAME -> module for every bench/bench_*.py and bench/fault_*.py."""
     found: dict[str, ModuleType] = {}
-    for path in sorted(BENCH_DIR.glob("bench_*.py")):
+    for path in sorted([*BENCH_DIR.glob("bench_*.py"), *BENCH_DIR.glob("fault_*.py")]):
         module = importlib.import_module(path.stem)
         name = getattr(module, "NAME", None)
         if not isinstance(name, str) or not callable(getattr(module, "run", None)):
@@ -163,7 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed: list[str] = []
     if not args.table_only:
         ctx = Context(verbose=not args.quiet)
-        for name in args.names or sorted(available):
+        # A module with RUN_BY_DEFAULT = False (the fault harness) runs only when named.
+        default = sorted(n for n, m in available.items() if getattr(m, "RUN_BY_DEFAULT", True))
+        for name in args.names or default:
             if run_one(name, available[name], ctx)["status"] != "ok":
                 failed.append(name)
     refresh_readme()

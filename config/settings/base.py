@@ -78,7 +78,11 @@ TEMPLATES = [
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # Health checks: a persistent connection broken by a database restart is replaced before
+    # the next request uses it, instead of failing that request with a 500 (fault harness).
+    config: dict[str, object] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE transactions and WAL let concurrent writers queue instead of failing.
         config["OPTIONS"] = {

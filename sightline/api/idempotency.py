@@ -32,7 +32,7 @@ class LeaseLostError(RuntimeError):
     """Another request took over this key after the lease ran out; roll back this one."""
 
 
-def _claim(user: Any, key: str, digest: str) -> IdempotencyRecord | Replay:
+def _claim(user: Any, key: str, digest: str, *, attempts: int = 3) -> IdempotencyRecord | Replay:
     now = timezone.now()
     lease = str(uuid.uuid4())
     try:
@@ -43,7 +43,13 @@ def _claim(user: Any, key: str, digest: str) -> IdempotencyRecord | Replay:
     except IntegrityError:
         pass
     with transaction.atomic():
-        record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
+        record = IdempotencyRecord.objects.select_for_update().filter(user=user, key=key).first()
+        if record is None:
+            # The first attempt was refused and released the key between our insert and this
+            # read: claim it afresh.
+            if attempts <= 1:
+                raise ApiError(409, "This Idempotency-Key is busy; retry shortly.")
+            return _claim(user, key, digest, attempts=attempts - 1)
         if record.request_hash != digest:
             raise ApiError(
                 422, "This Idempotency-Key was used with a different request body; use a new key."
