@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sightline.accounts.choices import CIN_SOURCE_CODES, CIN_SOURCE_DEFAULTS, AgencyKind
@@ -130,6 +132,45 @@ def api_token_revoke(*, acting_user: Any, token: ApiToken, reason: str) -> ApiTo
     return token
 
 
+class TokenNotFound(ValueError):
+    """No active token of this user has that prefix."""
+
+
+def api_token_revoke_by_prefix(
+    *, acting_user: Any, user: User, prefix: str, reason: str
+) -> ApiToken:
+    """Revoke the user's active token whose secret starts `sl_<prefix>_`."""
+    tokens = list(
+        ApiToken.objects.filter(user=user, prefix=prefix.strip(), revoked_at__isnull=True)[:2]
+    )
+    if len(tokens) != 1:
+        raise TokenNotFound(
+            f"{user.username} has no active token with prefix {prefix!r}."
+            if not tokens
+            else f"More than one active token of {user.username} has prefix {prefix!r}."
+        )
+    return api_token_revoke(acting_user=acting_user, token=tokens[0], reason=reason)
+
+
+def api_token_list(*, acting_user: Any, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included; the listing is audited."""
+    with transaction.atomic():
+        tokens = list(ApiToken.objects.filter(user=user).order_by("-created_at", "prefix"))
+        audit_record(
+            actor=acting_user,
+            action=Action.LIST,
+            object_type="api_token",
+            object_ref=user.username[:40],
+            details={"for_user": user.username, "count": len(tokens)},
+            actor_username="system",
+        )
+    return tokens
+
+
+# A token's last use is written at most once in this interval, not on every request.
+TOKEN_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def token_authenticate(secret: str) -> User | None:
     """The active user behind a token, or None. Used by the API's bearer authentication."""
     if not secret.startswith("sl_"):
@@ -141,6 +182,12 @@ def token_authenticate(secret: str) -> User | None:
     )
     if token is None or not token.user.is_active or token.user.agency_id != token.agency_id:
         return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
+        # A conditional UPDATE, so that concurrent requests write it once.
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_LAST_USED_RESOLUTION)
+        ).update(last_used_at=now)
     return token.user
 
 

@@ -62,7 +62,7 @@ def child_access_log(
     if not user.has_capability(Cap.AUDIT_VIEW):
         raise ApiError(404, "No child with that id that you can see.")
     limit = max(1, min(paging.limit, 1000))
-    offset = max(0, paging.offset)
+    offset = max(0, min(paging.offset, 1_000_000_000))
     with transaction.atomic():
         child = Child.objects.filter(pk=child_id).first()
         if child is None:

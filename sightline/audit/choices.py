@@ -24,3 +24,4 @@ class Action(models.TextChoices):
     SHARE = "record.share", "Shared"
     BREAK_GLASS = "access.break_glass", "Break-glass access"
     IMPORT = "data.import", "Imported"
+    RESTORE = "data.restore", "Database restored from a backup"

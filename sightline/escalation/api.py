@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sightline.accounts.roles import Cap
 from sightline.api.errors import ApiError
+from sightline.api.schemas import InputSchema
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.escalation import selectors, services
@@ -46,14 +47,14 @@ class EscalationPage(Schema):
 class EscalationFilter(Schema):
     status: Literal["open", "acknowledged", "resolved", "all"] = "open"
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(..., max_length=10_000)
 
 
-class ChallengeIn(Schema):
+class ChallengeIn(InputSchema):
     reason: str = Field(..., max_length=10_000)
     immediate_risk: bool = False
 
@@ -81,6 +82,14 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
+def _reference(reference: str) -> str:
+    """A referral reference from the path; one holding NUL matches nothing (PostgreSQL
+    cannot compare it), so it answers 404."""
+    if "\x00" in reference:
+        raise ApiError(404, NOT_FOUND)
+    return reference[:20]
+
+
 def _escalation_out(escalation: Any) -> dict[str, Any]:
     row = selectors.escalation_row(escalation)
     return {key: row[key] for key in EscalationOut.model_fields}
@@ -88,7 +97,7 @@ def _escalation_out(escalation: Any) -> dict[str, Any]:
 
 @router.get(
     "/escalations",
-    response={200: EscalationPage, 403: Detail},
+    response={200: EscalationPage, 403: Detail, 422: Detail},
     summary="Escalations in your scope (open by default)",
 )
 def escalations(request: HttpRequest, filters: Query[EscalationFilter]) -> dict[str, Any]:
@@ -143,7 +152,7 @@ def challenge_raise(request: HttpRequest, reference: str, payload: ChallengeIn) 
     user = _user(request)
     if not user.has_capability(Cap.CHALLENGE_RAISE):
         raise ApiError(403, "Your role cannot raise challenges.")
-    referral = selectors.referral_for_challenge(user=user, reference=reference[:20])
+    referral = selectors.referral_for_challenge(user=user, reference=_reference(reference))
     if referral is None:
         raise ApiError(404, NOT_FOUND)
     try:
@@ -182,7 +191,7 @@ def challenge_raise(request: HttpRequest, reference: str, payload: ChallengeIn) 
 def referral_clocks(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
     user = _user(request)
     with transaction.atomic():
-        referral = selectors.referral_in_scope(user=user, reference=reference[:20])
+        referral = selectors.referral_in_scope(user=user, reference=_reference(reference))
         if referral is None:
             raise ApiError(404, NOT_FOUND)
         clocks = list(selectors.referral_clocks(user=user, referral=referral))

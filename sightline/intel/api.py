@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 
 from sightline.accounts.roles import Cap
 from sightline.api.errors import ApiError
+from sightline.api.schemas import InputSchema
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.intel import selectors, services
@@ -20,6 +21,8 @@ from sightline.intel.choices import AlertStatus, EntityType
 from sightline.intel.models import Alert
 
 router = Router(tags=["intel"])
+
+MAX_OFFSET = 1_000_000_000  # beyond what the database's OFFSET accepts
 
 
 class Detail(Schema):
@@ -58,7 +61,7 @@ class AlertPage(Schema):
     results: list[AlertOut]
 
 
-class AlertStatusIn(Schema):
+class AlertStatusIn(InputSchema):
     status: str = Field(..., description="reviewed, actioned or dismissed")
     reason: str = Field("", max_length=2000)
 
@@ -101,16 +104,16 @@ class HotspotsOut(Schema):
     results: list[HotspotOut]
 
 
-class LinkIn(Schema):
+class LinkIn(InputSchema):
     entity_id: uuid.UUID
     reason: str = Field("", max_length=2000)
 
 
-class UndoIn(Schema):
+class UndoIn(InputSchema):
     reason: str = Field("", max_length=2000)
 
 
-class CandidateOut(Schema):
+class LinkCandidateOut(Schema):
     entity_id: uuid.UUID
     reference: str
     score: float
@@ -118,7 +121,7 @@ class CandidateOut(Schema):
     status: str
 
 
-class DecisionOut(Schema):
+class LinkDecisionOut(Schema):
     decision_id: uuid.UUID
     mention_id: uuid.UUID
     action: str
@@ -161,9 +164,10 @@ def alerts(
     if status is not None and status not in AlertStatus.values:
         raise ApiError(422, f"status must be one of {', '.join(AlertStatus.values)}.")
     limit = max(1, min(limit, 200))
+    offset = max(0, min(offset, MAX_OFFSET))
     with transaction.atomic():
         qs = selectors.alert_list(user=user, status=status)
-        page = list(qs[max(0, offset) : max(0, offset) + limit])
+        page = list(qs[offset : offset + limit])
         audit_record(
             actor=user,
             action=Action.LIST,
@@ -175,7 +179,7 @@ def alerts(
 
 @router.post(
     "/alerts/{alert_id}/status",
-    response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail},
+    response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
     summary="Mark an alert reviewed, actioned or dismissed (with a reason)",
 )
 def alert_status(request: HttpRequest, alert_id: str, payload: AlertStatusIn) -> dict[str, Any]:
@@ -294,7 +298,7 @@ def hotspots(request: HttpRequest, days: int = 90) -> dict[str, Any]:
 
 @router.get(
     "/mentions/{mention_id}/candidates",
-    response={200: list[CandidateOut], 404: Detail},
+    response={200: list[LinkCandidateOut], 404: Detail},
     summary="Candidate matches for a mention, ranked, with reasons",
 )
 def mention_candidates(request: HttpRequest, mention_id: str) -> list[dict[str, Any]]:
@@ -330,7 +334,7 @@ def _decision_out(decision: Any) -> dict[str, Any]:
 
 @router.post(
     "/mentions/{mention_id}/confirm",
-    response={200: DecisionOut, 404: Detail, 409: Detail},
+    response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
     summary="Confirm that a mention is this entity",
 )
 def mention_confirm(request: HttpRequest, mention_id: str, payload: LinkIn) -> dict[str, Any]:
@@ -356,7 +360,7 @@ def mention_confirm(request: HttpRequest, mention_id: str, payload: LinkIn) -> d
 
 @router.post(
     "/mentions/{mention_id}/reject",
-    response={200: DecisionOut, 404: Detail, 409: Detail},
+    response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
     summary="Reject a match between a mention and an entity",
 )
 def mention_reject(request: HttpRequest, mention_id: str, payload: LinkIn) -> dict[str, Any]:
@@ -375,7 +379,7 @@ def mention_reject(request: HttpRequest, mention_id: str, payload: LinkIn) -> di
 
 @router.post(
     "/link-decisions/{decision_id}/undo",
-    response={200: DecisionOut, 404: Detail, 409: Detail},
+    response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
     summary="Undo a confirm or reject",
 )
 def decision_undo(request: HttpRequest, decision_id: str, payload: UndoIn) -> dict[str, Any]:

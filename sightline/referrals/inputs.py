@@ -89,8 +89,9 @@ def validate(data: ReferralInput, *, today: dt.date, now: dt.datetime) -> None:
     # A child's age is worked out on the day the referral was received, so a date of birth
     # after that day is as impossible as one in the future.
     received_day = today
-    if data.received_at is not None and data.received_at.tzinfo is not None:
-        received_day = min(today, timezone.localtime(data.received_at).date())
+    received = data.received_at
+    if received is not None and received.tzinfo is not None and received.year >= 2000:
+        received_day = min(today, timezone.localtime(received).date())
     seen: dict[tuple[str, str, dt.date | None, int | None], int] = {}
     for i, child in enumerate(data.children):
         key = f"children[{i}]"

@@ -104,3 +104,20 @@ def test_overlong_vehicle_or_phone_is_422(police_officer: Any, field: str) -> No
     assert response.status_code == 422
     assert field in response.json()["detail"]
     assert Referral.objects.count() == 0
+
+
+def test_a_received_at_in_year_one_is_refused_not_a_crash() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sightline.referrals.inputs import ChildInput, ReferralInput, ReferralInvalid, validate
+
+    data = ReferralInput(
+        narrative="A concern.",
+        children=[ChildInput(given_name="Ava", family_name="Test", approximate_age=14)],
+        received_at=dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+    )
+    with pytest.raises(ReferralInvalid) as refused:
+        validate(data, today=timezone.localdate(), now=timezone.now())
+    assert "received_at" in refused.value.errors
