@@ -146,6 +146,7 @@ def _persons(cur: Any, rng: random.Random, log: Any) -> list[dict[str, Any]]:
 
 def _candidate_lookup(cur: Any, features: Any) -> list[tuple[uuid.UUID, float]]:
     """The query shape of intel.entities.person_candidates, on a raw connection."""
+    from sightline.intel.normalise import phonetic
     from sightline.intel.resolution import CANDIDATE, Profile, compare, search_keys
 
     keys = search_keys(features)
@@ -162,13 +163,21 @@ def _candidate_lookup(cur: Any, features: Any) -> list[tuple[uuid.UUID, float]]:
         ids.update(r[0] for r in cur.fetchall())
     if not ids:
         return []
+    sole = None  # entities.surname_sole_holder: the only person with this surname, if one
+    if features.family:
+        cur.execute(
+            "SELECT person_id FROM intel_personkey WHERE key = %s LIMIT 2",
+            (f"fam:{phonetic(features.family)}"[:60],),
+        )
+        holders = [r[0] for r in cur.fetchall()]
+        sole = holders[0] if len(holders) == 1 else None
     cur.execute(
         "SELECT id, profile FROM intel_personofconcern WHERE id = ANY(%s) AND is_active",
         (list(ids),),
     )
     ranked = []
     for pid, profile in cur.fetchall():
-        score = compare(features, Profile.from_json(profile)).score
+        score = compare(features, Profile.from_json(profile), rare_surname=pid == sole).score
         if score >= CANDIDATE:
             ranked.append((pid, score))
     ranked.sort(key=lambda r: -r[1])

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -72,7 +73,8 @@ SELECT
         WHEN c.phone_raw LIKE '0%' THEN c.phone_raw
         ELSE NULL
     END AS phone,
-    substr(c.surname, 1, 3) AS surname3
+    substr(c.surname, 1, 3) AS surname3,
+    substr(c.date_of_birth, 1, 4) AS birth_year
 FROM clean c LEFT JOIN given_groups g ON g.name = c.given_name
 """
 
@@ -83,7 +85,15 @@ def _settings() -> SettingsCreator:
         unique_id_column_name="id",
         probability_two_random_records_match=1e-6,
         comparisons=[
-            cl.ExactMatch("given_key"),
+            cl.CustomComparison(
+                output_column_name="given_name",
+                comparison_levels=[
+                    cll.NullLevel("given_name"),
+                    cll.ExactMatchLevel("given_key"),  # same name or same group (Steve, Steven)
+                    cll.JaroWinklerLevel("given_name", 0.9),  # Reece / Reese, typos
+                    cll.ElseLevel(),
+                ],
+            ),
             cl.JaroWinklerAtThresholds("surname", [0.95, 0.88]),
             cl.DateOfBirthComparison(
                 "date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d"
@@ -94,9 +104,15 @@ def _settings() -> SettingsCreator:
         ],
         blocking_rules_to_generate_predictions=[
             block_on("phone"),
+            # The full name alone is not a blocking rule: on the held-out set only 11 % of
+            # pairs agreeing on the name and nothing else were one person, and the rule made
+            # nine in ten of all comparisons. Name + birth year keeps day or month typos.
+            block_on("given_key", "surname", "birth_year"),
             block_on("date_of_birth", "surname3"),
             block_on("postcode", "given_key"),
-            block_on("given_key", "surname"),
+            # A surname typo in its first three letters with no phone or postcode in common:
+            block_on("date_of_birth", "given_key"),
+            block_on("address", "given_key"),
         ],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,

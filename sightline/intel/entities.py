@@ -33,6 +33,7 @@ from sightline.intel.normalise import (
     display_plate,
     fold,
     normalise_phone,
+    phonetic,
 )
 from sightline.intel.resolution import (
     CANDIDATE,
@@ -109,12 +110,27 @@ def person_candidates(features: PersonFeatures, *, limit: int = 10) -> list[Rank
     rows = PersonOfConcern.objects.filter(pk__in=ids, is_active=True).values_list(
         "id", "reference", "profile"
     )
+    sole = surname_sole_holder(features)
     for pk, reference, profile in rows:
-        result = compare(features, Profile.from_json(profile))
+        result = compare(features, Profile.from_json(profile), rare_surname=pk == sole)
         if result.score >= CANDIDATE:
             ranked.append(Ranked(pk, reference, result.score, result.reasons))
     ranked.sort(key=lambda r: (-r.score, r.reference))
     return ranked[:limit]
+
+
+def surname_sole_holder(features: PersonFeatures) -> uuid.UUID | None:
+    """The one person of concern on record whose surname sounds like the mention's, or None
+    when there are none or several (one indexed lookup, at most two rows read)."""
+    if not features.family:
+        return None
+    holders = list(
+        # (person, key) rows are unique, so the index scan stops at the second row
+        PersonKey.objects.filter(key=f"fam:{phonetic(features.family)}"[:60]).values_list(
+            "person_id", flat=True
+        )[:2]
+    )
+    return holders[0] if len(holders) == 1 else None
 
 
 def person_create(features: PersonFeatures) -> PersonOfConcern:

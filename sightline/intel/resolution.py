@@ -26,6 +26,9 @@ from sightline.intel.normalise import (
 
 HIGH_CONFIDENCE = 0.75
 CANDIDATE = 0.3
+# Half a registration ("…CDE", "AB12") that agrees is one in thousands of vehicles: alone it
+# is not enough to link, but with a first name or an age that fits it is (ADR 0201).
+PARTIAL_PLATE = 0.5
 
 _STOP = {"a", "an", "and", "the", "with", "of", "in", "on", "his", "her", "their", "wears"}
 
@@ -189,16 +192,22 @@ def _plates(m: PersonFeatures, p: Profile) -> tuple[float, str]:
         if plate.value in p.plates:
             return 0.9, "same vehicle registration"
         if any(part.matches(plate.value) for part in p.partial_plates):
-            return 0.35, "registration fits a partial plate given before"
+            return PARTIAL_PLATE, "registration fits a partial plate given before"
         return 0.0, ""
     if any(plate.matches(full) for full in p.plates):
-        return 0.35, "partial registration fits a known vehicle"
+        return PARTIAL_PLATE, "partial registration fits a known vehicle"
     if any(o.value == plate.value and o.anchor == plate.anchor for o in p.partial_plates):
-        return 0.3, "same partial registration"
+        return PARTIAL_PLATE, "same partial registration"
     return 0.0, ""
 
 
-def compare(m: PersonFeatures, p: Profile) -> Score:
+RARE_SURNAME_BONUS = 0.15
+
+
+def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Score:
+    """Score a mention against a profile. `rare_surname`: nobody else on record has a surname
+    like this one (the caller checks), so a surname that agrees says more (a term-frequency
+    adjustment: agreeing on a rare value is stronger evidence than agreeing on a common one)."""
     score = 0.0
     reasons: list[str] = []
     if m.phone and m.phone in p.phones:
@@ -229,6 +238,7 @@ def compare(m: PersonFeatures, p: Profile) -> Score:
     elif family_strong and m.given and p.givens and not given_match:
         score -= 0.2
         reasons.append("same surname, different first name")
+        rare_surname = False
     elif family_strong:
         score += 0.3
         reasons.append("similar surname")
@@ -238,18 +248,18 @@ def compare(m: PersonFeatures, p: Profile) -> Score:
     elif m.given and m.family and p.givens and p.families and not given_match:
         score -= 0.3
         reasons.append("different name")
-    if m.initial and not (m.nickname and m.nickname in p.nicknames):
-        if any(_nickname_initial(n) == m.initial for n in p.nicknames):
+    if rare_surname and family_strong and (given_match or initial_fits):
+        score += RARE_SURNAME_BONUS
+        reasons.append("nobody else on record has this surname")
+    # A nickname built on an initial ("Uncle T", "Big G") fits a first name with that initial,
+    # whichever side the nickname is on; a nickname both sides share already counted above.
+    if not (m.nickname and m.nickname in p.nicknames):
+        mine = _nickname_initial(m.nickname) if m.nickname else ""
+        if (m.initial and any(_nickname_initial(n) == m.initial for n in p.nicknames)) or (
+            mine and mine in p.initials
+        ):
             score += 0.15
             reasons.append("nickname fits the first name")
-    elif (
-        m.nickname
-        and _nickname_initial(m.nickname)
-        and _nickname_initial(m.nickname) in (p.initials)
-        and m.nickname not in p.nicknames
-    ):
-        score += 0.15
-        reasons.append("nickname fits the first name")
     # Age
     if m.birth_year and p.birth_years:
         mid = sorted(p.birth_years)[len(p.birth_years) // 2]

@@ -1,8 +1,14 @@
-"""Linking and alerting measured against a synthetic borough's planted networks (ADR 0201).
-Goals: recall >= 0.95, precision >= 0.9, no network missed; <= 1 alert per 100 referrals on a
-borough with no networks. The assertions below are the floor this seed reaches today (recall
-0.947 here; 0.83 to 1.0 across seeds 1 to 13, 0.92 on 1,500 children), so a regression fails
-while the gap to the recall goal stays visible."""
+"""Linking and alerting measured against synthetic boroughs' planted networks (ADR 0201).
+
+Goals: recall of planted adult-child links >= 0.95 and precision >= 0.9 with no human
+confirmation, no network missed; <= 1 alert per 100 referrals on a borough with no networks.
+
+Precision meets its goal here. Recall is asserted at the floor these seeds reach (0.947 on
+seed 2026, 0.90 on seed 4; 0.83 to 1.0 across seeds 1 to 13, mean 0.94), so a regression
+fails while the gap to the recall goal stays visible: what is missed are mentions with nothing
+that tells them apart (seed 2026's miss is "B. Taylor" in a borough that also has a Beverley
+Taylor; others are a first name alone, or a nickname never seen before with no phone or
+registration). Linking those would trade precision for recall."""
 
 from __future__ import annotations
 
@@ -19,10 +25,11 @@ from sightline.intel.services import intel_bulk_index
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize("seed", [2026, 4])
 def test_planted_networks_are_linked_and_alerted_without_human_confirmation(
-    tmp_path: Path,
+    tmp_path: Path, seed: int
 ) -> None:
-    borough = generate_borough(children=300, years=2, seed=2026)
+    borough = generate_borough(children=300, years=2, seed=seed)
     borough_load(borough=borough, truth_path=tmp_path / "truth.json")
     intel_bulk_index()
     quality = measure(borough)

@@ -106,6 +106,38 @@ def test_partial_plate_is_a_reason_not_a_link_by_itself() -> None:
     assert result.score < HIGH_CONFIDENCE
 
 
+def test_partial_plate_with_the_same_first_name_links() -> None:
+    known = profile_of(name="Marian Long", vehicle_registration="PL17 BFT")
+    result = compare(PersonFeatures.from_named(name="Marian", vehicle_registration="…BFT"), known)
+    assert {"partial registration fits a known vehicle", "same first name"} <= set(result.reasons)
+    assert result.score >= HIGH_CONFIDENCE
+    # the same partial plate with another first name does not
+    other = PersonFeatures.from_named(name="Gordon", vehicle_registration="…BFT")
+    assert compare(other, known).score < HIGH_CONFIDENCE
+
+
+def test_initial_nickname_fits_a_first_name_on_either_side() -> None:
+    with_nickname = profile_of(name="Graeme", nickname="Big G")
+    named = PersonFeatures.from_named(name="Graham Ahmed")
+    assert "nickname fits the first name" in compare(named, with_nickname).reasons
+    with_name = profile_of(name="Graham Ahmed")
+    nicknamed = PersonFeatures.from_named(name="Graeme", nickname="Big G")
+    assert "nickname fits the first name" in compare(nicknamed, with_name).reasons
+    stranger = PersonFeatures.from_named(name="Graeme", nickname="Big T")
+    assert "nickname fits the first name" not in compare(stranger, with_name).reasons
+
+
+def test_a_surname_nobody_else_has_strengthens_initial_or_typo_but_not_a_different_name() -> None:
+    known = profile_of(name="Bruce Atkinson", approximate_age=28)
+    mention = PersonFeatures.from_named(name="B. Atkinsson", approximate_age=26, year=2025)
+    common = compare(mention, known)
+    rare = compare(mention, known, rare_surname=True)
+    assert common.score < HIGH_CONFIDENCE <= rare.score
+    assert "nobody else on record has this surname" in rare.reasons
+    brother = PersonFeatures.from_named(name="Carl Atkinson", approximate_age=26, year=2025)
+    assert compare(brother, known, rare_surname=True).score < HIGH_CONFIDENCE
+
+
 def test_narrative_is_read_for_registrations_phones_postcodes_and_handles() -> None:
     text = (
         "He drives a silver Audi, registration KX19 LMN; the plate was partially noted as "
