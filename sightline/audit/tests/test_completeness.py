@@ -16,12 +16,13 @@ import pytest
 from django.db import DatabaseError
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from sightline.accounts.tests.clients import signed_in, token_client
 from sightline.accounts.tests.factories import UserFactory
 from sightline.api.api import api as ninja_api
 from sightline.audit.choices import Action
 from sightline.audit.models import AuditEvent
 from sightline.audit.services import AuditUnavailableError
-from sightline.audit.tests.world import FAMILY, GIVEN, build_world, signed_in, token_client
+from sightline.audit.tests.world import FAMILY, GIVEN, build_world
 
 pytestmark = pytest.mark.django_db
 

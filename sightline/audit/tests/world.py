@@ -4,13 +4,10 @@ the services, for the audit, header and canary tests; and clients signed in as a
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
-from django.test import Client
 from django.utils import timezone
 
-from sightline.accounts.services import api_token_issue
 from sightline.escalation import services as escalation_services
 from sightline.escalation.models import Escalation
 from sightline.intel.models import Alert, Mention
@@ -93,17 +90,3 @@ def build_world(*, police_officer: Any, teacher: Any, manager: Any) -> dict[str,
         "young_ref": young.referral.reference,
         "young_referral": young.referral.pk,
     }
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["signed_in_at"] = time.time()
-    session.save()
-    return client
-
-
-def token_client(user: Any) -> Client:
-    _token, secret = api_token_issue(acting_user=None, user=user)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from sightline.accounts.tests.clients import signed_in, token_client
 from sightline.audit.models import AuditEvent
-from sightline.audit.tests.world import signed_in, token_client
 from sightline.escalation.services import sweep
 from sightline.people.models import Child
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sightline.accounts.roles import BREAK_GLASS_ROLES, ROLE_CAPABILITIES, Cap, Role
+from sightline.accounts.tests.clients import signed_in as _signed_in
 from sightline.api.api import api
 
 pytestmark = pytest.mark.django_db
@@ -603,16 +603,6 @@ ALLOWED: dict[str, set[str]] = {
 
 
 # --- Walking it -----------------------------------------------------------------------------
-
-
-def _signed_in(user: Any) -> Client:
-    """The session limit middleware ends a session without `signed_in_at`."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["signed_in_at"] = time.time()
-    session.save()
-    return client
 
 
 def _body(endpoint: Endpoint, world: World) -> dict[str, Any] | None:

@@ -11,7 +11,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from sightline.audit.tests.world import build_world, signed_in, token_client
+from sightline.accounts.tests.clients import signed_in, token_client
+from sightline.audit.tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from sightline.accounts.tests.clients import signed_in as client_for
 from sightline.audit.models import AuditEvent
 from sightline.escalation import services
 from sightline.escalation.choices import EscalationStatus
@@ -17,16 +17,6 @@ from sightline.escalation.tests.factories import decided, received
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-
-
-def client_for(user: Any) -> Client:
-    """Signed in, with the session's sign-in time set (the session limit needs it)."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["signed_in_at"] = time.time()
-    session.save()
-    return client
 
 
 @pytest.fixture

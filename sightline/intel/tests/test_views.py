@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from sightline.accounts.tests.clients import signed_in
 from sightline.audit.models import AuditEvent
 from sightline.intel.choices import EntityType
 from sightline.intel.models import Alert
@@ -22,17 +22,6 @@ def alert(police_officer: Any, teacher: Any, refer: Refer) -> Alert:
     refer(police_officer, persons=[CARL], places=[GRILL])
     refer(teacher, child=("Jade", "Marsh"), persons=[CARL], places=[GRILL])
     return Alert.objects.get(kind="person_multiple_children", trigger="children2")
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    import time
-
-    session["signed_in_at"] = time.time()
-    session.save()
-    return client
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sightline.accounts.roles import Role
+from sightline.accounts.tests.clients import signed_in
 from sightline.accounts.tests.factories import UserFactory
 from sightline.people.models import ChildAccess
 from sightline.referrals.models import BreakGlassGrant, Referral
@@ -182,15 +181,6 @@ def test_queue_is_empty_for_a_referrer(police_officer: Any, school_lead: Any) ->
     submit(police_officer)
     assert not referral_queue(user=police_officer).exists()
     assert not referral_queue(user=school_lead).exists()
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["signed_in_at"] = time.time()
-    session.save()
-    return client
 
 
 # The queue page: session and user; a savepoint; the paginator's count; the audit row (chain

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import time
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from sightline.accounts.tests.clients import signed_in
 from sightline.audit.models import AuditEvent
 from sightline.people.models import Child
 from sightline.referrals.inputs import ChildInput
@@ -28,17 +28,6 @@ HIGH = [
     {"code": "C2", "status": "present", "basis": "evidence"},
 ]
 MEDIUM = [{"code": "B1", "status": "present", "basis": "evidence", "note": "Missing twice"}]
-
-
-def signed_in(user: Any) -> Client:
-    """A client with a signed-in session. The session limit middleware ends any session
-    without `signed_in_at` (set by the sign-in view), so force_login alone is not enough."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["signed_in_at"] = time.time()
-    session.save()
-    return client
 
 
 def assert_secure_headers(response: Any) -> None:
