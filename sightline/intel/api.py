@@ -307,6 +307,7 @@ def mention_candidates(request: HttpRequest, mention_id: str) -> list[dict[str, 
         mention = selectors.mention_get(user=user, mention_id=mention_id)
         if mention is None:
             raise ApiError(404, "No mention with that id that you can see.")
+        candidates = selectors.candidate_entities(user=user, mention=mention)
         audit_record(
             actor=user,
             action=Action.SEARCH,
@@ -314,8 +315,9 @@ def mention_candidates(request: HttpRequest, mention_id: str) -> list[dict[str, 
             object_id=mention.pk,
             object_ref=mention.referral.reference,
             referral_id=mention.referral_id,
+            details={"search": "candidate entities for a mention", "results": len(candidates)},
         )
-        return selectors.candidate_entities(user=user, mention=mention)
+        return candidates
 
 
 def _decision_out(decision: Any) -> dict[str, Any]:

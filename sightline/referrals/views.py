@@ -110,10 +110,21 @@ def _render_new(request: HttpRequest, bundle: ReferralForms, status: int = 200) 
 
 @capability_required(Cap.REFERRAL_VIEW)
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = referral_get(user=request.user, reference=reference)
+    if referral is None:
+        raise Http404
+    return _audited_detail(request, referral, DecisionForm())
+
+
+def _audited_detail(
+    request: HttpRequest,
+    referral: Any,
+    decision_form: DecisionForm,
+    status: int = 200,
+    blocker: str | None = None,
+) -> HttpResponse:
+    """The referral page, with its view recorded: also when a refused decision shows it again."""
     with transaction.atomic():
-        referral = referral_get(user=request.user, reference=reference)
-        if referral is None:
-            raise Http404
         audit_record(
             actor=request.user,
             action=Action.VIEW,
@@ -122,7 +133,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             object_ref=referral.reference,
             referral_id=referral.pk,
         )
-        return _render_detail(request, referral, DecisionForm())
+        return _render_detail(request, referral, decision_form, status=status, blocker=blocker)
 
 
 def _render_detail(
@@ -161,7 +172,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, referral, form, status=422)
+        return _audited_detail(request, referral, form, status=422)
     try:
         services.referral_decide(
             acting_user=request.user,
@@ -170,10 +181,10 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except services.DecisionBlocked as exc:
-        return _render_detail(request, referral, form, status=409, blocker=str(exc))
+        return _audited_detail(request, referral, form, status=409, blocker=str(exc))
     except services.DecisionInvalid as exc:
         form.add_error(None, str(exc))
-        return _render_detail(request, referral, form, status=422)
+        return _audited_detail(request, referral, form, status=422)
     messages.success(request, "Decision recorded. The referrer can now see it.")
     return redirect("referrals:detail", reference=reference)
 

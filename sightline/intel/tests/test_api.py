@@ -126,3 +126,6 @@ def test_candidates_for_a_mention_come_back_ranked_with_reasons(
 ) -> None:
     body = api(front_door).get(f"/api/v1/mentions/{linked.pk}/candidates").json()
     assert body[0]["reasons"] and body[0]["score"] >= 0.75
+    search = AuditEvent.objects.get(action="record.search", object_type="intel_mention")
+    assert search.details["results"] == len(body)
+    assert search.actor_username == front_door.username

@@ -104,3 +104,19 @@ def test_access_log_exports_csv_for_a_subject_access_request(
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert any(front_door.username in " ".join(r.values()) for r in rows)
     assert AuditEvent.objects.filter(action="record.export", actor_username=auditor.username)
+
+
+def test_a_refused_decision_shows_the_referral_again_and_records_that_view(
+    police_officer: Any, front_door: Any
+) -> None:
+    ref = refer(police_officer)
+    referral = Referral.objects.get(reference=ref)
+    page = signed_in(front_door)
+    before = AuditEvent.objects.filter(action="record.view", referral_id=referral.pk).count()
+    response = page.post(
+        f"/referrals/{ref}/decision/", {"outcome": "early_help", "reason": "Support at school"}
+    )
+    assert response.status_code == 409  # the child has not been screened
+    assert b"screening is needed" in response.content
+    after = AuditEvent.objects.filter(action="record.view", referral_id=referral.pk).count()
+    assert after == before + 1
