@@ -42,6 +42,7 @@ from sightline.intel.resolution import (
     compare,
     person_keys,
     search_keys,
+    with_context,
 )
 from sightline.people.matching import normalise_postcode
 from sightline.referrals.models import ReferralChild
@@ -67,6 +68,8 @@ class Ranked:
     reference: str
     score: float
     reasons: tuple[str, ...]
+    # the score on the mention's own details, before co-mentioned context (persons only)
+    identity: float | None = None
 
 
 # ---- persons -------------------------------------------------------------------------------
@@ -86,10 +89,17 @@ def features_from_details(details: dict[str, Any]) -> PersonFeatures:
     )
 
 
-def person_candidates(features: PersonFeatures, *, limit: int = 10) -> list[Ranked]:
+def person_candidates(
+    features: PersonFeatures,
+    *,
+    limit: int = 10,
+    context: frozenset[uuid.UUID] = frozenset(),
+) -> list[Ranked]:
     """Existing persons of concern this mention may be, best first (blocking keys, then
     scoring). Weak keys (a surname or first name alone) are capped so a common name costs one
-    bounded index scan."""
+    bounded index scan. `context`: the children on the referral and the entities already
+    resolved on it; a candidate already joined to one of them (through another referral)
+    scores more (`resolution.with_context`)."""
     keys = search_keys(features)
     strong = [k for k in keys if not k.startswith(("fam:", "giv:"))]
     weak = [k for k in keys if k.startswith(("fam:", "giv:"))]
@@ -111,12 +121,31 @@ def person_candidates(features: PersonFeatures, *, limit: int = 10) -> list[Rank
         "id", "reference", "profile"
     )
     sole = surname_sole_holder(features)
+    shared = context_shared(ids, context)
     for pk, reference, profile in rows:
-        result = compare(features, Profile.from_json(profile), rare_surname=pk == sole)
+        own = compare(features, Profile.from_json(profile), rare_surname=pk == sole)
+        result = with_context(own, shared.get(pk, frozenset()))
         if result.score >= CANDIDATE:
-            ranked.append(Ranked(pk, reference, result.score, result.reasons))
+            ranked.append(Ranked(pk, reference, result.score, result.reasons, own.score))
     ranked.sort(key=lambda r: (-r.score, r.reference))
     return ranked[:limit]
+
+
+def context_shared(
+    person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[str]]:
+    """For each candidate, the kinds of context node ("child", "vehicle", ...) it is already
+    joined to in the adjacency table (one indexed lookup on `Edge.a_id`)."""
+    if not person_ids or not context:
+        return {}
+    found: dict[uuid.UUID, set[str]] = {}
+    for a_id, b_type in (
+        Edge.objects.filter(a_id__in=person_ids, b_id__in=context)
+        .values_list("a_id", "b_type")
+        .distinct()
+    ):
+        found.setdefault(a_id, set()).add(b_type)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 def surname_sole_holder(features: PersonFeatures) -> uuid.UUID | None:

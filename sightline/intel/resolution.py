@@ -284,6 +284,55 @@ def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Sco
     return Score(round(max(0.0, min(score, 1.0)), 3), tuple(reasons))
 
 
+# Co-mentioned context: what else this referral names (a child on it, a vehicle, phone or
+# person of concern named with this mention) that is already joined to a candidate through
+# another referral. It raises only a candidate the mention's own identifiers already point to
+# (a name, an initial and surname, a first name, a nickname, a phone, a plate, an address) with
+# nothing in conflict; it never links alone and never joins two persons (the caller merges on
+# the identity score only). Being named around the same children says two people move in the
+# same circle, which co-offenders do: it is support for an identity, not an identity. ADR 0201.
+CONTEXT_WEIGHT = {
+    "child": (0.3, "already linked to a child on this referral"),
+    "vehicle": (0.2, "named with the same vehicle on another referral"),
+    "phone": (0.2, "named with the same phone on another referral"),
+    "person": (0.15, "named with the same person of concern on another referral"),
+}
+CONTEXT_CAP = 0.35
+_IDENTIFYING = {
+    "same phone number",
+    "same vehicle registration",
+    "registration fits a partial plate given before",
+    "partial registration fits a known vehicle",
+    "same partial registration",
+    "same nickname",
+    "same name",
+    "similar name (spelling or short form)",
+    "same surname and initial",
+    "similar surname",
+    "same first name",
+    "same address",
+}
+_CONFLICTS = {"different name", "age differs", "same surname, different first name"}
+
+
+def with_context(base: Score, shared: frozenset[str]) -> Score:
+    """`base` raised by the kinds of co-mentioned context (`CONTEXT_WEIGHT` keys) that this
+    referral shares with the candidate, by at most CONTEXT_CAP, each with its reason; unchanged
+    unless `base` rests on an identifier of the mention and has no conflicting detail."""
+    reasons = set(base.reasons)
+    if not shared or not (_IDENTIFYING & reasons) or _CONFLICTS & reasons:
+        return base
+    added = 0.0
+    why = list(base.reasons)
+    for kind, (weight, reason) in CONTEXT_WEIGHT.items():
+        if kind in shared:
+            added += weight
+            why.append(reason)
+    if not added:
+        return base
+    return Score(round(min(base.score + min(added, CONTEXT_CAP), 1.0), 3), tuple(why))
+
+
 def person_keys(f: PersonFeatures) -> list[str]:
     """The blocking keys a mention is searched by (and, once linked, found by)."""
     from sightline.intel.normalise import given_key, plate_keys

@@ -48,7 +48,7 @@ from sightline.intel.normalise import (
     read_narrative,
 )
 from sightline.intel.resolution import HIGH_CONFIDENCE, PersonFeatures
-from sightline.referrals.models import Referral
+from sightline.referrals.models import Referral, ReferralChild
 
 ALERT_ROLES = (Role.CSE_SPECIALIST, Role.POLICE_ANALYST)
 
@@ -106,6 +106,12 @@ def _index_referral(
         touched.add((EntityType.PLACE, place.pk))
         place_ids.append(str(place.pk))
 
+    # Co-mentioned context for the persons: the children on the referral and what it names
+    # that is already resolved (places first, then each person, vehicle and phone in turn).
+    context: set[uuid.UUID] = {
+        *ReferralChild.objects.filter(referral=referral).values_list("child_id", flat=True),
+    }
+    context.update(m.entity_id for m in result.mentions)
     for person in referral.persons_named.all():
         details = {
             "name": person.name,
@@ -121,11 +127,18 @@ def _index_referral(
         features = entities.features_from_details(details)
         if not features.has_identity and not person.description:
             continue
-        ranked = entities.person_candidates(features)
+        ranked = entities.person_candidates(features, context=frozenset(context))
         top = ranked[0] if ranked else None
-        for other in ranked[1:]:
-            if top is not None and top.score >= HIGH_CONFIDENCE <= other.score:
+        strong = [r for r in ranked if _identity(r) >= HIGH_CONFIDENCE]
+        if top is not None and strong and _identity(top) < HIGH_CONFIDENCE:
+            top = strong[0]  # context breaks no tie against a person the details match
+        for other in ranked:
+            if other is top:
+                continue
+            if top is not None and _identity(top) >= HIGH_CONFIDENCE <= _identity(other):
                 # This mention is strongly like two entities: they are probably one person.
+                # Only its own details count here: shared context (children, vehicles) is
+                # what two people of one network have in common, so it never joins them.
                 moved = _person_merge(into=top, other=other)
                 touched.add((EntityType.PERSON, other.entity_id))
                 result.candidates += moved
@@ -169,6 +182,7 @@ def _index_referral(
         result.mentions.append(mention)
         result.candidates += _store_candidates(mention, EntityType.PERSON, ranked, person_id)
         touched.add((EntityType.PERSON, person_id))
+        context.add(person_id)
         if features.phone:
             result.mentions.append(_phone_mention(common, referral, person.phone, via=mention))
             touched.add((EntityType.PHONE, result.mentions[-1].entity_id))
@@ -178,6 +192,7 @@ def _index_referral(
             if vm is not None:
                 result.mentions.append(vm)
                 touched.add((EntityType.VEHICLE, vm.entity_id))
+        context.update(m.entity_id for m in result.mentions)
 
     for value in phones:
         if normalise_phone(value):
@@ -192,6 +207,10 @@ def _index_referral(
     result.suggestions = _suggest(referral, result.mentions)
     entities.edges_rebuild([referral.pk])
     return result, touched
+
+
+def _identity(ranked: entities.Ranked) -> float:
+    return ranked.score if ranked.identity is None else ranked.identity
 
 
 def _person_merge(*, into: Any, other: Any) -> list[MatchCandidate]:

@@ -5,10 +5,12 @@ confirmation, no network missed; <= 1 alert per 100 referrals on a borough with 
 
 Precision meets its goal here. Recall is asserted at the floor these seeds reach (0.947 on
 seed 2026, 0.90 on seed 4; 0.83 to 1.0 across seeds 1 to 13, mean 0.94), so a regression
-fails while the gap to the recall goal stays visible: what is missed are mentions with nothing
-that tells them apart (seed 2026's miss is "B. Taylor" in a borough that also has a Beverley
-Taylor; others are a first name alone, or a nickname never seen before with no phone or
-registration). Linking those would trade precision for recall."""
+fails while the gap to the recall goal stays visible. Of the 19 missed pairs across seeds 1 to
+13 and 2026, 14 are the only person named on a referral about one child with no place ("B.
+Taylor", "Lefty", "Kyle": an initial and a surname, a first name alone, a nickname never seen
+before), and in the other 5 nothing named beside them is linked to the right adult, so neither
+their details nor the co-mentioned context (ADR 0201) tells them apart. Linking those would
+trade precision for recall."""
 
 from __future__ import annotations
 

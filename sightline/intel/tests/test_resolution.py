@@ -9,7 +9,14 @@ from sightline.intel.normalise import (
     read_narrative,
     split_name,
 )
-from sightline.intel.resolution import HIGH_CONFIDENCE, PersonFeatures, Profile, compare
+from sightline.intel.resolution import (
+    CONTEXT_CAP,
+    HIGH_CONFIDENCE,
+    PersonFeatures,
+    Profile,
+    compare,
+    with_context,
+)
 
 
 def profile_of(**kwargs: object) -> Profile:
@@ -136,6 +143,37 @@ def test_a_surname_nobody_else_has_strengthens_initial_or_typo_but_not_a_differe
     assert "nobody else on record has this surname" in rare.reasons
     brother = PersonFeatures.from_named(name="Carl Atkinson", approximate_age=26, year=2025)
     assert compare(brother, known, rare_surname=True).score < HIGH_CONFIDENCE
+
+
+def test_co_mentioned_context_raises_a_weak_name_to_a_link_with_its_reason() -> None:
+    known = profile_of(name="Brett Taylor", approximate_age=30)
+    own = compare(PersonFeatures.from_named(name="B. Taylor"), known)
+    assert own.score < HIGH_CONFIDENCE
+    raised = with_context(own, frozenset({"child"}))
+    assert raised.score >= HIGH_CONFIDENCE
+    assert "already linked to a child on this referral" in raised.reasons
+    # a vehicle named with it on another referral adds less than the child does
+    assert with_context(own, frozenset({"vehicle"})).score < HIGH_CONFIDENCE
+    # all the context there is adds at most CONTEXT_CAP
+    everything = with_context(own, frozenset({"child", "vehicle", "phone", "person"}))
+    assert everything.score == round(own.score + CONTEXT_CAP, 3)
+
+
+def test_co_mentioned_context_never_links_alone_or_against_a_conflict() -> None:
+    known = profile_of(name="Brett Taylor", approximate_age=30, description="ginger hair, tall")
+    # nothing that identifies: a description and an age only
+    vague = compare(
+        PersonFeatures.from_named(description="ginger hair, tall", approximate_age=31, year=2025),
+        known,
+    )
+    assert with_context(vague, frozenset({"child", "vehicle"})) == vague
+    # a different first name on the same surname
+    other = compare(PersonFeatures.from_named(name="Carl Taylor"), known)
+    assert "same surname, different first name" in other.reasons
+    assert with_context(other, frozenset({"child", "vehicle"})) == other
+    # a place is already scored by compare; an unknown kind adds nothing
+    weak = compare(PersonFeatures.from_named(name="B. Taylor"), known)
+    assert with_context(weak, frozenset({"place"})) == weak
 
 
 def test_narrative_is_read_for_registrations_phones_postcodes_and_handles() -> None:
