@@ -20,10 +20,7 @@ install: $(VENV)/.installed
 demo: install
 	@mkdir -p var
 	@$(PY) manage.py migrate --noinput -v 0
-	@$(PY) manage.py demo_borough $(DEMO_ARGS) --if-empty
-	@$(PY) manage.py intel_index
-	@$(PY) manage.py escalation_backfill --demo-history
-	@$(PY) manage.py sweep
+	@$(PY) manage.py demo_borough $(DEMO_ARGS) --if-empty --with-history
 	@$(PY) manage.py demo_users
 
 run: demo

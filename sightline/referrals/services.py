@@ -352,15 +352,10 @@ def referral_decide(*, acting_user: Any, referral: Referral, outcome: str, reaso
     return decision
 
 
-@transaction.atomic
-def child_match_confirm(
-    *, acting_user: Any, candidate: ChildMatchCandidate, reason: str = ""
-) -> ReferralChild:
-    """The practitioner confirms the referred child is this existing child: the referral is
-    re-linked, and the provisional record made at intake is marked as superseded."""
-    # Lock the referral child, then the candidate (this order in both match services), and
-    # read the candidate's status again under the lock: of two people deciding at once, the
-    # second waits, then is told it has been dealt with.
+def _lock_proposed(candidate: ChildMatchCandidate) -> tuple[ReferralChild, ChildMatchCandidate]:
+    """Lock the referral child, then the candidate (this order in both match services), and
+    read the candidate's status again under the lock: of two people deciding at once, the
+    second waits, then is told it has been dealt with."""
     referral_child = ReferralChild.objects.select_for_update().get(pk=candidate.referral_child_id)
     candidate = ChildMatchCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != CandidateStatus.PROPOSED:
@@ -368,6 +363,16 @@ def child_match_confirm(
             "This match has already been dealt with (it is now "
             f"{candidate.get_status_display().lower()}). Nothing was changed."
         )
+    return referral_child, candidate
+
+
+@transaction.atomic
+def child_match_confirm(
+    *, acting_user: Any, candidate: ChildMatchCandidate, reason: str = ""
+) -> ReferralChild:
+    """The practitioner confirms the referred child is this existing child: the referral is
+    re-linked, and the provisional record made at intake is marked as superseded."""
+    referral_child, candidate = _lock_proposed(candidate)
     provisional: Child = referral_child.child
     target: Child = candidate.candidate
     referral_child.child = target
@@ -403,16 +408,7 @@ def child_match_confirm(
 def child_match_reject(
     *, acting_user: Any, candidate: ChildMatchCandidate, reason: str = ""
 ) -> ChildMatchCandidate:
-    # Lock the referral child, then the candidate (this order in both match services), and
-    # read the candidate's status again under the lock: of two people deciding at once, the
-    # second waits, then is told it has been dealt with.
-    referral_child = ReferralChild.objects.select_for_update().get(pk=candidate.referral_child_id)
-    candidate = ChildMatchCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if candidate.status != CandidateStatus.PROPOSED:
-        raise DecisionInvalid(
-            "This match has already been dealt with (it is now "
-            f"{candidate.get_status_display().lower()}). Nothing was changed."
-        )
+    referral_child, candidate = _lock_proposed(candidate)
     candidate.status = CandidateStatus.REJECTED
     candidate.save(update_fields=["status", "updated_at"])
     if not referral_child.candidates.filter(status=CandidateStatus.PROPOSED).exists():

@@ -147,3 +147,20 @@ def test_audit_chain_still_verifies_after_the_import(truth: Path) -> None:
     event = AuditEvent.objects.get(action="data.import")
     assert event.details["seed"] == 5
     assert event.details["children"] == CHILDREN
+
+
+def test_with_history_indexes_and_starts_clocks_once(tmp_path: Path) -> None:
+    from sightline.escalation.models import Clock
+    from sightline.intel.models import Mention
+
+    truth = tmp_path / "truth.json"
+    out = load(truth, "--with-history", "--if-empty")
+    assert "Indexed" in out
+    assert Mention.objects.exists()
+    assert Clock.objects.filter(kind="decision").count() == Referral.objects.count()
+    before = counts() | {"Clock": Clock.objects.count(), "Mention": Mention.objects.count()}
+    again = load(truth, "--with-history", "--if-empty")
+    assert "reusing them" in again
+    assert "Indexed" not in again
+    after = counts() | {"Clock": Clock.objects.count(), "Mention": Mention.objects.count()}
+    assert after == before

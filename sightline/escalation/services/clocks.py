@@ -449,6 +449,37 @@ def strategy_discussion_record(
     return step
 
 
+def _step_meeting_clock(
+    *,
+    acting_user: Any,
+    referral: Referral,
+    kind: str,
+    clock_kind: str,
+    happened_at: dt.datetime,
+    outcome: str,
+    notes: str,
+    what: str,
+    met_reason: str,
+    report_late: bool = True,
+) -> StatutoryStep:
+    """Record a step whose only effect on the clocks is to meet the open one of its kind."""
+    outcome = require_reason(outcome, what=what, limit=40)
+    step = _step(
+        acting_user=acting_user,
+        referral=referral,
+        kind=kind,
+        happened_at=happened_at,
+        outcome=outcome,
+        notes=notes,
+    )
+    clock = _meet_if_open(referral, clock_kind, at=happened_at, reason=met_reason)
+    if report_late:
+        _audit_step(acting_user, step, referral, late=bool(clock and clock.is_late))
+    else:
+        _audit_step(acting_user, step, referral)
+    return step
+
+
 @transaction.atomic
 def assessment_complete(
     *,
@@ -458,20 +489,17 @@ def assessment_complete(
     outcome: str,
     notes: str = "",
 ) -> StatutoryStep:
-    outcome = require_reason(outcome, what="outcome of the assessment", limit=40)
-    step = _step(
+    return _step_meeting_clock(
         acting_user=acting_user,
         referral=referral,
         kind=StepKind.ASSESSMENT_COMPLETED,
+        clock_kind=ClockKind.ASSESSMENT,
         happened_at=completed_at,
         outcome=outcome,
         notes=notes,
+        what="outcome of the assessment",
+        met_reason="Assessment completed.",
     )
-    clock = _meet_if_open(
-        referral, ClockKind.ASSESSMENT, at=completed_at, reason="Assessment completed."
-    )
-    _audit_step(acting_user, step, referral, late=bool(clock and clock.is_late))
-    return step
 
 
 @transaction.atomic
@@ -483,20 +511,17 @@ def conference_held_record(
     outcome: str,
     notes: str = "",
 ) -> StatutoryStep:
-    outcome = require_reason(outcome, what="outcome of the conference", limit=40)
-    step = _step(
+    return _step_meeting_clock(
         acting_user=acting_user,
         referral=referral,
         kind=StepKind.CONFERENCE_HELD,
+        clock_kind=ClockKind.ICPC,
         happened_at=held_at,
         outcome=outcome,
         notes=notes,
+        what="outcome of the conference",
+        met_reason="Initial child protection conference held.",
     )
-    clock = _meet_if_open(
-        referral, ClockKind.ICPC, at=held_at, reason="Initial child protection conference held."
-    )
-    _audit_step(acting_user, step, referral, late=bool(clock and clock.is_late))
-    return step
 
 
 @transaction.atomic
@@ -508,20 +533,18 @@ def return_interview_record(
     outcome: str,
     notes: str = "",
 ) -> StatutoryStep:
-    outcome = require_reason(outcome, what="outcome of the interview", limit=40)
-    step = _step(
+    return _step_meeting_clock(
         acting_user=acting_user,
         referral=referral,
         kind=StepKind.RETURN_INTERVIEW,
+        clock_kind=ClockKind.RETURN_INTERVIEW,
         happened_at=held_at,
         outcome=outcome,
         notes=notes,
+        what="outcome of the interview",
+        met_reason="Return-home interview held.",
+        report_late=False,
     )
-    _meet_if_open(
-        referral, ClockKind.RETURN_INTERVIEW, at=held_at, reason="Return-home interview held."
-    )
-    _audit_step(acting_user, step, referral)
-    return step
 
 
 @transaction.atomic

@@ -28,6 +28,32 @@ def _locked(escalation: Escalation) -> Escalation:
     )
 
 
+def _recorded(
+    escalation: Escalation, kind: str, acting_user: Any, reason: str, now: dt.datetime
+) -> Escalation:
+    """After an acknowledgement or resolution: the clock's next check follows the escalation's
+    next climb, and the event and its audit row are written."""
+    Clock.objects.filter(pk=escalation.clock_id).update(next_check_at=escalation.next_climb_at)
+    EscalationEvent.objects.create(
+        escalation=escalation,
+        kind=kind,
+        rung=escalation.rung,
+        at=now,
+        by=acting_user,
+        reason=reason,
+    )
+    audit(
+        actor=acting_user,
+        action=Action.CHANGE,
+        object_type="escalation",
+        object_id=escalation.pk,
+        referral=escalation.referral,
+        reason=reason,
+        details={"event": str(kind), "rung": escalation.rung},
+    )
+    return escalation
+
+
 @transaction.atomic
 def escalation_acknowledge(*, acting_user: Any, escalation: Escalation, reason: str) -> Escalation:
     reason = require_reason(reason)
@@ -52,25 +78,7 @@ def escalation_acknowledge(*, acting_user: Any, escalation: Escalation, reason: 
             "updated_at",
         ]
     )
-    Clock.objects.filter(pk=escalation.clock_id).update(next_check_at=escalation.next_climb_at)
-    EscalationEvent.objects.create(
-        escalation=escalation,
-        kind=EscalationEventKind.ACKNOWLEDGED,
-        rung=escalation.rung,
-        at=now,
-        by=acting_user,
-        reason=reason,
-    )
-    audit(
-        actor=acting_user,
-        action=Action.CHANGE,
-        object_type="escalation",
-        object_id=escalation.pk,
-        referral=escalation.referral,
-        reason=reason,
-        details={"event": "acknowledged", "rung": escalation.rung},
-    )
-    return escalation
+    return _recorded(escalation, EscalationEventKind.ACKNOWLEDGED, acting_user, reason, now)
 
 
 @transaction.atomic
@@ -98,22 +106,4 @@ def escalation_resolve(*, acting_user: Any, escalation: Escalation, reason: str)
             "updated_at",
         ]
     )
-    Clock.objects.filter(pk=escalation.clock_id).update(next_check_at=None)
-    EscalationEvent.objects.create(
-        escalation=escalation,
-        kind=EscalationEventKind.RESOLVED,
-        rung=escalation.rung,
-        at=now,
-        by=acting_user,
-        reason=reason,
-    )
-    audit(
-        actor=acting_user,
-        action=Action.CHANGE,
-        object_type="escalation",
-        object_id=escalation.pk,
-        referral=escalation.referral,
-        reason=reason,
-        details={"event": "resolved", "rung": escalation.rung},
-    )
-    return escalation
+    return _recorded(escalation, EscalationEventKind.RESOLVED, acting_user, reason, now)

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from sightline.demo.generator import generate_borough
 from sightline.demo.services import borough_load
+from sightline.escalation.services.backfill import clocks_backfill
+from sightline.intel.services import intel_bulk_index
 from sightline.referrals.models import Referral
 
 
@@ -43,6 +45,15 @@ class Command(BaseCommand):
             help="Last day of referrals (default: today).",
         )
         parser.add_argument(
+            "--with-history",
+            action="store_true",
+            help=(
+                "After loading, index the referrals for intelligence (alerts fire where they "
+                "would have) and start their statutory clocks with a made-up history, as "
+                "`make run` wants. Skipped with the load when --if-empty finds data."
+            ),
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing if the database already holds referrals.",
@@ -73,3 +84,11 @@ class Command(BaseCommand):
             f"screenings), {report.users} new users. Generated in {generated - started:.1f}s, "
             f"loaded in {done - generated:.1f}s. Ground truth: {report.truth_path}"
         )
+        if options["with_history"]:
+            counts = intel_bulk_index()
+            clocks = clocks_backfill(acting_user=None, demo_history=True)
+            self.stdout.write(
+                f"Indexed {counts['referrals']} referrals for intelligence ({counts['mentions']} "
+                f"mentions, {counts['alerts']} alert changes); started {clocks['clocks']} clocks "
+                f"in {time.perf_counter() - done:.1f}s."
+            )
