@@ -36,6 +36,8 @@ class Quality:
     networks: int
     alerts: int
     referrals: int
+    # planted (adult key, child key) pairs not recovered, for reports and diagnosis
+    missed: tuple[tuple[str, str], ...] = ()
 
     @property
     def alerts_per_100(self) -> float:
@@ -107,11 +109,13 @@ def measure(borough: Borough) -> Quality:
     recovered = 0
     predicted = 0
     correct = 0
+    found: set[tuple[str, str]] = set()
     for adult, counts in adult_entities.items():
         entity_id = counts.most_common(1)[0][0]
         theirs = {c for a, c in planted if a == adult}
         kids = entity_children[entity_id]
         recovered += len(theirs & kids)
+        found |= {(adult, c) for c in theirs & kids}
         predicted += len(kids)
         correct += len(theirs & kids)
     recall = recovered / max(1, len(planted))
@@ -147,4 +151,5 @@ def measure(borough: Borough) -> Quality:
         networks=len(lag),
         alerts=Alert.objects.count(),
         referrals=len(referrals),
+        missed=tuple(sorted(planted - found)),
     )

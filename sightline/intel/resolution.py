@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from sightline.intel.normalise import (
     Plate,
@@ -38,6 +38,17 @@ def description_tokens(text: str) -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 2 and w not in _STOP)
 
 
+def description_details(text: str) -> frozenset[str]:
+    """The separate details of a description as written ("curly black hair, baseball cap" is
+    two): split at commas, semicolons, full stops and "and", each folded to its words."""
+    out = set()
+    for part in re.split(r"[,;.:/\n]|\band\b|\bwith\b", text.lower()):
+        words = [w for w in re.findall(r"[a-z]+", fold(part)) if w not in _STOP]
+        if words:
+            out.add(" ".join(words))
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class PersonFeatures:
     """What one mention says about a person."""
@@ -51,6 +62,7 @@ class PersonFeatures:
     plate: Plate | None = None
     address: str = ""
     description: frozenset[str] = frozenset()
+    details: frozenset[str] = frozenset()
     place_ids: frozenset[str] = frozenset()
 
     @classmethod
@@ -79,6 +91,7 @@ class PersonFeatures:
             plate=normalise_plate(vehicle_registration),
             address=fold(address),
             description=description_tokens(description),
+            details=description_details(description),
             place_ids=place_ids,
         )
 
@@ -103,6 +116,7 @@ class Profile:
     partial_plates: list[Plate] = field(default_factory=list)
     addresses: set[str] = field(default_factory=set)
     description: set[str] = field(default_factory=set)
+    details: set[str] = field(default_factory=set)
     place_ids: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, object]:
@@ -117,6 +131,7 @@ class Profile:
             "partial_plates": [[p.value, p.anchor] for p in self.partial_plates],
             "addresses": sorted(self.addresses),
             "description": sorted(self.description),
+            "details": sorted(self.details),
             "place_ids": sorted(self.place_ids),
         }
 
@@ -133,6 +148,7 @@ class Profile:
             partial_plates=[Plate(v, True, a) for v, a in data.get("partial_plates", [])],
             addresses=set(data.get("addresses", [])),
             description=set(data.get("description", [])),
+            details=set(data.get("details", [])),
             place_ids=set(data.get("place_ids", [])),
         )
 
@@ -157,6 +173,7 @@ class Profile:
         if f.address:
             self.addresses.add(f.address)
         self.description |= f.description
+        self.details |= f.details
         self.place_ids |= f.place_ids
 
 
@@ -184,6 +201,10 @@ def _family_similarity(a: str, b: str) -> float:
     return sim
 
 
+def _one_letter_apart(family: str, known: set[str]) -> bool:
+    return len(family) >= 4 and any(OSA.distance(family, f) <= 1 for f in known)
+
+
 def _plates(m: PersonFeatures, p: Profile) -> tuple[float, str]:
     plate = m.plate
     if plate is None:
@@ -201,7 +222,7 @@ def _plates(m: PersonFeatures, p: Profile) -> tuple[float, str]:
     return 0.0, ""
 
 
-RARE_SURNAME_BONUS = 0.15
+RARE_SURNAME_BONUS = 0.25
 
 
 def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Score:
@@ -229,9 +250,17 @@ def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Sco
     family_strong = bool(m.family) and family_sim >= 0.9
     initial_fits = bool(m.initial) and m.initial in p.initials
     if given_match and family_strong:
-        same = given_exact and family_sim == 1.0
-        score += 0.75 if same else 0.7
-        reasons.append("same name" if same else "similar name (spelling or short form)")
+        if given_exact and family_sim == 1.0:
+            score += 0.75
+            reasons.append("same name")
+        elif given_exact and _one_letter_apart(m.family, p.families):
+            # One dropped, added, changed or swapped letter in a surname is how a name is
+            # misheard or mistyped; two people whose names differ only so are rare.
+            score += 0.75
+            reasons.append("same name, surname one letter different")
+        else:
+            score += 0.7
+            reasons.append("similar name (spelling or short form)")
     elif family_strong and initial_fits and (not m.given or not p.givens):
         score += 0.5
         reasons.append("same surname and initial")
@@ -274,8 +303,12 @@ def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Sco
     if m.address and m.address in p.addresses:
         score += 0.3
         reasons.append("same address")
+    agreed = m.details & p.details
     shared = m.description & p.description
-    if len(shared) >= 2:
+    if len(agreed) >= 2:
+        score += 0.2
+        reasons.append("two or more details of the description agree")
+    elif len(shared) >= 2:
         score += 0.1
         reasons.append("similar description")
     if m.place_ids & p.place_ids:
@@ -307,6 +340,7 @@ _IDENTIFYING = {
     "same nickname",
     "same name",
     "similar name (spelling or short form)",
+    "same name, surname one letter different",
     "same surname and initial",
     "similar surname",
     "same first name",

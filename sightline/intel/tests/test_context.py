@@ -81,6 +81,8 @@ def test_initial_and_surname_shared_by_two_links_to_the_one_already_linked_to_th
 def test_context_joins_no_two_persons_and_yields_to_a_full_name_match(
     police_officer: Any,
 ) -> None:
+    # a second Murray on record, so the surname alone says little
+    _refer(police_officer, _child(3), {"name": "Sandra Murray"})
     initial = _person(_refer(police_officer, RUBY, {"name": "K. Murray"}))
     full = _person(_refer(police_officer, _child(1), {"name": "Kyle Murray"}))
     assert full.entity_id != initial.entity_id

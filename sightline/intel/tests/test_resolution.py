@@ -15,6 +15,7 @@ from sightline.intel.resolution import (
     PersonFeatures,
     Profile,
     compare,
+    description_details,
     with_context,
 )
 
@@ -143,6 +144,65 @@ def test_a_surname_nobody_else_has_strengthens_initial_or_typo_but_not_a_differe
     assert "nobody else on record has this surname" in rare.reasons
     brother = PersonFeatures.from_named(name="Carl Atkinson", approximate_age=26, year=2025)
     assert compare(brother, known, rare_surname=True).score < HIGH_CONFIDENCE
+
+
+def test_initial_and_a_surname_nobody_else_has_link_on_their_own() -> None:
+    # "B. Taylor" when the only Taylor on record is Brett Taylor: probable, with both reasons
+    known = profile_of(name="Brett Taylor", approximate_age=30)
+    mention = PersonFeatures.from_named(name="B. Taylor")
+    rare = compare(mention, known, rare_surname=True)
+    assert rare.score >= HIGH_CONFIDENCE
+    assert {"same surname and initial", "nobody else on record has this surname"} <= set(
+        rare.reasons
+    )
+    # with a second Taylor on record the same words are only a candidate
+    assert compare(mention, known).score < HIGH_CONFIDENCE
+    # another initial on the rare surname is no link at all
+    assert compare(PersonFeatures.from_named(name="D. Taylor"), known, rare_surname=True).score < (
+        HIGH_CONFIDENCE
+    )
+
+
+def test_same_first_name_and_a_surname_one_letter_out_links() -> None:
+    known = profile_of(name="Carly Wash")
+    for written in ("Carly Walsh", "Carly Wahs", "Carly Wasch"):
+        result = compare(PersonFeatures.from_named(name=written), known)
+        assert result.score >= HIGH_CONFIDENCE, written
+        assert "same name, surname one letter different" in result.reasons
+    # a short form of the first name with the same slip needs something more
+    assert (
+        compare(
+            PersonFeatures.from_named(name="Chris Walsh"), profile_of(name="Christopher Wash")
+        ).score
+        < HIGH_CONFIDENCE
+    )
+    # two letters out is not the same surname
+    far = compare(PersonFeatures.from_named(name="Carly Welsch"), known)
+    assert "same name, surname one letter different" not in far.reasons
+    assert far.score < HIGH_CONFIDENCE
+
+
+def test_description_details_that_agree_count_more_than_shared_words() -> None:
+    assert description_details("curly black hair, tall and thin; Baseball cap.") == {
+        "curly black hair",
+        "tall",
+        "thin",
+        "baseball cap",
+    }
+    known = profile_of(name="D. Smith", description="leather jacket, long painted nails")
+    two = compare(
+        PersonFeatures.from_named(
+            name="Diane Smith", description="long painted nails, leather jacket"
+        ),
+        known,
+    )
+    assert "two or more details of the description agree" in two.reasons
+    # the same words in one detail are only "similar"
+    one = compare(
+        PersonFeatures.from_named(name="Diane Smith", description="long leather jacket"), known
+    )
+    assert "similar description" in one.reasons
+    assert two.score == round(one.score + 0.1, 3)
 
 
 def test_co_mentioned_context_raises_a_weak_name_to_a_link_with_its_reason() -> None:

@@ -1,0 +1,225 @@
+"""Linking quality over many synthetic boroughs (SQLite, one process per borough).
+
+The test (`sightline/intel/tests/test_quality.py`) holds two 300-child boroughs to the goals;
+each plants about 20 adult-child pairs, so one pair moves recall by 5 points. This benchmark
+measures many boroughs and pools them, so the figure beside the goal is not one draw:
+
+- small boroughs: 300 children, 2 years, 2 planted networks, seeds BENCH_LINKING_SEEDS;
+- the same seeds with no networks: alerts per 100 referrals;
+- larger boroughs: 1,000 children, 6 networks, seeds BENCH_LINKING_LARGE_SEEDS.
+
+Each borough is generated, loaded into its own SQLite copy of a migrated database, indexed in
+referral order by `intel_bulk_index` (the intake path, with nobody confirming anything) and
+scored by `intel.quality.measure`. Missed pairs are counted by how the adult was written on
+the referrals that name them with that child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from _common import row  # noqa: E402
+
+NAME = "linking"
+TITLE = "Linking quality against planted networks, pooled over many boroughs"
+
+
+def _seeds(variable: str, default: str) -> list[int]:
+    return [int(s) for s in os.environ.get(variable, default).split(",") if s.strip()]
+
+
+SEEDS = _seeds("BENCH_LINKING_SEEDS", "1,2,3,4,5,6,7,8,9,10,11,12,13,2026")
+LARGE_SEEDS = _seeds("BENCH_LINKING_LARGE_SEEDS", "2026,4")
+REFERENCE_SEED = 2026
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _written(p: Any) -> str:
+    """How a person mention was written, strongest identity first."""
+    name = p.name.strip()
+    if name and " " in name:
+        return "initial and surname" if name.split(" ")[0].endswith(".") else "full name"
+    if name:
+        return "first name only"
+    if p.nickname:
+        return "nickname only"
+    return "phone or registration only"
+
+
+_RANK = ["full name", "initial and surname", "first name only", "nickname only"]
+
+
+def child(seed: int, children: int, networks: int) -> dict[str, Any]:
+    """Runs in the subprocess: one borough, measured."""
+    import django
+
+    django.setup()
+    from sightline.demo.generator import generate_borough
+    from sightline.demo.services import borough_load
+    from sightline.intel.quality import measure
+    from sightline.intel.services import intel_bulk_index
+
+    borough = generate_borough(children=children, years=2, seed=seed, networks=networks)
+    with tempfile.TemporaryDirectory() as tmp:
+        borough_load(borough=borough, truth_path=Path(tmp) / "truth.json")
+    intel_bulk_index()
+    q = measure(borough)
+    spec_of = {p.mention_key: (r, p) for r in borough.referrals for p in r.persons_named}
+    keys_of = {
+        a["adult_key"]: a["mention_keys"] for n in borough.truth["networks"] for a in n["adults"]
+    }
+    missed: Counter[str] = Counter()
+    for adult, kid in q.missed:
+        forms = [_written(spec_of[k][1]) for k in keys_of[adult] if kid in spec_of[k][0].child_keys]
+        missed[min(forms, key=lambda f: _RANK.index(f) if f in _RANK else len(_RANK))] += 1
+    return {
+        "seed": seed,
+        "children": children,
+        "networks": networks,
+        "referrals": q.referrals,
+        "planted_pairs": q.planted_pairs,
+        "found_pairs": q.planted_pairs - len(q.missed),
+        "recall": q.recall,
+        "precision": q.precision,
+        "networks_alerted": q.networks_alerted,
+        "networks_scored": q.networks,
+        "first_alert_at_earliest": sum(1 for v in q.first_alert_lag.values() if v == 0),
+        "alerts": q.alerts,
+        "alerts_per_100": round(q.alerts_per_100, 2),
+        "missed_by_form": dict(missed),
+    }
+
+
+def _one(template: Path, work: Path, job: tuple[int, int, int]) -> dict[str, Any]:
+    seed, children, networks = job
+    db = work / f"b-{seed}-{children}-{networks}.sqlite3"
+    shutil.copyfile(template, db)
+    done = subprocess.run(
+        [sys.executable, __file__, "child", str(seed), str(children), str(networks)],
+        env=_env(db),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    db.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"borough {job} failed: {done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _pooled(results: list[dict[str, Any]]) -> tuple[float, float]:
+    planted = sum(r["planted_pairs"] for r in results)
+    found = sum(r["found_pairs"] for r in results)
+    # precision pooled by its own denominator: each borough's predicted pairs
+    predicted = sum(r["found_pairs"] / r["precision"] for r in results if r["precision"])
+    return round(found / max(1, planted), 4), round(found / max(1.0, predicted), 4)
+
+
+def run(ctx: Any = None) -> dict[str, Any]:
+    log = ctx.log if ctx is not None else print
+    jobs = [(s, 300, 2) for s in SEEDS] + [(s, 300, 0) for s in SEEDS]
+    jobs += [(s, 1000, 6) for s in LARGE_SEEDS]
+    with tempfile.TemporaryDirectory(prefix="sl-linking-") as tmp:
+        work = Path(tmp)
+        template = work / "template.sqlite3"
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+            env=_env(template),
+            cwd=ROOT,
+            check=True,
+        )
+        log(f"{len(jobs)} boroughs on {os.cpu_count()} cores")
+        with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+            results = list(pool.map(lambda j: _one(template, work, j), jobs))
+    small = [r for r in results if r["children"] == 300 and r["networks"] == 2]
+    quiet = [r for r in results if r["networks"] == 0]
+    large = [r for r in results if r["networks"] == 6]
+    recall, precision = _pooled(small)
+    low = min(small, key=lambda r: (r["recall"], r["seed"]))
+    worst_precision = min(small, key=lambda r: (r["precision"], r["seed"]))
+    reference = next((r for r in small if r["seed"] == REFERENCE_SEED), None)
+    missed: Counter[str] = Counter()
+    for r in small:
+        missed.update(r["missed_by_form"])
+    noisiest = max(quiet, key=lambda r: (r["alerts_per_100"], -r["seed"]))
+    n = len(small)
+    networks = sum(r["networks_scored"] for r in small)
+    alerted = sum(r["networks_alerted"] for r in small)
+    earliest = sum(r["first_alert_at_earliest"] for r in small)
+    rows = [
+        row("small boroughs measured (300 children, 2 networks)", n, "boroughs"),
+        row("planted adult-child pairs, pooled", sum(r["planted_pairs"] for r in small), "pairs"),
+        row("recall, pooled", recall, "", goal=">= 0.95"),
+        row("precision, pooled", precision, "", goal=">= 0.9"),
+        row(
+            f"recall, reference borough (seed {REFERENCE_SEED})",
+            reference["recall"] if reference else None,
+        ),
+        row(f"recall, lowest borough (seed {low['seed']})", low["recall"]),
+        row("boroughs with recall >= 0.95", f"{sum(r['recall'] >= 0.95 for r in small)} of {n}"),
+        row(
+            f"precision, lowest borough (seed {worst_precision['seed']})",
+            worst_precision["precision"],
+        ),
+        row("networks alerted", f"{alerted} of {networks}"),
+        row("first alert at the earliest possible referral", f"{earliest} of {networks}"),
+        row(
+            "missed pairs by how the adult was written",
+            ", ".join(f"{k} {v}" for k, v in missed.most_common()) or "none",
+        ),
+        row(
+            f"no-network boroughs: most alerts per 100 referrals (seed {noisiest['seed']})",
+            noisiest["alerts_per_100"],
+            "",
+            goal="<= 1",
+        ),
+    ]
+    if large:
+        large_recall, large_precision = _pooled(large)
+        seeds = ", ".join(str(r["seed"]) for r in large)
+        rows += [
+            row(
+                f"recall, pooled, 1,000-child boroughs with 6 networks (seeds {seeds})",
+                large_recall,
+            ),
+            row(f"precision, pooled, 1,000-child boroughs (seeds {seeds})", large_precision),
+            row(
+                "recall per 1,000-child borough",
+                ", ".join(f"seed {r['seed']} {r['recall']}" for r in large),
+            ),
+        ]
+    for r in rows:
+        r["database"] = "sqlite"
+    return {"rows": rows, "boroughs": results}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "child":
+        sys.path.insert(0, str(ROOT))
+        out = child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        print(json.dumps(out))
+    else:
+        print(json.dumps(run(), indent=1))
