@@ -100,6 +100,7 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
         "referrals": q.referrals,
         "planted_pairs": q.planted_pairs,
         "found_pairs": q.planted_pairs - len(q.missed),
+        "linked_pairs": q.linked_pairs,
         "recall": q.recall,
         "precision": q.precision,
         "networks_alerted": q.networks_alerted,
@@ -133,9 +134,8 @@ def _one(template: Path, work: Path, job: tuple[int, int, int]) -> dict[str, Any
 def _pooled(results: list[dict[str, Any]]) -> tuple[float, float]:
     planted = sum(r["planted_pairs"] for r in results)
     found = sum(r["found_pairs"] for r in results)
-    # precision pooled by its own denominator: each borough's predicted pairs
-    predicted = sum(r["found_pairs"] / r["precision"] for r in results if r["precision"])
-    return round(found / max(1, planted), 4), round(found / max(1.0, predicted), 4)
+    linked = sum(r["linked_pairs"] for r in results)
+    return round(found / max(1, planted), 4), round(found / max(1, linked), 4)
 
 
 def run(ctx: Any = None) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class Quality:
     recall: float
     precision: float
     planted_pairs: int
+    linked_pairs: int  # (entity, child) pairs of the planted adults' entities
     first_alert_lag: dict[str, int | None]  # network -> referrals after the earliest possible
     networks_alerted: int
     networks: int
@@ -106,20 +107,15 @@ def measure(borough: Borough) -> Quality:
         for label, n in labels.items():
             if label != "ordinary":
                 adult_entities[label][entity_id] += n
-    recovered = 0
     predicted = 0
-    correct = 0
     found: set[tuple[str, str]] = set()
     for adult, counts in adult_entities.items():
         entity_id = counts.most_common(1)[0][0]
-        theirs = {c for a, c in planted if a == adult}
         kids = entity_children[entity_id]
-        recovered += len(theirs & kids)
-        found |= {(adult, c) for c in theirs & kids}
+        found |= {(adult, c) for a, c in planted if a == adult and c in kids}
         predicted += len(kids)
-        correct += len(theirs & kids)
-    recall = recovered / max(1, len(planted))
-    precision = correct / max(1, predicted)
+    recall = len(found) / max(1, len(planted))
+    precision = len(found) / max(1, predicted)
     # first alerts
     ref_order = {
         pk: i
@@ -146,6 +142,7 @@ def measure(borough: Borough) -> Quality:
         recall=round(recall, 4),
         precision=round(precision, 4),
         planted_pairs=len(planted),
+        linked_pairs=predicted,
         first_alert_lag=lag,
         networks_alerted=sum(1 for v in lag.values() if v is not None),
         networks=len(lag),

@@ -40,7 +40,7 @@ def description_tokens(text: str) -> frozenset[str]:
 
 def description_details(text: str) -> frozenset[str]:
     """The separate details of a description as written ("curly black hair, baseball cap" is
-    two): split at commas, semicolons, full stops and "and", each folded to its words."""
+    two): split at punctuation, "and" and "with", each folded to its words."""
     out = set()
     for part in re.split(r"[,;.:/\n]|\band\b|\bwith\b", text.lower()):
         words = [w for w in re.findall(r"[a-z]+", fold(part)) if w not in _STOP]
