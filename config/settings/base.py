@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "sightline.referrals",
     "sightline.escalation",
     "sightline.intel",
+    "sightline.workflows",
+    "sightline.reporting",
+    "sightline.site",
     "sightline.demo",
     "sightline.api",
 ]
