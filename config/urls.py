@@ -3,18 +3,18 @@ from django.urls import include, path
 from sightline.api.api import api
 
 urlpatterns = [
-    path("", include("sightline.core.urls")),
+    path("", include("sightline.site.urls")),
     path("accounts/", include("sightline.accounts.urls")),
-    path("referrals/", include("sightline.referrals.urls")),
-    path("children/", include("sightline.referrals.child_urls")),
-    path("audit/", include("sightline.audit.urls")),
-    path("access/", include("sightline.referrals.access_urls")),
-    path("escalation/", include("sightline.escalation.urls")),
+    path("referrals/", include("sightline.site.frontdoor.urls")),
+    path("children/", include("sightline.site.frontdoor.child_urls")),
+    path("audit/", include("sightline.reporting.access_log_urls")),
+    path("access/", include("sightline.site.frontdoor.access_urls")),
+    path("escalation/", include("sightline.site.escalation_urls")),
     path("intel/", include("sightline.intel.urls")),
     path("api/v1/", api.urls),
 ]
 
-handler404 = "sightline.core.views.not_found"
-handler500 = "sightline.core.views.server_error"
-handler403 = "sightline.core.views.forbidden"
-handler400 = "sightline.core.views.bad_request"
+handler404 = "sightline.site.views.not_found"
+handler500 = "sightline.site.views.server_error"
+handler403 = "sightline.site.views.forbidden"
+handler400 = "sightline.site.views.bad_request"

@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "sightline.referrals",
     "sightline.escalation",
     "sightline.intel",
-    "sightline.workflows",
     "sightline.reporting",
     "sightline.site",
     "sightline.demo",
@@ -44,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sightline.core.middleware.RequestContextMiddleware",
+    "sightline.site.middleware.ErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sightline.core.middleware.SecurityHeadersMiddleware",
@@ -123,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: 30 minutes idle, 10 hours absolute (enforced by middleware).
@@ -178,10 +178,10 @@ SIGHTLINE_PARTNERSHIP_NAME = env_str(
 # Age (in whole years on the day of the referral) from which a CSE screening is mandatory.
 # Never above 12: a system check refuses to start otherwise.
 SIGHTLINE_SCREENING_MIN_AGE = env_int("SIGHTLINE_SCREENING_MIN_AGE", 10)
-SIGHTLINE_DECISION_WORKING_DAYS = env_int("SIGHTLINE_DECISION_WORKING_DAYS", 1)
+# Every timescale (decision, information gathering, reviews, statutory steps) is a clock
+# policy row (escalation.ClockPolicy, defaults in escalation/choices.py), never a setting.
 SIGHTLINE_WORKING_DAY_START_HOUR = 9
 SIGHTLINE_CALENDAR_REGION = env_str("SIGHTLINE_CALENDAR_REGION", "ENG")  # ENG, WLS, SCT, NIR
-SIGHTLINE_RAG_HOURS = {"red": 2, "amber": 6, "green": 24}
 SIGHTLINE_SCREENING_REVIEW_MONTHS = 3
 SIGHTLINE_NARRATIVE_MAX_CHARS = 50_000
 SIGHTLINE_MAX_CHILD_AGE_YEARS = 25

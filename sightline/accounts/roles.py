@@ -7,6 +7,8 @@ written out for people in docs/permissions.md and mirrored by a parametrised tes
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -132,3 +134,13 @@ for _role in BREAK_GLASS_ROLES:
         Cap.BREAK_GLASS,
         Cap.REFERRAL_VIEW,
     }
+
+
+def is_manager(user: Any) -> bool:
+    """A team manager or anyone above them who signs off front-door decisions (head of
+    service, the partnership's safeguarding lead): the one definition of "a manager"."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_capability(Cap.REFERRAL_SIGN_OFF)
+    )

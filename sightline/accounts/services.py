@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import secrets
 from typing import Any
 
+import qrcode
+import qrcode.image.svg
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sightline.accounts.choices import CIN_SOURCE_CODES, CIN_SOURCE_DEFAULTS, AgencyKind
 from sightline.accounts.models import Agency, ApiToken, Team, User
 from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.errors import NotFound
 
 
 def agency_create(
@@ -132,7 +138,7 @@ def api_token_revoke(*, acting_user: Any, token: ApiToken, reason: str) -> ApiTo
     return token
 
 
-class TokenNotFound(ValueError):
+class TokenNotFound(NotFound):
     """No active token of this user has that prefix."""
 
 
@@ -214,7 +220,6 @@ def sign_out_recorded(*, user: User) -> None:
 
 def totp_device_for(*, user: User) -> Any:
     """The user's TOTP device, creating an unconfirmed one on first use."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
     if device is None:
@@ -239,17 +244,10 @@ def totp_verify(*, user: User, device: Any, token: str) -> bool:
 
 
 def totp_secret_text(*, device: Any) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
 def totp_qr_data_uri(*, device: Any) -> str:
-    import base64
-    import io
-
-    import qrcode
-    import qrcode.image.svg
 
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()

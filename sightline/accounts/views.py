@@ -74,7 +74,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         token = request.POST.get("token", "").strip().replace(" ", "")
         if services.totp_verify(user=user, device=device, token=token):
             otp_login(request, device)
-            return redirect("core:home")
+            return redirect("site:home")
         error = "Enter the 6-digit code from your authenticator app. Each code works once."
     context = {"device": device, "error": error, "setup": not device.confirmed}
     if not device.confirmed:

@@ -7,12 +7,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from sightline.api.auth import TokenAuth
-from sightline.api.errors import ApiError
-from sightline.audit.api import router as audit_router
+from sightline.api.referrals import router as referrals_router
+from sightline.core.errors import DomainError
 from sightline.escalation.api import router as escalation_router
 from sightline.intel.api import router as intel_router
 from sightline.referrals.api import access_router
-from sightline.referrals.api import router as referrals_router
+from sightline.reporting.access_log_api import router as audit_router
 from sightline.screening.api import router as screening_router
 
 api = NinjaAPI(
@@ -34,8 +34,10 @@ api.add_router("", escalation_router)
 api.add_router("", intel_router)
 
 
-@api.exception_handler(ApiError)
-def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Every domain refusal, mapped once: Invalid 422, Conflict 409, NotPermitted 403,
+    NotFound 404, and an ApiError's own status."""
     return api.create_response(request, {"detail": exc.detail}, status=exc.status)
 
 

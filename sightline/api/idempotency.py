@@ -15,8 +15,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sightline.api.errors import ApiError
 from sightline.api.models import IdempotencyRecord
+from sightline.core.errors import ApiError
 
 LEASE = dt.timedelta(seconds=120)
 MAX_KEY = 255

@@ -8,6 +8,8 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from sightline.audit.choices import Action
+
 
 class AuditEvent(models.Model):
     seq = models.BigAutoField(primary_key=True)
@@ -63,8 +65,6 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from sightline.audit.choices import Action
-
         return str(dict(Action.choices).get(self.action, self.action))
 
 

@@ -5,6 +5,7 @@ surrounding transaction (and so the request) fails: there is no unaudited read."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -22,8 +23,6 @@ class AuditUnavailableError(RuntimeError):
 
 
 def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
-    import json
-
     result: dict[str, Any] = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
     return result
 

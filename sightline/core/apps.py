@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from sightline.core import checks
+
 
 class CoreConfig(AppConfig):
     name = "sightline.core"
@@ -7,4 +9,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from sightline.core import checks  # noqa: F401  (registers system checks)
+        checks.register_all()

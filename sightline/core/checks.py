@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 
-@register()
 def screening_age_check(app_configs: Any, **kwargs: Any) -> list[Error]:
     age = settings.SIGHTLINE_SCREENING_MIN_AGE
     if not isinstance(age, int) or age > 12 or age < 0:
@@ -18,3 +17,8 @@ def screening_age_check(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+def register_all() -> None:
+    """Called from the app's ready(): register the partnership's system checks."""
+    register(screening_age_check)

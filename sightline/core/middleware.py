@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 
 from sightline.core.context import RequestContext, reset_context, set_context
 
@@ -15,11 +14,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: {tiles}; "
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
-)
-
-AUDIT_UNAVAILABLE = (
-    "The record cannot be shown because access to it could not be recorded. Try again in a "
-    "few minutes; if this keeps happening, tell the service desk."
 )
 
 
@@ -43,21 +37,6 @@ class RequestContextMiddleware:
             reset_context(token)
         response["X-Request-ID"] = request_id
         return response
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """A read that cannot be audited is not served: answer 503, never the record."""
-        from sightline.audit.services import AuditUnavailableError
-
-        if not isinstance(exception, AuditUnavailableError):
-            return None
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": AUDIT_UNAVAILABLE}, status=503)
-        return render(
-            request,
-            "core/error.html",
-            {"title": "Sorry, the service is unavailable", "text": AUDIT_UNAVAILABLE},
-            status=503,
-        )
 
 
 class AbsoluteSessionLimitMiddleware:

@@ -34,11 +34,12 @@ from sightline.core.dates import add_months, age_on
 from sightline.core.models import ReferenceCounter
 from sightline.demo.generator import Borough, write_truth
 from sightline.demo.users import demo_password, demo_username
+from sightline.escalation.timescales import referral_due_times, timescales
 from sightline.people.matching import name_key, normalise_postcode
 from sightline.people.models import Child
 from sightline.referrals.choices import MatchStatus, Outcome, Status
 from sightline.referrals.models import Decision, PersonNamed, PlaceNamed, Referral, ReferralChild
-from sightline.referrals.services import _rag_for, screening_required_for
+from sightline.referrals.services import rag_for, screening_required_for
 from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK
 from sightline.screening.models import Screening, ScreeningMark
@@ -125,6 +126,7 @@ def borough_load(
     now = now or timezone.now()
     rng = random.Random(borough.seed)
     calendar = default_calendar()
+    scales = timescales()
     catalogue = scoring.load_catalogue()
     catalogue_row = catalogue_current()
 
@@ -223,14 +225,12 @@ def borough_load(
             family_aware=spec.family_aware,
             urgency=spec.urgency,
             status=Status.AWAITING_DECISION,
-            decision_due_at=calendar.add_working_days(
-                received_at, settings.SIGHTLINE_DECISION_WORKING_DAYS
-            ),
-            rag=_rag_for(spec.urgency, ""),
+            decision_due_at=received_at,
+            rag=rag_for(spec.urgency, ""),
             rag_due_at=received_at,
         )
-        referral.rag_due_at = received_at + dt.timedelta(
-            hours=settings.SIGHTLINE_RAG_HOURS[referral.rag]
+        referral.decision_due_at, referral.rag_due_at = referral_due_times(
+            received_at, referral.rag, calendar=calendar, scales=scales
         )
         referrals.append(referral)
         day = timezone.localtime(received_at).date()
@@ -343,9 +343,9 @@ def borough_load(
             and not screen_now
         )
         referral.risk_rank = LEVEL_RANK.get(top, 0)
-        referral.rag = _rag_for(referral.urgency, top)
-        referral.rag_due_at = referral.received_at + dt.timedelta(
-            hours=settings.SIGHTLINE_RAG_HOURS[referral.rag]
+        referral.rag = rag_for(referral.urgency, top)
+        _, referral.rag_due_at = referral_due_times(
+            referral.received_at, referral.rag, calendar=calendar, scales=scales
         )
         if is_history:
             outcome = rng.choice(OUTCOME_BY_LEVEL[top if top != "none" else ""])

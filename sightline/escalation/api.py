@@ -12,20 +12,16 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from sightline.accounts.roles import Cap
-from sightline.api.errors import ApiError
-from sightline.api.schemas import InputSchema
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.api import Detail, InputSchema
+from sightline.core.errors import ApiError
 from sightline.escalation import selectors, services
 from sightline.escalation.choices import ChallengeStage
 
 router = Router(tags=["escalation"])
 
 NOT_FOUND = "No referral with that reference that you can see."
-
-
-class Detail(Schema):
-    detail: Any
 
 
 class EscalationOut(Schema):

@@ -177,3 +177,7 @@ class InboxKind(models.TextChoices):
     ESCALATION = "escalation", "Escalation"
     CHALLENGE = "challenge", "Professional challenge"
     DECISION_NOTICE = "decision_notice", "Decision on your referral"
+
+
+# The information-gathering timescale for each RAG rating (green when none is given).
+RAG_KEYS = {"red": TimescaleKey.RAG_RED, "amber": TimescaleKey.RAG_AMBER}

@@ -7,13 +7,16 @@ import datetime as dt
 from typing import Any
 
 from sightline.accounts.roles import Cap, Role
+from sightline.core.states import guard
 from sightline.escalation.choices import (
     CHALLENGE_STAGE_ROLES,
     CHALLENGE_TRANSITIONS,
     CLOCK_TRANSITIONS,
     ESCALATION_TRANSITIONS,
 )
+from sightline.escalation.models import ReReferralReview
 from sightline.referrals.choices import Outcome, Urgency
+from sightline.referrals.models import Referral
 from sightline.screening.choices import LEVEL_RANK
 
 REREFERRAL_WINDOW = dt.timedelta(days=365)
@@ -29,13 +32,7 @@ ROLE_SENIORITY: dict[str, int] = {
 }
 
 
-class TransitionNotAllowed(Exception):
-    pass
-
-
-def _guard(table: dict[str, set[str]], what: str, current: str, target: str) -> None:
-    if target not in table.get(current, set()):
-        raise TransitionNotAllowed(f"A {what} cannot move from {current} to {target}.")
+_guard = guard
 
 
 def guard_clock(current: str, target: str) -> None:
@@ -112,18 +109,9 @@ def challenge_invited(referral: Any) -> bool:
     )
 
 
-def is_team_manager(user: Any) -> bool:
-    """A team manager or anyone above them on the ladder who signs off front-door decisions
-    (head of service, the partnership's safeguarding lead)."""
-    return bool(
-        user.is_authenticated and user.is_active and user.has_capability(Cap.REFERRAL_SIGN_OFF)
-    )
-
-
 def referrals_in_window(referral: Any) -> int:
     """Referrals naming any of this referral's children received in the 12 months up to and
     including this one (this one counted)."""
-    from sightline.referrals.models import Referral
 
     child_ids = list(referral.children.values_list("child_id", flat=True))
     if not child_ids:
@@ -142,7 +130,6 @@ def referrals_in_window(referral: Any) -> int:
 def manager_review_required(referral: Any) -> bool:
     """A third (or later) referral for a child in 12 months needs a team manager's review
     before any decision; true until that review is recorded."""
-    from sightline.escalation.models import ReReferralReview
 
     if has_decision(referral):
         return False

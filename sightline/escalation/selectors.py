@@ -452,3 +452,10 @@ def bar_chart(
         "label_y": top + height + 18,
         "gridlines": gridlines,
     }
+
+
+def clock_due_at(*, referral: Referral, kind: str) -> dt.datetime | None:
+    """The due time of the newest clock of `kind` on the referral, whatever its status: the
+    one source of the referral's decision and information-gathering due times."""
+    clock = Clock.objects.filter(referral=referral, kind=kind).order_by("-started_at").first()
+    return clock.due_at if clock is not None else None

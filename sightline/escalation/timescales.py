@@ -12,7 +12,14 @@ from django.conf import settings
 
 from sightline.core.calendar import LONDON, WorkingCalendar
 from sightline.core.dates import add_months
-from sightline.escalation.choices import DEFAULT_LADDER, DEFAULT_TIMESCALES, Rung, Unit
+from sightline.escalation.choices import (
+    DEFAULT_LADDER,
+    DEFAULT_TIMESCALES,
+    RAG_KEYS,
+    Rung,
+    TimescaleKey,
+    Unit,
+)
 from sightline.escalation.models import ClockPolicy, ClosureDay, LadderRung
 
 
@@ -116,3 +123,18 @@ class LadderCache:
                 )
             self._by_agency[agency_id] = ladder
         return self._by_agency[agency_id]
+
+
+def referral_due_times(
+    received_at: dt.datetime,
+    rag: str,
+    *,
+    calendar: WorkingCalendar,
+    scales: dict[str, Timescale],
+) -> tuple[dt.datetime, dt.datetime]:
+    """The decision and information-gathering due times of a referral received at
+    `received_at` with this RAG rating: what its clocks will say, for bulk loading, where the
+    clocks are back-filled afterwards (`scales` from timescales(), read once)."""
+    decision = due_at(received_at, scales[TimescaleKey.DECISION], calendar)
+    rag_due = due_at(received_at, scales[RAG_KEYS.get(rag, TimescaleKey.RAG_GREEN)], calendar)
+    return decision, rag_due

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.models import Agency
-from sightline.accounts.roles import Cap
+from sightline.accounts.roles import Cap, is_manager
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
@@ -179,7 +179,7 @@ def referral_clocks(request: HttpRequest, reference: str) -> HttpResponse:
                 "challenges": challenges,
                 "now": timezone.now(),
                 "review_needed": rules.manager_review_required(referral),
-                "can_review": rules.is_team_manager(request.user),
+                "can_review": is_manager(request.user),
             },
         )
 
@@ -267,7 +267,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
         return render(request, "escalation/challenge_list.html", {"page": page})
 
 
-def _render_challenge(
+def render_challenge(
     request: HttpRequest,
     challenge: Any,
     form: ChallengeResponseForm | None = None,
@@ -299,30 +299,7 @@ def challenge_detail(request: HttpRequest, challenge_id: uuid.UUID) -> HttpRespo
         if challenge is None:
             raise Http404
         _audit_view(request, "challenge", challenge, challenge.referral)
-        return _render_challenge(request, challenge)
-
-
-@capability_required(Cap.CHALLENGE_RESPOND)
-@require_POST
-def challenge_respond(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
-    challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
-    if challenge is None:
-        raise Http404
-    form = ChallengeResponseForm(request.POST)
-    if not form.is_valid():
-        return _render_challenge(request, challenge, form=form, status=422)
-    try:
-        services.challenge_respond(
-            acting_user=request.user,
-            challenge=challenge,
-            outcome=form.cleaned_data["outcome"],
-            notes=form.cleaned_data["notes"],
-        )
-    except (services.NotPermitted, services.Conflict, services.EscalationError) as exc:
-        form.add_error(None, str(exc))
-        return _render_challenge(request, challenge, form=form, status=409)
-    messages.success(request, "Response recorded. The referrer has been told.")
-    return redirect("escalation:challenge", challenge_id=challenge.pk)
+        return render_challenge(request, challenge)
 
 
 @capability_required(Cap.CHALLENGE_RAISE)
@@ -333,14 +310,14 @@ def challenge_escalate(request: HttpRequest, challenge_id: uuid.UUID) -> HttpRes
         raise Http404
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return _render_challenge(request, challenge, escalate_form=form, status=422)
+        return render_challenge(request, challenge, escalate_form=form, status=422)
     try:
         services.challenge_escalate(
             acting_user=request.user, challenge=challenge, reason=form.cleaned_data["reason"]
         )
     except (services.NotPermitted, services.Conflict) as exc:
         form.add_error(None, str(exc))
-        return _render_challenge(request, challenge, escalate_form=form, status=409)
+        return render_challenge(request, challenge, escalate_form=form, status=409)
     messages.success(request, "Challenge escalated to the next stage.")
     return redirect("escalation:challenge", challenge_id=challenge.pk)
 

@@ -12,21 +12,18 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from sightline.accounts.roles import Cap
-from sightline.api.errors import ApiError
-from sightline.api.schemas import InputSchema
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.api import Detail, InputSchema
+from sightline.core.errors import ApiError
 from sightline.intel import selectors, services
 from sightline.intel.choices import AlertStatus, EntityType
 from sightline.intel.models import Alert
+from sightline.referrals.selectors import child_get
 
 router = Router(tags=["intel"])
 
 MAX_OFFSET = 1_000_000_000  # beyond what the database's OFFSET accepts
-
-
-class Detail(Schema):
-    detail: Any
 
 
 class EntityRef(Schema):
@@ -256,8 +253,6 @@ def network(request: HttpRequest, node_type: str, node_id: str, depth: int = 2) 
 
 
 def _child_network(request: HttpRequest, node_id: str, depth: int) -> dict[str, Any]:
-    from sightline.referrals.selectors import child_get
-
     user: Any = request.user
     try:
         pk = uuid.UUID(node_id)

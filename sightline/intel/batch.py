@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,7 +161,6 @@ def resolve(input_path: Path, output_path: Path, *, threads: int | None = None) 
 
 def pairwise_f1(truth: dict[str, str], clusters_csv: Path) -> tuple[float, float, float]:
     """Precision, recall and F1 over pairs of records, against a truth id -> entity map."""
-    from collections import Counter, defaultdict
 
     predicted: dict[str, str] = {}
     with clusters_csv.open(newline="") as fh:

@@ -16,11 +16,13 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from sightline.intel.normalise import (
     Plate,
     fold,
+    given_key,
     given_names_equivalent,
     normalise_nickname,
     normalise_phone,
     normalise_plate,
     phonetic,
+    plate_keys,
     split_name,
 )
 
@@ -369,7 +371,6 @@ def with_context(base: Score, shared: frozenset[str]) -> Score:
 
 def person_keys(f: PersonFeatures) -> list[str]:
     """The blocking keys a mention is searched by (and, once linked, found by)."""
-    from sightline.intel.normalise import given_key, plate_keys
 
     keys: list[str] = []
     if f.family:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap
@@ -241,8 +242,6 @@ def network_around(*, user: Any, node_type: str, node_id: uuid.UUID, depth: int 
 
 
 def _node_labels(user: Any, seen: dict[uuid.UUID, str], *, root: uuid.UUID) -> list[dict[str, Any]]:
-    from django.urls import reverse
-
     by_type: dict[str, list[uuid.UUID]] = defaultdict(list)
     for nid, ntype in seen.items():
         by_type[ntype].append(nid)

@@ -17,6 +17,7 @@ from sightline.accounts.models import User
 from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.errors import Conflict
 from sightline.core.outbox import outbox_enqueue
 from sightline.intel import entities, rules
 from sightline.intel.choices import (
@@ -53,7 +54,7 @@ from sightline.referrals.models import Referral, ReferralChild
 ALERT_ROLES = (Role.CSE_SPECIALIST, Role.POLICE_ANALYST)
 
 
-class IntelError(ValueError):
+class IntelError(Conflict):
     """A link decision or alert change that is not allowed in the current state."""
 
 

@@ -20,6 +20,7 @@ from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.intel import selectors, services
 from sightline.intel.choices import AlertStatus, EntityType
+from sightline.referrals.selectors import child_get
 
 PAGE_SIZE = 50
 
@@ -217,8 +218,6 @@ def network_page(request: HttpRequest, node_type: str, node_id: uuid.UUID) -> Ht
 
 def _network_root(request: HttpRequest, node_type: str, node_id: uuid.UUID) -> str:
     if node_type == "child":
-        from sightline.referrals.selectors import child_get
-
         child = child_get(user=request.user, child_id=node_id)
         if child is None:
             raise Http404

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from sightline.core.errors import Invalid
 from sightline.people.choices import Sex
 from sightline.referrals.choices import Channel, ConcernCategory, PlaceKind, Urgency
 
@@ -65,12 +66,12 @@ class ReferralInput:
     phones: list[str] = field(default_factory=list)
 
 
-class ReferralInvalid(ValueError):
+class ReferralInvalid(Invalid):
     """Carries every problem found, keyed by field path (e.g. `children[0].date_of_birth`)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__(errors)
 
 
 def validate(data: ReferralInput, *, today: dt.date, now: dt.datetime) -> None:

@@ -8,19 +8,14 @@ from typing import Any
 
 from django.conf import settings
 
-from sightline.accounts.roles import Cap
-from sightline.escalation.rules import manager_review_required
+from sightline.accounts.roles import is_manager
+from sightline.core.states import guard
 from sightline.referrals.choices import TRANSITIONS, Outcome
 from sightline.screening.choices import LEVEL_RANK
 
 
-class TransitionNotAllowed(Exception):
-    pass
-
-
 def guard_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS.get(current, set()):
-        raise TransitionNotAllowed(f"A referral cannot move from {current} to {target}.")
+    guard(TRANSITIONS, "referral", current, target)
 
 
 def children_awaiting_screening(referral: Any) -> list[Any]:
@@ -43,18 +38,18 @@ def highest_level(referral: Any) -> str:
     return max(levels, key=lambda lv: LEVEL_RANK[lv], default="")
 
 
-def is_manager(user: Any) -> bool:
-    return bool(user.has_capability(Cap.REFERRAL_SIGN_OFF))
-
-
 def needs_manager_sign_off(referral: Any, outcome: str) -> bool:
     """Closing a referral whose screening is medium or high with no further action."""
     level = highest_level(referral)
     return outcome == Outcome.NO_FURTHER_ACTION and LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"]
 
 
-def decision_blocker(referral: Any, user: Any, outcome: str) -> str | None:
-    """Why this user may not record this outcome now, in words for the practitioner."""
+def decision_blocker(
+    referral: Any, user: Any, outcome: str, *, rereferral_review_pending: bool = False
+) -> str | None:
+    """Why this user may not record this outcome now, in words for the practitioner.
+    `rereferral_review_pending` comes from the escalation app's re-referral rule, which the
+    decision workflow asks (this app sits below escalation and does not import it)."""
     if hasattr(referral, "decision"):
         return f"A decision has already been recorded on {referral.reference}."
     waiting = children_awaiting_screening(referral)
@@ -67,7 +62,7 @@ def decision_blocker(referral: Any, user: Any, outcome: str) -> str | None:
             f"{settings.SIGHTLINE_SCREENING_MIN_AGE} or over (or of unknown age) on this "
             f"referral {verb} not been screened."
         )
-    if manager_review_required(referral):
+    if rereferral_review_pending:
         return (
             f"{referral.reference} is the third referral for a child on it in 12 months, so a "
             "team manager must review the history before any decision is recorded."

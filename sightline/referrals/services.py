@@ -17,15 +17,9 @@ from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.dates import age_on
+from sightline.core.errors import Conflict, Invalid
 from sightline.core.outbox import outbox_enqueue
 from sightline.core.references import next_reference
-from sightline.escalation.services.clocks import (
-    clocks_on_decision,
-    clocks_on_referral_received,
-    clocks_on_screening,
-)
-from sightline.escalation.timescales import partnership_calendar
-from sightline.intel.services import IndexResult, mentions_on_referral
 from sightline.people.models import Child
 from sightline.people.selectors import child_match_candidates
 from sightline.people.services import child_create
@@ -49,18 +43,14 @@ from sightline.referrals.models import (
     Referral,
     ReferralChild,
 )
-from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK
-from sightline.screening.models import Screening
-from sightline.screening.selectors import catalogue_current
-from sightline.screening.services import screening_record
 
 
-class DecisionBlocked(Exception):
+class DecisionBlocked(Conflict):
     """The decision cannot be recorded in this state (screening missing, sign-off needed)."""
 
 
-class DecisionInvalid(ValueError):
+class DecisionInvalid(Invalid):
     pass
 
 
@@ -72,14 +62,12 @@ class IntakeChild:
 
 
 @dataclass(frozen=True)
-class IntakeResult:
+class SubmitResult:
     referral: Referral
     children: list[IntakeChild]
-    suggestions: list[scoring.Suggestion]
-    intel: IndexResult
 
 
-def _rag_for(urgency: str, level: str) -> str:
+def rag_for(urgency: str, level: str) -> str:
     by_urgency_map: dict[str, str] = {Urgency.IMMEDIATE: Rag.RED, Urgency.URGENT: Rag.AMBER}
     by_urgency = by_urgency_map.get(urgency, Rag.GREEN)
     by_level = {"high": Rag.RED, "medium": Rag.AMBER}.get(level, Rag.GREEN)
@@ -98,7 +86,10 @@ def screening_required_for(age: int | None) -> bool:
 
 
 @transaction.atomic
-def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
+def referral_submit(*, acting_user: Any, data: ReferralInput) -> SubmitResult:
+    """Store the referral, its children (matched or new), the persons and places named.
+    Its due times are provisional (the time received) until the intake workflow has started
+    the clocks, whose policy rows are the one source of every due time."""
     now = timezone.now()
     validate(data, today=timezone.localdate(now), now=now)
     received_at = data.received_at or now
@@ -106,7 +97,7 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
     agency = acting_user.agency
     if agency is None or not agency.is_active:
         raise DecisionInvalid("Your account is not attached to an active agency.")
-    rag = _rag_for(data.urgency, "")
+    rag = rag_for(data.urgency, "")
     referral = Referral.objects.create(
         reference=next_reference("SL", received_day.year),
         received_at=received_at,
@@ -119,11 +110,9 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         family_aware=data.family_aware,
         urgency=data.urgency,
         status=Status.AWAITING_DECISION,
-        decision_due_at=partnership_calendar().add_working_days(
-            received_at, settings.SIGHTLINE_DECISION_WORKING_DAYS
-        ),
+        decision_due_at=received_at,
         rag=rag,
-        rag_due_at=received_at + dt.timedelta(hours=settings.SIGHTLINE_RAG_HOURS[rag]),
+        rag_due_at=received_at,
     )
     audit_record(
         actor=acting_user,
@@ -165,12 +154,23 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         for p in data.places_named
         if any((p.name, p.address, p.postcode))
     )
-    intel = mentions_on_referral(
-        referral=referral,
-        acting_user=acting_user,
-        vehicles=[v.strip() for v in data.vehicles if v.strip()],
-        phones=[p.strip() for p in data.phones if p.strip()],
-    )
+    return SubmitResult(referral, children)
+
+
+def referral_due_times_set(
+    *, referral: Referral, decision_due_at: dt.datetime, rag_due_at: dt.datetime
+) -> None:
+    """Copy the due times of the decision and RAG clocks onto the referral (for the queue's
+    order and the referrer's acknowledgement). Part of intake and screening, whose audit rows
+    record the clocks; nothing else writes these fields."""
+    referral.decision_due_at = decision_due_at
+    referral.rag_due_at = rag_due_at
+    referral.save(update_fields=["decision_due_at", "rag_due_at", "updated_at"])
+
+
+def referral_acknowledge(*, referral: Referral, acting_user: Any) -> None:
+    """Queue the referrer's acknowledgement, with the decision's due time."""
+    received_at = referral.received_at
     outbox_enqueue(
         kind="referral_received",
         dedupe_key=f"referral-received:{referral.pk}",
@@ -183,9 +183,6 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         ),
         payload={"referral": referral.reference},
     )
-    clocks_on_referral_received(referral=referral, acting_user=acting_user)
-    suggestions = scoring.suggest_indicators(scoring.load_catalogue(), referral.narrative)
-    return IntakeResult(referral, children, suggestions, intel)
 
 
 def _intake_child(
@@ -261,51 +258,40 @@ def _intake_child(
     return IntakeChild(referral_child, match_status == MatchStatus.MATCHED, stored)
 
 
-@transaction.atomic
-def referral_screen(
-    *,
-    acting_user: Any,
-    referral: Referral,
-    referral_child: ReferralChild,
-    marks: list[dict[str, str]],
-    raised_level: str | None = None,
-    raised_reason: str = "",
-) -> Screening:
+def referral_lock_for_screening(*, referral: Referral) -> Referral:
+    """Lock the referral for a screening and check that it still awaits one (no decision)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     rules.guard_transition(referral.status, Status.AWAITING_DECISION)
-    screening = screening_record(
-        acting_user=acting_user,
-        referral_child=referral_child,
-        catalogue_row=catalogue_current(),
-        marks=marks,
-        age_years=referral_child.age_on_day,
-        has_learning_disability=referral_child.child.has_learning_disability,
-        raised_level=raised_level,
-        raised_reason=raised_reason,
-    )
-    _refresh_risk(referral)
-    clocks_on_screening(referral=referral, screening=screening, acting_user=acting_user)
-    return screening
+    return referral
 
 
-def _refresh_risk(referral: Referral) -> None:
+def referral_risk_refresh(*, referral: Referral) -> bool:
+    """After a screening: the referral's risk rank, its RAG rating (raised, never lowered) and
+    its status. Answers whether the RAG rating went up (the workflow then re-times the clock
+    and copies its due time back)."""
     fresh = Referral.objects.prefetch_related("children__screenings").get(pk=referral.pk)
     level = rules.highest_level(fresh)
     referral.risk_rank = LEVEL_RANK.get(level, 0)
-    new_rag = _rag_for(referral.urgency, level)
-    if RAG_RANK[new_rag] < RAG_RANK[referral.rag]:
+    new_rag = rag_for(referral.urgency, level)
+    raised = RAG_RANK[new_rag] < RAG_RANK[referral.rag]
+    if raised:
         referral.rag = new_rag
-        referral.rag_due_at = referral.received_at + dt.timedelta(
-            hours=settings.SIGHTLINE_RAG_HOURS[new_rag]
-        )
     if referral.status == Status.AWAITING_SCREENING and rules.screening_complete(fresh):
         rules.guard_transition(referral.status, Status.AWAITING_DECISION)
         referral.status = Status.AWAITING_DECISION
-    referral.save(update_fields=["risk_rank", "rag", "rag_due_at", "status", "updated_at"])
+    referral.save(update_fields=["risk_rank", "rag", "status", "updated_at"])
+    return raised
 
 
 @transaction.atomic
-def referral_decide(*, acting_user: Any, referral: Referral, outcome: str, reason: str) -> Decision:
+def referral_decide(
+    *,
+    acting_user: Any,
+    referral: Referral,
+    outcome: str,
+    reason: str,
+    rereferral_review_pending: bool,
+) -> Decision:
     if outcome not in Outcome.values:
         raise DecisionInvalid(f"Outcome must be one of: {', '.join(Outcome.values)}.")
     if not reason or not reason.strip():
@@ -318,7 +304,9 @@ def referral_decide(*, acting_user: Any, referral: Referral, outcome: str, reaso
         .prefetch_related("children__screenings")
         .get(pk=referral.pk)
     )
-    blocker = rules.decision_blocker(fresh, acting_user, outcome)
+    blocker = rules.decision_blocker(
+        fresh, acting_user, outcome, rereferral_review_pending=rereferral_review_pending
+    )
     if blocker:
         raise DecisionBlocked(blocker)
     rules.guard_transition(referral.status, Status.DECIDED)
@@ -348,7 +336,6 @@ def referral_decide(*, acting_user: Any, referral: Referral, outcome: str, reaso
             "risk_level": decision.risk_level_at_decision,
         },
     )
-    clocks_on_decision(referral=referral, decision=decision, acting_user=acting_user)
     return decision
 
 
@@ -428,7 +415,7 @@ def child_match_reject(
     return candidate
 
 
-class BreakGlassRefused(ValueError):
+class BreakGlassRefused(Invalid):
     pass
 
 

@@ -4,14 +4,13 @@ from django.db.models import QuerySet
 
 from sightline.screening.models import IndicatorCatalogue, IndicatorDefinition
 from sightline.screening.scoring import Catalogue, load_catalogue
+from sightline.screening.services import catalogue_load
 
 
 def catalogue_current() -> IndicatorCatalogue:
     """The catalogue in force, loading the data file into the database on first use."""
     row = IndicatorCatalogue.objects.filter(is_current=True).first()
     if row is None:
-        from sightline.screening.services import catalogue_load
-
         row = catalogue_load()
     return row
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.dates import add_months
+from sightline.core.errors import Invalid
 from sightline.screening import scoring
 from sightline.screening.models import (
     IndicatorCatalogue,
@@ -20,7 +21,7 @@ from sightline.screening.models import (
 )
 
 
-class ScreeningError(ValueError):
+class ScreeningError(Invalid):
     """Bad screening input: unknown codes, a lowered level, a missing reason."""
 
 

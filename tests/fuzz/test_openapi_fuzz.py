@@ -84,8 +84,8 @@ def _seed(users: dict[str, Any]) -> dict[str, list[str]]:
     from sightline.escalation import services as escalation_services
     from sightline.intel.models import Alert, LinkDecision, Mention, PersonOfConcern, Place
     from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput
-    from sightline.referrals.services import referral_decide, referral_submit
     from sightline.referrals.tests.factories import referral_input
+    from sightline.workflows import decision_record, referral_intake
 
     long_ago = dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=20)
     references: list[str] = []
@@ -93,7 +93,7 @@ def _seed(users: dict[str, Any]) -> dict[str, list[str]]:
     for n, (given_name, family) in enumerate(
         [("Ayla", "Pendrick"), ("Mirren", "Caskey"), ("Tovah", "Blenkin")]
     ):
-        result = referral_submit(
+        result = referral_intake(
             acting_user=users["referrer"],
             data=referral_input(
                 received_at=long_ago,
@@ -118,7 +118,7 @@ def _seed(users: dict[str, Any]) -> dict[str, list[str]]:
         references.append(result.referral.reference)
         child_ids.extend(str(c.referral_child.child_id) for c in result.children)
     # A young child's referral can be decided without a screening: a challengeable decision.
-    young = referral_submit(
+    young = referral_intake(
         acting_user=users["referrer"],
         data=referral_input(
             children=[
@@ -133,7 +133,7 @@ def _seed(users: dict[str, Any]) -> dict[str, list[str]]:
             places_named=[],
         ),
     )
-    referral_decide(
+    decision_record(
         acting_user=users["front_door"],
         referral=young.referral,
         outcome="no_further_action",

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.escalation.choices import ClockKind, ClockStatus, TimescaleKey
+from sightline.escalation.choices import RAG_KEYS, ClockKind, ClockStatus, TimescaleKey
 from sightline.escalation.models import Clock
-from sightline.escalation.services.clocks import ASSESSMENT_OUTCOMES, RAG_KEYS
+from sightline.escalation.services.clocks import ASSESSMENT_OUTCOMES
 from sightline.escalation.services.common import front_door_agency
 from sightline.escalation.services.rereferrals import rereferral_refresh
 from sightline.escalation.timescales import due_at, partnership_calendar, timescales

@@ -14,6 +14,7 @@ from sightline.core.calendar import WorkingCalendar
 from sightline.escalation import rules
 from sightline.escalation.choices import (
     OPEN_CLOCK_STATUSES,
+    RAG_KEYS,
     ClockKind,
     ClockStatus,
     EscalationEventKind,
@@ -39,8 +40,6 @@ from sightline.escalation.timescales import due_at, partnership_calendar, timesc
 from sightline.referrals.choices import Outcome, Status
 from sightline.referrals.models import Referral
 from sightline.screening.choices import LEVEL_RANK
-
-RAG_KEYS = {"red": TimescaleKey.RAG_RED, "amber": TimescaleKey.RAG_AMBER}
 
 # Decisions that start the 45-working-day assessment clock (the s47 enquiry is carried out
 # through the assessment; the specialist team assesses too).

@@ -6,25 +6,22 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from sightline.accounts.choices import AgencyKind
 from sightline.accounts.models import Agency
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.errors import Conflict, Invalid, NotPermitted
 
 SYSTEM_ACTOR = "system:escalation-sweep"
 
 
-class EscalationError(ValueError):
+class EscalationError(Invalid):
     """The request is not valid (422): a reason missing, an unknown outcome."""
 
 
-class NotPermitted(PermissionError):
-    """The user may not do this to this record (the API answers 404 or 403)."""
-
-
-class Conflict(Exception):
-    """The record is not in a state that allows this (409)."""
+__all__ = ["Conflict", "EscalationError", "NotPermitted"]
 
 
 def require_reason(reason: str, *, what: str = "reason", limit: int = 10_000) -> str:
@@ -73,6 +70,4 @@ def front_door_agency() -> Agency | None:
 
 
 def local(moment: dt.datetime) -> str:
-    from django.utils import timezone
-
     return f"{timezone.localtime(moment):%d %b %Y %H:%M}"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sightline.accounts.roles import is_manager
 from sightline.audit.choices import Action
 from sightline.escalation import rules
 from sightline.escalation.models import ReReferral, ReReferralReview
@@ -64,7 +65,7 @@ def rereferral_review_record(
     """A team manager reviews the child's referral history before a third referral in 12
     months is decided."""
     reason = require_reason(reason)
-    if not rules.is_team_manager(acting_user):
+    if not is_manager(acting_user):
         raise NotPermitted("Only a team manager can review a repeat referral.")
     if rules.has_decision(referral):
         raise Conflict("A decision has already been made on this referral.")

@@ -10,10 +10,10 @@ from typing import Any
 from sightline.accounts.roles import Role
 from sightline.accounts.tests.factories import UserFactory
 from sightline.escalation import services
-from sightline.referrals import services as referral_services
 from sightline.referrals.inputs import ChildInput
 from sightline.referrals.models import Referral
 from sightline.referrals.tests.factories import referral_input
+from sightline.workflows import decision_record, referral_intake
 
 
 def young_child(given: str = "Tia", family: str = "Quenby") -> ChildInput:
@@ -33,13 +33,13 @@ def received(user: Any, *, at: dt.datetime | None = None, **overrides: Any) -> R
     overrides.setdefault("persons_named", [])
     overrides.setdefault("places_named", [])
     data = referral_input(received_at=at, **overrides)
-    result = referral_services.referral_submit(acting_user=user, data=data)
+    result = referral_intake(acting_user=user, data=data)
     services.clocks_on_referral_received(referral=result.referral, acting_user=user)
     return result.referral
 
 
 def decided(referral: Referral, user: Any, outcome: str = "no_further_action") -> Any:
-    decision = referral_services.referral_decide(
+    decision = decision_record(
         acting_user=user, referral=referral, outcome=outcome, reason="Synthetic reason."
     )
     services.clocks_on_decision(referral=referral, decision=decision, acting_user=user)

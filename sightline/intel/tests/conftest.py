@@ -9,7 +9,7 @@ import pytest
 from sightline.accounts.roles import Role
 from sightline.intel.services import IndexResult
 from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput, ReferralInput
-from sightline.referrals.services import referral_submit
+from sightline.workflows import referral_intake
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def refer() -> Refer:
     ) -> IndexResult:
         counter["n"] += 1
         n = counter["n"]
-        result = referral_submit(
+        result = referral_intake(
             acting_user=user,
             data=ReferralInput(
                 narrative=narrative,

@@ -14,7 +14,7 @@ from sightline.intel.models import MatchCandidate, Mention, PersonOfConcern
 from sightline.intel.services import IndexResult
 from sightline.referrals.inputs import ChildInput, PersonInput, ReferralInput
 from sightline.referrals.models import ReferralChild
-from sightline.referrals.services import referral_submit
+from sightline.workflows import referral_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _child(n: int) -> ChildInput:
 
 
 def _refer(user: Any, child: ChildInput, *persons: dict[str, Any]) -> IndexResult:
-    return referral_submit(
+    return referral_intake(
         acting_user=user,
         data=ReferralInput(
             narrative="Concerns about older adults.",

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput, ReferralInput
-from sightline.referrals.services import IntakeResult, referral_submit
+from sightline.workflows import IntakeResult, referral_intake
 
 
 def referral_input(**overrides: Any) -> ReferralInput:
@@ -40,4 +40,4 @@ def referral_input(**overrides: Any) -> ReferralInput:
 
 
 def submit(user: Any, **overrides: Any) -> IntakeResult:
-    return referral_submit(acting_user=user, data=referral_input(**overrides))
+    return referral_intake(acting_user=user, data=referral_input(**overrides))

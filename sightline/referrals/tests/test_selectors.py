@@ -20,8 +20,8 @@ from sightline.referrals.selectors import (
     referral_queue,
     referral_scope,
 )
-from sightline.referrals.services import referral_decide, referral_screen
 from sightline.referrals.tests.factories import submit
+from sightline.workflows import decision_record, referral_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_queue_holds_only_referrals_awaiting_screening_or_decision(
     referral_screen(
         acting_user=front_door, referral=decided, referral_child=referral_child, marks=[]
     )
-    referral_decide(acting_user=front_door, referral=decided, outcome="early_help", reason="x")
+    decision_record(acting_user=front_door, referral=decided, outcome="early_help", reason="x")
     assert [r.pk for r in referral_queue(user=front_door)] == [waiting.pk]
 
 

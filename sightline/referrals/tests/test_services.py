@@ -12,7 +12,10 @@ import pytest
 from sightline.accounts.tests.factories import AgencyFactory, UserFactory
 from sightline.audit.models import AuditEvent
 from sightline.audit.verify import verify_chain
+from sightline.core.errors import TransitionNotAllowed
 from sightline.core.models import OutboxMessage
+from sightline.escalation.choices import TimescaleKey, Unit
+from sightline.escalation.models import ClockPolicy
 from sightline.people.models import Child
 from sightline.referrals import services
 from sightline.referrals.choices import CandidateStatus, MatchStatus, Status
@@ -25,9 +28,9 @@ from sightline.referrals.models import (
     Referral,
     ReferralChild,
 )
-from sightline.referrals.rules import TransitionNotAllowed
 from sightline.referrals.tests.factories import submit
 from sightline.screening.models import Screening
+from sightline.workflows import decision_record, referral_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +65,7 @@ def referred_children(referral: Referral) -> list[ReferralChild]:
 
 
 def screen(user: Any, referral: Referral, marks: list[dict[str, str]], index: int = 0) -> Any:
-    return services.referral_screen(
+    return referral_screen(
         acting_user=user,
         referral=referral,
         referral_child=referred_children(referral)[index],
@@ -71,9 +74,7 @@ def screen(user: Any, referral: Referral, marks: list[dict[str, str]], index: in
 
 
 def decide(user: Any, referral: Referral, outcome: str = "early_help", reason: str = "x") -> Any:
-    return services.referral_decide(
-        acting_user=user, referral=referral, outcome=outcome, reason=reason
-    )
+    return decision_record(acting_user=user, referral=referral, outcome=outcome, reason=reason)
 
 
 def fresh(referral: Referral) -> Referral:
@@ -199,8 +200,19 @@ def test_one_child_needing_screening_holds_the_whole_referral(police_officer: An
     assert fresh(referral).status == Status.AWAITING_SCREENING
 
 
+# The partnership's timescales are clock policy rows (escalation), the one source of the
+# referral's due times; these are the defaults.
+RAG_HOURS = {"red": 2, "amber": 6, "green": 24}
+
+
+def decision_working_days(days: int) -> None:
+    ClockPolicy.objects.update_or_create(
+        key=TimescaleKey.DECISION, defaults={"amount": days, "unit": Unit.WORKING_DAYS}
+    )
+
+
 def test_decision_is_due_one_working_day_after_receipt(police_officer: Any, settings: Any) -> None:
-    settings.SIGHTLINE_DECISION_WORKING_DAYS = 1
+    decision_working_days(1)
     friday_four_pm = dt.datetime(2026, 3, 13, 16, 0, tzinfo=UTC)  # GMT: London time too
     referral = submit(police_officer, received_at=friday_four_pm).referral
     assert fresh(referral).decision_due_at == dt.datetime(2026, 3, 16, 16, 0, tzinfo=UTC)
@@ -209,7 +221,7 @@ def test_decision_is_due_one_working_day_after_receipt(police_officer: Any, sett
 def test_decision_on_a_saturday_referral_is_due_tuesday_at_nine(
     police_officer: Any, settings: Any
 ) -> None:
-    settings.SIGHTLINE_DECISION_WORKING_DAYS = 1
+    decision_working_days(1)
     saturday = dt.datetime(2026, 3, 14, 11, 0, tzinfo=UTC)
     referral = submit(police_officer, received_at=saturday).referral
     assert fresh(referral).decision_due_at == dt.datetime(2026, 3, 17, 9, 0, tzinfo=UTC)
@@ -218,7 +230,7 @@ def test_decision_on_a_saturday_referral_is_due_tuesday_at_nine(
 def test_decision_due_time_skips_bank_holidays_and_follows_the_setting(
     police_officer: Any, settings: Any
 ) -> None:
-    settings.SIGHTLINE_DECISION_WORKING_DAYS = 2
+    decision_working_days(2)
     maundy_thursday = dt.datetime(2026, 4, 2, 14, 0, tzinfo=UTC)  # 15:00 BST
     referral = submit(police_officer, received_at=maundy_thursday).referral
     # Good Friday, the weekend and Easter Monday are skipped: Tue 7th, then Wed 8th.
@@ -339,7 +351,7 @@ def test_screening_level_re_rates_a_routine_referral(
     referral = fresh(referral)
     assert referral.rag == rag
     assert referral.risk_rank == rank
-    assert referral.rag_due_at == RECEIVED + dt.timedelta(hours=settings.SIGHTLINE_RAG_HOURS[rag])
+    assert referral.rag_due_at == RECEIVED + dt.timedelta(hours=RAG_HOURS[rag])
 
 
 def test_a_low_screening_never_lowers_the_rag_rating(police_officer: Any, front_door: Any) -> None:

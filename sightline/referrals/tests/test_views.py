@@ -17,9 +17,9 @@ from sightline.audit.models import AuditEvent
 from sightline.people.models import Child
 from sightline.referrals.inputs import ChildInput
 from sightline.referrals.models import Decision, Referral, ReferralChild
-from sightline.referrals.services import referral_decide, referral_screen
 from sightline.referrals.tests.factories import submit
 from sightline.screening.models import Screening
+from sightline.workflows import decision_record, referral_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def decided_referral(police_officer: Any, front_door: Any, manager: Any) -> Refe
         referral_child=referral.children.get(),
         marks=HIGH,
     )
-    referral_decide(
+    decision_record(
         acting_user=manager,
         referral=referral,
         outcome="strategy_discussion",

@@ -10,10 +10,11 @@ from django.shortcuts import render
 
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
-from sightline.audit.selectors import access_log_for_child
 from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.people.models import Child
+from sightline.referrals.models import ReferralChild
+from sightline.reporting.access_log import access_log_for_child
 
 EXPORT_COLUMNS = (
     "seq", "occurred_at", "action", "actor_username", "actor_agency", "actor_role",
@@ -22,8 +23,6 @@ EXPORT_COLUMNS = (
 
 
 def _child_and_referrals(child_id: uuid.UUID) -> tuple[Child, list[uuid.UUID]]:
-    from sightline.referrals.models import ReferralChild
-
     child = Child.objects.filter(pk=child_id).first()
     if child is None:
         raise Http404

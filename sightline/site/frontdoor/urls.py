@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sightline.referrals import views
+from sightline.site.frontdoor import views
 
 app_name = "referrals"
 urlpatterns = [

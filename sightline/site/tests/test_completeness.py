@@ -22,7 +22,7 @@ from sightline.api.api import api as ninja_api
 from sightline.audit.choices import Action
 from sightline.audit.models import AuditEvent
 from sightline.audit.services import AuditUnavailableError
-from sightline.audit.tests.world import FAMILY, GIVEN, build_world
+from sightline.site.tests.world import FAMILY, GIVEN, build_world
 
 pytestmark = pytest.mark.django_db
 

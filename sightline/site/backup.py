@@ -28,6 +28,9 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
 
@@ -52,8 +55,6 @@ def _describe(path: Path) -> BackupFile:
 
 
 def _record(action: str, file: BackupFile, vendor: str) -> None:
-    from sightline.audit.services import audit_record
-
     with transaction.atomic():
         audit_record(
             actor=None,
@@ -221,7 +222,6 @@ def database_backup(*, output: Path) -> BackupFile:
         raise BackupError(f"Backups of {vendor} databases are not supported.")
     output.chmod(0o600)  # the whole case record: readable by its owner only
     file = _describe(output)
-    from sightline.audit.choices import Action
 
     _record(Action.EXPORT, file, vendor)
     return file
@@ -245,7 +245,6 @@ def database_restore(*, source: Path) -> BackupFile:
         sqlite_restore(source)
     else:
         raise BackupError(f"Restoring {vendor} databases is not supported.")
-    from sightline.audit.choices import Action
 
     _record(Action.RESTORE, file, vendor)
     return file

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from sightline.referrals.choices import ConcernCategory
+
 register = template.Library()
 
 
@@ -23,7 +25,5 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def concern_labels(values: Any) -> str:
-    from sightline.referrals.choices import ConcernCategory
-
     labels = dict(ConcernCategory.choices)
     return ", ".join(str(labels.get(v, v)) for v in values or [])

@@ -6,7 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from sightline.core.management.backup import BackupError, database_restore
+from sightline.audit.verify import verify_chain
+from sightline.site.backup import BackupError, database_restore
 
 
 class Command(BaseCommand):
@@ -35,7 +36,6 @@ class Command(BaseCommand):
             file = database_restore(source=Path(options["input"]))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        from sightline.audit.verify import verify_chain
 
         report = verify_chain()
         chain = (

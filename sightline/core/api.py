@@ -1,4 +1,4 @@
-"""Base schema for request bodies."""
+"""Ground for every router: the base schema for request bodies and the error answer."""
 
 from __future__ import annotations
 
@@ -31,3 +31,9 @@ class InputSchema(Schema):
         if _has_nul(getattr(data, "_obj", data)):
             raise ValueError(NUL_MESSAGE)
         return data
+
+
+class Detail(Schema):
+    """Every error answer: `{"detail": ...}`."""
+
+    detail: Any

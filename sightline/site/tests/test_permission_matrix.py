@@ -117,7 +117,7 @@ def seed() -> World:
     from sightline.intel.models import Alert, Mention
     from sightline.intel.services import mention_confirm
     from sightline.referrals.models import ChildMatchCandidate, Referral
-    from sightline.referrals.services import referral_decide, referral_screen, referral_submit
+    from sightline.workflows import decision_record, referral_intake, referral_screen
 
     agencies = {k: AgencyFactory(kind=k) for k in ("csc", "police", "education", "health", "other")}
     users: dict[str, Any] = {
@@ -128,15 +128,15 @@ def seed() -> World:
     }
     nurse = UserFactory(username="m-nurse", agency=agencies["health"], role=R.REFERRER)
     fd = users[R.FRONT_DOOR_PRACTITIONER]
-    a = referral_submit(
+    a = referral_intake(
         acting_user=users[R.REFERRER],
         data=_referral(_child("Tamsin", "Orlow", dt.date(2012, 3, 4), "1 Fen Row", "NB4 7QX")),
     )
-    b = referral_submit(
+    b = referral_intake(
         acting_user=nurse,
         data=_referral(_child("Nell", "Brisk", dt.date(2011, 6, 7), "9 Mill Lane", "NB3 1AA")),
     )
-    c = referral_submit(
+    c = referral_intake(
         acting_user=nurse,
         data=_referral(_child("Tamsin", "Orlow", dt.date(2012, 3, 5), "1 Fen Row", "NB4 7QX")),
     )
@@ -147,7 +147,7 @@ def seed() -> World:
             referral_child=result.children[0].referral_child,
             marks=[],
         )
-    referral_decide(
+    decision_record(
         acting_user=fd,
         referral=Referral.objects.get(pk=a.referral.pk),
         outcome="early_help",

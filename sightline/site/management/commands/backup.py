@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sightline.core.management.backup import BackupError, database_backup
+from sightline.site.backup import BackupError, database_backup
 
 
 class Command(BaseCommand):

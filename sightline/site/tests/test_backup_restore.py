@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from sightline.core.management import backup
+from sightline.site import backup
 
 ROOT = Path(settings.BASE_DIR)
 AUDIT_TABLE = "audit_auditevent"

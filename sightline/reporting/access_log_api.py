@@ -9,11 +9,13 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from sightline.accounts.roles import Cap
-from sightline.api.errors import ApiError
 from sightline.audit.choices import Action
-from sightline.audit.selectors import access_log_for_child
 from sightline.audit.services import audit_record
+from sightline.core.api import Detail
+from sightline.core.errors import ApiError
 from sightline.people.models import Child
+from sightline.referrals.models import ReferralChild
+from sightline.reporting.access_log import access_log_for_child
 
 router = Router(tags=["audit"])
 
@@ -44,10 +46,6 @@ class Paging(Schema):
     offset: int = 0
 
 
-class Detail(Schema):
-    detail: Any
-
-
 @router.get(
     "/children/{child_id}/access-log",
     response={200: AccessLogOut, 403: Detail, 404: Detail},
@@ -56,8 +54,6 @@ class Detail(Schema):
 def child_access_log(
     request: HttpRequest, child_id: uuid.UUID, paging: Query[Paging]
 ) -> dict[str, Any]:
-    from sightline.referrals.models import ReferralChild
-
     user: Any = request.user
     if not user.has_capability(Cap.AUDIT_VIEW):
         raise ApiError(404, "No child with that id that you can see.")

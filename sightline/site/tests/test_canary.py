@@ -291,7 +291,7 @@ def test_canary_children_never_reach_logs_or_urls(
     def broken(**kwargs: Any) -> Any:
         raise RuntimeError("simulated fault in intake")
 
-    monkeypatch.setattr("sightline.referrals.services.referral_submit", broken)
+    monkeypatch.setattr("sightline.site.frontdoor.views.referral_intake", broken)
     web_teacher.client.raise_request_exception = False
     failed = web_teacher.post("/referrals/new/", _web_form(WEB_CHILD, **{"child-0-sex": "male"}))
     assert failed.status_code == 500

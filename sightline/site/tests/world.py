@@ -12,7 +12,7 @@ from sightline.escalation import services as escalation_services
 from sightline.escalation.models import Escalation
 from sightline.intel.models import Alert, Mention
 from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput, ReferralInput
-from sightline.referrals.services import referral_decide, referral_submit
+from sightline.workflows import decision_record, referral_intake
 
 GIVEN, FAMILY = "Zqxauditone", "Qwvtestchild"
 CARL = PersonInput(name="Carl Venn", nickname="Big C", approximate_age=35, phone="07700 900456")
@@ -20,7 +20,7 @@ GRILL = PlaceInput(name="Golden Grill", kind="takeaway", postcode="NB3 2BB")
 
 
 def refer(user: Any, given: str, family: str, dob: dt.date, **kw: Any) -> Any:
-    return referral_submit(
+    return referral_intake(
         acting_user=user,
         data=ReferralInput(
             narrative="Seen getting into cars with older men near the takeaway after school.",
@@ -61,7 +61,7 @@ def build_world(*, police_officer: Any, teacher: Any, manager: Any) -> dict[str,
     escalation_services.sweep(at=timezone.now())
     young = refer(teacher, "Tiaqx", "Quenbyqx", dt.date(2019, 4, 2))
     escalation_services.clocks_on_referral_received(referral=young.referral, acting_user=teacher)
-    decision = referral_decide(
+    decision = decision_record(
         acting_user=manager, referral=young.referral, outcome="no_further_action", reason="NFA."
     )
     escalation_services.clocks_on_decision(

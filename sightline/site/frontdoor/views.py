@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.errors import TransitionNotAllowed
 from sightline.core.permissions import capability_required
 from sightline.referrals import rules, services
 from sightline.referrals.forms import (
@@ -37,6 +38,7 @@ from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskLevel
 from sightline.screening.selectors import indicator_list
 from sightline.screening.services import ScreeningError
+from sightline.workflows import decision_record, referral_intake, referral_screen
 
 PAGE_SIZE = 50
 
@@ -86,7 +88,7 @@ def new(request: HttpRequest) -> HttpResponse:
         return _render_new(request, bundle)
     if bundle.is_valid():
         try:
-            result = services.referral_submit(acting_user=request.user, data=bundle.to_input())
+            result = referral_intake(acting_user=request.user, data=bundle.to_input())
         except ReferralInvalid as exc:
             bundle.add_errors(exc.errors)
         except services.DecisionInvalid as exc:
@@ -174,7 +176,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _audited_detail(request, referral, form, status=422)
     try:
-        services.referral_decide(
+        decision_record(
             acting_user=request.user,
             referral=referral,
             outcome=form.cleaned_data["outcome"],
@@ -217,7 +219,7 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
         raised_reason = request.POST.get("raised_reason", "").strip()
         if not errors:
             try:
-                screening = services.referral_screen(
+                screening = referral_screen(
                     acting_user=request.user,
                     referral=referral,
                     referral_child=referral_child,
@@ -227,7 +229,7 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
                 )
             except ScreeningError as exc:
                 errors.append(str(exc))
-            except rules.TransitionNotAllowed:
+            except TransitionNotAllowed:
                 errors.append("A decision has already been made on this referral.")
             else:
                 messages.success(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sightline.escalation import views
+from sightline.site import challenges
 
 app_name = "escalation"
 urlpatterns = [
@@ -15,7 +16,7 @@ urlpatterns = [
     path("challenges/<uuid:challenge_id>/", views.challenge_detail, name="challenge"),
     path(
         "challenges/<uuid:challenge_id>/respond/",
-        views.challenge_respond,
+        challenges.challenge_respond,
         name="challenge_respond",
     ),
     path(

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from sightline.accounts.tests.clients import signed_in, token_client
-from sightline.audit.tests.world import build_world
+from sightline.site.tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

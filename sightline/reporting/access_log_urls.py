@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sightline.audit import views
+from sightline.reporting import access_log_views as views
 
 app_name = "audit"
 urlpatterns = [

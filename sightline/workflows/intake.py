@@ -1,0 +1,56 @@
+"""Intake: a referral arrives, from the form or the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from sightline.escalation.choices import ClockKind
+from sightline.escalation.selectors import clock_due_at
+from sightline.escalation.services import clocks_on_referral_received
+from sightline.intel.services import IndexResult, mentions_on_referral
+from sightline.referrals.inputs import ReferralInput
+from sightline.referrals.models import Referral
+from sightline.referrals.services import (
+    IntakeChild,
+    referral_acknowledge,
+    referral_due_times_set,
+    referral_submit,
+)
+from sightline.screening import scoring
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    referral: Referral
+    children: list[IntakeChild]
+    suggestions: list[scoring.Suggestion]
+    intel: IndexResult
+
+
+@transaction.atomic
+def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
+    """Store the referral and its children (referrals, people), index what it names and run
+    the alert rules (intel), start the decision and RAG clocks and mark a re-referral
+    (escalation), copy the clocks' due times onto the referral, acknowledge it to the
+    referrer (outbox) and offer the narrative's indicators for the screening."""
+    submitted = referral_submit(acting_user=acting_user, data=data)
+    referral = submitted.referral
+    intel = mentions_on_referral(
+        referral=referral,
+        acting_user=acting_user,
+        vehicles=[v.strip() for v in data.vehicles if v.strip()],
+        phones=[p.strip() for p in data.phones if p.strip()],
+    )
+    clocks_on_referral_received(referral=referral, acting_user=acting_user)
+    referral_due_times_set(
+        referral=referral,
+        decision_due_at=clock_due_at(referral=referral, kind=ClockKind.DECISION)
+        or referral.decision_due_at,
+        rag_due_at=clock_due_at(referral=referral, kind=ClockKind.RAG) or referral.rag_due_at,
+    )
+    referral_acknowledge(referral=referral, acting_user=acting_user)
+    suggestions = scoring.suggest_indicators(scoring.load_catalogue(), referral.narrative)
+    return IntakeResult(referral, submitted.children, suggestions, intel)

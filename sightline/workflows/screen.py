@@ -1,0 +1,55 @@
+"""Screening: a CSE screening recorded for one child on a referral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from sightline.escalation.choices import ClockKind
+from sightline.escalation.selectors import clock_due_at
+from sightline.escalation.services import clocks_on_screening
+from sightline.referrals.models import Referral, ReferralChild
+from sightline.referrals.services import (
+    referral_due_times_set,
+    referral_lock_for_screening,
+    referral_risk_refresh,
+)
+from sightline.screening.models import Screening
+from sightline.screening.selectors import catalogue_current
+from sightline.screening.services import screening_record
+
+
+@transaction.atomic
+def referral_screen(
+    *,
+    acting_user: Any,
+    referral: Referral,
+    referral_child: ReferralChild,
+    marks: list[dict[str, str]],
+    raised_level: str | None = None,
+    raised_reason: str = "",
+) -> Screening:
+    """Lock the referral (it must still await a decision), score and store the screening
+    (screening), raise the referral's risk and RAG rating (referrals), re-time, meet and start
+    the clocks the level implies (escalation) and copy the RAG clock's due time back."""
+    referral = referral_lock_for_screening(referral=referral)
+    screening = screening_record(
+        acting_user=acting_user,
+        referral_child=referral_child,
+        catalogue_row=catalogue_current(),
+        marks=marks,
+        age_years=referral_child.age_on_day,
+        has_learning_disability=referral_child.child.has_learning_disability,
+        raised_level=raised_level,
+        raised_reason=raised_reason,
+    )
+    rag_raised = referral_risk_refresh(referral=referral)
+    clocks_on_screening(referral=referral, screening=screening, acting_user=acting_user)
+    if rag_raised:
+        referral_due_times_set(
+            referral=referral,
+            decision_due_at=referral.decision_due_at,
+            rag_due_at=clock_due_at(referral=referral, kind=ClockKind.RAG) or referral.rag_due_at,
+        )
+    return screening
