@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -405,50 +405,22 @@ def performance(*, user: Any, agency: Agency | None = None, months: int = 12) ->
     )
 
 
-@dataclass(frozen=True)
-class Bar:
-    x: int
-    cx: int
-    y: int
-    width: int
-    height: int
-    label: str
-    value_label: str
-    value_y: int
-    empty: bool
+class ChartFigures(TypedDict):
+    """What a chart on a page draws, as plain figures: the page embeds them with json_script
+    and a static script draws them with the vendored Chart.js."""
+
+    title: str
+    labels: list[str]
+    values: list[int | None]
+    unit: str
 
 
-def bar_chart(
-    values: list[tuple[str, int | None]], *, height: int = 180, bar: int = 40, gap: int = 16
-) -> dict[str, Any]:
-    """Geometry for a server-rendered SVG bar chart of percentages (0 to 100)."""
-    top, bottom = 20, 30
-    bars = []
-    for i, (label, value) in enumerate(values):
-        h = round((value or 0) * height / 100)
-        x = 40 + i * (bar + gap)
-        bars.append(
-            Bar(
-                x=x,
-                cx=x + bar // 2,
-                y=top + height - h,
-                width=bar,
-                height=h,
-                label=label,
-                value_label="\u2013" if value is None else f"{value}%",
-                value_y=top + height - h - 4,
-                empty=value is None,
-            )
-        )
-    width = 40 + len(values) * (bar + gap)
-    gridlines = [
-        {"y": top + height - round(p * height / 100), "label": f"{p}%"} for p in (0, 50, 100)
-    ]
+def decision_chart(perf: Performance) -> ChartFigures:
+    """The share of decisions made within 1 working day for each month received (None for a
+    month with no decisions); the page's by-month table holds the same figures."""
     return {
-        "bars": bars,
-        "width": max(width, 200),
-        "height": top + height + bottom,
-        "axis_y": top + height,
-        "label_y": top + height + 18,
-        "gridlines": gridlines,
+        "title": "Share of decisions made within 1 working day, by month received",
+        "labels": [f"{row.month:%b %Y}" for row in perf.months],
+        "values": [row.decision_share for row in perf.months],
+        "unit": "%",
     }
