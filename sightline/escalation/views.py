@@ -329,9 +329,7 @@ def performance(request: HttpRequest) -> HttpResponse:
     agency = next((a for a in agencies if a.code == code), None)
     with transaction.atomic():
         result = selectors.performance(user=request.user, agency=agency)
-        chart = selectors.bar_chart(
-            [(f"{row.month:%b}", row.decision_share) for row in result.months]
-        )
+        chart = selectors.decision_chart(result)
         _audit_list(request, "performance", agency=code or "all")
         return render(
             request,

@@ -102,8 +102,14 @@ def test_performance_needs_the_capability(police_officer: Any) -> None:
         selectors.performance(user=police_officer)
 
 
-def test_bar_chart_geometry() -> None:
-    chart = selectors.bar_chart([("Jan", 100), ("Feb", 50), ("Mar", None)], height=100)
-    heights = [b.height for b in chart["bars"]]
-    assert heights == [100, 50, 0]
-    assert chart["bars"][2].empty
+def test_decision_chart_gives_one_figure_per_month_and_none_for_no_decisions(
+    police_officer: Any, front_door: Any, manager: Any
+) -> None:
+    decided(received(police_officer), front_door, "early_help")
+    perf = selectors.performance(user=manager)
+    chart = selectors.decision_chart(perf)
+    assert len(chart["labels"]) == len(chart["values"]) == 12
+    assert chart["labels"][-1] == f"{timezone.localdate():%b %Y}"
+    assert chart["values"][-1] == 100
+    assert chart["values"][0] is None
+    assert chart["values"] == [row.decision_share for row in perf.months]

@@ -38,6 +38,21 @@ def test_pages_render_and_are_audited(escalated: Any, manager: Any, name: str) -
     assert AuditEvent.objects.order_by("-seq").first().action == "record.list"  # type: ignore[union-attr]
 
 
+def test_performance_chart_figures_are_embedded_as_json_beside_a_table(
+    escalated: Any, front_door: Any, manager: Any
+) -> None:
+    decided(escalated, front_door, "early_help")
+    response = client_for(manager).get(reverse("escalation:performance"))
+    page = response.content.decode()
+    chart = response.context["chart"]
+    assert '<script id="decision-chart" type="application/json">' in page
+    assert 'data-sl-chart="decision-chart"' in page
+    assert 'id="performance-by-month"' in page  # the table alternative
+    assert "vendor/chartjs/chart.umd.min.js" in page
+    assert "<script>" not in page  # the CSP allows no inline script
+    assert len(chart["values"]) == 12
+
+
 def test_overview_lists_overdue_referral(escalated: Any, front_door: Any) -> None:
     response = client_for(front_door).get(reverse("escalation:overview"))
     assert escalated.reference in response.content.decode()

@@ -1,0 +1,239 @@
+"""The performance dashboard: timeliness and outcomes by month and by referring agency,
+counted in the database, and the plain figures its chart draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from sightline.accounts.models import Agency
+from sightline.accounts.roles import Cap
+from sightline.core.dates import add_months
+from sightline.escalation.choices import (
+    LIVE_ESCALATION_STATUSES,
+    ChallengeOutcome,
+    ChallengeStatus,
+    ClockKind,
+    ClockStatus,
+    Rung,
+)
+from sightline.escalation.models import Challenge, Clock, Escalation
+from sightline.referrals.models import Decision, Referral
+from sightline.referrals.selectors import referral_scope
+
+
+@dataclass
+class MonthRow:
+    month: dt.date
+    decided: int = 0
+    decided_in_time: int = 0
+    assessments: int = 0
+    assessments_in_time: int = 0
+    referrals: int = 0
+    rereferrals: int = 0
+
+    @staticmethod
+    def share(part: int, whole: int) -> int | None:
+        return round(100 * part / whole) if whole else None
+
+    @property
+    def decision_share(self) -> int | None:
+        return self.share(self.decided_in_time, self.decided)
+
+    @property
+    def assessment_share(self) -> int | None:
+        return self.share(self.assessments_in_time, self.assessments)
+
+    @property
+    def rereferral_share(self) -> int | None:
+        return self.share(self.rereferrals, self.referrals)
+
+
+@dataclass
+class Performance:
+    start: dt.date
+    agency: Agency | None
+    months: list[MonthRow]
+    by_agency: list[dict[str, Any]]
+    escalations_by_rung: list[dict[str, Any]]
+    challenges_by_outcome: list[dict[str, Any]]
+    totals: MonthRow
+
+
+def _month_key(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date().replace(day=1)
+    return value.replace(day=1)
+
+
+_COUNTED = (
+    "decided",
+    "decided_in_time",
+    "assessments",
+    "assessments_in_time",
+    "referrals",
+    "rereferrals",
+)
+
+
+def performance(*, user: Any, agency: Agency | None = None, months: int = 12) -> Performance:
+    """Timeliness and outcomes by month and by referring agency, counted in the database."""
+    if not user.has_capability(Cap.PERFORMANCE_VIEW):
+        raise PermissionError("performance view needs the performance capability")
+    today = timezone.localdate()
+    start = add_months(today.replace(day=1), -(months - 1))
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time()))
+    scoped = referral_scope(user=user)
+    rows = _month_rows(scoped, agency=agency, start=start, since=since, today=today)
+    ordered = [rows[k] for k in sorted(rows) if k >= start]
+    totals = MonthRow(start)
+    for r in ordered:
+        for name in _COUNTED:
+            setattr(totals, name, getattr(totals, name) + getattr(r, name))
+    return Performance(
+        start=start,
+        agency=agency,
+        months=ordered,
+        by_agency=_by_agency(scoped, since=since),
+        escalations_by_rung=_escalations_by_rung(scoped, agency=agency),
+        challenges_by_outcome=_challenges_by_outcome(scoped, agency=agency, since=since),
+        totals=totals,
+    )
+
+
+def _month_rows(
+    scoped: QuerySet[Referral],
+    *,
+    agency: Agency | None,
+    start: dt.date,
+    since: dt.datetime,
+    today: dt.date,
+) -> dict[dt.date, MonthRow]:
+    """Decisions, assessments and referrals counted by month, one row for every month from
+    `start` to this one."""
+    referrals = scoped.filter(received_at__gte=since)
+    if agency is not None:
+        referrals = referrals.filter(source_agency=agency)
+    rows: dict[dt.date, MonthRow] = {}
+    month = start
+    while month <= today:
+        rows[month] = MonthRow(month)
+        month = add_months(month, 1)
+
+    def row(value: Any) -> MonthRow:
+        key = _month_key(value)
+        return rows.setdefault(key, MonthRow(key))
+
+    in_time = Q(decided_at__lte=F("referral__decision_due_at"))
+    for dec in (
+        Decision.objects.filter(referral_id__in=referrals.values("pk"))
+        .annotate(m=TruncMonth("referral__received_at"))
+        .values("m")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=in_time))
+    ):
+        r = row(dec["m"])
+        r.decided, r.decided_in_time = dec["n"], dec["ok"]
+    done = Clock.objects.filter(
+        kind=ClockKind.ASSESSMENT, status=ClockStatus.MET, referral_id__in=scoped.values("pk")
+    ).filter(met_at__gte=since)
+    if agency is not None:
+        done = done.filter(referral__source_agency=agency)
+    for ass in (
+        done.annotate(m=TruncMonth("met_at"))
+        .values("m")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(met_at__lte=F("due_at"))))
+    ):
+        r = row(ass["m"])
+        r.assessments, r.assessments_in_time = ass["n"], ass["ok"]
+    for ref in (
+        referrals.annotate(m=TruncMonth("received_at"))
+        .values("m")
+        .annotate(n=Count("pk"), re=Count("pk", filter=Q(rereferral__is_rereferral=True)))
+    ):
+        r = row(ref["m"])
+        r.referrals, r.rereferrals = ref["n"], ref["re"]
+    return rows
+
+
+def _by_agency(scoped: QuerySet[Referral], *, since: dt.datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "agency": item["source_agency__name"],
+            "code": item["source_agency__code"],
+            "referrals": item["n"],
+            "decided": item["decided"],
+            "in_time": item["ok"],
+            "share": MonthRow.share(item["ok"], item["decided"]),
+            "rereferrals": item["re"],
+        }
+        for item in scoped.filter(received_at__gte=since)
+        .values("source_agency__name", "source_agency__code")
+        .annotate(
+            n=Count("pk"),
+            decided=Count("decision"),
+            ok=Count("decision", filter=Q(decision__decided_at__lte=F("decision_due_at"))),
+            re=Count("pk", filter=Q(rereferral__is_rereferral=True)),
+        )
+        .order_by("-n", "source_agency__name")
+    ]
+
+
+def _escalations_by_rung(
+    scoped: QuerySet[Referral], *, agency: Agency | None
+) -> list[dict[str, Any]]:
+    live = Escalation.objects.filter(
+        status__in=LIVE_ESCALATION_STATUSES, referral_id__in=scoped.values("pk")
+    )
+    if agency is not None:
+        live = live.filter(referral__source_agency=agency)
+    counts = dict(live.values_list("rung").annotate(n=Count("pk")).values_list("rung", "n"))
+    return [
+        {"rung": rung.value, "label": rung.label, "count": counts.get(rung.value, 0)}
+        for rung in Rung
+    ]
+
+
+def _challenges_by_outcome(
+    scoped: QuerySet[Referral], *, agency: Agency | None, since: dt.datetime
+) -> list[dict[str, Any]]:
+    challenges = Challenge.objects.filter(referral_id__in=scoped.values("pk"), raised_at__gte=since)
+    if agency is not None:
+        challenges = challenges.filter(referral__source_agency=agency)
+    outcome_counts = {
+        (item["status"], item["outcome"]): item["n"]
+        for item in challenges.values("status", "outcome").annotate(n=Count("pk"))
+    }
+    open_count = sum(n for (status, _), n in outcome_counts.items() if status == "open")
+    return [{"label": "Still open", "count": open_count}] + [
+        {
+            "label": str(outcome.label),
+            "count": outcome_counts.get((ChallengeStatus.RESOLVED, outcome.value), 0),
+        }
+        for outcome in (ChallengeOutcome.DECISION_UPHELD, ChallengeOutcome.DECISION_CHANGED)
+    ]
+
+
+class ChartFigures(TypedDict):
+    """What a chart on a page draws, as plain figures: the page embeds them with json_script
+    and a static script draws them with the vendored Chart.js."""
+
+    title: str
+    labels: list[str]
+    values: list[int | None]
+    unit: str
+
+
+def decision_chart(perf: Performance) -> ChartFigures:
+    """The share of decisions made within 1 working day for each month received (None for a
+    month with no decisions); the page's by-month table holds the same figures."""
+    return {
+        "title": "Share of decisions made within 1 working day, by month received",
+        "labels": [f"{row.month:%b %Y}" for row in perf.months],
+        "values": [row.decision_share for row in perf.months],
+        "unit": "%",
+    }
