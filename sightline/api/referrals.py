@@ -20,7 +20,8 @@ from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError, TransitionNotAllowed
 from sightline.escalation.api import ClockOut, EscalationOut
 from sightline.escalation.selectors import referral_clock_summary
-from sightline.referrals.choices import Channel
+from sightline.people.choices import Sex
+from sightline.referrals.choices import Channel, ConcernCategory, Outcome, PlaceKind, Urgency
 from sightline.referrals.inputs import (
     ChildInput,
     PersonInput,
@@ -32,38 +33,18 @@ from sightline.referrals.selectors import (
     can_see_assessment,
     referral_get,
 )
+from sightline.screening.choices import LEVEL_RANK, RiskLevel
 from sightline.workflows import IntakeResult, decision_record, referral_intake, referral_screen
 
 router = Router(tags=["referrals"])
 
-SexLiteral = Literal["female", "male", "unknown"]
-UrgencyLiteral = Literal["routine", "urgent", "immediate"]
-PlaceKindLiteral = Literal[
-    "takeaway", "taxi_firm", "hotel", "flat", "park", "shop", "school_gate", "bus_station", "other"
-]
-CategoryLiteral = Literal[
-    "sexual_exploitation",
-    "criminal_exploitation",
-    "missing",
-    "online_harm",
-    "sexual_abuse",
-    "physical_abuse",
-    "neglect",
-    "domestic_abuse",
-    "emotional_wellbeing",
-    "education",
-    "other",
-]
-OutcomeLiteral = Literal[
-    "no_further_action",
-    "information_and_advice",
-    "early_help",
-    "assessment",
-    "strategy_discussion",
-    "specialist_cse_team",
-    "other_agency",
-]
-LevelLiteral = Literal["none", "low", "medium", "high"]
+# The vocabularies are the apps' TextChoices (their values are what the API accepts).
+SexLiteral = Sex
+UrgencyLiteral = Urgency
+PlaceKindLiteral = PlaceKind
+CategoryLiteral = ConcernCategory
+OutcomeLiteral = Outcome
+LevelLiteral = RiskLevel
 
 
 class ChildIn(Schema):
@@ -273,8 +254,7 @@ def referral_out(referral: Referral, user: Any) -> dict[str, Any]:
             for s in rc.screenings.all():
                 if s.is_current:
                     screenings.append(_screening_out(s, rc.child_id))
-    rank = {"high": 3, "medium": 2, "low": 1, "none": 0}
-    top = max(screenings, key=lambda s: rank[s["level"]], default=None)
+    top = max(screenings, key=lambda s: LEVEL_RANK[s["level"]], default=None)
     decision = getattr(referral, "decision", None)
     return {
         "reference": referral.reference,

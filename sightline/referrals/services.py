@@ -43,7 +43,7 @@ from sightline.referrals.models import (
     Referral,
     ReferralChild,
 )
-from sightline.screening.choices import LEVEL_RANK
+from sightline.screening.choices import LEVEL_RANK, RiskLevel
 
 
 class DecisionBlocked(Conflict):
@@ -70,7 +70,7 @@ class SubmitResult:
 def rag_for(urgency: str, level: str) -> str:
     by_urgency_map: dict[str, str] = {Urgency.IMMEDIATE: Rag.RED, Urgency.URGENT: Rag.AMBER}
     by_urgency = by_urgency_map.get(urgency, Rag.GREEN)
-    by_level = {"high": Rag.RED, "medium": Rag.AMBER}.get(level, Rag.GREEN)
+    by_level = {RiskLevel.HIGH: Rag.RED, RiskLevel.MEDIUM: Rag.AMBER}.get(level, Rag.GREEN)
     return min(by_urgency, by_level, key=lambda r: RAG_RANK[r])
 
 

@@ -8,7 +8,9 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
-LEVEL_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
+# The one risk vocabulary: scoring, models, API schemas and RAG ratings all use RiskLevel;
+# its order is the rank (none < low < medium < high).
+LEVEL_RANK: dict[str, int] = {level.value: rank for rank, level in enumerate(RiskLevel)}
 
 
 class MarkStatus(models.TextChoices):

@@ -11,11 +11,13 @@ from ninja import Schema
 from sightline.api.api import api
 
 API_MODULES = [
+    "sightline.api.referrals",
     "sightline.referrals.api",
     "sightline.screening.api",
-    "sightline.audit.api",
+    "sightline.reporting.access_log_api",
     "sightline.escalation.api",
     "sightline.intel.api",
+    "sightline.core.api",
 ]
 
 

@@ -39,7 +39,7 @@ from sightline.escalation.services.rereferrals import rereferral_refresh
 from sightline.escalation.timescales import due_at, partnership_calendar, timescale
 from sightline.referrals.choices import Outcome, Status
 from sightline.referrals.models import Referral
-from sightline.screening.choices import LEVEL_RANK
+from sightline.screening.choices import LEVEL_RANK, RiskLevel
 
 # Decisions that start the 45-working-day assessment clock (the s47 enquiry is carried out
 # through the assessment; the specialist team assesses too).
@@ -216,7 +216,7 @@ def clocks_on_screening(*, referral: Referral, screening: Any, acting_user: Any)
             **owner,
         )
         started.append(clock)
-    if screening.level == "high":
+    if screening.level == RiskLevel.HIGH:
         clock, new = clock_start(
             referral=referral,
             kind=ClockKind.STRATEGY_DISCUSSION,

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from sightline.screening.choices import LEVEL_RANK, RiskLevel
+
 
 class Weight(enum.StrEnum):
     """Weight of an indicator, as written in the catalogue."""
@@ -68,14 +70,12 @@ class Level(enum.IntEnum):
         return Level(min(self + 1, Level.HIGH))
 
 
+# Names and labels come from the one vocabulary, RiskLevel; Level adds only the order.
 _LEVEL_LABELS: Mapping[Level, str] = MappingProxyType(
-    {
-        Level.NONE: "No apparent risk",
-        Level.LOW: "Low",
-        Level.MEDIUM: "Medium",
-        Level.HIGH: "High",
-    }
+    {Level(LEVEL_RANK[choice.value]): str(choice.label) for choice in RiskLevel}
 )
+if [level.value_name for level in Level] != list(RiskLevel.values):
+    raise ImportError("scoring.Level must list RiskLevel's values in its order")
 
 
 class Status(enum.StrEnum):
