@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResult, task_backends
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResult, TaskResultStatus, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -112,6 +112,6 @@ class Command(BaseCommand):
     def _describe(result: TaskResult[Any]) -> str:
         if result.task.get_backend().supports_get_result:
             result.refresh()
-        if result.status == "SUCCESSFUL":
+        if result.status == TaskResultStatus.SUCCESSFUL:
             return f"{result.task.name}: {result.return_value}"
         return f"{result.task.name}: {result.status.lower()}"
