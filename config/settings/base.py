@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "pgtrigger",
+    "django_tasks",
+    "django_tasks_db",
     "sightline.core",
     "sightline.accounts",
     "sightline.audit",
@@ -157,6 +159,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Background work runs as django-tasks tasks; the queue is a table in the same database, run by
+# `manage.py run_worker` (ADR 0005). Production across machines swaps in RQ on Redis.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "sightline@example.invalid"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from config.env import env_int, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import database_from_url
+from config.settings.base import INSTALLED_APPS, database_from_url
 
 SECRET_KEY = env_str("SECRET_KEY")
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
@@ -27,3 +27,12 @@ STORAGES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 SIGHTLINE_DEMO_MODE = False
 SIGHTLINE_REQUIRE_2FA = True
+
+# Tasks: the database queue by default; with several machines, set TASKS_REDIS_URL and the
+# tasks go through RQ on Redis instead (ADR 0005): `manage.py run_worker` on one machine
+# (the scheduler), `manage.py rqworker --job-class django_tasks_rq.Job default` on each.
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL", "")
+if TASKS_REDIS_URL:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 30 * 60}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

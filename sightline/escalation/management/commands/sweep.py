@@ -1,4 +1,5 @@
-"""One escalation sweep, as if at a given time: `manage.py sweep --at 2026-03-02T09:00`."""
+"""One escalation sweep, as if at a given time: `manage.py sweep --at 2026-03-02T09:00`.
+It runs the sweep here and now (not through the task queue), then sends queued e-mail."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from sightline.core.outbox import outbox_relay
+from sightline.core.tasks import outbox_relay_task
 from sightline.escalation.services import sweep
 
 
@@ -38,8 +39,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         at = parse_at(options.get("at"))
         report = sweep(at=at, batch_size=options["batch_size"])
-        sent = 0
-        if not options["no_mail"]:
-            while (batch := outbox_relay(batch=100)) > 0:
-                sent += batch
+        sent = 0 if options["no_mail"] else outbox_relay_task.call()
         self.stdout.write(json.dumps({**report.as_dict(), "emails_sent": sent}))
