@@ -227,7 +227,7 @@ DEFAULT_CHANNELS: Final[tuple[tuple[Channel, float], ...]] = (
     ("email", 20.0),
 )
 
-
+# Network places are named "<one of A> <one of B>" ("Golden Grill", "Starline Cars").
 TAKEAWAY_A: Final[tuple[str, ...]] = split_words(
     "Golden | Royal | Lucky | Star | Sunny | Crown | Ocean | Express | Best | Corner | Night Owl "
     "| Jubilee"
