@@ -7,7 +7,7 @@
    Queries are mentions of existing persons written with errors (short forms, typos,
    nickname only, phone in another format). p95 of the whole call.
 2. `manage.py intel_resolve` (Splink, DuckDB) on ~1,000,000 generated person records with
-   realistic errors (intel.synthetic): wall time, peak memory (RSS) and pairwise F1.
+   realistic errors (demo.synthetic): wall time, peak memory (RSS) and pairwise F1.
 3. Two-step network around a node in a graph of 1,000,000 nodes and 5,000,000 links stored
    both ways in the `intel.Edge` shape (index on a_id): p95 of the two indexed lookups.
 
@@ -269,8 +269,8 @@ def _bench_network(conn: Any, log: Any) -> list[dict[str, Any]]:
 
 
 def _bench_resolve(ctx: Any, log: Any) -> list[dict[str, Any]]:
+    from sightline.demo.synthetic import write_people
     from sightline.intel.batch import pairwise_f1
-    from sightline.intel.synthetic import write_people
 
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "people.csv", Path(tmp) / "clusters.csv"

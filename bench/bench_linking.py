@@ -1,6 +1,6 @@
 """Linking quality over many synthetic boroughs (SQLite, one process per borough).
 
-The test (`sightline/intel/tests/test_quality.py`) holds two 300-child boroughs to the goals;
+The test (`sightline/demo/tests/test_quality.py`) holds two 300-child boroughs to the goals;
 each plants about 20 adult-child pairs, so one pair moves recall by 5 points. This benchmark
 measures many boroughs and pools them, so the figure beside the goal is not one draw:
 
@@ -10,7 +10,7 @@ measures many boroughs and pools them, so the figure beside the goal is not one 
 
 Each borough is generated, loaded into its own SQLite copy of a migrated database, indexed in
 referral order by `intel_bulk_index` (the intake path, with nobody confirming anything) and
-scored by `intel.quality.measure`. Missed pairs are counted by how the adult was written on
+scored by `demo.quality.measure`. Missed pairs are counted by how the adult was written on
 the referrals that name them with that child.
 """
 
@@ -76,8 +76,8 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
 
     django.setup()
     from sightline.demo.generator import generate_borough
+    from sightline.demo.quality import measure
     from sightline.demo.services import borough_load
-    from sightline.intel.quality import measure
     from sightline.intel.services import intel_bulk_index
 
     borough = generate_borough(children=children, years=2, seed=seed, networks=networks)

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import UTC, date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -374,6 +375,32 @@ def test_truth_mention_keys_all_exist_in_referrals(
     assert sorted(network_keys + ordinary) == sorted(mention_index)
 
 
+def _assert_written_as_the_adult(
+    referral: ReferralSpec, person: PersonNamed, adult: dict[str, Any]
+) -> None:
+    """One mention of a network adult: it carries an identifier, what it records is the
+    adult's, and the narrative gives it as recorded."""
+    assert (
+        person.name
+        or person.nickname
+        or person.phone
+        or (len(person.vehicle_registration.replace(" ", "")) == 7)
+    )
+    if person.phone:
+        assert _digits(person.phone) == _digits(adult["phone"])
+        assert person.phone in referral.narrative
+    if person.vehicle_registration:
+        reg = person.vehicle_registration.replace(" ", "").lstrip("\u2026")
+        assert reg in adult["vehicle_registration"].replace(" ", "")
+        assert person.vehicle_registration in referral.narrative
+    if person.name:
+        assert person.name in referral.narrative
+    if person.nickname:
+        assert person.nickname in referral.narrative
+    if person.approximate_age is not None:
+        assert person.approximate_age >= 17
+
+
 def test_network_mentions_vary_but_carry_an_identifier(
     borough: Borough, mention_index: dict[str, tuple[ReferralSpec, PersonNamed | None]]
 ) -> None:
@@ -386,31 +413,26 @@ def test_network_mentions_vary_but_carry_an_identifier(
             for key in adult["mention_keys"]:
                 referral, person = mention_index[key]
                 assert person is not None
-                assert (
-                    person.name
-                    or person.nickname
-                    or person.phone
-                    or (len(person.vehicle_registration.replace(" ", "")) == 7)
-                )
-                if person.phone:
-                    assert _digits(person.phone) == _digits(adult["phone"])
-                    assert person.phone in referral.narrative
-                if person.vehicle_registration:
-                    reg = person.vehicle_registration.replace(" ", "").lstrip("\u2026")
-                    assert reg in adult["vehicle_registration"].replace(" ", "")
-                    assert person.vehicle_registration in referral.narrative
-                    partial_regs += len(reg) < 7
+                _assert_written_as_the_adult(referral, person, adult)
+                reg = person.vehicle_registration.replace(" ", "").lstrip("\u2026")
+                partial_regs += 0 < len(reg) < 7
                 if person.name:
-                    assert person.name in referral.narrative
                     names.add(person.name)
                 elif person.nickname:
                     nickname_only += 1
                 else:
                     unnamed += 1
-                if person.nickname:
-                    assert person.nickname in referral.narrative
-                if person.approximate_age is not None:
-                    assert person.approximate_age >= 17
+    canonical = {a["canonical_name"] for n in borough.truth["networks"] for a in n["adults"]}
+    assert names - canonical, "some mentions should use a variant spelling"
+    assert nickname_only > 0
+    assert partial_regs > 0
+    assert unnamed > 0
+
+
+def test_network_places_vehicles_and_phones_are_written_as_recorded(
+    borough: Borough, mention_index: dict[str, tuple[ReferralSpec, PersonNamed | None]]
+) -> None:
+    for network in borough.truth["networks"]:
         for place in network["places"]:
             for key in place["mention_keys"]:
                 referral, _ = mention_index[key]
@@ -419,11 +441,6 @@ def test_network_mentions_vary_but_carry_an_identifier(
             assert REGISTRATION.match(reg)
         for phone in network["phones"]:
             assert re.match(r"^07\d{3} \d{6}$", phone)
-    canonical = {a["canonical_name"] for n in borough.truth["networks"] for a in n["adults"]}
-    assert names - canonical, "some mentions should use a variant spelling"
-    assert nickname_only > 0
-    assert partial_regs > 0
-    assert unnamed > 0
 
 
 def test_principal_adult_shares_an_identifier_across_children(

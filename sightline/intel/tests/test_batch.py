@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from sightline.demo.synthetic import write_people
 from sightline.intel.batch import pairwise_f1
-from sightline.intel.synthetic import write_people
 
 
 def test_intel_resolve_clusters_people_csv_with_splink(tmp_path: Path) -> None:

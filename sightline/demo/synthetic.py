@@ -40,7 +40,7 @@ def _phone_written(rng: random.Random, national: str) -> str:
 
 def write_people(path: Path, *, entities: int, seed: int = 1) -> dict[str, str]:
     """About 1.6 records per entity; returns the truth map."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     given_pool = [fake.first_name() for _ in range(3000)]

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from sightline.demo.generator import generate_borough
+from sightline.demo.quality import measure
 from sightline.demo.services import borough_load
-from sightline.intel.quality import measure
 from sightline.intel.services import intel_bulk_index
 
 pytestmark = pytest.mark.django_db
