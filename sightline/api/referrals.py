@@ -52,7 +52,7 @@ class ChildIn(Schema):
     family_name: str = Field(..., max_length=100)
     date_of_birth: dt.date | None = None
     approximate_age: int | None = Field(None, ge=0, le=25)
-    sex: SexLiteral = "unknown"
+    sex: SexLiteral = Sex.UNKNOWN
     address: str = Field("", max_length=300)
     postcode: str = Field("", max_length=10)
     school: str = Field("", max_length=200)
@@ -72,7 +72,7 @@ class PersonIn(Schema):
 
 class PlaceIn(Schema):
     name: str = Field("", max_length=200)
-    kind: PlaceKindLiteral = "other"
+    kind: PlaceKindLiteral = PlaceKind.OTHER
     address: str = Field("", max_length=300)
     postcode: str = Field("", max_length=10)
 
@@ -86,7 +86,7 @@ class ReferralIn(InputSchema):
     concern_categories: list[CategoryLiteral] = Field(default_factory=list, max_length=11)
     child_aware: bool | None = None
     family_aware: bool | None = None
-    urgency: UrgencyLiteral = "routine"
+    urgency: UrgencyLiteral = Urgency.ROUTINE
     vehicles: list[str] = Field(
         default_factory=list,
         max_length=50,
