@@ -7,7 +7,7 @@ DEMO_ARGS ?= --children 400 --years 2 --seed 2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench install demo e2e
+.PHONY: run test test-fast lint typecheck importcheck pytest bench install demo e2e
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,7 @@ run: demo
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: install
 	$(VENV)/bin/mypy sightline config
@@ -50,6 +51,10 @@ pytest: install
 	fi
 
 test: lint typecheck deploycheck pytest
+
+# The edit-run loop: lint, types and every test but the slow ones (marked in conftest.py).
+test-fast: lint typecheck
+	env -u SIGHTLINE_TEST_DATABASE_URL $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not slow"
 
 bench: install
 	$(PY) bench/run.py

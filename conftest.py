@@ -11,6 +11,23 @@ from sightline.accounts.roles import Role
 
 _skipped: list[str] = []
 
+# The slow tests: both schemathesis runs, the Splink batch linkage, the whole-borough tests and
+# the browser journeys. `make test` runs everything; `make test-fast` leaves these out.
+SLOW_PATHS = (
+    "tests/fuzz/test_openapi_fuzz.py",
+    "tests/e2e/",
+    "sightline/intel/tests/test_batch.py",
+    "sightline/demo/tests/test_loader.py",
+    "sightline/demo/tests/test_quality.py",
+    "sightline/demo/tests/test_generator.py",
+)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    for item in items:
+        if any(part in item.nodeid for part in SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
+
 
 def pytest_runtest_logreport(report: Any) -> None:
     if report.skipped:

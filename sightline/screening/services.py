@@ -13,6 +13,7 @@ from sightline.audit.services import audit_record
 from sightline.core.dates import add_months
 from sightline.core.errors import Invalid
 from sightline.screening import scoring
+from sightline.screening.choices import MarkStatus
 from sightline.screening.models import (
     IndicatorCatalogue,
     IndicatorDefinition,
@@ -151,3 +152,25 @@ def screening_record(
         },
     )
     return screening
+
+
+def screening_level_preview(
+    *, marks: dict[str, dict[str, str]], age_years: int | None, has_learning_disability: bool
+) -> scoring.Level:
+    """The level the marks on the screening page give (the current screening's, or what was
+    just sent), before anything is stored: the page offers only this level and those above it
+    to raise to. `marks` maps an indicator code to its `status`; unknown codes and statuses
+    other than present or possible are left out, and marks the catalogue refuses give none."""
+    catalogue = scoring.load_catalogue()
+    chosen = [
+        scoring.Mark(code, scoring.Status(v["status"]))
+        for code, v in marks.items()
+        if code in catalogue.codes and v.get("status") in (MarkStatus.PRESENT, MarkStatus.POSSIBLE)
+    ]
+    try:
+        result = scoring.score(
+            catalogue, chosen, age_years=age_years, has_learning_disability=has_learning_disability
+        )
+    except ValueError:
+        return scoring.Level.NONE
+    return result.computed_level

@@ -37,7 +37,7 @@ from sightline.referrals.selectors import (
 from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskLevel
 from sightline.screening.selectors import indicator_list
-from sightline.screening.services import ScreeningError
+from sightline.screening.services import ScreeningError, screening_level_preview
 from sightline.workflows import decision_record, referral_intake, referral_screen
 
 PAGE_SIZE = 50
@@ -247,7 +247,11 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
     groups: dict[str, list[Any]] = {}
     for ind in indicators:
         groups.setdefault(f"{ind.category}. {ind.category_name}", []).append(ind)
-    computed = _computed_level(catalogue, values, referral_child)
+    computed = screening_level_preview(
+        marks=values,
+        age_years=referral_child.age_on_day,
+        has_learning_disability=referral_child.child.has_learning_disability,
+    )
     with transaction.atomic():
         # The form shows the narrative and the child: a read, recorded like the detail page.
         audit_record(
@@ -284,28 +288,6 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
         },
         status=422 if errors else 200,
     )
-
-
-def _computed_level(
-    catalogue: scoring.Catalogue, values: dict[str, Any], referral_child: Any
-) -> scoring.Level:
-    """The level the marks on the page give (the current screening's, or what was just sent),
-    so the raise-the-level list can leave out the levels below it."""
-    marks = [
-        scoring.Mark(code, scoring.Status(v["status"]))
-        for code, v in values.items()
-        if code in catalogue.codes and v["status"] in (MarkStatus.PRESENT, MarkStatus.POSSIBLE)
-    ]
-    try:
-        result = scoring.score(
-            catalogue,
-            marks,
-            age_years=referral_child.age_on_day,
-            has_learning_disability=referral_child.child.has_learning_disability,
-        )
-    except ValueError:
-        return scoring.Level.NONE
-    return result.computed_level
 
 
 @capability_required(Cap.CHILD_MATCH)
