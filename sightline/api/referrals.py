@@ -324,7 +324,7 @@ def to_input(payload: ReferralIn, channel: str) -> ReferralInput:
         "retry while the first is still in flight is 409. Keys are kept for at least 24 hours."
     ),
 )
-def referral_create(request: HttpRequest, payload: ReferralIn) -> Status:
+def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
     user: Any = request.user
     if not user.has_capability(Cap.REFERRAL_SUBMIT):
         raise ApiError(403, "Your role cannot submit referrals.")

@@ -30,7 +30,8 @@ def capability_required(capability: str) -> Callable[[F], F]:
                 return redirect_to_login(request.get_full_path())
             if not user.has_capability(capability):
                 raise Http404
-            return view(request, *args, **kwargs)
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
 
         wrapped.sightline_permission = capability  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]

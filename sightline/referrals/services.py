@@ -70,7 +70,8 @@ class SubmitResult:
 def rag_for(urgency: str, level: str) -> str:
     by_urgency_map: dict[str, str] = {Urgency.IMMEDIATE: Rag.RED, Urgency.URGENT: Rag.AMBER}
     by_urgency = by_urgency_map.get(urgency, Rag.GREEN)
-    by_level = {RiskLevel.HIGH: Rag.RED, RiskLevel.MEDIUM: Rag.AMBER}.get(level, Rag.GREEN)
+    by_level_map: dict[str, str] = {RiskLevel.HIGH: Rag.RED, RiskLevel.MEDIUM: Rag.AMBER}
+    by_level = by_level_map.get(level, Rag.GREEN)
     return min(by_urgency, by_level, key=lambda r: RAG_RANK[r])
 
 
