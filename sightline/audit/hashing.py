@@ -104,3 +104,9 @@ def event_values(event: Any) -> dict[str, Any]:
 
 def event_hash_ok(event: Any) -> bool:
     return chain_hash(event.prev_hash, event_values(event)) == event.row_hash
+
+
+def legacy_link_ok(event: Any, previous_row_hash: str) -> bool:
+    """A row written under ADR 0003 names the hash of the row before it (GENESIS for the first);
+    a row written since names none."""
+    return not event.prev_hash or event.prev_hash == previous_row_hash

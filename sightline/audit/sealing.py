@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from sightline.audit.hashing import GENESIS, checkpoint_mac, event_hash_ok
+from sightline.audit.hashing import GENESIS, checkpoint_mac, event_hash_ok, legacy_link_ok
 from sightline.audit.models import AuditCheckpoint, AuditEvent
 from sightline.audit.sinks import CheckpointSink, checkpoint_sink
 
@@ -128,6 +128,12 @@ def _seal_step(key: bytes) -> _Step:
     last = AuditCheckpoint.objects.order_by("-number").first()
     expected = last.last_seq + 1 if last else 1
     oldest_running = _oldest_running_transaction_start()  # before the rows: see the module doc
+    previous_hash = (
+        AuditEvent.objects.filter(seq__lt=expected)
+        .order_by("-seq")
+        .values_list("row_hash", flat=True)
+        .first()
+    ) or GENESIS
     sealed: list[tuple[int, str]] = []
     gaps: list[list[int]] = []
     waiting: int | None = None
@@ -139,6 +145,10 @@ def _seal_step(key: bytes) -> _Step:
         if not event_hash_ok(event):
             waiting, problem = event.seq, "content does not match its hash"
             break
+        if not legacy_link_ok(event, previous_hash):
+            waiting, problem = event.seq, "does not follow the previous row"
+            break
+        previous_hash = event.row_hash
         if event.seq > expected:
             gaps.append([expected, event.seq - 1])
         sealed.append((event.seq, event.row_hash))

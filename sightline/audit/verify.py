@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sightline.audit.hashing import GENESIS, checkpoint_mac, event_hash_ok
+from sightline.audit.hashing import GENESIS, checkpoint_mac, event_hash_ok, legacy_link_ok
 from sightline.audit.models import AuditCheckpoint, AuditEvent
 from sightline.audit.sealing import UnsealedLag, seal_key, unsealed_lag
 from sightline.audit.sinks import CheckpointSink, checkpoint_sink
@@ -70,10 +70,11 @@ def verify_chain(batch_size: int = 5000, *, sink: CheckpointSink | None = None) 
                     "(sealed rows removed, or a restore from an older backup)",
                     checkpoint=extra[0],
                 )
-        for event in rows.rest():
-            if not event_hash_ok(event):
-                raise _Broken("content does not match its hash (unsealed)", seq=event.seq)
-            rows.checked += 1
+        try:
+            for event in rows.rest():
+                rows.check(event)
+        except _Broken as broken:
+            raise _Broken(f"{broken.problem} (unsealed)", seq=broken.seq) from None
     except _Broken as broken:
         return ChainReport(
             ok=False,
@@ -101,11 +102,22 @@ class _Rows:
         self._events = events
         self._next: AuditEvent | None = next(events, None)
         self.checked = 0
+        self._last_hash = GENESIS
 
     def take_until(self, last_seq: int) -> Iterator[AuditEvent]:
         while self._next is not None and self._next.seq <= last_seq:
             event, self._next = self._next, next(self._events, None)
             yield event
+
+    def check(self, event: AuditEvent) -> None:
+        """The row against its own hash (and, for a row written under ADR 0003, against the
+        row before it)."""
+        if not event_hash_ok(event):
+            raise _Broken("content does not match its hash", seq=event.seq)
+        if not legacy_link_ok(event, self._last_hash):
+            raise _Broken("does not follow the previous row", seq=event.seq)
+        self._last_hash = event.row_hash
+        self.checked += 1
 
     def rest(self) -> Iterator[AuditEvent]:
         return self.take_until(2**63)
@@ -162,10 +174,8 @@ def _check_sealed_rows(checkpoint: AuditCheckpoint, rows: _Rows, key: bytes) -> 
                 f"a row where checkpoint {checkpoint.number} sealed a gap (inserted)",
                 seq=event.seq,
             )
-        if not event_hash_ok(event):
-            raise _Broken("content does not match its hash", seq=event.seq)
+        rows.check(event)
         sealed.append((event.seq, event.row_hash))
-        rows.checked += 1
         expected = event.seq + 1
     _check_missing(expected, checkpoint.last_seq, gaps)
     mac = checkpoint_mac(

@@ -23,7 +23,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from sightline.audit.choices import Action
-from sightline.audit.hashing import chain_hash, event_values
+from sightline.audit.hashing import GENESIS, chain_hash, event_values
 from sightline.audit.models import AuditCheckpoint, AuditEvent
 from sightline.audit.sealing import audit_seal
 from sightline.audit.services import audit_record
@@ -388,3 +388,46 @@ def test_audit_rows_cannot_be_changed_from_the_application_connection(manager: A
         report = verify_chain()
         _assert_named(report, seq=target)
         assert report.problem == "content does not match its hash"
+
+
+def _legacy_chain(actor: Any, n: int) -> list[int]:
+    """Rows as ADR 0003 wrote them: each names the hash of the row before it."""
+    seqs = _build_chain(actor, n)
+    prev = GENESIS
+    rows = list(AuditEvent.objects.order_by("seq"))
+    with as_dba():
+        for row in rows:
+            row.prev_hash = prev
+            row.row_hash = chain_hash(prev, event_values(row))
+            AuditEvent.objects.filter(seq=row.seq).update(
+                prev_hash=row.prev_hash, row_hash=row.row_hash
+            )
+            prev = row.row_hash
+    return seqs
+
+
+def test_rows_written_under_the_old_chain_verify_and_seal_unchanged(manager: Any) -> None:
+    legacy = _legacy_chain(manager, 6)
+    every = _build_chain(manager, 3, seed=2)
+    assert verify_chain().ok
+    assert audit_seal().rows_sealed == len(every)
+    report = verify_chain()
+    assert report.ok and report.sealed == len(every) > len(legacy)
+
+
+def test_an_old_chained_row_rehashed_before_sealing_is_found_at_the_next_row(
+    manager: Any,
+) -> None:
+    seqs = _legacy_chain(manager, 8)
+    target = seqs[3]
+    row = AuditEvent.objects.get(seq=target)
+    row.reason = "nothing to see here"
+    with as_dba():
+        AuditEvent.objects.filter(seq=target).update(
+            reason=row.reason, row_hash=chain_hash(row.prev_hash, event_values(row))
+        )
+    report = verify_chain()
+    _assert_named(report, seq=seqs[4])
+    assert report.problem == "does not follow the previous row (unsealed)"
+    sealed = audit_seal()
+    assert (sealed.waiting_at_seq, sealed.problem) == (seqs[4], "does not follow the previous row")

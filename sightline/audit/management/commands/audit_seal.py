@@ -25,10 +25,10 @@ class Command(BaseCommand):
             raise CommandError("--loop needs a number of seconds above 0.")
         while True:
             report = audit_seal()
+            if interval is None and report.problem:
+                raise CommandError(_describe(report))
             self.stdout.write(_describe(report))
             if interval is None:
-                if report.problem:
-                    raise CommandError(_describe(report))
                 return
             time.sleep(interval)
 
