@@ -39,6 +39,7 @@ typecheck: install
 
 deploycheck: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	SIGHTLINE_AUDIT_SEAL_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	DATABASE_URL=sqlite:///tmp/sightline-deploy-check.sqlite3 ALLOWED_HOSTS=sightline.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

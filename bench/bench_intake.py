@@ -8,7 +8,7 @@ every answer other than 201 is counted. Then, in the same run and on the same da
 same referral rows (copied from what the API stored, with fresh ids and references) are written
 with a raw driver `executemany` INSERT in one transaction: the ceiling for "how fast can this
 database take referral rows at all". The ratio API rate / raw rate says how much of that
-ceiling the whole intake path (HTTP, validation, child matching, audit chain, outbox,
+ceiling the whole intake path (HTTP, validation, child matching, audit rows, outbox,
 idempotency, scoring) keeps.
 
 Knobs (environment): BENCH_INTAKE_REFERRALS (2000), BENCH_INTAKE_CLIENTS (8),

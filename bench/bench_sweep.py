@@ -9,8 +9,9 @@ the last hour. ANALYZE, then, in a child process (its own Django setup), the rea
 `escalation.services.sweep`:
 
 1. sweep at T: a burst (a worker that was down for a while): the OVERDUE clocks breach and
-   each raises an escalation (row, event, inbox item, outbox e-mail, audit row in the hash
-   chain, which serialises writers and dominates the cost). Goal: under 5 s.
+   each raises an escalation (row, event, inbox item, outbox e-mail, audit row; since ADR
+   0006 the audit row no longer waits on a chain head shared by every writer). Goal: under
+   5 s.
 2. sweep again at T: nothing to do (idempotent).
 3. sweep at T + 5 h: every escalation climbs to the team manager's rung.
 4. sweep at T + 1 day + 1 minute: the steady state of a worker sweeping every minute: the

@@ -26,7 +26,7 @@ Not part of `make bench` or `make test` (it takes about 15 minutes); run it alon
    once under the reference it was acknowledged with, and its idempotency record is completed
    with that reference; each marker appears at most once (no duplicates) and exactly once for
    acknowledged requests (no loss); every unacknowledged request was stored once or not at
-   all (and was reported as failed); `manage.py audit_verify` passes.
+   all (and was reported as failed); `manage.py audit_seal` then `audit_verify` pass.
 
 Knobs: FAULT_SECONDS (600), FAULT_RATE (10), FAULT_TRIES (14), FAULT_WORKER_KILLS (20),
 FAULT_PG_RESTARTS (5), FAULT_CLIENTS (32), FAULT_PG_PORT (55432, or a free port if that one
@@ -439,6 +439,18 @@ def check(cluster: Cluster, requests: list[Request], ctx: Context, env: dict[str
             if req.final == "":
                 unack_not_reported += 1
     unknown_markers = set(by_marker) - {r.marker for r in requests}
+    # The sealer runs beside the web servers in production; here one pass seals the run's
+    # rows (gaps left by killed requests and by sequence values lost in a crash included)
+    # before audit_verify checks them.
+    seal = subprocess.run(
+        [str(ctx.python), "manage.py", "audit_seal"],
+        cwd=ctx.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     audit = subprocess.run(
         [str(ctx.python), "manage.py", "audit_verify"],
         cwd=ctx.root,
@@ -461,8 +473,10 @@ def check(cluster: Cluster, requests: list[Request], ctx: Context, env: dict[str
         "markers_from_no_request": len(unknown_markers),
         "idempotency_records": len(records),
         "idempotency_records_incomplete": sum(1 for r in records if not r[1]),
-        "audit_verify_ok": audit.returncode == 0,
-        "audit_verify_output": (audit.stdout + audit.stderr).strip()[-600:],
+        "audit_verify_ok": seal.returncode == 0 and audit.returncode == 0,
+        "audit_verify_output": (seal.stdout + seal.stderr + audit.stdout + audit.stderr).strip()[
+            -600:
+        ],
         "problems": problems[:50],
     }
 
@@ -477,6 +491,8 @@ def _env(cluster: Cluster) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
         DATABASE_URL=cluster.url,
+        # This run's own checkpoint copy, beside its throwaway cluster.
+        SIGHTLINE_AUDIT_CHECKPOINT_DIR=str(cluster.dir.parent / "audit-checkpoints"),
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",

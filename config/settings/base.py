@@ -196,3 +196,12 @@ SIGHTLINE_MAX_CHILD_AGE_YEARS = 25
 SIGHTLINE_DEMO_MODE = False
 SIGHTLINE_REQUIRE_2FA = True
 SIGHTLINE_BREAK_GLASS_MINUTES = env_int("SIGHTLINE_BREAK_GLASS_MINUTES", 60)
+
+# The audit trail's sealer (ADR 0006). The seal key is set per environment (production reads
+# it from the environment, with no default); checkpoints are also appended, one JSON line
+# each, to a file in this folder, or handed to SIGHTLINE_AUDIT_CHECKPOINT_SINK (a class path).
+SIGHTLINE_AUDIT_CHECKPOINT_DIR = env_str(
+    "SIGHTLINE_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")
+)
+SIGHTLINE_AUDIT_CHECKPOINT_SINK = env_str("SIGHTLINE_AUDIT_CHECKPOINT_SINK", "")
+SIGHTLINE_AUDIT_UNSEALED_ALARM_MINUTES = env_int("SIGHTLINE_AUDIT_UNSEALED_ALARM_MINUTES", 5)

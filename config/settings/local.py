@@ -23,3 +23,6 @@ SIGHTLINE_REQUIRE_2FA = False
 # Serve static files straight from the source folders in the demo (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Demo and development only: a fixed, public key. Production reads its own from the environment.
+SIGHTLINE_AUDIT_SEAL_KEY = "local-audit-seal-key-not-a-secret"

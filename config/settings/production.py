@@ -3,6 +3,8 @@ two-factor sign-in required for every staff role."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_int, env_str
 from config.settings.base import *  # noqa: F403
 from config.settings.base import INSTALLED_APPS, database_from_url
@@ -10,6 +12,10 @@ from config.settings.base import INSTALLED_APPS, database_from_url
 SECRET_KEY = env_str("SECRET_KEY")
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DEBUG = False
+# The audit seal key (ADR 0006): from the environment only, never stored in the database.
+SIGHTLINE_AUDIT_SEAL_KEY = env_str("SIGHTLINE_AUDIT_SEAL_KEY")
+if len(SIGHTLINE_AUDIT_SEAL_KEY) < 32:
+    raise ImproperlyConfigured("SIGHTLINE_AUDIT_SEAL_KEY must be at least 32 characters.")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -27,6 +27,10 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SIGHTLINE_DEMO_MODE = False
+SIGHTLINE_AUDIT_SEAL_KEY = "test-audit-seal-key-not-a-secret"
+# No external checkpoint copy by default (it would outlive each test's rolled-back database);
+# the audit tests that need one point this at their tmp_path.
+SIGHTLINE_AUDIT_CHECKPOINT_DIR = ""
 SIGHTLINE_REQUIRE_2FA = False
 AXES_ENABLED = True
 LOGGING = {

@@ -1,6 +1,8 @@
 """The append-only audit trail. Rows are only ever inserted, by audit_record(); on
-PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE. Each row carries the hash of the
-row before it, so any edit, deletion or reordering breaks the chain (see audit_verify)."""
+PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE. Each row carries a hash of its own
+content (seq included); the sealer (audit.sealing) chains committed rows in seq order into
+checkpoints under a keyed MAC, so an edit, deletion, insertion or reordering of a sealed row
+is found by audit_verify (ADR 0006)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,28 @@ from django.conf import settings
 from django.db import models
 
 from sightline.audit.choices import Action
+
+
+def _append_only(prefix: str) -> list[pgtrigger.Trigger]:
+    """UPDATE and DELETE refused; TRUNCATE refused unless the connection set
+    sightline.audit_truncate_allowed=on, which only the test settings do (Django empties
+    tables between transactional tests with TRUNCATE). Nothing in production sets it."""
+    return [
+        pgtrigger.Protect(
+            name=f"{prefix}_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+        ),
+        pgtrigger.Trigger(
+            name=f"{prefix}_no_truncate",
+            operation=pgtrigger.Truncate,
+            level=pgtrigger.Statement,
+            when=pgtrigger.Before,
+            func=(
+                "IF current_setting('sightline.audit_truncate_allowed', true) = 'on' "
+                "THEN RETURN NULL; END IF; "
+                "RAISE EXCEPTION 'The audit trail is append-only: TRUNCATE refused.';"
+            ),
+        ),
+    ]
 
 
 class AuditEvent(models.Model):
@@ -36,29 +60,14 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     channel = models.CharField(max_length=10, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    # Empty on rows written since ADR 0006; rows written under ADR 0003 keep the hash of the
+    # row they were chained to, and their row_hash covers it.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
     row_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["seq"]
-        triggers = [
-            pgtrigger.Protect(
-                name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-            pgtrigger.Trigger(
-                name="audit_no_truncate",
-                operation=pgtrigger.Truncate,
-                level=pgtrigger.Statement,
-                when=pgtrigger.Before,
-                # Test databases are emptied between transactional tests with TRUNCATE; they
-                # connect with sightline.audit_truncate_allowed=on. Nothing else sets it.
-                func=(
-                    "IF current_setting('sightline.audit_truncate_allowed', true) = 'on' "
-                    "THEN RETURN NULL; END IF; "
-                    "RAISE EXCEPTION 'The audit trail is append-only: TRUNCATE refused.';"
-                ),
-            ),
-        ]
+        triggers = _append_only("audit")
 
     def __str__(self) -> str:
         return f"audit #{self.seq} {self.action} {self.object_ref or self.object_id}"
@@ -68,13 +77,38 @@ class AuditEvent(models.Model):
         return str(dict(Action.choices).get(self.action, self.action))
 
 
-class AuditChainHead(models.Model):
-    """A single row holding the hash of the newest event, locked FOR UPDATE while a new event
-    is appended so that concurrent writers extend the chain one at a time."""
+class AuditCheckpoint(models.Model):
+    """A sealed run of audit rows, first_seq..last_seq, with the seqs that no transaction will
+    ever fill (gaps, as [first, last] ranges) and the HMAC of every row's (seq, row_hash)
+    chained to the previous checkpoint's MAC. Written only by audit_seal(); the key is a
+    setting, never stored in the database; each checkpoint is also appended to an external
+    sink (audit.sinks)."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    number = models.BigIntegerField(primary_key=True)
+    first_seq = models.BigIntegerField()
+    last_seq = models.BigIntegerField(unique=True)
+    row_count = models.PositiveIntegerField()
+    gaps = models.JSONField(default=list, blank=True)
+    prev_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["number"]
+        triggers = _append_only("checkpoint")
 
     def __str__(self) -> str:
-        return f"audit head at #{self.last_seq}"
+        return f"audit checkpoint {self.number}: #{self.first_seq}-#{self.last_seq}"
+
+    def as_record(self) -> dict[str, object]:
+        """The checkpoint as written to the external sink (and compared with it)."""
+        return {
+            "number": self.number,
+            "first_seq": self.first_seq,
+            "last_seq": self.last_seq,
+            "row_count": self.row_count,
+            "gaps": self.gaps,
+            "prev_mac": self.prev_mac,
+            "mac": self.mac,
+            "created_at": self.created_at.isoformat(),
+        }

@@ -1,6 +1,10 @@
 """audit_record() is the only writer of the audit trail. It must be called inside the same
 transaction as the change or the read it records; if it cannot write, it raises, and the
-surrounding transaction (and so the request) fails: there is no unaudited read."""
+surrounding transaction (and so the request) fails: there is no unaudited read.
+
+It touches no shared row: the row takes its seq from the table's own sequence (nextval, which
+never waits for another transaction) and its hash from its own content. Rows are chained
+into sealed checkpoints after they commit, by audit.sealing.audit_seal() (ADR 0006)."""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ import uuid
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from sightline.audit.choices import Action
-from sightline.audit.hashing import chain_hash
-from sightline.audit.models import AuditChainHead, AuditEvent
+from sightline.audit.hashing import content_hash
+from sightline.audit.models import AuditEvent
 from sightline.core.context import current_context
 
 
@@ -44,13 +49,10 @@ def audit_record(
         raise AuditUnavailableError("audit_record must be called inside a transaction")
     ctx = current_context()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    seq, occurred_at = _next_seq()
     values: dict[str, Any] = {
-        "seq": head.last_seq + 1,
-        "occurred_at": dt.datetime.now(tz=dt.UTC),
+        "seq": seq,
+        "occurred_at": occurred_at,
         "action": str(action),
         "actor_id": user.pk if user else None,
         "actor_username": user.username if user else actor_username,
@@ -67,8 +69,8 @@ def audit_record(
         "ip_address": ctx.ip_address,
         "channel": ctx.channel,
     }
-    row_hash = chain_hash(head.last_hash, values)
-    event = AuditEvent.objects.create(
+    row_hash = content_hash(values)
+    return AuditEvent.objects.create(
         seq=values["seq"],
         occurred_at=values["occurred_at"],
         action=values["action"],
@@ -86,8 +88,33 @@ def audit_record(
         request_id=ctx.request_id,
         ip_address=ctx.ip_address,
         channel=ctx.channel,
-        prev_hash=head.last_hash,
+        prev_hash="",
         row_hash=row_hash,
     )
-    AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=row_hash)
-    return event
+
+
+def _next_seq() -> tuple[int, dt.datetime]:
+    """The row's seq and time, taken before the insert so the hash can cover the seq.
+
+    PostgreSQL: nextval on the table's identity sequence, which is not transactional and never
+    waits; the time is the database clock read just after it (the sealer compares it with
+    pg_stat_activity.xact_start to decide when a gap is final). SQLite: writers are serialised
+    (BEGIN IMMEDIATE), so the next value of the table's AUTOINCREMENT counter is free until
+    this transaction ends; a rolled-back transaction leaves no gap there."""
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The subquery is not flattened (volatile), so nextval runs before clock_timestamp.
+            cursor.execute(
+                "SELECT n.seq, clock_timestamp() FROM "
+                "(SELECT nextval(pg_get_serial_sequence(%s, 'seq')) AS seq) AS n",
+                [table],
+            )
+            seq, occurred_at = cursor.fetchone()
+            return int(seq), occurred_at.astimezone(dt.UTC)
+        cursor.execute(
+            "SELECT max(n) FROM (SELECT seq AS n FROM sqlite_sequence "
+            "WHERE name = 'audit_auditevent' UNION ALL SELECT max(seq) FROM audit_auditevent)"
+        )
+        (last,) = cursor.fetchone()
+    return int(last or 0) + 1, timezone.now().astimezone(dt.UTC)

@@ -19,7 +19,9 @@ class BaseModel(models.Model):
 
 
 class ReferenceCounter(models.Model):
-    """One row per (prefix, year); incremented under a row lock to make readable references."""
+    """One row per (prefix, year). On SQLite its value is the last reference number issued;
+    on PostgreSQL it names the (prefix, year)'s sequence, core_reference_<id>, and its value is
+    only where that sequence started (core.references)."""
 
     prefix = models.CharField(max_length=8)
     year = models.PositiveSmallIntegerField()

@@ -90,6 +90,7 @@ def last_audit_action(url: str) -> str:
 def _env(url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "SIGHTLINE_TEST_DATABASE_URL"}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.local", DATABASE_URL=url)
+    env["SIGHTLINE_AUDIT_CHECKPOINT_DIR"] = ""  # not the developer's var/audit-checkpoints
     return env
 
 

@@ -294,7 +294,7 @@ def _audit_fails(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
         raise error
 
     # Every caller imports audit_record by name; the hash step inside it is shared.
-    monkeypatch.setattr("sightline.audit.services.chain_hash", boom)
+    monkeypatch.setattr("sightline.audit.services.content_hash", boom)
 
 
 UNAUDITABLE = [

@@ -8,13 +8,30 @@ from sightline.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Recompute the audit hash chain and name the first broken row."
+    help = (
+        "Check every audit row against its sealed checkpoint, and the checkpoints against "
+        "their external copy; name the first broken row or checkpoint. Exits non-zero when "
+        "something is broken, or when rows have waited for the sealer longer than "
+        "SIGHTLINE_AUDIT_UNSEALED_ALARM_MINUTES (ADR 0006)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = verify_chain()
         if not report.ok:
             raise CommandError(
-                f"Audit chain broken at row #{report.first_bad_seq}: {report.problem} "
+                f"Audit chain broken at {report.where}: {report.problem} "
                 f"({report.checked} rows verified before it)."
             )
-        self.stdout.write(f"Audit chain intact: {report.checked} rows verified.")
+        lag = report.lag
+        unsealed = lag.rows if lag else 0
+        summary = (
+            f"Audit chain intact: {report.checked} rows verified "
+            f"({report.sealed} sealed in {report.checkpoints} checkpoints, {unsealed} unsealed)."
+        )
+        if lag is not None and lag.is_alarm:
+            raise CommandError(
+                f"{summary} ALARM: {lag.rows} rows are not sealed, the oldest (row "
+                f"#{lag.oldest_seq}) for {lag.seconds / 60:.0f} minutes (limit "
+                f"{lag.alarm_minutes}); is `manage.py audit_seal` running?"
+            )
+        self.stdout.write(summary)
