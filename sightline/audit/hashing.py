@@ -103,7 +103,7 @@ def event_values(event: Any) -> dict[str, Any]:
 
 
 def event_hash_ok(event: Any) -> bool:
-    return chain_hash(event.prev_hash, event_values(event)) == event.row_hash
+    return bool(chain_hash(event.prev_hash, event_values(event)) == event.row_hash)
 
 
 def legacy_link_ok(event: Any, previous_row_hash: str) -> bool:

@@ -193,7 +193,7 @@ def _oldest_running_transaction_start() -> dt.datetime | None:
             "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         )
         (oldest,) = cursor.fetchone()
-    return oldest
+    return oldest if isinstance(oldest, dt.datetime) else None
 
 
 def _gap_is_final(row_above: AuditEvent, oldest_running: dt.datetime | None) -> bool:

@@ -22,7 +22,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, Team, User
@@ -31,7 +30,7 @@ from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.calendar import default_calendar
 from sightline.core.dates import add_months, age_on
-from sightline.core.models import ReferenceCounter
+from sightline.core.references import references_reserve
 from sightline.demo.generator import Borough, write_truth
 from sightline.demo.users import demo_password, demo_username
 from sightline.escalation.timescales import referral_due_times, timescales
@@ -86,15 +85,6 @@ class LoadReport:
     decided: int
     screenings: int
     truth_path: Path
-
-
-def _take_references(prefix: str, year: int, count: int, width: int) -> list[str]:
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
-        prefix=prefix, year=year
-    )
-    start = counter.last_value
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + count)
-    return [f"{prefix}-{year}-{n:0{width}d}" for n in range(start + 1, start + count + 1)]
 
 
 def demo_users_ensure(*, agencies: dict[str, Agency]) -> list[User]:
@@ -170,7 +160,7 @@ def borough_load(
     practitioner = User.objects.get(username=demo_username(Role.FRONT_DOOR_PRACTITIONER))
     manager = User.objects.get(username=demo_username(Role.TEAM_MANAGER))
 
-    child_refs = _take_references("CH", now.year, len(borough.children), 7)
+    child_refs = references_reserve("CH", now.year, count=len(borough.children), width=7)
     children: dict[str, Child] = {}
     rows = []
     for ref, child_spec in zip(child_refs, borough.children, strict=True):
@@ -202,7 +192,9 @@ def borough_load(
         by_year[timezone.localtime(retimed.get(spec.key, spec.received_at)).year].append(spec)
     refs: dict[str, str] = {}
     for year, specs in sorted(by_year.items()):
-        for ref, spec in zip(_take_references("SL", year, len(specs), 6), specs, strict=True):
+        for ref, spec in zip(
+            references_reserve("SL", year, count=len(specs), width=6), specs, strict=True
+        ):
             refs[spec.key] = ref
 
     referrals: list[Referral] = []

@@ -24,6 +24,7 @@ from django_tasks.base import Task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from sightline.api.tasks import idempotency_purge_task
+from sightline.audit.tasks import audit_seal_task
 from sightline.core.tasks import outbox_relay_task
 from sightline.escalation.tasks import sweep_task
 from sightline.intel.tasks import groups_refresh_task
@@ -47,6 +48,7 @@ class Periodic:
 
 
 SCHEDULE: tuple[Periodic, ...] = (
+    Periodic(audit_seal_task, dt.timedelta(seconds=60)),
     Periodic(sweep_task, dt.timedelta(seconds=60)),
     Periodic(outbox_relay_task, dt.timedelta(seconds=60)),
     Periodic(groups_refresh_task, dt.timedelta(minutes=10)),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from sightline.accounts.roles import Cap
+from sightline.audit.sealing import unsealed_lag
 from sightline.core.permissions import public
 
 
@@ -70,3 +72,23 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         {"title": "Sorry, that request was not understood", "text": "Go back and try again."},
         status=400,
     )
+
+
+@public
+def health(request: HttpRequest) -> HttpResponse:
+    """For monitors and load balancers: the database answers, and the audit sealer is keeping
+    up. 503 when either fails, so a monitor raises the alarm; counts and ages only, no data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        lag = unsealed_lag()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    body = {
+        "status": "alarm" if lag.is_alarm else "ok",
+        "database": "ok",
+        "audit_unsealed_rows": lag.rows,
+        "audit_unsealed_oldest_seconds": round(lag.seconds),
+        "audit_alarm_after_minutes": lag.alarm_minutes,
+    }
+    return JsonResponse(body, status=503 if lag.is_alarm else 200)

@@ -135,7 +135,9 @@ def _forge(seq: int, rng: random.Random) -> None:
     forged.save(force_insert=True)
 
 
-def _assert_named(report: ChainReport, *, seq: int | None = None, checkpoint: int | None = None):
+def _assert_named(
+    report: ChainReport, *, seq: int | None = None, checkpoint: int | None = None
+) -> None:
     assert not report.ok, report
     assert (report.first_bad_seq, report.first_bad_checkpoint) == (seq, checkpoint), report
 

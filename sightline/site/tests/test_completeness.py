@@ -155,6 +155,7 @@ NOT_READS = {
     "accounts/sign-in/": "sign-in form",
     "accounts/sign-out/": "sign-out (audited as auth.sign_out)",
     "accounts/two-factor/": "the user's own authenticator",
+    "health/": "monitors: the database and the audit sealer's lag, counts only",
     "referrals/new/": "blank referral form; submission audited by referral_submit",
     "referrals/<str:reference>/decision/": "POST only; audited by referral_decide",
     "referrals/matches/<uuid:candidate_id>/<str:verdict>/": "POST only; child_match_*",

@@ -47,6 +47,7 @@ def test_once_runs_every_periodic_task_through_the_database_queue(
     rows = DBTaskResult.objects.order_by("task_path")
     assert [(r.task_path, r.status) for r in rows] == [
         ("sightline.api.tasks.idempotency_purge_task", TaskResultStatus.SUCCESSFUL),
+        ("sightline.audit.tasks.audit_seal_task", TaskResultStatus.SUCCESSFUL),
         ("sightline.core.tasks.outbox_relay_task", TaskResultStatus.SUCCESSFUL),
         ("sightline.escalation.tasks.sweep_task", TaskResultStatus.SUCCESSFUL),
         ("sightline.intel.tasks.groups_refresh_task", TaskResultStatus.SUCCESSFUL),

@@ -32,18 +32,22 @@ def test_every_task_is_enqueued_at_start_then_on_its_period() -> None:
     scheduler = Scheduler(clock=clock)
     first = scheduler.tick()
     assert sorted(r.task.module_path for r in first) == sorted(j.name for j in SCHEDULE)
-    assert len(queued_paths()) == 4
+    assert len(queued_paths()) == len(SCHEDULE)
     finish_all()
 
     clock.now += 30
     assert scheduler.tick() == []
-    clock.now += 30  # one minute: the sweep and the outbox, not the ten-minute tasks
-    assert sorted(r.task.name for r in scheduler.tick()) == ["outbox_relay_task", "sweep_task"]
+    clock.now += 30  # one minute: the sealer, the sweep and the outbox, not the ten-minute tasks
+    assert sorted(r.task.name for r in scheduler.tick()) == [
+        "audit_seal_task",
+        "outbox_relay_task",
+        "sweep_task",
+    ]
     finish_all()
 
     clock.now += 9 * 60  # ten minutes from the start: everything again
-    assert len(scheduler.tick()) == 4
-    assert len(queued_paths()) == 10
+    assert len(scheduler.tick()) == len(SCHEDULE)
+    assert len(queued_paths()) == 2 * len(SCHEDULE) + 3
 
 
 @pytest.mark.django_db
@@ -55,7 +59,7 @@ def test_a_task_still_queued_is_not_enqueued_again() -> None:
     for _ in range(3):
         clock.now += 60
         assert scheduler.tick() == []
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == len(SCHEDULE)
     DBTaskResult.objects.filter(task_path__endswith="sweep_task").update(
         status=TaskResultStatus.SUCCESSFUL
     )
@@ -81,7 +85,7 @@ def test_a_run_pending_for_five_periods_is_taken_as_lost() -> None:
 @pytest.mark.django_db
 def test_enqueue_all_skips_a_task_whose_run_is_pending() -> None:
     scheduler = Scheduler(clock=FakeClock())
-    assert len(scheduler.enqueue_all()) == 4
+    assert len(scheduler.enqueue_all()) == len(SCHEDULE)
     assert scheduler.enqueue_all() == []
     finish_all()
-    assert len(scheduler.enqueue_all()) == 4
+    assert len(scheduler.enqueue_all()) == len(SCHEDULE)

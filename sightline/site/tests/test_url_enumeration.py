@@ -28,7 +28,8 @@ API_PREFIX = "api/v1/"
 # purpose: DESIGN.md) and the API root (404 with docs switched off).
 API_PUBLIC_ROUTES = {f"{API_PREFIX}openapi.json", API_PREFIX}
 # Views that run without signing in, by route: the sign-in journey only.
-PUBLIC_ROUTES = {"accounts/sign-in/", "accounts/sign-out/", "accounts/two-factor/"}
+# The sign-in journey, and the health page for monitors (counts only, no data).
+PUBLIC_ROUTES = {"accounts/sign-in/", "accounts/sign-out/", "accounts/two-factor/", "health/"}
 # Mounted Django admin sites, by route prefix; none today.
 ADMIN_MOUNTS: set[str] = set()
 

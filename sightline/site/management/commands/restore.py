@@ -41,7 +41,7 @@ class Command(BaseCommand):
         chain = (
             f"audit chain intact ({report.checked} rows)"
             if report.ok
-            else f"audit chain broken at row #{report.first_bad_seq}: {report.problem}"
+            else f"audit chain broken at {report.where}: {report.problem}"
         )
         self.stdout.write(
             f"Restored {name} from {file.path} (sha256 {file.sha256}); {chain}. "
