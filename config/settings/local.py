@@ -23,3 +23,7 @@ SIGHTLINE_REQUIRE_2FA = False
 # Serve static files straight from the source folders in the demo (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The process-local cache is enough for rate limits in the one-process demo; production
+# keeps them in Redis (ADR 0007).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from sightline.accounts.roles import Cap
 from sightline.core.permissions import public
+from sightline.site.middleware import CONNECTION_LOST, database_unavailable
 
 
 @login_required
@@ -37,6 +41,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], CONNECTION_LOST):
+        # The database went away outside a view (in a middleware): unavailable, not broken.
+        return database_unavailable(request)
     return render(
         request,
         "core/error.html",
@@ -64,6 +71,18 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 @public
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # Django raises it on reading a body over DATA_UPLOAD_MAX_MEMORY_SIZE (for the API,
+        # when ninja reads the JSON body): 413, as JSON under /api/ (ErrorMiddleware).
+        return render(
+            request,
+            "core/error.html",
+            {
+                "title": "Sorry, that was too large",
+                "text": "What you sent is over the size limit. Send less and try again.",
+            },
+            status=413,
+        )
     return render(
         request,
         "core/error.html",
