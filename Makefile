@@ -41,6 +41,7 @@ deploycheck: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	SIGHTLINE_AUDIT_SEAL_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	DATABASE_URL=sqlite:///tmp/sightline-deploy-check.sqlite3 ALLOWED_HOSTS=sightline.example.org \
+	CACHE_REDIS_URL=redis://127.0.0.1:6379/1 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: install

@@ -40,6 +40,15 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counters live in the process's cache: each test starts with none, so that
+    tests signing in from the one test address do not add up across a worker's run."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Any]:
     from sightline.accounts.tests.factories import AgencyFactory

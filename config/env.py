@@ -4,6 +4,7 @@ malformed value raises ImproperlyConfigured at start-up rather than falling back
 from __future__ import annotations
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +39,17 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from exc
+
+
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit in django-ratelimit's notation, COUNT/PERIOD: `1200/m`, `20/15m`, `10/h`."""
+    value = os.environ.get(name, default).strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 600/m or 20/15m, not {value!r}.")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

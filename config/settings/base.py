@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_int, env_list, env_str
+from config.env import env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_ratelimit",
     "crispy_forms",
     "crispy_forms_gds",
     "django_htmx",
@@ -143,6 +144,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sightline.accounts.views.lockout_response"
 OTP_TOTP_ISSUER = "Sightline"
 
+# Rate limits (ADR 0007): django-ratelimit's counters in the "default" cache. This process-local
+# cache suits the one-process demo and the tests; production.py puts the counters in Redis so
+# that every gunicorn worker counts against the same total. If the cache cannot be reached the
+# limits are lifted (logged), not the service: axes still locks a username at one address.
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -205,3 +216,17 @@ SIGHTLINE_AUDIT_CHECKPOINT_DIR = env_str(
 )
 SIGHTLINE_AUDIT_CHECKPOINT_SINK = env_str("SIGHTLINE_AUDIT_CHECKPOINT_SINK", "")
 SIGHTLINE_AUDIT_UNSEALED_ALARM_MINUTES = env_int("SIGHTLINE_AUDIT_UNSEALED_ALARM_MINUTES", 5)
+# Rate limits, as COUNT/PERIOD (ADR 0007). Requests with one API token: well above what one
+# partner system sends, and above the intake benchmark's and fault harness's rates with their
+# retries, so that only a runaway or stolen token meets it. Failed sign-ins from one address
+# (whatever the usernames) and for one username (from whatever addresses); axes separately
+# locks a username at one address after AXES_FAILURE_LIMIT failures.
+SIGHTLINE_API_RATE_PER_TOKEN = env_rate("SIGHTLINE_API_RATE_PER_TOKEN", "6000/m")
+SIGHTLINE_SIGN_IN_FAILURES_PER_ADDRESS = env_rate(
+    "SIGHTLINE_SIGN_IN_FAILURES_PER_ADDRESS", "20/15m"
+)
+SIGHTLINE_SIGN_IN_FAILURES_PER_USERNAME = env_rate(
+    "SIGHTLINE_SIGN_IN_FAILURES_PER_USERNAME", "10/h"
+)
+# Seconds a client is asked to wait (Retry-After) when the database could not be reached.
+SIGHTLINE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5

@@ -26,3 +26,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # Demo and development only: a fixed, public key. Production reads its own from the environment.
 SIGHTLINE_AUDIT_SEAL_KEY = "local-audit-seal-key-not-a-secret"
+# The process-local cache is enough for rate limits in the one-process demo; production
+# keeps them in Redis (ADR 0007).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]

@@ -34,6 +34,23 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 SIGHTLINE_DEMO_MODE = False
 SIGHTLINE_REQUIRE_2FA = True
 
+# Rate-limit counters shared by every gunicorn worker and machine (ADR 0007): Redis, whose INCR
+# is atomic. Short timeouts and ignored (logged) errors: a Redis outage lifts the limits for
+# its duration instead of failing requests.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env_str("CACHE_REDIS_URL"),
+        "KEY_PREFIX": "sightline",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+    }
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 # Tasks: the database queue by default; with several machines, set TASKS_REDIS_URL and the
 # tasks go through RQ on Redis instead (ADR 0005): `manage.py run_worker` on one machine
 # (the scheduler), `manage.py rqworker --job-class django_tasks_rq.Job default` on each.

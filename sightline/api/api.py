@@ -2,27 +2,62 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from sightline.api.auth import TokenAuth
+from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
-from sightline.core.errors import DomainError
+from sightline.core.errors import ApiError, DomainError
+from sightline.core.throttle import ThrottledError
 from sightline.escalation.api import router as escalation_router
 from sightline.intel.api import router as intel_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
 from sightline.screening.api import router as screening_router
 
-api = NinjaAPI(
+NOT_JSON = "Send the request body as JSON, with Content-Type: application/json."
+
+
+class JsonBodyParser(Parser):
+    """Request bodies are JSON: a body sent as another media type (text/plain, a form) is
+    refused with 415 before it is read as JSON."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        content_type = request.content_type or ""
+        if content_type != "application/json" and not content_type.endswith("+json"):
+            raise ApiError(415, NOT_JSON)
+        return super().parse_body(request)
+
+
+class SightlineAPI(NinjaAPI):
+    """Its OpenAPI document lists the error answers every operation can give (see
+    sightline.api.openapi), added once here rather than route by route."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_common_errors(schema)
+        return schema
+
+
+api = SightlineAPI(
     title="Sightline API",
     version="1",
     description=(
         "The front door for partner systems. Authenticate with `Authorization: Bearer <token>` "
-        '(tokens from `manage.py api_token USERNAME`). Errors are JSON `{"detail": ...}`.'
+        '(tokens from `manage.py api_token USERNAME`). Errors are JSON `{"detail": ...}`. '
+        "Request bodies are JSON (`Content-Type: application/json`). Each token is rate "
+        "limited: past the limit the answer is 429 with `Retry-After` in seconds."
     ),
     auth=TokenAuth(),
+    parser=JsonBodyParser(),
     urls_namespace="api",
     docs_url=None,
 )
@@ -41,6 +76,14 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.detail}, status=exc.status)
 
 
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja turns anything the body parser raises into 400; a refusal of ours keeps its status.
+    if isinstance(exc.__cause__, DomainError):
+        return _domain_error(request, exc.__cause__)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = [
@@ -55,3 +98,10 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return api.create_response(
         request, {"detail": "Authentication required: send a valid bearer token."}, status=401
     )
+
+
+@api.exception_handler(ThrottledError)
+def _throttled(request: HttpRequest, exc: ThrottledError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.detail}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response

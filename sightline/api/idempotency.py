@@ -77,9 +77,16 @@ def idempotent(request: Any, user: Any, work: Callable[[], tuple[int, Any]]) -> 
     if not key or len(key) > MAX_KEY:
         raise ApiError(400, f"Idempotency-Key must be 1 to {MAX_KEY} characters.")
     digest = hashlib.sha256(request.body).hexdigest()
+    earlier = getattr(request, "idempotency_claim", None)
+    if earlier is not None:
+        # This request is being run again after its database connection was lost (the error
+        # middleware does that once), perhaps before its first run could release its key: the
+        # first run's uncompleted claim is released, so that this run can claim the key.
+        _release(earlier)
     claimed = _claim(user, key, digest)
     if isinstance(claimed, Replay):
         return claimed.status, claimed.body
+    request.idempotency_claim = claimed
     try:
         with transaction.atomic():
             status, body = work()
@@ -90,14 +97,23 @@ def idempotent(request: Any, user: Any, work: Callable[[], tuple[int, Any]]) -> 
                 raise LeaseLostError("idempotency lease lost")
     except ApiError as exc:
         # A refused request stores nothing: release the key so a corrected retry can use it.
-        IdempotencyRecord.objects.filter(pk=claimed.pk, lease=claimed.lease).delete()
+        _release(claimed)
         raise exc
     except LeaseLostError as exc:
         raise ApiError(409, "This request was superseded by a retry with the same key.") from exc
     except Exception:
-        IdempotencyRecord.objects.filter(pk=claimed.pk, lease=claimed.lease).delete()
+        _release(claimed)
         raise
     return status, body
+
+
+def _release(claimed: IdempotencyRecord) -> None:
+    """Give up a claim this request still holds (same lease) and never completed. Its own
+    transaction (a savepoint inside another), so a failed release spoils nothing else."""
+    with transaction.atomic():
+        IdempotencyRecord.objects.filter(
+            pk=claimed.pk, lease=claimed.lease, completed_at__isnull=True
+        ).delete()
 
 
 def idempotency_purge(*, older_than: dt.timedelta = dt.timedelta(hours=48)) -> int:

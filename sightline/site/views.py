@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -8,6 +11,7 @@ from django.shortcuts import redirect, render
 from sightline.accounts.roles import Cap
 from sightline.audit.sealing import unsealed_lag
 from sightline.core.permissions import public
+from sightline.site.middleware import CONNECTION_LOST, database_unavailable
 
 
 @login_required
@@ -39,6 +43,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], CONNECTION_LOST):
+        # The database went away outside a view (in a middleware): unavailable, not broken.
+        return database_unavailable(request)
     return render(
         request,
         "core/error.html",
@@ -66,6 +73,18 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 @public
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # Django raises it on reading a body over DATA_UPLOAD_MAX_MEMORY_SIZE (for the API,
+        # when ninja reads the JSON body): 413, as JSON under /api/ (ErrorMiddleware).
+        return render(
+            request,
+            "core/error.html",
+            {
+                "title": "Sorry, that was too large",
+                "text": "What you sent is over the size limit. Send less and try again.",
+            },
+            status=413,
+        )
     return render(
         request,
         "core/error.html",

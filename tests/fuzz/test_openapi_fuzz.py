@@ -7,6 +7,11 @@ status code must be documented for the operation, and its body must match the do
 schema. Path parameters are swapped for the ids of seeded records in part of the examples,
 so handlers past the 404 are reached too. Failures are collected over all operations and
 reported together.
+
+A second run sends negative data (schemathesis's negative generation mode: wrong types,
+missing required fields, values outside their bounds, malformed paths and queries) to every
+operation as the front-door practitioner: no answer may be a server error, and every answer
+must be JSON with a status the document lists for the operation.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -35,6 +41,14 @@ from sightline.api.api import api
 
 MAX_EXAMPLES = 100
 CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+NEGATIVE_EXAMPLES = 50
+NEGATIVE_CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
@@ -193,10 +207,17 @@ def seeded(agencies: dict[str, Any], wsgi_in_test_transaction: None) -> Iterator
         _REAL.clear()
 
 
-def _fuzz_operation(operation: Any, token: str) -> None:
-    @given(case=operation.as_strategy())
+def _fuzz_operation(
+    operation: Any,
+    token: str,
+    *,
+    mode: GenerationMode = GenerationMode.POSITIVE,
+    max_examples: int = MAX_EXAMPLES,
+    checks: list[Any] = CHECKS,
+) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=MAX_EXAMPLES,
+        max_examples=max_examples,
         deadline=None,
         derandomize=True,
         database=None,
@@ -204,7 +225,10 @@ def _fuzz_operation(operation: Any, token: str) -> None:
     )
     def run(case: Any) -> None:
         response = case.call(headers={"Authorization": f"Bearer {token}"})
-        case.validate_response(response, checks=CHECKS)
+        case.validate_response(response, checks=checks)
+        if mode is GenerationMode.NEGATIVE:
+            # Every answer is JSON, whatever was sent.
+            assert "detail" in response.json() or response.status_code < 400, response.text
 
     run()
 
@@ -222,6 +246,30 @@ def test_every_operation_answers_within_its_documented_schema(
         operations += 1
         try:
             _fuzz_operation(operation, secret)
+        except (Exception, BaseExceptionGroup) as exc:  # report every operation's failures
+            failures.append(f"{operation.label}: {exc}")
+    assert operations >= 20
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_every_operation_answers_negative_data_with_documented_json(
+    seeded: dict[str, Any],
+) -> None:
+    _token, secret = api_token_issue(acting_user=None, user=seeded["front_door"])
+    failures: list[str] = []
+    operations = 0
+    for result in SCHEMA.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        try:
+            _fuzz_operation(
+                operation,
+                secret,
+                mode=GenerationMode.NEGATIVE,
+                max_examples=NEGATIVE_EXAMPLES,
+                checks=NEGATIVE_CHECKS,
+            )
         except (Exception, BaseExceptionGroup) as exc:  # report every operation's failures
             failures.append(f"{operation.label}: {exc}")
     assert operations >= 20

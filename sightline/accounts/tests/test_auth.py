@@ -141,6 +141,7 @@ def test_demo_settings_relax_two_factor_visibly(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("DATABASE_URL", "sqlite:///tmp/sightline-settings-test.sqlite3")
     monkeypatch.setenv("ALLOWED_HOSTS", "sightline.example.org")
     monkeypatch.setenv("SIGHTLINE_AUDIT_SEAL_KEY", "a-test-audit-seal-key-long-enough-" + "z" * 8)
+    monkeypatch.setenv("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
     local = importlib.import_module("config.settings.local")
     production = importlib.import_module("config.settings.production")
 
