@@ -65,6 +65,7 @@ def production_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]
     monkeypatch.setenv("SECRET_KEY", "a-test-secret-key-that-is-long-enough-" + "y" * 20)
     monkeypatch.setenv("DATABASE_URL", "sqlite:///tmp/sightline-settings-test.sqlite3")
     monkeypatch.setenv("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
+    monkeypatch.setenv("SIGHTLINE_AUDIT_SEAL_KEY", "a-test-audit-seal-key-long-enough-" + "z" * 8)
     production = importlib.import_module("config.settings.production")
     caches = {"default": {**production.CACHES["default"]}}
     prefix = f"sightline-test-{uuid.uuid4().hex[:12]}"

@@ -173,6 +173,7 @@ def test_production_settings_refuse_to_start_without_a_seal_key(
 ) -> None:
     monkeypatch.setenv("SECRET_KEY", "a-test-secret-key-that-is-long-enough-" + "y" * 20)
     monkeypatch.setenv("DATABASE_URL", "sqlite:///tmp/sightline-settings-test.sqlite3")
+    monkeypatch.setenv("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
     monkeypatch.delenv("SIGHTLINE_AUDIT_SEAL_KEY", raising=False)
 
     def load() -> Any:
