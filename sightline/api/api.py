@@ -13,6 +13,7 @@ from ninja.parser import Parser
 from sightline.api.auth import TokenAuth
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
+from sightline.audit.services import audit_access_denied
 from sightline.core.errors import ApiError, DomainError
 from sightline.core.throttle import ThrottledError
 from sightline.escalation.api import router as escalation_router
@@ -72,7 +73,14 @@ api.add_router("", intel_router)
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """Every domain refusal, mapped once: Invalid 422, Conflict 409, NotPermitted 403,
-    NotFound 404, and an ApiError's own status."""
+    NotFound 404, and an ApiError's own status. A 404 (a record missing or out of scope,
+    answered alike) is recorded as a refused access unless the step recorded it already."""
+    if exc.status == 404 and not exc.audited:
+        audit_access_denied(
+            actor=getattr(request, "user", None),
+            method=request.method or "",
+            path=request.path,
+        )
     return api.create_response(request, {"detail": exc.detail}, status=exc.status)
 
 

@@ -23,5 +23,6 @@ class Action(models.TextChoices):
     SCREEN = "referral.screen", "Screening recorded"
     SHARE = "record.share", "Shared"
     BREAK_GLASS = "access.break_glass", "Break-glass access"
+    ACCESS_DENIED = "access.denied", "Access refused"
     IMPORT = "data.import", "Imported"
     RESTORE = "data.restore", "Database restored from a backup"

@@ -118,3 +118,31 @@ def _next_seq() -> tuple[int, dt.datetime]:
         )
         (last,) = cursor.fetchone()
     return int(last or 0) + 1, timezone.now().astimezone(dt.UTC)
+
+
+def audit_access_denied(
+    *,
+    actor: Any,
+    method: str,
+    path: str,
+    what: str = "",
+    object_ref: str = "",
+    referral_id: uuid.UUID | None = None,
+    child_id: uuid.UUID | None = None,
+) -> AuditEvent | None:
+    """Record a refused read or step (the 404 of an out-of-scope or missing record, a refused
+    break-glass), in a transaction of its own: the request's own work has been rolled back.
+    Paths hold references and UUIDs only, never a name. Anonymous requests are not recorded
+    (they never reach a record: sign-in comes first)."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action=Action.ACCESS_DENIED,
+            object_type=what or "request",
+            object_ref=object_ref[:40],
+            referral_id=referral_id,
+            child_id=child_id,
+            details={"method": method, "path": path[:300]},
+        )

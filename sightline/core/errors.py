@@ -13,8 +13,11 @@ class DomainError(Exception):
 
     status: ClassVar[int] = 400
 
-    def __init__(self, detail: Any = "") -> None:
+    def __init__(self, detail: Any = "", *, audited: bool = False) -> None:
         self.detail = detail
+        # True when the refusal has already written its own access_denied audit row (the
+        # central handlers record every other 404 as one).
+        self.audited = audited
         super().__init__(detail if isinstance(detail, str) else str(detail))
 
 
@@ -49,6 +52,6 @@ class TransitionNotAllowed(Conflict):
 class ApiError(DomainError):
     """Raised by an API handler while parsing or authorising, with an explicit status."""
 
-    def __init__(self, status: int, detail: Any) -> None:
-        super().__init__(detail)
+    def __init__(self, status: int, detail: Any, *, audited: bool = False) -> None:
+        super().__init__(detail, audited=audited)
         self.status = status  # type: ignore[misc]

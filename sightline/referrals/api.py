@@ -40,14 +40,22 @@ def break_glass(request: HttpRequest, payload: BreakGlassIn) -> Status:
     if not user.has_capability(Cap.BREAK_GLASS):
         raise ApiError(403, "Your role cannot use break-glass access.")
     referral = referral_by_reference_unscoped(payload.reference)
-    if referral is None:
-        raise ApiError(404, "There is no referral with that reference.")
     try:
+        if referral is None:
+            raise services.BreakGlassNotFound
         grant = services.break_glass_open(
             acting_user=user, referral=referral, reason=payload.reason
         )
-    except services.BreakGlassRefused as exc:
-        raise ApiError(422, str(exc)) from exc
+    except (services.BreakGlassNotFound, services.BreakGlassRefused) as exc:
+        # Every refused attempt is recorded, and a restricted record answers exactly as a
+        # reference that does not exist.
+        why = "invalid" if isinstance(exc, services.BreakGlassRefused) else "not_found"
+        if referral is not None and why == "not_found":
+            why = "restricted"
+        services.break_glass_refused_record(
+            acting_user=user, reference=payload.reference, why=why, referral=referral
+        )
+        raise
     return Status(
         201, {"grant_id": grant.pk, "reference": referral.reference, "expires_at": grant.expires_at}
     )

@@ -17,7 +17,7 @@ from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.dates import age_on
-from sightline.core.errors import Conflict, Invalid
+from sightline.core.errors import Conflict, Invalid, NotFound
 from sightline.core.outbox import outbox_enqueue
 from sightline.core.references import next_reference
 from sightline.people.models import Child
@@ -420,6 +420,33 @@ class BreakGlassRefused(Invalid):
     pass
 
 
+NO_SUCH_REFERRAL = "There is no referral with that reference."
+
+
+class BreakGlassNotFound(NotFound):
+    """A restricted record refuses break-glass exactly as a reference that does not exist."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_SUCH_REFERRAL, audited=True)
+
+
+def break_glass_refused_record(
+    *, acting_user: Any, reference: str, why: str, referral: Referral | None = None
+) -> None:
+    """The refused attempt, recorded in its own transaction (the attempt's was rolled back):
+    which reference was asked for, and why it was refused (not found, restricted, invalid)."""
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=Action.ACCESS_DENIED,
+            object_type="break_glass",
+            object_id=referral.pk if referral else "",
+            object_ref=reference[:40],
+            referral_id=referral.pk if referral else None,
+            details={"why": why},
+        )
+
+
 @transaction.atomic
 def break_glass_open(*, acting_user: Any, referral: Referral, reason: str) -> BreakGlassGrant:
     """Give `acting_user` time-limited access to a referral outside their scope. A reason is
@@ -430,7 +457,7 @@ def break_glass_open(*, acting_user: Any, referral: Referral, reason: str) -> Br
     if len(reason) > 2000:
         raise BreakGlassRefused("The reason must be 2,000 characters or fewer.")
     if referral.children.filter(child__is_restricted=True).exists():
-        raise BreakGlassRefused("This record is restricted to named users; break-glass is refused.")
+        raise BreakGlassNotFound
     grant = BreakGlassGrant.objects.create(
         user=acting_user,
         referral=referral,

@@ -12,13 +12,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from psycopg import InterfaceError as PsycopgInterfaceError
 from psycopg import OperationalError as PsycopgOperationalError
 
-from sightline.audit.services import AuditUnavailableError
+from sightline.audit.services import AuditUnavailableError, audit_access_denied
 from sightline.core.errors import DomainError
 
 logger = logging.getLogger("sightline.site")
@@ -123,6 +123,15 @@ class ErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, CONNECTION_LOST):
             return self._connection_lost(request, exception)
+        refused = isinstance(exception, Http404) or (
+            isinstance(exception, DomainError) and exception.status == 404 and not exception.audited
+        )
+        if refused:
+            # A record out of scope answers as a missing one does; either way the attempt is
+            # recorded, so that enumeration is visible to information governance.
+            audit_access_denied(
+                actor=getattr(request, "user", None), method=request.method or "", path=request.path
+            )
         if isinstance(exception, AuditUnavailableError):
             status, text, title = 503, AUDIT_UNAVAILABLE, "Sorry, the service is unavailable"
         elif isinstance(exception, DomainError):

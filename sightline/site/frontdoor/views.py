@@ -342,24 +342,34 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             referral = referral_by_reference_unscoped(form.cleaned_data["reference"])
-            if referral is None:
-                form.add_error("reference", "There is no referral with that reference.")
+            try:
+                if referral is None:
+                    raise services.BreakGlassNotFound
+                grant = services.break_glass_open(
+                    acting_user=request.user,
+                    referral=referral,
+                    reason=form.cleaned_data["reason"],
+                )
+            except (services.BreakGlassNotFound, services.BreakGlassRefused) as exc:
+                # Recorded, and a restricted record answers as one that does not exist.
+                field = "reason" if isinstance(exc, services.BreakGlassRefused) else "reference"
+                why = "invalid" if field == "reason" else "not_found"
+                if referral is not None and why == "not_found":
+                    why = "restricted"
+                services.break_glass_refused_record(
+                    acting_user=request.user,
+                    reference=form.cleaned_data["reference"],
+                    why=why,
+                    referral=referral,
+                )
+                form.add_error(field, str(exc))
             else:
-                try:
-                    grant = services.break_glass_open(
-                        acting_user=request.user,
-                        referral=referral,
-                        reason=form.cleaned_data["reason"],
-                    )
-                except services.BreakGlassRefused as exc:
-                    form.add_error("reason", str(exc))
-                else:
-                    messages.success(
-                        request,
-                        "Access granted until "
-                        f"{timezone.localtime(grant.expires_at):%H:%M}. "
-                        "This has been recorded and managers told.",
-                    )
-                    return redirect("referrals:detail", reference=referral.reference)
+                messages.success(
+                    request,
+                    "Access granted until "
+                    f"{timezone.localtime(grant.expires_at):%H:%M}. "
+                    "This has been recorded and managers told.",
+                )
+                return redirect("referrals:detail", reference=referral.reference)
         status = 422
     return render(request, "referrals/break_glass.html", {"form": form}, status=status)
