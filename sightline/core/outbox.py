@@ -25,18 +25,24 @@ def outbox_enqueue(
 ) -> OutboxMessage:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue must run inside the transaction of the change")
-    message, _ = OutboxMessage.objects.get_or_create(
-        dedupe_key=dedupe_key[:200],
-        defaults={
-            "kind": kind,
-            "recipient": recipient,
-            "recipient_email": recipient_email or getattr(recipient, "email", "") or "",
-            "subject": subject[:200],
-            "body": body,
-            "payload": payload or {},
-        },
+    # Insert unless the key is already queued, then read back the stored message: two
+    # statements and no savepoint (get_or_create costs four), and a concurrent enqueue of the
+    # same key waits for the first and keeps it.
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                dedupe_key=dedupe_key[:200],
+                kind=kind,
+                recipient=recipient,
+                recipient_email=recipient_email or getattr(recipient, "email", "") or "",
+                subject=subject[:200],
+                body=body,
+                payload=payload or {},
+            )
+        ],
+        ignore_conflicts=True,
     )
-    return message
+    return OutboxMessage.objects.get(dedupe_key=dedupe_key[:200])
 
 
 def outbox_relay(*, batch: int = 100) -> int:

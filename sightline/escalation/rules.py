@@ -109,11 +109,11 @@ def challenge_invited(referral: Any) -> bool:
     )
 
 
-def referrals_in_window(referral: Any) -> int:
-    """Referrals naming any of this referral's children received in the 12 months up to and
-    including this one (this one counted)."""
-
-    child_ids = list(referral.children.values_list("child_id", flat=True))
+def referrals_in_window(referral: Any, child_ids: list[Any] | None = None) -> int:
+    """Referrals naming any of this referral's children (`child_ids` when the caller has
+    them) received in the 12 months up to and including this one (this one counted)."""
+    if child_ids is None:
+        child_ids = list(referral.children.values_list("child_id", flat=True))
     if not child_ids:
         return 1
     return (

@@ -5,6 +5,7 @@ escalation ladder. Defaults live in choices.py; rows in ClockPolicy / LadderRung
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,12 @@ def timescale(key: str) -> Timescale:
     if row is not None:
         return Timescale(row.amount, row.unit)
     return Timescale(*DEFAULT_TIMESCALES[key])
+
+
+def timescales_of(keys: Sequence[str]) -> dict[str, Timescale]:
+    """timescale() for several keys in one query."""
+    found = {p.key: Timescale(p.amount, p.unit) for p in ClockPolicy.objects.filter(key__in=keys)}
+    return {key: found.get(key) or Timescale(*DEFAULT_TIMESCALES[key]) for key in keys}
 
 
 def due_at(start: dt.datetime, scale: Timescale, calendar: WorkingCalendar) -> dt.datetime:

@@ -3,15 +3,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.references import next_reference
+from sightline.core.transactions import in_callers_transaction
 from sightline.people.models import Child
 
 
+@in_callers_transaction
 def child_create(
     *,
     acting_user: Any,
@@ -27,29 +28,28 @@ def child_create(
     has_learning_disability: bool = False,
     referral_id: Any = None,
 ) -> Child:
-    with transaction.atomic():
-        child = Child(
-            reference=next_reference("CH", timezone.now().year, width=7),
-            given_name=given_name.strip(),
-            family_name=family_name.strip(),
-            date_of_birth=date_of_birth,
-            date_of_birth_is_estimated=date_of_birth_is_estimated,
-            sex=sex,
-            address=address.strip(),
-            postcode=postcode.strip().upper(),
-            school=school.strip(),
-            nhs_number=nhs_number.replace(" ", ""),
-            has_learning_disability=has_learning_disability,
-        )
-        child.refresh_keys()
-        child.save()
-        audit_record(
-            actor=acting_user,
-            action=Action.CREATE,
-            object_type="child",
-            object_id=child.pk,
-            object_ref=child.reference,
-            child_id=child.pk,
-            referral_id=referral_id,
-        )
+    child = Child(
+        reference=next_reference("CH", timezone.now().year, width=7),
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        date_of_birth_is_estimated=date_of_birth_is_estimated,
+        sex=sex,
+        address=address.strip(),
+        postcode=postcode.strip().upper(),
+        school=school.strip(),
+        nhs_number=nhs_number.replace(" ", ""),
+        has_learning_disability=has_learning_disability,
+    )
+    child.refresh_keys()
+    child.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        object_type="child",
+        object_id=child.pk,
+        object_ref=child.reference,
+        child_id=child.pk,
+        referral_id=referral_id,
+    )
     return child

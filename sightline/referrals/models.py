@@ -45,6 +45,8 @@ class Referral(BaseModel):
             models.Index(fields=["status", "risk_rank", "decision_due_at"], name="ref_queue_idx"),
             models.Index(fields=["referred_by", "-received_at"], name="ref_referrer_idx"),
             models.Index(fields=["source_agency", "-received_at"], name="ref_agency_idx"),
+            # Period reports (the performance dashboard) read a range of months received.
+            models.Index(fields=["received_at"], name="ref_received_idx"),
         ]
 
     def __str__(self) -> str:

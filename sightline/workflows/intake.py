@@ -44,12 +44,16 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         vehicles=[v.strip() for v in data.vehicles if v.strip()],
         phones=[p.strip() for p in data.phones if p.strip()],
     )
-    clocks_on_referral_received(referral=referral, acting_user=acting_user)
+    started = clocks_on_referral_received(referral=referral, acting_user=acting_user)
+    due = {clock.kind: clock.due_at for clock in started}
     referral_due_times_set(
         referral=referral,
-        decision_due_at=clock_due_at(referral=referral, kind=ClockKind.DECISION)
+        decision_due_at=due.get(ClockKind.DECISION)
+        or clock_due_at(referral=referral, kind=ClockKind.DECISION)
         or referral.decision_due_at,
-        rag_due_at=clock_due_at(referral=referral, kind=ClockKind.RAG) or referral.rag_due_at,
+        rag_due_at=due.get(ClockKind.RAG)
+        or clock_due_at(referral=referral, kind=ClockKind.RAG)
+        or referral.rag_due_at,
     )
     referral_acknowledge(referral=referral, acting_user=acting_user)
     suggestions = scoring.suggest_indicators(scoring.load_catalogue(), referral.narrative)

@@ -106,6 +106,28 @@ def performance(*, user: Any, agency: Agency | None = None, months: int = 12) ->
     )
 
 
+def received_since(
+    scoped: QuerySet[Referral], *, since: dt.datetime, agency: Agency | None = None
+) -> QuerySet[Referral]:
+    """The referrals in scope received in the period: a range on `received_at`, which its
+    index (ref_received_idx) answers, so the cost follows the months shown, not the table."""
+    referrals = scoped.filter(received_at__gte=since)
+    if agency is not None:
+        referrals = referrals.filter(source_agency=agency)
+    return referrals
+
+
+def decisions_received_since(
+    referrals: QuerySet[Referral], *, since: dt.datetime
+) -> QuerySet[Decision]:
+    """The decisions on those referrals. The range on the referral's `received_at` repeats
+    what `referrals` says, so the database can start from that index and join the decisions
+    by their unique referral key instead of reading every decision."""
+    return Decision.objects.filter(
+        referral__received_at__gte=since, referral_id__in=referrals.values("pk")
+    )
+
+
 def _month_rows(
     scoped: QuerySet[Referral],
     *,
@@ -116,9 +138,7 @@ def _month_rows(
 ) -> dict[dt.date, MonthRow]:
     """Decisions, assessments and referrals counted by month, one row for every month from
     `start` to this one."""
-    referrals = scoped.filter(received_at__gte=since)
-    if agency is not None:
-        referrals = referrals.filter(source_agency=agency)
+    referrals = received_since(scoped, since=since, agency=agency)
     rows: dict[dt.date, MonthRow] = {}
     month = start
     while month <= today:
@@ -129,13 +149,7 @@ def _month_rows(
         key = _month_key(value)
         return rows.setdefault(key, MonthRow(key))
 
-    in_time = Q(decided_at__lte=F("referral__decision_due_at"))
-    for dec in (
-        Decision.objects.filter(referral_id__in=referrals.values("pk"))
-        .annotate(m=TruncMonth("referral__received_at"))
-        .values("m")
-        .annotate(n=Count("pk"), ok=Count("pk", filter=in_time))
-    ):
+    for dec in decisions_by_month(referrals, since=since):
         r = row(dec["m"])
         r.decided, r.decided_in_time = dec["n"], dec["ok"]
     done = Clock.objects.filter(
@@ -171,7 +185,15 @@ def _by_agency(scoped: QuerySet[Referral], *, since: dt.datetime) -> list[dict[s
             "share": MonthRow.share(item["ok"], item["decided"]),
             "rereferrals": item["re"],
         }
-        for item in scoped.filter(received_at__gte=since)
+        for item in referrals_by_agency(scoped, since=since)
+    ]
+
+
+def referrals_by_agency(scoped: QuerySet[Referral], *, since: dt.datetime) -> QuerySet[Any]:
+    """Referrals received in the period, decided, decided in time and re-referrals, by
+    referring agency: one aggregate over the period's rows (ref_received_idx)."""
+    return (
+        received_since(scoped, since=since)
         .values("source_agency__name", "source_agency__code")
         .annotate(
             n=Count("pk"),
@@ -180,7 +202,18 @@ def _by_agency(scoped: QuerySet[Referral], *, since: dt.datetime) -> list[dict[s
             re=Count("pk", filter=Q(rereferral__is_rereferral=True)),
         )
         .order_by("-n", "source_agency__name")
-    ]
+    )
+
+
+def decisions_by_month(referrals: QuerySet[Referral], *, since: dt.datetime) -> QuerySet[Any]:
+    """Decisions and decisions in time by month received, for the period's referrals."""
+    in_time = Q(decided_at__lte=F("referral__decision_due_at"))
+    return (
+        decisions_received_since(referrals, since=since)
+        .annotate(m=TruncMonth("referral__received_at"))
+        .values("m")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=in_time))
+    )
 
 
 def _escalations_by_rung(

@@ -22,10 +22,11 @@ from sightline.referrals.choices import Outcome
 from sightline.referrals.models import Referral
 
 
-def prior_nfa_references(referral: Referral) -> list[str]:
+def prior_nfa_references(referral: Referral, child_ids: list[Any] | None = None) -> list[str]:
     """References of referrals for this referral's children, received in the 12 months
     before it and closed with no further action."""
-    child_ids = list(referral.children.values_list("child_id", flat=True))
+    if child_ids is None:
+        child_ids = list(referral.children.values_list("child_id", flat=True))
     if not child_ids:
         return []
     return list(
@@ -44,18 +45,27 @@ def prior_nfa_references(referral: Referral) -> list[str]:
 
 def rereferral_refresh(*, referral: Referral) -> ReReferral:
     """Recompute and store the mark (called by the clock hooks inside their transaction;
-    also safe to call again after a child match is confirmed)."""
-    prior = prior_nfa_references(referral)
-    mark, _ = ReReferral.objects.update_or_create(
-        referral=referral,
-        defaults={
-            "is_rereferral": bool(prior),
-            "prior_nfa": prior,
-            "referrals_in_window": rules.referrals_in_window(referral),
-            "computed_at": timezone.now(),
-        },
-    )
-    return mark
+    also safe to call again after a child match is confirmed). One upsert, then the stored
+    row: no savepoint, and two refreshes at once cannot both insert."""
+    child_ids = list(referral.children.values_list("child_id", flat=True))
+    prior = prior_nfa_references(referral, child_ids)
+    ReReferral.objects.bulk_create(
+        [
+            ReReferral(
+                referral=referral,
+                is_rereferral=bool(prior),
+                prior_nfa=prior,
+                referrals_in_window=rules.referrals_in_window(referral, child_ids),
+                computed_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["referral"],
+        update_fields=[
+            "is_rereferral", "prior_nfa", "referrals_in_window", "computed_at", "updated_at",
+        ],
+    )  # fmt: skip
+    return ReReferral.objects.get(referral=referral)
 
 
 @transaction.atomic

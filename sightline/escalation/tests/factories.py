@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
+
 from sightline.accounts.roles import Role
 from sightline.accounts.tests.factories import UserFactory
 from sightline.escalation import services
@@ -34,7 +36,8 @@ def received(user: Any, *, at: dt.datetime | None = None, **overrides: Any) -> R
     overrides.setdefault("places_named", [])
     data = referral_input(received_at=at, **overrides)
     result = referral_intake(acting_user=user, data=data)
-    services.clocks_on_referral_received(referral=result.referral, acting_user=user)
+    with transaction.atomic():  # the hook runs in its caller's transaction, as in intake
+        services.clocks_on_referral_received(referral=result.referral, acting_user=user)
     return result.referral
 
 

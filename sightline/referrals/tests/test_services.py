@@ -276,7 +276,7 @@ def test_failure_late_in_intake_rolls_back_every_row_and_audit_event(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr(services, "outbox_enqueue", broken)
+    monkeypatch.setattr(services.intake, "outbox_enqueue", broken)
     with pytest.raises(RuntimeError, match="outbox unavailable"):
         submit(police_officer)
     assert Referral.objects.count() == 0

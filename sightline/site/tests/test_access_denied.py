@@ -30,7 +30,9 @@ def denied() -> list[AuditEvent]:
 def test_an_out_of_scope_page_is_404_and_recorded(
     world: dict[str, Any], agencies: dict[str, Any]
 ) -> None:
-    outsider = UserFactory(username="other-referrer", agency=agencies["health"], role="referrer")
+    outsider: Any = UserFactory(
+        username="other-referrer", agency=agencies["health"], role="referrer"
+    )
     response = signed_in(outsider).get(f"/referrals/{world['ref']}/")
     assert response.status_code == 404
     [row] = denied()
