@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sightline.referrals",
     "sightline.escalation",
     "sightline.intel",
+    "sightline.workforce",
     "sightline.reporting",
     "sightline.site",
     "sightline.demo",
@@ -196,3 +197,5 @@ SIGHTLINE_MAX_CHILD_AGE_YEARS = 25
 SIGHTLINE_DEMO_MODE = False
 SIGHTLINE_REQUIRE_2FA = True
 SIGHTLINE_BREAK_GLASS_MINUTES = env_int("SIGHTLINE_BREAK_GLASS_MINUTES", 60)
+# Share of the whole workforce the partnership aims to have briefed / trained (per cent).
+SIGHTLINE_WORKFORCE_TARGET_PERCENT = env_int("SIGHTLINE_WORKFORCE_TARGET_PERCENT", 100)
