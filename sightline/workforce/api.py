@@ -152,15 +152,18 @@ def coverage(request: HttpRequest, filters: Query[CoverageFilter]) -> dict[str, 
 )
 def workforce_import(
     request: HttpRequest,
-    kind: Form[ImportKindLiteral],
-    file: File[UploadedFile],
+    kind: Form[ImportKindLiteral | None] = None,
+    file: File[UploadedFile | None] = None,
     accept_valid: Form[bool] = False,
 ) -> Status[Any]:
-    """Multipart: `file` (CSV, columns in docs/imports.md) and `kind`. A file with any bad
-    row stores nothing and answers 422 with the row report, unless `accept_valid` is true."""
+    """Multipart: `file` (CSV, columns in docs/imports.md) and `kind` (both required). A file
+    with any bad row stores nothing and answers 422 with the row report, unless
+    `accept_valid` is true. Who may import is checked before the form is."""
     user = _user(request)
     if not rules.leads_agency_workforce(user):
         raise ApiError(403, "Your role cannot import workforce data for an agency.")
+    if kind is None or file is None:
+        raise ApiError(422, "Send a multipart form with `kind` and `file`.")
     if file.size is not None and file.size > MAX_BYTES:
         raise ApiError(422, "The file is larger than 5 MB.")
     report = services.workforce_import(

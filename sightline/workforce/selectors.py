@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
@@ -29,7 +30,7 @@ from sightline.workforce.models import (
     WorkforceImport,
 )
 
-DUE_LIST_LIMIT = 100
+DUE_LIST_LIMIT = 25
 Day = dt.date | Combinable
 
 
@@ -266,7 +267,8 @@ def due_for_refresher(
         .filter(
             Q(trained_until__lte=limit) | Q(trained_until__isnull=True, briefed_until__lte=limit)
         )
-        .order_by("briefed_until", "trained_until", "name")
+        .annotate(due_on=Coalesce("trained_until", "briefed_until"))
+        .order_by("due_on", "name")
     )
 
 

@@ -227,3 +227,16 @@ def _write(tmp_path: Any, name: str, text: str) -> Any:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_the_documented_samples_import_cleanly(health_lead: Any) -> None:
+    """docs/imports.md's sample files are valid: the guide and the code agree."""
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[3] / "docs" / "samples"
+    for kind in ("staff", "training", "headcount"):
+        data = (samples / f"workforce-{kind}.csv").read_bytes()
+        report = services.workforce_import(
+            acting_user=health_lead, agency=health_lead.agency, kind=kind, data=data
+        )
+        assert report.errors == [] and report.created > 0, kind
