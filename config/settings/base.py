@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sightline.referrals",
     "sightline.escalation",
     "sightline.intel",
+    "sightline.workforce",
     "sightline.reporting",
     "sightline.site",
     "sightline.demo",
@@ -230,3 +231,5 @@ SIGHTLINE_SIGN_IN_FAILURES_PER_USERNAME = env_rate(
 )
 # Seconds a client is asked to wait (Retry-After) when the database could not be reached.
 SIGHTLINE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+# Share of the whole workforce the partnership aims to have briefed / trained (per cent).
+SIGHTLINE_WORKFORCE_TARGET_PERCENT = env_int("SIGHTLINE_WORKFORCE_TARGET_PERCENT", 100)

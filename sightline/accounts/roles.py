@@ -54,6 +54,10 @@ class Cap:
     ALERT_VIEW = "alert.view"
     ALERT_ACTION = "alert.action"
     NETWORK_VIEW = "network.view"
+    # Workforce and training coverage (workforce app; no child data)
+    WORKFORCE_VIEW = "workforce.view"
+    WORKFORCE_OVERSIGHT = "workforce.oversight"
+    WORKFORCE_MANAGE = "workforce.manage"
 
 
 _SUBMITTERS = {
@@ -70,6 +74,9 @@ _SUBMITTERS = {
 }
 _FRONT_DOOR = {Role.FRONT_DOOR_PRACTITIONER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
 _MANAGERS = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.SAFEGUARDING_LEAD}
+# Who keeps an agency's workforce data (a team manager only in children's social care:
+# workforce.rules.may_manage_workforce holds that part).
+_AGENCY_LEADS = {Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.TEAM_MANAGER}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {}
 for _role in Role:
@@ -108,6 +115,12 @@ for _role in Role:
         Role.TEAM_MANAGER,
     }:
         caps |= {Cap.INTEL_LINK, Cap.ALERT_ACTION}
+    if _role in _MANAGERS | _AGENCY_LEADS:
+        caps.add(Cap.WORKFORCE_VIEW)
+    if _role in _MANAGERS:
+        caps.add(Cap.WORKFORCE_OVERSIGHT)
+    if _role in _AGENCY_LEADS:
+        caps.add(Cap.WORKFORCE_MANAGE)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

@@ -21,6 +21,7 @@ from sightline.intel.api import router as intel_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
 from sightline.screening.api import router as screening_router
+from sightline.workforce.api import router as workforce_router
 
 NOT_JSON = "Send the request body as JSON, with Content-Type: application/json."
 
@@ -68,6 +69,7 @@ api.add_router("", audit_router)
 api.add_router("", access_router)
 api.add_router("", escalation_router)
 api.add_router("", intel_router)
+api.add_router("", workforce_router)
 
 
 @api.exception_handler(DomainError)

@@ -541,6 +541,16 @@ ENDPOINTS: list[Endpoint] = [
         lambda r: sees(r, "A") and (Cap.ESCALATION_VIEW in caps(r) or made(r, "A")),
         lambda w: {"reference": w.refs["A"]},
     ),
+    # Workforce and training coverage (no child data; collections, so 403 in the API).
+    page("GET", "workforce:coverage", has(Cap.WORKFORCE_VIEW)),
+    page("GET", "workforce:due_export", has(Cap.WORKFORCE_VIEW)),
+    *(
+        page(method, name, has(Cap.WORKFORCE_MANAGE))
+        for method in ("GET", "POST")
+        for name in ("workforce:import", "workforce:headcount")
+    ),
+    op("GET", f"{API}/workforce/coverage", has(Cap.WORKFORCE_VIEW), refusal_403=lambda r: True),
+    op("POST", f"{API}/workforce/imports", has(Cap.WORKFORCE_MANAGE), refusal_403=lambda r: True),
     op("GET", f"{API}/alerts", has(Cap.ALERT_VIEW), refusal_403=lambda r: True),
     op(
         "POST",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sightline.demo.generator import generate_borough
 from sightline.demo.services import borough_load
+from sightline.demo.workforce import workforce_generate, workforce_summary
 from sightline.escalation.services.backfill import clocks_backfill
 from sightline.intel.services import intel_bulk_index
 from sightline.referrals.models import Referral
@@ -84,6 +85,10 @@ class Command(BaseCommand):
             f"screenings), {report.users} new users. Generated in {generated - started:.1f}s, "
             f"loaded in {done - generated:.1f}s. Ground truth: {report.truth_path}"
         )
+        workforce = workforce_generate(
+            seed=options["seed"], today=options["end"] or timezone.localdate()
+        )
+        self.stdout.write(workforce_summary(workforce))
         if options["with_history"]:
             counts = intel_bulk_index()
             clocks = clocks_backfill(acting_user=None, demo_history=True)

@@ -1,0 +1,1 @@
+"""Django admin is not mounted (see the URL enumeration test); nothing is registered."""

@@ -1,0 +1,114 @@
+"""Workforce pages for agency leads: CSV upload, headcount entry, and the due-for-refresher
+export. The coverage page itself reads across apps and lives in sightline.reporting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sightline.accounts.roles import Cap
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.core.errors import NotPermitted
+from sightline.core.permissions import capability_required
+from sightline.workforce import rules, selectors, services
+from sightline.workforce.csvio import csv_write
+from sightline.workforce.forms import HeadcountForm, ImportForm
+from sightline.workforce.models import HeadcountSnapshot
+
+
+def _own_agency(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if not rules.leads_agency_workforce(user):
+        raise NotPermitted("Only an agency's lead can manage its workforce data.")
+    return user.agency
+
+
+@capability_required(Cap.WORKFORCE_MANAGE)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    agency = _own_agency(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status, report, rejected = 200, None, None
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = services.workforce_import(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    agency=agency,
+                    kind=form.cleaned_data["kind"],
+                    data=upload.read(),
+                    filename=upload.name or "",
+                    accept_valid=form.cleaned_data["accept_valid"],
+                )
+            except services.ImportRejected as exc:
+                rejected, status = exc.report, 422
+        else:
+            status = 422
+    imports = selectors.import_list(user=request.user, agency=agency)[:10]
+    return render(
+        request,
+        "workforce/import.html",
+        {"form": form, "agency": agency, "report": report, "rejected": rejected,
+         "imports": imports},
+        status=status,
+    )  # fmt: skip
+
+
+@capability_required(Cap.WORKFORCE_MANAGE)
+def headcount_entry(request: HttpRequest) -> HttpResponse:
+    agency = _own_agency(request)
+    form = HeadcountForm(request.POST or None, initial={"as_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        row = services.headcount_record(
+            acting_user=request.user,  # type: ignore[arg-type]
+            agency=agency,
+            **form.cleaned_data,
+        )
+        messages.success(request, f"Headcount for {row.team} recorded.")
+        return redirect("workforce:headcount")
+    current = HeadcountSnapshot.objects.filter(agency=agency).order_by("-as_on", "team")[:50]
+    return render(
+        request,
+        "workforce/headcount.html",
+        {"form": form, "agency": agency, "current": current},
+        status=422 if form.errors else 200,
+    )
+
+
+@capability_required(Cap.WORKFORCE_VIEW)
+def due_export(request: HttpRequest) -> HttpResponse:
+    """CSV of who is due for a refresher. Every cell goes through csv_safe: a name imported
+    as `=HYPERLINK(...)` leaves as text, never as a live formula."""
+    with transaction.atomic():
+        agency = selectors.agency_for_coverage(
+            user=request.user, code=request.GET.get("agency", "")
+        )
+        staff = selectors.staff_scope(user=request.user)
+        if agency is not None:
+            staff = staff.filter(agency=agency)
+        today = timezone.localdate()
+        due = selectors.due_for_refresher(staff, today)
+        rows: list[list[object]] = [
+            ["agency", "staff_id", "name", "team", "role_group", "due_for", "expires_on"]
+        ]
+        for s in due.iterator():
+            trained = getattr(s, "trained_until", None)
+            rows.append([
+                s.agency.code, s.staff_id, s.name, s.team, s.role_group,
+                "refresher" if trained else "briefing", trained or getattr(s, "briefed_until", ""),
+            ])  # fmt: skip
+        audit_record(
+            actor=request.user,
+            action=Action.EXPORT,
+            object_type="workforce_due",
+            details={"agency": agency.code if agency else "all", "rows": len(rows) - 1},
+        )
+    response = HttpResponse(csv_write(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="due-for-refresher-{today}.csv"'
+    return response
