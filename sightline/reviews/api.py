@@ -182,10 +182,7 @@ def _review_or_404(user: Any, review_id: uuid.UUID) -> Review:
 def review_detail(request: HttpRequest, review_id: uuid.UUID) -> dict[str, Any]:
     with transaction.atomic():
         review = _review_or_404(request.user, review_id)
-        audit_record(
-            actor=request.user, action=Action.VIEW, object_type="review", object_id=review.pk,
-            object_ref=review.reference,
-        )  # fmt: skip
+        _audit_children(request.user, review, Action.VIEW, "review")
         return review_out(review)
 
 

@@ -59,3 +59,19 @@ def review_with_history(*, referrer: Any, decider: Any, lead_user: Any) -> dict[
         incident_at=timezone.now(),
     )  # fmt: skip
     return {"review": review, "child_id": child_id, "referral": intake.referral}
+
+
+def review_world(*, manager: Any, child_id: Any) -> dict[str, Any]:
+    """A learning review of one child with one recommendation owned by `manager`, for the
+    site-wide audit and permission tests."""
+    today = timezone.localdate()
+    review = services.review_create(
+        acting_user=manager, kind="learning_review", title="Learning review LR-1",
+        child_ids=[child_id], period_start=today - dt.timedelta(days=365), period_end=today,
+    )  # fmt: skip
+    rec = services.recommendation_add(
+        acting_user=manager, review=review, text="Audit the front door's decisions.",
+        owner_agency=manager.agency, owner_person=manager,
+        due_on=today + dt.timedelta(days=30), required_evidence="The audit report.",
+    )  # fmt: skip
+    return {"review": review.pk, "recommendation": rec.pk}
