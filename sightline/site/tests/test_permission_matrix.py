@@ -180,7 +180,8 @@ def seed() -> World:
     )  # fmt: skip
     reviews.reviewer_grant(acting_user=lead, review=review, user=users[R.REVIEWER], days=30)
     recommendation = reviews.recommendation_add(
-        acting_user=lead, review=review, text="Audit decisions.", owner_agency=users[R.TEAM_MANAGER].agency,
+        acting_user=lead, review=review, text="Audit decisions.",
+        owner_agency=users[R.TEAM_MANAGER].agency,
         owner_person=users[R.TEAM_MANAGER], due_on=dt.date(2030, 1, 1), required_evidence="Audit.",
     )  # fmt: skip
     world.ids = {
