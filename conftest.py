@@ -100,3 +100,9 @@ def no_access(agencies: dict[str, Any]) -> Any:
 @pytest.fixture
 def auditor(agencies: dict[str, Any]) -> Any:
     return _user(agencies, "csc", Role.AUDITOR, "ig-auditor")
+
+
+@pytest.fixture
+def safeguarding_lead(agencies: dict[str, Any]) -> Any:
+    """The partnership's safeguarding lead, who runs case reviews."""
+    return _user(agencies, "csc", Role.SAFEGUARDING_LEAD, "sg-partnership-lead")

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from sightline.api.api import api
+from sightline.reviews.urls import language_urlpatterns
 
 urlpatterns = [
     path("", include("sightline.site.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("escalation/", include("sightline.site.escalation_urls")),
     path("intel/", include("sightline.intel.urls")),
     path("workforce/", include("sightline.site.workforce_urls")),
+    path("reviews/", include("sightline.reviews.urls")),
+    path("language/", include((language_urlpatterns, "language"))),
     path("api/v1/", api.urls),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sightline.escalation",
     "sightline.intel",
     "sightline.workforce",
+    "sightline.reviews",
     "sightline.reporting",
     "sightline.site",
     "sightline.demo",

@@ -58,6 +58,12 @@ class Cap:
     WORKFORCE_VIEW = "workforce.view"
     WORKFORCE_OVERSIGHT = "workforce.oversight"
     WORKFORCE_MANAGE = "workforce.manage"
+    # Language checker, case reviews and recommendations (reviews app)
+    LANGUAGE_CHECK = "language.check"
+    LANGUAGE_REPORT = "language.report"
+    REVIEW_VIEW = "review.view"
+    REVIEW_MANAGE = "review.manage"
+    RECOMMENDATION_VIEW = "recommendation.view"
 
 
 _SUBMITTERS = {
@@ -121,6 +127,18 @@ for _role in Role:
         caps.add(Cap.WORKFORCE_OVERSIGHT)
     if _role in _AGENCY_LEADS:
         caps.add(Cap.WORKFORCE_MANAGE)
+    # Reviews: anyone who writes records may check their words; managers see the training
+    # figures; the partnership's leads run reviews; agencies' leads track their recommendations.
+    if _role in _SUBMITTERS | {Role.REVIEWER}:
+        caps.add(Cap.LANGUAGE_CHECK)
+    if _role in _MANAGERS:
+        caps.add(Cap.LANGUAGE_REPORT)
+    if _role in {Role.SAFEGUARDING_LEAD, Role.HEAD_OF_SERVICE, Role.REVIEWER}:
+        caps.add(Cap.REVIEW_VIEW)
+    if _role in {Role.SAFEGUARDING_LEAD, Role.HEAD_OF_SERVICE}:
+        caps.add(Cap.REVIEW_MANAGE)
+    if _role in _MANAGERS | {Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.POLICE_ANALYST}:
+        caps.add(Cap.RECOMMENDATION_VIEW)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

@@ -20,6 +20,7 @@ from sightline.escalation.api import router as escalation_router
 from sightline.intel.api import router as intel_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
+from sightline.reviews.api import router as reviews_router
 from sightline.screening.api import router as screening_router
 from sightline.workforce.api import router as workforce_router
 
@@ -70,6 +71,7 @@ api.add_router("", access_router)
 api.add_router("", escalation_router)
 api.add_router("", intel_router)
 api.add_router("", workforce_router)
+api.add_router("", reviews_router)
 
 
 @api.exception_handler(DomainError)

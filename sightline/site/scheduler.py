@@ -28,6 +28,7 @@ from sightline.audit.tasks import audit_seal_task
 from sightline.core.tasks import outbox_relay_task
 from sightline.escalation.tasks import sweep_task
 from sightline.intel.tasks import groups_refresh_task
+from sightline.reviews.tasks import recommendations_overdue_task
 
 log = logging.getLogger("sightline.site")
 
@@ -53,6 +54,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(outbox_relay_task, dt.timedelta(seconds=60)),
     Periodic(groups_refresh_task, dt.timedelta(minutes=10)),
     Periodic(idempotency_purge_task, dt.timedelta(minutes=10)),
+    Periodic(recommendations_overdue_task, dt.timedelta(hours=1)),
 )
 
 

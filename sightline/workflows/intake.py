@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,9 @@ from sightline.referrals.services import (
     referral_due_times_set,
     referral_submit,
 )
+from sightline.reviews.choices import TextKind
+from sightline.reviews.language import Flag
+from sightline.reviews.services import language_flags_record
 from sightline.screening import scoring
 
 
@@ -28,6 +31,7 @@ class IntakeResult:
     children: list[IntakeChild]
     suggestions: list[scoring.Suggestion]
     intel: IndexResult
+    language_flags: list[Flag] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -57,4 +61,14 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
     )
     referral_acknowledge(referral=referral, acting_user=acting_user)
     suggestions = scoring.suggest_indicators(scoring.load_catalogue(), referral.narrative)
-    return IntakeResult(referral, submitted.children, suggestions, intel)
+    ages = [c.referral_child.age_on_day for c in submitted.children]
+    flags = language_flags_record(
+        acting_user=acting_user,
+        content_type=TextKind.REFERRAL_NARRATIVE,
+        record_id=referral.pk,
+        record_ref=referral.reference,
+        field="narrative",
+        text=referral.narrative,
+        child_age=min((a for a in ages if a is not None), default=None),
+    )
+    return IntakeResult(referral, submitted.children, suggestions, intel, flags)

@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"escalation"},
     {"intel"},
     {"workforce"},
+    {"reviews"},
     {"workflows"},
     {"reporting"},
     {"api", "demo"},

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(police_officer: Any, teacher: Any, manager: Any) -> dict[str, Any]:
+def world(
+    police_officer: Any, teacher: Any, manager: Any, safeguarding_lead: Any
+) -> dict[str, Any]:
     return build_world(police_officer=police_officer, teacher=teacher, manager=manager)
 
 
@@ -112,6 +114,28 @@ PAGES = [
     ),
     Read("intel/groups/", "/intel/groups/", "manager", Action.LIST, "intel_groups"),
     Read("intel/hotspots/", "/intel/hotspots/", "manager", Action.SEARCH, "intel_hotspots"),
+    Read("language/", "/language/", "manager", Action.LIST, "language_report"),
+    Read("reviews/", "/reviews/", "safeguarding_lead", Action.LIST, "reviews"),
+    Read(
+        "reviews/<uuid:review_id>/", "/reviews/{review}/", "safeguarding_lead", Action.VIEW,
+        "review_chronology", child="child_id",
+    ),
+    Read(
+        "reviews/<uuid:review_id>/chronology.csv", "/reviews/{review}/chronology.csv",
+        "safeguarding_lead", Action.EXPORT, "review_chronology", child="child_id",
+    ),
+    Read(
+        "reviews/<uuid:review_id>/chronology.pdf", "/reviews/{review}/chronology.pdf",
+        "safeguarding_lead", Action.EXPORT, "review_chronology", child="child_id",
+    ),
+    Read("reviews/recommendations/", "/reviews/recommendations/", "manager", Action.LIST,
+         "recommendations"),
+    Read("reviews/recommendations/export.csv", "/reviews/recommendations/export.csv", "manager",
+         Action.EXPORT, "recommendations"),
+    Read(
+        "reviews/recommendations/<uuid:recommendation_id>/",
+        "/reviews/recommendations/{recommendation}/", "manager", Action.VIEW, "recommendation",
+    ),
 ]  # fmt: skip
 
 API_READS = [
@@ -141,6 +165,16 @@ API_READS = [
     ),
     Read("api:GET /api/v1/hotspots", "/api/v1/hotspots", "manager", Action.SEARCH,
          "intel_hotspots"),
+    Read(
+        "api:GET /api/v1/reviews/{review_id}", "/api/v1/reviews/{review}", "safeguarding_lead",
+        Action.VIEW, "review", child="child_id",
+    ),
+    Read(
+        "api:GET /api/v1/reviews/{review_id}/chronology", "/api/v1/reviews/{review}/chronology",
+        "safeguarding_lead", Action.VIEW, "review_chronology", child="child_id",
+    ),
+    Read("api:GET /api/v1/recommendations", "/api/v1/recommendations", "manager", Action.LIST,
+         "recommendations"),
     Read(
         "api:GET /api/v1/mentions/{mention_id}/candidates",
         "/api/v1/mentions/{mention}/candidates", "manager", Action.SEARCH, "intel_mention",
@@ -179,6 +213,17 @@ NOT_READS = {
     "api:POST /api/v1/mentions/{mention_id}/confirm": "audited by mention_confirm",
     "api:POST /api/v1/mentions/{mention_id}/reject": "audited by mention_reject",
     "api:POST /api/v1/link-decisions/{decision_id}/undo": "audited by decision_undo",
+    "language/check/": "POST: checks the user's own words as they type; nothing read or stored",
+    "reviews/<uuid:review_id>/significance/": "POST only; audited by chronology_note_set",
+    "reviews/<uuid:review_id>/reviewers/": "POST only; audited by reviewer_grant",
+    "reviews/<uuid:review_id>/close/": "POST only; audited by review_close",
+    "reviews/<uuid:review_id>/findings/": "POST only; audited by finding_add",
+    "reviews/<uuid:review_id>/recommendations/": "POST only; audited by recommendation_add",
+    "reviews/recommendations/<uuid:recommendation_id>/update/": "POST only; audited service",
+    "api:POST /api/v1/language/check": "checks the caller's own text; nothing read or stored",
+    "api:POST /api/v1/reviews": "audited by review_create",
+    "api:POST /api/v1/reviews/{review_id}/recommendations": "audited by recommendation_add",
+    "api:PATCH /api/v1/recommendations/{recommendation_id}": "audited by recommendation_update",
 }
 
 

@@ -170,7 +170,23 @@ def seed() -> World:
         refs={"A": a.referral.reference, "B": b.referral.reference, "C": c.referral.reference},
         child={k: r.children[0].referral_child.child_id for k, r in (("A", a), ("B", b), ("C", c))},
     )
+    from sightline.reviews import services as reviews
+
+    lead = users[R.SAFEGUARDING_LEAD]
+    review = reviews.review_create(
+        acting_user=lead, kind="learning_review", title="Learning review",
+        child_ids=[world.child["A"]],
+        period_start=dt.date(2020, 1, 1), period_end=dt.date(2030, 1, 1),
+    )  # fmt: skip
+    reviews.reviewer_grant(acting_user=lead, review=review, user=users[R.REVIEWER], days=30)
+    recommendation = reviews.recommendation_add(
+        acting_user=lead, review=review, text="Audit decisions.",
+        owner_agency=users[R.TEAM_MANAGER].agency,
+        owner_person=users[R.TEAM_MANAGER], due_on=dt.date(2030, 1, 1), required_evidence="Audit.",
+    )  # fmt: skip
     world.ids = {
+        "review": review.pk,
+        "recommendation": recommendation.pk,
         "challenge": challenge.pk,
         "escalation": Escalation.objects.get(referral=b.referral, clock__kind="decision").pk,
         "inbox": InboxItem.objects.get(user=users[R.REFERRER], referral=a.referral).pk,
@@ -606,6 +622,72 @@ ENDPOINTS: list[Endpoint] = [
     ),
 ]
 
+
+def _owns_recommendation(role: str) -> bool:
+    """Review leads see every recommendation; other trackers their own agency's (the seeded
+    one is owned by the front door's team manager, in the council)."""
+    return Cap.RECOMMENDATION_VIEW in caps(role) and (
+        Cap.REVIEW_MANAGE in caps(role) or AGENCY_OF[role] == "csc"
+    )
+
+
+# Reviews: the seeded review's reviewer holds a grant, so every review.view role sees it.
+ENDPOINTS += [
+    page("GET", "language:report", has(Cap.LANGUAGE_REPORT)),
+    page("POST", "language:check", has(Cap.LANGUAGE_CHECK), body={"text": "streetwise"}),
+    page("GET", "reviews:list", has(Cap.REVIEW_VIEW)),
+    *(
+        page("GET", name, has(Cap.REVIEW_VIEW), _id("review"))
+        for name in ("reviews:detail", "reviews:chronology_csv", "reviews:chronology_pdf")
+    ),
+    page(
+        "POST", "reviews:significance", has(Cap.REVIEW_VIEW), _id("review"),
+        body={"entry_key": "referral:x", "significance": REASON},
+    ),
+    page("POST", "reviews:finding_add", has(Cap.REVIEW_VIEW), _id("review"), body={"text": REASON}),
+    page(
+        "POST", "reviews:grant", has(Cap.REVIEW_MANAGE), _id("review"),
+        body={"username": "m-reviewer", "days": "5"},
+    ),
+    page("POST", "reviews:close", has(Cap.REVIEW_MANAGE), _id("review"), body={}),
+    page(
+        "POST", "reviews:recommendation_add", has(Cap.REVIEW_MANAGE), _id("review"),
+        body={"text": REASON},
+    ),
+    page("GET", "reviews:tracker", has(Cap.RECOMMENDATION_VIEW)),
+    page("GET", "reviews:tracker_csv", has(Cap.RECOMMENDATION_VIEW)),
+    page("GET", "reviews:recommendation", _owns_recommendation, _id("recommendation")),
+    page(
+        "POST", "reviews:recommendation_update", _owns_recommendation, _id("recommendation"),
+        body={"note": REASON},
+    ),
+    op(
+        "POST", f"{API}/language/check", has(Cap.LANGUAGE_CHECK),
+        body=lambda w: {"text": "She is streetwise."}, refusal_403=lambda r: True,
+    ),
+    op(
+        "POST", f"{API}/reviews", has(Cap.REVIEW_MANAGE),
+        body=lambda w: {"kind": "learning_review", "title": "Learning review",
+                        "children": [str(w.child["A"])], "period_start": "2025-01-01",
+                        "period_end": "2025-12-31"},
+        refusal_403=lambda r: True,
+    ),
+    *(
+        op("GET", path, has(Cap.REVIEW_VIEW), lambda w: {"review_id": w.ids["review"]})
+        for path in (f"{API}/reviews/{{review_id}}", f"{API}/reviews/{{review_id}}/chronology")
+    ),
+    op(
+        "POST", f"{API}/reviews/{{review_id}}/recommendations", has(Cap.REVIEW_MANAGE),
+        lambda w: {"review_id": w.ids["review"]}, body=lambda w: {"text": REASON},
+        refusal_403=has(Cap.REVIEW_VIEW),
+    ),
+    op(
+        "PATCH", f"{API}/recommendations/{{recommendation_id}}", _owns_recommendation,
+        lambda w: {"recommendation_id": w.ids["recommendation"]}, body=lambda w: {"note": REASON},
+    ),
+    op("GET", f"{API}/recommendations", has(Cap.RECOMMENDATION_VIEW), refusal_403=lambda r: True),
+]  # fmt: skip
+
 # The matrix itself: role -> the (surface, method, route) actions it may take.
 ALLOWED: dict[str, set[str]] = {
     role.value: {e.key for e in ENDPOINTS if e.allows(role.value)} for role in Role
@@ -632,6 +714,10 @@ def _send(client: Client, endpoint: Endpoint, world: World, token: str | None = 
     with transaction.atomic():
         if endpoint.method == "GET":
             response = client.get(url, headers=headers)
+        elif endpoint.method == "PATCH":
+            response = client.patch(
+                url, data=data or {}, content_type="application/json", headers=headers
+            )
         elif endpoint.surface == "api":
             response = client.post(
                 url, data=data or {}, content_type="application/json", headers=headers

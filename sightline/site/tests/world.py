@@ -12,6 +12,7 @@ from sightline.escalation import services as escalation_services
 from sightline.escalation.models import Escalation
 from sightline.intel.models import Alert, Mention
 from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput, ReferralInput
+from sightline.reviews.tests.factories import review_world
 from sightline.workflows import decision_record, referral_intake
 
 GIVEN, FAMILY = "Zqxauditone", "Qwvtestchild"
@@ -89,4 +90,5 @@ def build_world(*, police_officer: Any, teacher: Any, manager: Any) -> dict[str,
         "challenge": challenge.pk,
         "young_ref": young.referral.reference,
         "young_referral": young.referral.pk,
+        **review_world(manager=manager, child_id=referral.children.get().child_id),
     }

@@ -1,0 +1,79 @@
+"""The reviews app's vocabularies, one TextChoices each, with the allowed transitions beside the
+states they govern."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ReviewKind(models.TextChoices):
+    RAPID_REVIEW = "rapid_review", "Rapid review"
+    LCSPR = "lcspr", "Local child safeguarding practice review"
+    LEARNING_REVIEW = "learning_review", "Learning review"
+
+
+class ReviewStatus(models.TextChoices):
+    SCOPING = "scoping", "Scoping"
+    IN_PROGRESS = "in_progress", "In progress"
+    CLOSED = "closed", "Closed"
+
+
+REVIEW_TRANSITIONS: dict[str, set[str]] = {
+    ReviewStatus.SCOPING: {ReviewStatus.IN_PROGRESS, ReviewStatus.CLOSED},
+    ReviewStatus.IN_PROGRESS: {ReviewStatus.CLOSED},
+    ReviewStatus.CLOSED: set(),
+}
+
+
+class RecommendationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    EVIDENCE_SUBMITTED = "evidence_submitted", "Evidence submitted"
+    ACCEPTED = "accepted", "Accepted as done"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+RECOMMENDATION_TRANSITIONS: dict[str, set[str]] = {
+    RecommendationStatus.OPEN: {
+        RecommendationStatus.IN_PROGRESS,
+        RecommendationStatus.EVIDENCE_SUBMITTED,
+    },
+    RecommendationStatus.IN_PROGRESS: {RecommendationStatus.EVIDENCE_SUBMITTED},
+    RecommendationStatus.EVIDENCE_SUBMITTED: {
+        RecommendationStatus.ACCEPTED,
+        RecommendationStatus.NOT_ACCEPTED,
+    },
+    RecommendationStatus.NOT_ACCEPTED: {
+        RecommendationStatus.IN_PROGRESS,
+        RecommendationStatus.EVIDENCE_SUBMITTED,
+    },
+    RecommendationStatus.ACCEPTED: set(),
+}
+
+# The statuses in which a recommendation is still owed (an overdue one is one of these).
+OPEN_STATUSES = frozenset(
+    {
+        RecommendationStatus.OPEN,
+        RecommendationStatus.IN_PROGRESS,
+        RecommendationStatus.EVIDENCE_SUBMITTED,
+        RecommendationStatus.NOT_ACCEPTED,
+    }
+)
+
+# The list filter's extra value beside the statuses.
+OVERDUE = "overdue"
+
+
+# Kinds of record whose text the language checker reads, as stored on a flag.
+class TextKind(models.TextChoices):
+    REFERRAL_NARRATIVE = "referral.narrative", "Referral: what the concern is"
+    DECISION_REASON = "decision.reason", "Decision: the reason"
+
+
+# Timescales of a review after a serious incident, in working days (Working Together 2023).
+NOTIFICATION_WORKING_DAYS = 5
+RAPID_REVIEW_WORKING_DAYS = 15
+# A local child safeguarding practice review reports within six months of the rapid review.
+LCSPR_MONTHS = 6
+# Longest a reviewer's access may be granted for at once.
+MAX_GRANT_DAYS = 365

@@ -1,0 +1,41 @@
+"""Reads for the reviews app. Every selector takes the user and applies record scope."""
+
+from sightline.reviews.selectors.chronology import Entry, entry_row, review_chronology
+from sightline.reviews.selectors.language import (
+    LanguageReport,
+    language_report,
+    report_agencies,
+)
+from sightline.reviews.selectors.recommendations import (
+    Tracker,
+    recommendation_get,
+    recommendation_list,
+    recommendation_scope,
+    tracker,
+)
+from sightline.reviews.selectors.reviews import (
+    ReviewWindow,
+    review_get,
+    review_list,
+    review_scope,
+    reviewer_windows,
+)
+
+__all__ = [
+    "Entry",
+    "LanguageReport",
+    "ReviewWindow",
+    "Tracker",
+    "entry_row",
+    "language_report",
+    "recommendation_get",
+    "recommendation_list",
+    "recommendation_scope",
+    "report_agencies",
+    "review_chronology",
+    "review_get",
+    "review_list",
+    "review_scope",
+    "reviewer_windows",
+    "tracker",
+]

@@ -1,0 +1,63 @@
+"""Storing the language checker's flags with the text they were found in."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+
+from sightline.reviews.language import Flag, check_text, load_language
+from sightline.reviews.models import LanguageCheck, LanguageFlag
+
+
+@transaction.atomic
+def language_flags_record(
+    *,
+    acting_user: Any,
+    content_type: str,
+    record_id: uuid.UUID,
+    record_ref: str,
+    field: str,
+    text: str,
+    child_age: int | None = None,
+) -> list[Flag]:
+    """Check a stored text and keep what was found: one LanguageCheck row (the text was
+    checked, by whom, in which agency and team) and a LanguageFlag per phrase. A text
+    checked again (an edit) replaces its earlier flags. Never refuses: flags do not block."""
+    language = load_language()
+    flags = check_text(text, child_age=child_age, language=language)
+    LanguageCheck.objects.filter(
+        content_type=content_type, record_id=record_id, field=field
+    ).delete()
+    agency_id = getattr(acting_user, "agency_id", None)
+    team_id = getattr(acting_user, "team_id", None)
+    check = LanguageCheck.objects.create(
+        content_type=content_type,
+        record_id=record_id,
+        record_ref=record_ref,
+        field=field,
+        list_version=language.version,
+        flag_count=len(flags),
+        author=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        agency_id=agency_id,
+        team_id=team_id,
+    )
+    LanguageFlag.objects.bulk_create(
+        LanguageFlag(
+            language_check=check,
+            content_type=content_type,
+            record_id=record_id,
+            record_ref=record_ref,
+            field=field,
+            phrase=flag.phrase[:200],
+            code=flag.code,
+            category=flag.category,
+            start=flag.start,
+            end=flag.end,
+            agency_id=agency_id,
+            team_id=team_id,
+        )
+        for flag in flags
+    )
+    return flags

@@ -1,0 +1,1 @@
+"""The reviews app's pages: language (check, figures), case reviews and recommendations."""
