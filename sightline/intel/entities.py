@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,14 +117,30 @@ def person_candidates(
         )
     if not ids:
         return []
-    ranked: list[Ranked] = []
     rows = PersonOfConcern.objects.filter(pk__in=ids, is_active=True).values_list(
         "id", "reference", "profile"
     )
-    sole = surname_sole_holder(features)
-    shared = context_shared(ids, context)
+    return rank_persons(
+        features,
+        ((pk, reference, Profile.from_json(profile)) for pk, reference, profile in rows),
+        sole=surname_sole_holder(features),
+        shared=context_shared(ids, context),
+        limit=limit,
+    )
+
+
+def rank_persons(
+    features: PersonFeatures,
+    rows: Iterable[tuple[uuid.UUID, str, Profile]],
+    *,
+    sole: uuid.UUID | None,
+    shared: dict[uuid.UUID, frozenset[str]],
+    limit: int = 10,
+) -> list[Ranked]:
+    """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
+    ranked: list[Ranked] = []
     for pk, reference, profile in rows:
-        own = compare(features, Profile.from_json(profile), rare_surname=pk == sole)
+        own = compare(features, profile, rare_surname=pk == sole)
         result = with_context(own, shared.get(pk, frozenset()))
         if result.score >= CANDIDATE:
             ranked.append(Ranked(pk, reference, result.score, result.reasons, own.score))
@@ -167,52 +184,57 @@ def person_create(features: PersonFeatures) -> PersonOfConcern:
     return person
 
 
-def person_refresh(person_id: uuid.UUID) -> None:
-    """Rebuild a person's profile and blocking keys from its mentions."""
+def person_summary(
+    mention_details: Iterable[dict[str, Any]],
+) -> tuple[Profile, dict[str, Any], set[str]]:
+    """A person's profile, display fields and blocking keys from its mentions' details."""
     profile = Profile()
-    names: list[str] = []
-    nicknames: list[str] = []
-    descriptions: list[str] = []
-    addresses: list[str] = []
-    phones: list[str] = []
-    plates: list[str] = []
-    mentions = Mention.objects.filter(entity_id=person_id).values_list("details", flat=True)
+    shown: dict[str, list[str]] = {
+        k: [] for k in ("names", "nicknames", "descriptions", "addresses", "phones", "plates")
+    }
     keys: set[str] = set()
     count = 0
-    for details in mentions:
+    for details in mention_details:
         count += 1
         f = features_from_details(details)
         profile.add(f)
         keys.update(person_keys(f))
-        for value, bucket in (
-            (details.get("name", ""), names),
-            (details.get("nickname", ""), nicknames),
-            (details.get("description", ""), descriptions),
-            (details.get("address", ""), addresses),
-        ):
-            if value and value not in bucket:
-                bucket.append(value)
-        if f.phone and display_phone(f.phone) not in phones:
-            phones.append(display_phone(f.phone))
-        if f.plate is not None:
-            shown = display_plate(f.plate.value) if not f.plate.is_partial else f.plate.value
-            shown = ("…" if f.plate.anchor == "end" else "") + shown
-            shown += "…" if f.plate.anchor == "start" else ""
-            if shown not in plates:
-                plates.append(shown)
+        values = [
+            ("names", details.get("name", "")),
+            ("nicknames", details.get("nickname", "")),
+            ("descriptions", details.get("description", "")),
+            ("addresses", details.get("address", "")),
+            ("phones", display_phone(f.phone) if f.phone else ""),
+            ("plates", _plate_shown(f.plate) if f.plate is not None else ""),
+        ]
+        for bucket, value in values:
+            if value and value not in shown[bucket]:
+                shown[bucket].append(value)
     years = sorted(profile.birth_years)
-    PersonOfConcern.objects.filter(pk=person_id).update(
-        profile=profile.to_json(),
-        names=names[:20],
-        nicknames=nicknames[:20],
-        description="; ".join(descriptions[:5])[:2000],
-        addresses=addresses[:10],
-        phones=phones[:10],
-        plates=plates[:10],
-        estimated_birth_year=years[len(years) // 2] if years else None,
-        is_active=count > 0,
-        updated_at=timezone.now(),
-    )
+    fields = {
+        "profile": profile.to_json(),
+        "names": shown["names"][:20],
+        "nicknames": shown["nicknames"][:20],
+        "description": "; ".join(shown["descriptions"][:5])[:2000],
+        "addresses": shown["addresses"][:10],
+        "phones": shown["phones"][:10],
+        "plates": shown["plates"][:10],
+        "estimated_birth_year": years[len(years) // 2] if years else None,
+        "is_active": count > 0,
+    }
+    return profile, fields, keys
+
+
+def _plate_shown(plate: Plate) -> str:
+    shown = display_plate(plate.value) if not plate.is_partial else plate.value
+    return ("…" if plate.anchor == "end" else "") + shown + ("…" if plate.anchor == "start" else "")
+
+
+def person_refresh(person_id: uuid.UUID) -> None:
+    """Rebuild a person's profile and blocking keys from its mentions."""
+    mentions = Mention.objects.filter(entity_id=person_id).values_list("details", flat=True)
+    _profile, fields, keys = person_summary(mentions)
+    PersonOfConcern.objects.filter(pk=person_id).update(**fields, updated_at=timezone.now())
     PersonKey.objects.filter(person_id=person_id).delete()
     PersonKey.objects.bulk_create(PersonKey(person_id=person_id, key=k) for k in sorted(keys))
 
@@ -256,25 +278,40 @@ def place_resolve(
 ) -> tuple[Place, str, float, tuple[str, ...], list[Ranked]]:
     """The place a mention names: the same name (and no conflicting postcode), or the same
     address and postcode, is the same place; similar names are offered as candidates."""
-    key = place_name_key(name)
-    pc = normalise_postcode(postcode)
-    addr = fold(address)
+    key, pc = place_name_key(name), normalise_postcode(postcode)
     block = Q(pk__in=[])
     if key:
         block |= Q(name_key=key)
     if pc:
         block |= Q(postcode_key=pc)
+    found = Place.objects.filter(block, is_active=True)[:100]
+    best, reasons, others = place_match(found, key=key, pc=pc, address=address)
+    if best is not None:
+        if place_fill(best, postcode=postcode, address=address):
+            best.save()
+        return best, LinkStatus.EXACT, 1.0, reasons, others
+    place = place_new(name=name, kind=kind, address=address, postcode=postcode)
+    place.save()
+    return place, LinkStatus.ORIGIN, 1.0, (), others
+
+
+def place_match(
+    places: Iterable[Place], *, key: str, pc: str, address: str
+) -> tuple[Place | None, tuple[str, ...], list[Ranked]]:
+    """The first of `places` (those sharing the name key or postcode) that is the same place,
+    with its reasons, and the similar names worth offering."""
+    addr = fold(address)
     best: Place | None = None
     reasons: tuple[str, ...] = ()
     others: list[Ranked] = []
-    for place in Place.objects.filter(block, is_active=True)[:100]:
+    for place in places:
         same_name = bool(key) and place.name_key == key
         same_pc = bool(pc) and place.postcode_key == pc
         conflict = bool(pc and place.postcode_key and place.postcode_key != pc)
         same_addr = bool(addr) and fold(place.address) == addr
         if same_name and not conflict:
-            why = ["same place name"] + (["same postcode"] if same_pc else [])
             if best is None:
+                why = ["same place name"] + (["same postcode"] if same_pc else [])
                 best, reasons = place, tuple(why)
         elif not key and same_pc and same_addr:
             if best is None:
@@ -285,23 +322,31 @@ def place_resolve(
                 others.append(
                     Ranked(place.pk, place.reference, round(0.4 + sim / 2, 3), ("similar name",))
                 )
-    if best is not None:
-        changed = False
-        if pc and not best.postcode:
-            best.postcode, best.postcode_key, changed = postcode.strip().upper(), pc, True
-            position = approximate_position(pc)
-            if position and best.latitude is None:
-                best.latitude, best.longitude = position
-        if address and not best.address:
-            best.address, changed = address.strip(), True
-        if changed:
-            best.save()
-        return best, LinkStatus.EXACT, 1.0, reasons, others
+    return best, reasons, others
+
+
+def place_fill(place: Place, *, postcode: str, address: str) -> bool:
+    """Fill a known place's missing postcode (and position) or address; True if it changed."""
+    pc = normalise_postcode(postcode)
+    changed = False
+    if pc and not place.postcode:
+        place.postcode, place.postcode_key, changed = postcode.strip().upper(), pc, True
+        position = approximate_position(pc)
+        if position and place.latitude is None:
+            place.latitude, place.longitude = position
+    if address and not place.address:
+        place.address, changed = address.strip(), True
+    return changed
+
+
+def place_new(*, name: str, kind: str, address: str, postcode: str, reference: str = "") -> Place:
+    """A new place (unsaved), its reference taken now unless given."""
+    pc = normalise_postcode(postcode)
     position = approximate_position(pc) if pc else None
-    place = Place.objects.create(
-        reference=new_reference(EntityType.PLACE),
+    return Place(
+        reference=reference or new_reference(EntityType.PLACE),
         name=name.strip(),
-        name_key=key,
+        name_key=place_name_key(name),
         kind=kind or "other",
         address=address.strip(),
         postcode=postcode.strip().upper(),
@@ -309,7 +354,6 @@ def place_resolve(
         latitude=position[0] if position else None,
         longitude=position[1] if position else None,
     )
-    return place, LinkStatus.ORIGIN, 1.0, (), others
 
 
 def vehicle_resolve(plate: Plate) -> tuple[Vehicle, str, float, tuple[str, ...]]:

@@ -16,8 +16,8 @@ from sightline.intel.models import MatchCandidate, Mention
 from sightline.intel.normalise import normalise_phone, normalise_plate
 from sightline.intel.resolution import HIGH_CONFIDENCE
 from sightline.intel.services.common import IndexResult
-from sightline.intel.services.suggest import suggest
-from sightline.referrals.models import PersonNamed, Referral, ReferralChild
+from sightline.intel.services.store import DatabaseStore, Store
+from sightline.referrals.models import PersonNamed, Referral
 
 Touched = set[tuple[str, uuid.UUID]]
 EXACT_REASONS = frozenset({"same phone number", "same vehicle registration"})
@@ -29,48 +29,56 @@ def said(*parts: str) -> str:
 
 
 def index_referral(
-    referral: Referral, *, vehicles: Sequence[str] = (), phones: Sequence[str] = ()
+    referral: Referral,
+    *,
+    vehicles: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    store: Store | None = None,
 ) -> tuple[IndexResult, Touched]:
     """Mentions for one referral's structured fields, candidates, suggestions, adjacency.
-    Returns the entities touched, for the alert rules."""
+    Returns the entities touched, for the alert rules. `store`: where the picture is read
+    and written (the database unless the bulk indexer passes its own)."""
+    store = store or DatabaseStore()
     result = IndexResult(referral)
     touched: Touched = set()
     common = {"referral": referral, "agency_id": referral.source_agency_id}
-    place_ids = _place_mentions(referral, common, result, touched)
+    place_ids = _place_mentions(store, referral, common, result, touched)
     # Co-mentioned context for the persons: the children on the referral and what it names
     # that is already resolved (places first, then each person, vehicle and phone in turn).
-    context: set[uuid.UUID] = {
-        *ReferralChild.objects.filter(referral=referral).values_list("child_id", flat=True),
-    }
+    context: set[uuid.UUID] = store.children(referral)
     context.update(m.entity_id for m in result.mentions)
     year = timezone.localtime(referral.received_at).year
     for person in referral.persons_named.all():
         details = person_details(person, year=year, place_ids=place_ids)
-        _person_mention(referral, person, details, common, context, result, touched)
+        _person_mention(store, referral, person, details, common, context, result, touched)
         context.update(m.entity_id for m in result.mentions)
     for value in phones:
         if normalise_phone(value):
-            result.mentions.append(_phone_mention(common, referral, value, via=None))
+            result.mentions.append(_phone_mention(store, common, referral, value, via=None))
             touched.add((EntityType.PHONE, result.mentions[-1].entity_id))
     for value in vehicles:
-        vm = _vehicle_mention(common, referral, value, via=None)
+        vm = _vehicle_mention(store, common, referral, value, via=None)
         if vm is not None:
             result.mentions.append(vm)
             touched.add((EntityType.VEHICLE, vm.entity_id))
-    result.suggestions = suggest(referral, result.mentions)
-    entities.edges_rebuild([referral.pk])
+    result.suggestions = store.suggest(referral, result.mentions)
+    store.edges_rebuild([referral.pk])
     return result, touched
 
 
 def _place_mentions(
-    referral: Referral, common: dict[str, Any], result: IndexResult, touched: Touched
+    store: Store,
+    referral: Referral,
+    common: dict[str, Any],
+    result: IndexResult,
+    touched: Touched,
 ) -> list[str]:
     place_ids: list[str] = []
     for named in referral.places_named.all():
-        place, status, score, reasons, others = entities.place_resolve(
+        place, status, score, reasons, others = store.place_resolve(
             name=named.name, kind=named.kind, address=named.address, postcode=named.postcode
         )
-        mention = Mention.objects.create(
+        mention = store.mention_add(
             **common,
             entity_type=EntityType.PLACE,
             entity_id=place.pk,
@@ -84,7 +92,7 @@ def _place_mentions(
             origin_entity_id=place.pk if status == LinkStatus.ORIGIN else None,
         )
         result.mentions.append(mention)
-        result.candidates += _store_candidates(mention, EntityType.PLACE, others, place.pk)
+        result.candidates += _store_candidates(store, mention, EntityType.PLACE, others, place.pk)
         touched.add((EntityType.PLACE, place.pk))
         place_ids.append(str(place.pk))
     return place_ids
@@ -145,6 +153,7 @@ def link_of(top: entities.Ranked) -> tuple[str, float, tuple[str, ...]]:
 
 
 def _person_mention(
+    store: Store,
     referral: Referral,
     person: PersonNamed,
     details: dict[str, Any],
@@ -156,19 +165,19 @@ def _person_mention(
     features = entities.features_from_details(details)
     if not features.has_identity and not person.description:
         return
-    ranked = entities.person_candidates(features, context=frozenset(context))
+    ranked = store.person_candidates(features, context=frozenset(context))
     top = pick_top(ranked)
     for other in to_merge(top, ranked):
-        result.candidates += _person_merge(into=top, other=other)
+        result.candidates += _person_merge(store, into=top, other=other)
         touched.add((EntityType.PERSON, other.entity_id))
     if top is not None and top.score >= HIGH_CONFIDENCE:
         person_id = top.entity_id
         status, score, reasons = link_of(top)
         origin = None
     else:
-        person_id = origin = entities.person_create(features).pk
+        person_id = origin = store.person_create(features)
         status, score, reasons = LinkStatus.ORIGIN, 1.0, ()
-    mention = Mention.objects.create(
+    mention = store.mention_add(
         **common,
         entity_type=EntityType.PERSON,
         entity_id=person_id,
@@ -181,15 +190,15 @@ def _person_mention(
         reasons=list(reasons),
         origin_entity_id=origin,
     )
-    entities.person_refresh(person_id)
+    store.person_refresh(person_id)
     result.mentions.append(mention)
-    result.candidates += _store_candidates(mention, EntityType.PERSON, ranked, person_id)
+    result.candidates += _store_candidates(store, mention, EntityType.PERSON, ranked, person_id)
     touched.add((EntityType.PERSON, person_id))
     context.add(person_id)
     if features.phone:
-        result.mentions.append(_phone_mention(common, referral, person.phone, via=mention))
+        result.mentions.append(_phone_mention(store, common, referral, person.phone, via=mention))
         touched.add((EntityType.PHONE, result.mentions[-1].entity_id))
-    vm = _vehicle_mention(common, referral, person.vehicle_registration, via=mention)
+    vm = _vehicle_mention(store, common, referral, person.vehicle_registration, via=mention)
     if vm is not None:
         result.mentions.append(vm)
         touched.add((EntityType.VEHICLE, vm.entity_id))
@@ -199,10 +208,10 @@ def merge_reason(into: entities.Ranked) -> str:
     return f"probably the same person as {into.reference} (a mention matched both)"
 
 
-def _person_merge(*, into: Any, other: Any) -> list[MatchCandidate]:
+def _person_merge(store: Store, *, into: Any, other: Any) -> list[MatchCandidate]:
     """Move every mention of `other` to `into` as a probable link (each can be rejected, which
     sends it back to the entity it made). Children are never merged; only persons of concern."""
-    moving = list(Mention.objects.filter(entity_id=other.entity_id))
+    moving = store.mentions_of(other.entity_id)
     reason = merge_reason(into)
     for mention in moving:
         if mention.origin_entity_id is None:
@@ -211,13 +220,11 @@ def _person_merge(*, into: Any, other: Any) -> list[MatchCandidate]:
         mention.link_status = LinkStatus.PROBABLE
         mention.reasons = [reason, *other.reasons]
         mention.score = other.score
-    Mention.objects.bulk_update(
-        moving, ["entity_id", "link_status", "reasons", "score", "origin_entity_id"]
-    )
-    entities.person_refresh(into.entity_id)
-    entities.person_refresh(other.entity_id)
-    entities.edges_rebuild(sorted({m.referral_id for m in moving}))
-    return MatchCandidate.objects.bulk_create(
+    store.mentions_moved(moving)
+    store.person_refresh(into.entity_id)
+    store.person_refresh(other.entity_id)
+    store.edges_rebuild(sorted({m.referral_id for m in moving}))
+    return store.candidates_add(
         [
             MatchCandidate(
                 mention=m,
@@ -234,10 +241,10 @@ def _person_merge(*, into: Any, other: Any) -> list[MatchCandidate]:
 
 
 def _phone_mention(
-    common: dict[str, Any], referral: Referral, value: str, *, via: Mention | None
+    store: Store, common: dict[str, Any], referral: Referral, value: str, *, via: Mention | None
 ) -> Mention:
-    phone, status = entities.phone_resolve(value)
-    return Mention.objects.create(
+    phone, status = store.phone_resolve(value)
+    return store.mention_add(
         **common,
         entity_type=EntityType.PHONE,
         entity_id=phone.pk,
@@ -252,13 +259,13 @@ def _phone_mention(
 
 
 def _vehicle_mention(
-    common: dict[str, Any], referral: Referral, value: str, *, via: Mention | None
+    store: Store, common: dict[str, Any], referral: Referral, value: str, *, via: Mention | None
 ) -> Mention | None:
     plate = normalise_plate(value)
     if plate is None:
         return None
-    vehicle, status, score, reasons = entities.vehicle_resolve(plate)
-    return Mention.objects.create(
+    vehicle, status, score, reasons = store.vehicle_resolve(plate)
+    return store.mention_add(
         **common,
         entity_type=EntityType.VEHICLE,
         entity_id=vehicle.pk,
@@ -274,7 +281,11 @@ def _vehicle_mention(
 
 
 def _store_candidates(
-    mention: Mention, entity_type: str, ranked: Iterable[Any], linked_id: uuid.UUID
+    store: Store,
+    mention: Mention,
+    entity_type: str,
+    ranked: Iterable[Any],
+    linked_id: uuid.UUID,
 ) -> list[MatchCandidate]:
     rows = [
         MatchCandidate(
@@ -287,4 +298,4 @@ def _store_candidates(
         )
         for r in ranked
     ]
-    return MatchCandidate.objects.bulk_create(rows)
+    return store.candidates_add(rows)
