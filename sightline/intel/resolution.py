@@ -15,6 +15,8 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from sightline.intel.normalise import (
     Plate,
+    description_details,
+    description_tokens,
     fold,
     given_key,
     given_names_equivalent,
@@ -31,24 +33,6 @@ CANDIDATE = 0.3
 # Half a registration ("…CDE", "AB12") that agrees is one in thousands of vehicles: alone it
 # is not enough to link, but with a first name or an age that fits it is (ADR 0201).
 PARTIAL_PLATE = 0.5
-
-_STOP = {"a", "an", "and", "the", "with", "of", "in", "on", "his", "her", "their", "wears"}
-
-
-def description_tokens(text: str) -> frozenset[str]:
-    words = re.findall(r"[a-z]+", fold(text))
-    return frozenset(w for w in words if len(w) > 2 and w not in _STOP)
-
-
-def description_details(text: str) -> frozenset[str]:
-    """The separate details of a description as written ("curly black hair, baseball cap" is
-    two): split at punctuation, "and" and "with", each folded to its words."""
-    out = set()
-    for part in re.split(r"[,;.:/\n]|\band\b|\bwith\b", text.lower()):
-        words = [w for w in re.findall(r"[a-z]+", fold(part)) if w not in _STOP]
-        if words:
-            out.add(" ".join(words))
-    return frozenset(out)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from sightline.accounts.models import Agency
-from sightline.intel import entities
+from sightline.intel import entities, places
 from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.models import (
     Alert,
@@ -153,20 +153,20 @@ class MemoryStore:
         return {uuid.UUID(c) for c, _r, _h in self.kids.get(referral.pk, ())}
 
     def place_resolve(self, *, name: str, kind: str, address: str, postcode: str) -> PlaceFound:
-        key, pc = entities.place_name_key(name), normalise_postcode(postcode)
+        key, pc = places.place_name_key(name), normalise_postcode(postcode)
         found: dict[uuid.UUID, Place] = {}
         for block in ([f"n:{key}"] if key else []) + ([f"p:{pc}"] if pc else []):
             found.update((p.pk, p) for p in self.places_by.get(block, ()) if p.is_active)
         ordered = sorted(found.values(), key=lambda p: self.place_rank[p.pk])[:100]
-        best, reasons, others = entities.place_match(ordered, key=key, pc=pc, address=address)
+        best, reasons, others = places.place_match(ordered, key=key, pc=pc, address=address)
         if best is not None:
             before = best.postcode_key
-            if entities.place_fill(best, postcode=postcode, address=address):
+            if places.place_fill(best, postcode=postcode, address=address):
                 self.touch(best.pk)
                 if best.postcode_key != before:
                     self.places_by[f"p:{best.postcode_key}"].append(best)
             return best, LinkStatus.EXACT, 1.0, reasons, others
-        place = entities.place_new(
+        place = places.place_new(
             name=name,
             kind=kind,
             address=address,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Protocol
 
-from sightline.intel import entities
+from sightline.intel import entities, places
 from sightline.intel.models import MatchCandidate, Mention, Place, Suggestion
 from sightline.intel.normalise import Plate
 from sightline.intel.resolution import PersonFeatures
@@ -59,7 +59,7 @@ class DatabaseStore:
         )
 
     def place_resolve(self, *, name: str, kind: str, address: str, postcode: str) -> PlaceFound:
-        return entities.place_resolve(name=name, kind=kind, address=address, postcode=postcode)
+        return places.place_resolve(name=name, kind=kind, address=address, postcode=postcode)
 
     def person_candidates(
         self, features: PersonFeatures, *, context: frozenset[uuid.UUID]
