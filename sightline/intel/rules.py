@@ -185,13 +185,14 @@ def evaluate(
             "agencies2": _outcome(links, 2, agencies=2),
         }
         vehicle = Outcome()
-        if result["children2"].holds:
-            for vid in vehicles_of(entity_id):
-                seen = _outcome(links_of(vid), 2)
-                if seen.holds:
-                    base = result["children2"]
-                    vehicle = Outcome(True, base.confirmed and seen.confirmed, base.links)
-                    break
+        base = result["children2"]
+        if base.holds:
+            # Every vehicle of theirs is looked at (a set has no order): the rule is confirmed
+            # when any vehicle is seen with two households' children on firm links alone.
+            seen = [_outcome(links_of(vid), 2) for vid in sorted(vehicles_of(entity_id))]
+            if any(s.holds for s in seen):
+                firm = any(s.holds and s.confirmed for s in seen)
+                vehicle = Outcome(True, base.confirmed and firm, base.links)
         result["vehicle"] = vehicle
         return result
     if entity_type == EntityType.PLACE:
