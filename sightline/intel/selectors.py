@@ -331,11 +331,8 @@ def hotspot_list(
         return []
     since = (now or timezone.now()) - dt.timedelta(days=max(1, min(days, 3660)))
     rows = (
-        Mention.objects.filter(
-            entity_type=EntityType.PLACE,
-            occurred_at__gte=since,
-            referral__in=intel_referrals(user=user),
-        )
+        _visible_mentions(user)
+        .filter(entity_type=EntityType.PLACE, occurred_at__gte=since)
         .values("entity_id")
         .annotate(
             children=Count("referral__children__child", distinct=True),
