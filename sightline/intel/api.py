@@ -128,8 +128,9 @@ class LinkDecisionOut(Schema):
     undone: bool
 
 
-def _alert_out(alert: Alert, user: Any) -> dict[str, Any]:
-    view = selectors.children_view(user=user, child_ids=alert.child_ids)
+def _alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) -> dict[str, Any]:
+    if view is None:
+        view = selectors.children_view(user=user, child_ids=alert.child_ids)
     shown = {c["reference"] for c in view.shown}
     evidence = [
         {**e, "children": [c for c in e.get("children", []) if c in shown]} for e in alert.evidence
@@ -171,7 +172,11 @@ def alerts(
             object_type="intel_alert",
             details={"status": status or "", "count": len(page), "offset": offset},
         )
-        return {"count": qs.count(), "results": [_alert_out(a, user) for a in page]}
+        views = selectors.children_views(user=user, child_id_lists=[a.child_ids for a in page])
+        return {
+            "count": qs.count(),
+            "results": [_alert_out(a, user, v) for a, v in zip(page, views, strict=True)],
+        }
 
 
 @router.post(

@@ -4,15 +4,13 @@ inside the caller's transaction and writes no audit rows of its own."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from rapidfuzz.distance import JaroWinkler
 
 from sightline.core.references import next_reference
 from sightline.intel.choices import EntityType, LinkStatus
@@ -24,14 +22,12 @@ from sightline.intel.models import (
     PersonKey,
     PersonOfConcern,
     Phone,
-    Place,
     Vehicle,
 )
 from sightline.intel.normalise import (
     Plate,
     display_phone,
     display_plate,
-    fold,
     normalise_phone,
     phonetic,
 )
@@ -44,7 +40,6 @@ from sightline.intel.resolution import (
     search_keys,
     with_context,
 )
-from sightline.people.matching import normalise_postcode
 from sightline.referrals.models import ReferralChild
 
 PREFIX = {
@@ -116,14 +111,30 @@ def person_candidates(
         )
     if not ids:
         return []
-    ranked: list[Ranked] = []
     rows = PersonOfConcern.objects.filter(pk__in=ids, is_active=True).values_list(
         "id", "reference", "profile"
     )
-    sole = surname_sole_holder(features)
-    shared = context_shared(ids, context)
+    return rank_persons(
+        features,
+        ((pk, reference, Profile.from_json(profile)) for pk, reference, profile in rows),
+        sole=surname_sole_holder(features),
+        shared=context_shared(ids, context),
+        limit=limit,
+    )
+
+
+def rank_persons(
+    features: PersonFeatures,
+    rows: Iterable[tuple[uuid.UUID, str, Profile]],
+    *,
+    sole: uuid.UUID | None,
+    shared: dict[uuid.UUID, frozenset[str]],
+    limit: int = 10,
+) -> list[Ranked]:
+    """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
+    ranked: list[Ranked] = []
     for pk, reference, profile in rows:
-        own = compare(features, Profile.from_json(profile), rare_surname=pk == sole)
+        own = compare(features, profile, rare_surname=pk == sole)
         result = with_context(own, shared.get(pk, frozenset()))
         if result.score >= CANDIDATE:
             ranked.append(Ranked(pk, reference, result.score, result.reasons, own.score))
@@ -167,149 +178,62 @@ def person_create(features: PersonFeatures) -> PersonOfConcern:
     return person
 
 
-def person_refresh(person_id: uuid.UUID) -> None:
-    """Rebuild a person's profile and blocking keys from its mentions."""
+def person_summary(
+    mention_details: Iterable[dict[str, Any]],
+) -> tuple[Profile, dict[str, Any], set[str]]:
+    """A person's profile, display fields and blocking keys from its mentions' details."""
     profile = Profile()
-    names: list[str] = []
-    nicknames: list[str] = []
-    descriptions: list[str] = []
-    addresses: list[str] = []
-    phones: list[str] = []
-    plates: list[str] = []
-    mentions = Mention.objects.filter(entity_id=person_id).values_list("details", flat=True)
+    shown: dict[str, list[str]] = {
+        k: [] for k in ("names", "nicknames", "descriptions", "addresses", "phones", "plates")
+    }
     keys: set[str] = set()
     count = 0
-    for details in mentions:
+    for details in mention_details:
         count += 1
         f = features_from_details(details)
         profile.add(f)
         keys.update(person_keys(f))
-        for value, bucket in (
-            (details.get("name", ""), names),
-            (details.get("nickname", ""), nicknames),
-            (details.get("description", ""), descriptions),
-            (details.get("address", ""), addresses),
-        ):
-            if value and value not in bucket:
-                bucket.append(value)
-        if f.phone and display_phone(f.phone) not in phones:
-            phones.append(display_phone(f.phone))
-        if f.plate is not None:
-            shown = display_plate(f.plate.value) if not f.plate.is_partial else f.plate.value
-            shown = ("…" if f.plate.anchor == "end" else "") + shown
-            shown += "…" if f.plate.anchor == "start" else ""
-            if shown not in plates:
-                plates.append(shown)
+        values = [
+            ("names", details.get("name", "")),
+            ("nicknames", details.get("nickname", "")),
+            ("descriptions", details.get("description", "")),
+            ("addresses", details.get("address", "")),
+            ("phones", display_phone(f.phone) if f.phone else ""),
+            ("plates", _plate_shown(f.plate) if f.plate is not None else ""),
+        ]
+        for bucket, value in values:
+            if value and value not in shown[bucket]:
+                shown[bucket].append(value)
     years = sorted(profile.birth_years)
-    PersonOfConcern.objects.filter(pk=person_id).update(
-        profile=profile.to_json(),
-        names=names[:20],
-        nicknames=nicknames[:20],
-        description="; ".join(descriptions[:5])[:2000],
-        addresses=addresses[:10],
-        phones=phones[:10],
-        plates=plates[:10],
-        estimated_birth_year=years[len(years) // 2] if years else None,
-        is_active=count > 0,
-        updated_at=timezone.now(),
-    )
+    fields = {
+        "profile": profile.to_json(),
+        "names": shown["names"][:20],
+        "nicknames": shown["nicknames"][:20],
+        "description": "; ".join(shown["descriptions"][:5])[:2000],
+        "addresses": shown["addresses"][:10],
+        "phones": shown["phones"][:10],
+        "plates": shown["plates"][:10],
+        "estimated_birth_year": years[len(years) // 2] if years else None,
+        "is_active": count > 0,
+    }
+    return profile, fields, keys
+
+
+def _plate_shown(plate: Plate) -> str:
+    shown = display_plate(plate.value) if not plate.is_partial else plate.value
+    return ("…" if plate.anchor == "end" else "") + shown + ("…" if plate.anchor == "start" else "")
+
+
+def person_refresh(person_id: uuid.UUID) -> None:
+    """Rebuild a person's profile and blocking keys from its mentions."""
+    mentions = Mention.objects.filter(entity_id=person_id).values_list("details", flat=True)
+    _profile, fields, keys = person_summary(mentions)
+    PersonOfConcern.objects.filter(pk=person_id).update(**fields, updated_at=timezone.now())
     PersonKey.objects.filter(person_id=person_id).delete()
     PersonKey.objects.bulk_create(PersonKey(person_id=person_id, key=k) for k in sorted(keys))
 
 
-# ---- places, vehicles, phones --------------------------------------------------------------
-
-
-def place_name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(name))[:200]
-
-
-# Synthetic postcode centroids (the demo borough's invented NB outward codes). A deployment
-# would geocode from the ONS Postcode Directory instead.
-_CENTROIDS = {
-    "NB1": (53.480, -2.240),
-    "NB2": (53.492, -2.205),
-    "NB3": (53.466, -2.200),
-    "NB4": (53.455, -2.260),
-    "NB5": (53.505, -2.260),
-    "NB6": (53.470, -2.290),
-    "NB7": (53.515, -2.220),
-    "NB8": (53.440, -2.225),
-    "NB9": (53.498, -2.300),
-}
-
-
-def approximate_position(postcode: str) -> tuple[float, float] | None:
-    code = normalise_postcode(postcode)
-    centre = _CENTROIDS.get(code[:-3]) if len(code) >= 5 else None
-    if centre is None:
-        return None
-    digest = hashlib.sha256(code.encode()).digest()
-    return (
-        round(centre[0] + (digest[0] - 128) / 128 * 0.008, 5),
-        round(centre[1] + (digest[1] - 128) / 128 * 0.012, 5),
-    )
-
-
-def place_resolve(
-    *, name: str, kind: str, address: str, postcode: str
-) -> tuple[Place, str, float, tuple[str, ...], list[Ranked]]:
-    """The place a mention names: the same name (and no conflicting postcode), or the same
-    address and postcode, is the same place; similar names are offered as candidates."""
-    key = place_name_key(name)
-    pc = normalise_postcode(postcode)
-    addr = fold(address)
-    block = Q(pk__in=[])
-    if key:
-        block |= Q(name_key=key)
-    if pc:
-        block |= Q(postcode_key=pc)
-    best: Place | None = None
-    reasons: tuple[str, ...] = ()
-    others: list[Ranked] = []
-    for place in Place.objects.filter(block, is_active=True)[:100]:
-        same_name = bool(key) and place.name_key == key
-        same_pc = bool(pc) and place.postcode_key == pc
-        conflict = bool(pc and place.postcode_key and place.postcode_key != pc)
-        same_addr = bool(addr) and fold(place.address) == addr
-        if same_name and not conflict:
-            why = ["same place name"] + (["same postcode"] if same_pc else [])
-            if best is None:
-                best, reasons = place, tuple(why)
-        elif not key and same_pc and same_addr:
-            if best is None:
-                best, reasons = place, ("same address and postcode",)
-        elif same_pc and key and place.name_key:
-            sim = float(JaroWinkler.similarity(key, place.name_key))
-            if sim >= 0.85:
-                others.append(
-                    Ranked(place.pk, place.reference, round(0.4 + sim / 2, 3), ("similar name",))
-                )
-    if best is not None:
-        changed = False
-        if pc and not best.postcode:
-            best.postcode, best.postcode_key, changed = postcode.strip().upper(), pc, True
-            position = approximate_position(pc)
-            if position and best.latitude is None:
-                best.latitude, best.longitude = position
-        if address and not best.address:
-            best.address, changed = address.strip(), True
-        if changed:
-            best.save()
-        return best, LinkStatus.EXACT, 1.0, reasons, others
-    position = approximate_position(pc) if pc else None
-    place = Place.objects.create(
-        reference=new_reference(EntityType.PLACE),
-        name=name.strip(),
-        name_key=key,
-        kind=kind or "other",
-        address=address.strip(),
-        postcode=postcode.strip().upper(),
-        postcode_key=pc,
-        latitude=position[0] if position else None,
-        longitude=position[1] if position else None,
-    )
-    return place, LinkStatus.ORIGIN, 1.0, (), others
+# ---- vehicles, phones ----------------------------------------------------------------------
 
 
 def vehicle_resolve(plate: Plate) -> tuple[Vehicle, str, float, tuple[str, ...]]:

@@ -262,6 +262,8 @@ class Alert(BaseModel):
         ordering = ["priority", "-created_at"]
         indexes = [
             models.Index(fields=["status", "priority", "-created_at"], name="intel_alert_queue"),
+            # The default list (every status but withdrawn), read in its display order.
+            models.Index(fields=["priority", "-created_at"], name="intel_alert_order_idx"),
             models.Index(fields=["entity_id", "trigger"], name="intel_alert_entity_idx"),
         ]
 
@@ -315,6 +317,9 @@ class NetworkGroup(BaseModel):
 
     class Meta:
         ordering = ["-persons", "-children"]
+        indexes = [
+            models.Index(fields=["-persons", "-children", "-size"], name="intel_group_order_idx")
+        ]
 
     def __str__(self) -> str:
         return f"group {self.pk}"

@@ -271,3 +271,22 @@ def read_narrative(text: str) -> list[Found]:
     for m in _CAPITAL_PAIR.finditer(text):
         add("name", m.group(0), f"{m.group(1).lower().rstrip('.')} {m.group(2).lower()}")
     return found
+
+
+_STOP = {"a", "an", "and", "the", "with", "of", "in", "on", "his", "her", "their", "wears"}
+
+
+def description_tokens(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z]+", fold(text))
+    return frozenset(w for w in words if len(w) > 2 and w not in _STOP)
+
+
+def description_details(text: str) -> frozenset[str]:
+    """The separate details of a description as written ("curly black hair, baseball cap" is
+    two): split at punctuation, "and" and "with", each folded to its words."""
+    out = set()
+    for part in re.split(r"[,;.:/\n]|\band\b|\bwith\b", text.lower()):
+        words = [w for w in re.findall(r"[a-z]+", fold(part)) if w not in _STOP]
+        if words:
+            out.add(" ".join(words))
+    return frozenset(out)

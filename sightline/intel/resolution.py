@@ -15,6 +15,8 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from sightline.intel.normalise import (
     Plate,
+    description_details,
+    description_tokens,
     fold,
     given_key,
     given_names_equivalent,
@@ -31,24 +33,6 @@ CANDIDATE = 0.3
 # Half a registration ("…CDE", "AB12") that agrees is one in thousands of vehicles: alone it
 # is not enough to link, but with a first name or an age that fits it is (ADR 0201).
 PARTIAL_PLATE = 0.5
-
-_STOP = {"a", "an", "and", "the", "with", "of", "in", "on", "his", "her", "their", "wears"}
-
-
-def description_tokens(text: str) -> frozenset[str]:
-    words = re.findall(r"[a-z]+", fold(text))
-    return frozenset(w for w in words if len(w) > 2 and w not in _STOP)
-
-
-def description_details(text: str) -> frozenset[str]:
-    """The separate details of a description as written ("curly black hair, baseball cap" is
-    two): split at punctuation, "and" and "with", each folded to its words."""
-    out = set()
-    for part in re.split(r"[,;.:/\n]|\band\b|\bwith\b", text.lower()):
-        words = [w for w in re.findall(r"[a-z]+", fold(part)) if w not in _STOP]
-        if words:
-            out.add(" ".join(words))
-    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -231,19 +215,31 @@ def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Sco
     """Score a mention against a profile. `rare_surname`: nobody else on record has a surname
     like this one (the caller checks), so a surname that agrees says more (a term-frequency
     adjustment: agreeing on a rare value is stronger evidence than agreeing on a common one)."""
-    score = 0.0
-    reasons: list[str] = []
+    evidence: list[tuple[float, str]] = []
     if m.phone and m.phone in p.phones:
-        score += 0.9
-        reasons.append("same phone number")
+        evidence.append((0.9, "same phone number"))
     plate_weight, plate_reason = _plates(m, p)
     if plate_weight:
-        score += plate_weight
-        reasons.append(plate_reason)
+        evidence.append((plate_weight, plate_reason))
     if m.nickname and m.nickname in p.nicknames:
-        score += 0.75
-        reasons.append("same nickname")
-    # Names
+        evidence.append((0.75, "same nickname"))
+    evidence += _names(m, p, rare_surname=rare_surname)
+    # A nickname built on an initial ("Uncle T", "Big G") fits a first name with that initial,
+    # whichever side the nickname is on; a nickname both sides share already counted above.
+    if not (m.nickname and m.nickname in p.nicknames):
+        mine = _nickname_initial(m.nickname) if m.nickname else ""
+        if (m.initial and any(_nickname_initial(n) == m.initial for n in p.nicknames)) or (
+            mine and mine in p.initials
+        ):
+            evidence.append((0.15, "nickname fits the first name"))
+    evidence += _age_and_details(m, p)
+    score = sum(weight for weight, _reason in evidence)
+    return Score(round(max(0.0, min(score, 1.0)), 3), tuple(r for _w, r in evidence))
+
+
+def _names(m: PersonFeatures, p: Profile, *, rare_surname: bool) -> list[tuple[float, str]]:
+    """What the names say: agreement or conflict of first name, surname and initial."""
+    evidence: list[tuple[float, str]] = []
     given_match = bool(m.given) and any(
         g == m.given or given_names_equivalent(g, m.given) for g in p.givens
     )
@@ -253,70 +249,52 @@ def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Sco
     initial_fits = bool(m.initial) and m.initial in p.initials
     if given_match and family_strong:
         if given_exact and family_sim == 1.0:
-            score += 0.75
-            reasons.append("same name")
+            evidence.append((0.75, "same name"))
         elif given_exact and _one_letter_apart(m.family, p.families):
             # One dropped, added, changed or swapped letter in a surname is how a name is
             # misheard or mistyped; two people whose names differ only so are rare.
-            score += 0.75
-            reasons.append("same name, surname one letter different")
+            evidence.append((0.75, "same name, surname one letter different"))
         else:
-            score += 0.7
-            reasons.append("similar name (spelling or short form)")
+            evidence.append((0.7, "similar name (spelling or short form)"))
     elif family_strong and initial_fits and (not m.given or not p.givens):
-        score += 0.5
-        reasons.append("same surname and initial")
+        evidence.append((0.5, "same surname and initial"))
     elif family_strong and m.given and p.givens and not given_match:
-        score -= 0.2
-        reasons.append("same surname, different first name")
+        evidence.append((-0.2, "same surname, different first name"))
         rare_surname = False
     elif family_strong:
-        score += 0.3
-        reasons.append("similar surname")
+        evidence.append((0.3, "similar surname"))
     elif given_match and (not m.family or not p.families):
-        score += 0.25
-        reasons.append("same first name")
+        evidence.append((0.25, "same first name"))
     elif m.given and m.family and p.givens and p.families and not given_match:
-        score -= 0.3
-        reasons.append("different name")
+        evidence.append((-0.3, "different name"))
     if rare_surname and family_strong and (given_match or initial_fits):
-        score += RARE_SURNAME_BONUS
-        reasons.append("nobody else on record has this surname")
-    # A nickname built on an initial ("Uncle T", "Big G") fits a first name with that initial,
-    # whichever side the nickname is on; a nickname both sides share already counted above.
-    if not (m.nickname and m.nickname in p.nicknames):
-        mine = _nickname_initial(m.nickname) if m.nickname else ""
-        if (m.initial and any(_nickname_initial(n) == m.initial for n in p.nicknames)) or (
-            mine and mine in p.initials
-        ):
-            score += 0.15
-            reasons.append("nickname fits the first name")
+        evidence.append((RARE_SURNAME_BONUS, "nobody else on record has this surname"))
+    return evidence
+
+
+def _age_and_details(m: PersonFeatures, p: Profile) -> list[tuple[float, str]]:
+    """What the age, address, description and places named with the person say."""
+    evidence: list[tuple[float, str]] = []
     # Age
     if m.birth_year and p.birth_years:
         mid = sorted(p.birth_years)[len(p.birth_years) // 2]
         gap = abs(m.birth_year - mid)
         if gap <= 5:
-            score += 0.1
-            reasons.append("similar age")
+            evidence.append((0.1, "similar age"))
         elif gap > 12:
-            score -= 0.4
-            reasons.append("age differs")
+            evidence.append((-0.4, "age differs"))
     # Address, description, places
     if m.address and m.address in p.addresses:
-        score += 0.3
-        reasons.append("same address")
+        evidence.append((0.3, "same address"))
     agreed = m.details & p.details
     shared = m.description & p.description
     if len(agreed) >= 2:
-        score += 0.2
-        reasons.append("two or more details of the description agree")
+        evidence.append((0.2, "two or more details of the description agree"))
     elif len(shared) >= 2:
-        score += 0.1
-        reasons.append("similar description")
+        evidence.append((0.1, "similar description"))
     if m.place_ids & p.place_ids:
-        score += 0.15
-        reasons.append("named with the same place")
-    return Score(round(max(0.0, min(score, 1.0)), 3), tuple(reasons))
+        evidence.append((0.15, "named with the same place"))
+    return evidence
 
 
 # Co-mentioned context: what else this referral names (a child on it, a vehicle, phone or

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sightline.intel.choices import AlertKind, EntityType, LinkStatus, Priority
@@ -82,7 +83,7 @@ class Outcome:
     links: list[Link] = field(default_factory=list)
 
 
-def _household(address: str, postcode: str, family: str, child_id: uuid.UUID) -> str:
+def household(address: str, postcode: str, family: str, child_id: uuid.UUID) -> str:
     addr = fold(address)
     if addr:
         return f"a:{addr}"
@@ -108,7 +109,7 @@ def entity_links(entity_id: uuid.UUID) -> list[Link]:
         "child__postcode",
         "child__family_name",
     ):
-        kids.setdefault(rid, []).append((str(cid), ref, _household(address, postcode, family, cid)))
+        kids.setdefault(rid, []).append((str(cid), ref, household(address, postcode, family, cid)))
     return [
         Link(
             mention_id=m.pk,
@@ -157,9 +158,26 @@ def _windowed(links: list[Link], households: int) -> Outcome:
     return best
 
 
-def evaluate(entity_type: str, entity_id: uuid.UUID) -> dict[str, Outcome]:
-    """Which triggers hold for this entity now, with the links that make them hold."""
-    links = entity_links(entity_id)
+def vehicles_given_with(person_id: uuid.UUID) -> set[uuid.UUID]:
+    """The vehicles named as this person's on some referral."""
+    return set(
+        Mention.objects.filter(
+            via__entity_id=person_id, entity_type=EntityType.VEHICLE
+        ).values_list("entity_id", flat=True)
+    )
+
+
+def evaluate(
+    entity_type: str,
+    entity_id: uuid.UUID,
+    *,
+    links_of: Callable[[uuid.UUID], list[Link]] = entity_links,
+    vehicles_of: Callable[[uuid.UUID], set[uuid.UUID]] = vehicles_given_with,
+) -> dict[str, Outcome]:
+    """Which triggers hold for this entity now, with the links that make them hold.
+    `links_of` and `vehicles_of` read the picture (the database unless the bulk indexer
+    passes its own, in memory)."""
+    links = links_of(entity_id)
     if entity_type == EntityType.PERSON:
         result = {
             "children2": _outcome(links, 2),
@@ -167,18 +185,14 @@ def evaluate(entity_type: str, entity_id: uuid.UUID) -> dict[str, Outcome]:
             "agencies2": _outcome(links, 2, agencies=2),
         }
         vehicle = Outcome()
-        if result["children2"].holds:
-            vehicle_ids = set(
-                Mention.objects.filter(
-                    via__entity_id=entity_id, entity_type=EntityType.VEHICLE
-                ).values_list("entity_id", flat=True)
-            )
-            for vid in vehicle_ids:
-                seen = _outcome(entity_links(vid), 2)
-                if seen.holds:
-                    base = result["children2"]
-                    vehicle = Outcome(True, base.confirmed and seen.confirmed, base.links)
-                    break
+        base = result["children2"]
+        if base.holds:
+            # Every vehicle of theirs is looked at (a set has no order): the rule is confirmed
+            # when any vehicle is seen with two households' children on firm links alone.
+            seen = [_outcome(links_of(vid), 2) for vid in sorted(vehicles_of(entity_id))]
+            if any(s.holds for s in seen):
+                firm = any(s.holds and s.confirmed for s in seen)
+                vehicle = Outcome(True, base.confirmed and firm, base.links)
         result["vehicle"] = vehicle
         return result
     if entity_type == EntityType.PLACE:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,16 +53,30 @@ def hidden_child_ids(*, user: Any) -> set[uuid.UUID]:
     )
 
 
-def intel_referrals(*, user: Any) -> QuerySet[Referral]:
-    """Referrals whose mentions an intel user may see: all but restricted children's."""
-    if not _can(user, Cap.INTEL_VIEW) and not _can(user, Cap.ALERT_VIEW):
-        return Referral.objects.none()
-    hidden = (
+def hidden_referrals(*, user: Any) -> QuerySet[Referral, Any]:
+    """Referrals about a restricted child this user is not named on, other than the ones the
+    user made: a subquery over the few restricted children (partial index on is_restricted),
+    so excluding it never reads the whole referral table."""
+    restricted = (
         ReferralChild.objects.filter(child__is_restricted=True)
         .exclude(child__named_users__user=user)
         .values("referral_id")
     )
-    return Referral.objects.exclude(Q(pk__in=hidden) & ~Q(referred_by=user))
+    return Referral.objects.filter(pk__in=restricted).exclude(referred_by=user).values("pk")
+
+
+def intel_referrals(*, user: Any) -> QuerySet[Referral]:
+    """Referrals whose mentions an intel user may see: all but restricted children's."""
+    if not _can(user, Cap.INTEL_VIEW) and not _can(user, Cap.ALERT_VIEW):
+        return Referral.objects.none()
+    return Referral.objects.exclude(pk__in=hidden_referrals(user=user))
+
+
+def _visible_mentions(user: Any) -> QuerySet[Mention]:
+    """Mentions on referrals the user may see, filtered on the mention's own referral key."""
+    if not _can(user, Cap.INTEL_VIEW) and not _can(user, Cap.ALERT_VIEW):
+        return Mention.objects.none()
+    return Mention.objects.exclude(referral_id__in=hidden_referrals(user=user))
 
 
 def entity_get(*, user: Any, entity_type: str, entity_id: Any) -> Entity | None:
@@ -73,17 +87,16 @@ def entity_get(*, user: Any, entity_type: str, entity_id: Any) -> Entity | None:
         pk = uuid.UUID(str(entity_id))
     except ValueError:
         return None
-    visible = Mention.objects.filter(entity_id=pk, referral__in=intel_referrals(user=user))
-    if not visible.exists():
+    if not _visible_mentions(user).filter(entity_id=pk).exists():
         return None
     return model.objects.filter(pk=pk).first()  # type: ignore[attr-defined]
 
 
 def entity_mentions(*, user: Any, entity_id: uuid.UUID) -> QuerySet[Mention]:
     return (
-        Mention.objects.filter(entity_id=entity_id, referral__in=intel_referrals(user=user))
+        _visible_mentions(user)
+        .filter(entity_id=entity_id)
         .select_related("referral", "agency")
-        .prefetch_related("candidates")
         .order_by("-occurred_at")
     )
 
@@ -95,11 +108,7 @@ def mention_get(*, user: Any, mention_id: Any) -> Mention | None:
         pk = uuid.UUID(str(mention_id))
     except ValueError:
         return None
-    return (
-        Mention.objects.filter(pk=pk, referral__in=intel_referrals(user=user))
-        .select_related("referral")
-        .first()
-    )
+    return _visible_mentions(user).filter(pk=pk).select_related("referral").first()
 
 
 def decision_get(*, user: Any, decision_id: Any) -> LinkDecision | None:
@@ -109,23 +118,43 @@ def decision_get(*, user: Any, decision_id: Any) -> LinkDecision | None:
         pk = uuid.UUID(str(decision_id))
     except ValueError:
         return None
-    return LinkDecision.objects.filter(
-        pk=pk, mention__referral__in=intel_referrals(user=user)
-    ).first()
+    return (
+        LinkDecision.objects.filter(pk=pk)
+        .exclude(mention__referral_id__in=hidden_referrals(user=user))
+        .first()
+    )
 
 
 def candidate_entities(*, user: Any, mention: Mention) -> list[dict[str, Any]]:
-    refs = _references(mention.entity_type, [c.entity_id for c in mention.candidates.all()])
-    return [
-        {
-            "entity_id": c.entity_id,
-            "reference": refs.get(c.entity_id, ""),
-            "score": c.score,
-            "reasons": c.reasons,
-            "status": c.status,
-        }
-        for c in MatchCandidate.objects.filter(mention=mention).order_by("-score")
-    ]
+    return candidates_for(user=user, mentions=[mention])[mention.pk]
+
+
+def candidates_for(*, user: Any, mentions: list[Mention]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """Each mention's candidate entities, best first, in two statements for any number of
+    mentions (the candidates, then the references of each kind of entity they name)."""
+    rows = list(
+        MatchCandidate.objects.filter(mention__in=[m.pk for m in mentions]).order_by(
+            "mention_id", "-score"
+        )
+    )
+    ids: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for c in rows:
+        ids[c.entity_type].append(c.entity_id)
+    refs: dict[uuid.UUID, str] = {}
+    for entity_type, entity_ids in ids.items():
+        refs.update(_references(entity_type, entity_ids))
+    out: dict[uuid.UUID, list[dict[str, Any]]] = {m.pk: [] for m in mentions}
+    for c in rows:
+        out[c.mention_id].append(
+            {
+                "entity_id": c.entity_id,
+                "reference": refs.get(c.entity_id, ""),
+                "score": c.score,
+                "reasons": c.reasons,
+                "status": c.status,
+            }
+        )
+    return out
 
 
 def _references(entity_type: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -145,17 +174,32 @@ class ChildView:
 
 
 def children_view(*, user: Any, child_ids: list[Any]) -> ChildView:
-    ids = [uuid.UUID(str(c)) for c in child_ids]
+    return children_views(user=user, child_id_lists=[child_ids])[0]
+
+
+def children_views(*, user: Any, child_id_lists: list[list[Any]]) -> list[ChildView]:
+    """What the user may see of the children of each row (an alert's, say), in three
+    statements for the whole page whatever the number of rows: the restricted children hidden
+    from the user, which of the page's children the user may open, and their references."""
+    lists = [[uuid.UUID(str(c)) for c in ids] for ids in child_id_lists]
+    every = sorted({cid for ids in lists for cid in ids})
+    if not every:
+        return [ChildView() for _ in lists]
     hidden = hidden_child_ids(user=user)
-    linkable = set(child_scope(user=user).filter(pk__in=ids).values_list("pk", flat=True))
-    refs = dict(Child.objects.filter(pk__in=ids).values_list("pk", "reference"))
-    view = ChildView()
-    for cid in ids:
-        if cid in hidden or cid not in refs:
-            view.withheld += 1
-        else:
-            view.shown.append({"id": cid, "reference": refs[cid], "is_linkable": cid in linkable})
-    return view
+    linkable = set(child_scope(user=user).filter(pk__in=every).values_list("pk", flat=True))
+    refs = dict(Child.objects.filter(pk__in=every).values_list("pk", "reference"))
+    views: list[ChildView] = []
+    for ids in lists:
+        view = ChildView()
+        for cid in ids:
+            if cid in hidden or cid not in refs:
+                view.withheld += 1
+            else:
+                view.shown.append(
+                    {"id": cid, "reference": refs[cid], "is_linkable": cid in linkable}
+                )
+        views.append(view)
+    return views
 
 
 # ---- alerts --------------------------------------------------------------------------------
@@ -166,11 +210,8 @@ def alert_list(*, user: Any, status: str | None = None) -> QuerySet[Alert]:
         return Alert.objects.none()
     qs = Alert.objects.select_related("fired_by")
     qs = qs.filter(status=status) if status else qs.exclude(status=AlertStatus.WITHDRAWN)
-    hidden = [str(c) for c in hidden_child_ids(user=user)]
-    if hidden:
-        # An alert resting only on restricted children is not shown to other users.
-        visible_refs = intel_referrals(user=user).values("pk")
-        qs = qs.filter(Q(fired_by__in=visible_refs) | Q(fired_by__isnull=True))
+    # An alert raised by a restricted child's referral is not shown to other users.
+    qs = qs.exclude(fired_by__in=hidden_referrals(user=user))
     return qs.order_by("priority", "-created_at")
 
 
@@ -290,11 +331,8 @@ def hotspot_list(
         return []
     since = (now or timezone.now()) - dt.timedelta(days=max(1, min(days, 3660)))
     rows = (
-        Mention.objects.filter(
-            entity_type=EntityType.PLACE,
-            occurred_at__gte=since,
-            referral__in=intel_referrals(user=user),
-        )
+        _visible_mentions(user)
+        .filter(entity_type=EntityType.PLACE, occurred_at__gte=since)
         .values("entity_id")
         .annotate(
             children=Count("referral__children__child", distinct=True),

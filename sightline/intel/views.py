@@ -38,13 +38,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         page = Paginator(
             selectors.alert_list(user=request.user, status=status), PAGE_SIZE
         ).get_page(request.GET.get("page"))
-        rows = [
-            {
-                "alert": a,
-                "children": selectors.children_view(user=request.user, child_ids=a.child_ids),
-            }
-            for a in page
-        ]
+        alerts = list(page)
+        views = selectors.children_views(
+            user=request.user, child_id_lists=[a.child_ids for a in alerts]
+        )
+        rows = [{"alert": a, "children": v} for a, v in zip(alerts, views, strict=True)]
         _audit(
             request,
             Action.LIST,
@@ -113,16 +111,10 @@ def _entity_page(request: HttpRequest, entity_type: str, entity_id: uuid.UUID) -
         mentions = Paginator(
             selectors.entity_mentions(user=request.user, entity_id=entity.pk), PAGE_SIZE
         ).get_page(request.GET.get("page"))
-        rows = []
-        for m in mentions:
-            rows.append(
-                {
-                    "mention": m,
-                    "candidates": selectors.candidate_entities(user=request.user, mention=m)
-                    if request.user.has_capability(Cap.INTEL_LINK)  # type: ignore[union-attr]
-                    else [],
-                }
-            )
+        shown = list(mentions)
+        can_link = request.user.has_capability(Cap.INTEL_LINK)  # type: ignore[union-attr]
+        candidates = selectors.candidates_for(user=request.user, mentions=shown) if can_link else {}
+        rows = [{"mention": m, "candidates": candidates.get(m.pk, [])} for m in shown]
         alerts = selectors.alert_list(user=request.user).filter(entity_id=entity.pk)
         _audit(
             request,
@@ -141,7 +133,7 @@ def _entity_page(request: HttpRequest, entity_type: str, entity_id: uuid.UUID) -
                 "rows": rows,
                 "page": mentions,
                 "alerts": list(alerts[:20]),
-                "can_link": request.user.has_capability(Cap.INTEL_LINK),  # type: ignore[union-attr]
+                "can_link": can_link,
             },
         )
 

@@ -32,7 +32,16 @@ class Child(BaseModel):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["date_of_birth"], name="child_dob_idx")]
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="child_dob_idx"),
+            # Every scoped read asks for the few restricted children: a partial index holds
+            # only those rows, so the question never scans the children table.
+            models.Index(
+                fields=["is_restricted"],
+                condition=models.Q(is_restricted=True),
+                name="child_restricted_idx",
+            ),
+        ]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:

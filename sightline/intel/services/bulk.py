@@ -1,0 +1,296 @@
+"""Indexing many referrals at once: the demo loader and back-filling a region's history.
+
+The referrals are indexed one at a time in the order they arrived, by the same steps intake
+runs (`mentions.index_referral`), and the alert rules run after each one as of that referral,
+so entities, links and alerts come out as intake would have made them. What differs is where
+the picture lives meanwhile: in memory (`bulk_store.MemoryStore`), loaded with a handful of
+reads and written at the end with bulk inserts and updates, in one transaction with no
+savepoint per referral and one audit row."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.core.models import ReferenceCounter
+from sightline.intel import rules
+from sightline.intel.models import (
+    Alert,
+    Edge,
+    MatchCandidate,
+    Mention,
+    PersonKey,
+    PersonOfConcern,
+    Phone,
+    Place,
+    Suggestion,
+    Vehicle,
+)
+from sightline.intel.services.alerts import (
+    alert_new,
+    alert_notify,
+    alert_update,
+    alert_withdraw,
+    alerts_apply,
+)
+from sightline.intel.services.bulk_store import MemoryStore
+from sightline.intel.services.groups import groups_compute
+from sightline.intel.services.mentions import index_referral
+from sightline.referrals.models import Referral
+
+BATCH = 2000
+ALERT_FIELDS = [
+    "certainty",
+    "child_ids",
+    "evidence",
+    "referral_ids",
+    "summary",
+    "status",
+    "status_reason",
+]
+PERSON_FIELDS = [
+    "profile",
+    "names",
+    "nicknames",
+    "description",
+    "addresses",
+    "phones",
+    "plates",
+    "estimated_birth_year",
+    "is_active",
+]
+
+
+class ReferenceBlock:
+    """Readable references for one bulk run: each prefix's counter row is read under its lock
+    at first use, numbers are handed out in memory, and the counter is written back once at
+    the end (`core.references.next_reference` takes the lock once per number)."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.last: dict[str, int] = {}
+
+    def __call__(self, prefix: str) -> str:
+        if prefix not in self.last:
+            counter = (
+                ReferenceCounter.objects.select_for_update()
+                .filter(prefix=prefix, year=self.year)
+                .first()
+            )
+            self.last[prefix] = counter.last_value if counter is not None else 0
+        self.last[prefix] += 1
+        return f"{prefix}-{self.year}-{self.last[prefix]:07d}"
+
+    def save(self) -> None:
+        for prefix, value in self.last.items():
+            ReferenceCounter.objects.update_or_create(
+                prefix=prefix, year=self.year, defaults={"last_value": value}
+            )
+
+
+def _unindexed(referrals: Iterable[Referral] | None) -> QuerySet[Referral]:
+    queryset = Referral.objects.exclude(
+        pk__in=Mention.objects.values("referral_id")
+    ).prefetch_related("persons_named", "places_named")
+    if referrals is not None:
+        queryset = queryset.filter(pk__in=[r.pk for r in referrals])
+    return queryset.order_by("received_at", "reference")
+
+
+@transaction.atomic
+def intel_bulk_index(
+    *, referrals: Iterable[Referral] | None = None, acting_user: Any = None, notify: bool = False
+) -> dict[str, int]:
+    """Index referrals not yet indexed, oldest first, exactly as intake would have (so alerts
+    fire at the referral that would have fired them), in one transaction with one audit row.
+    For the demo loader and for back-filling; `referrals=None` means every referral."""
+    references = ReferenceBlock(timezone.localdate().year)
+    store = MemoryStore(references)
+    store.load()
+    counts = {"referrals": 0, "mentions": 0, "alerts": 0, "suggestions": 0}
+    raised: list[Alert] = []
+    for referral in _unindexed(referrals).iterator(chunk_size=500):
+        result, touched = index_referral(referral, store=store)
+        for entity_type, entity_id in sorted(touched):
+            result.alerts += _alerts_in_memory(store, entity_type, entity_id, referral, raised)
+        counts["referrals"] += 1
+        counts["mentions"] += len(result.mentions)
+        counts["alerts"] += len(result.alerts)
+        counts["suggestions"] += len(result.suggestions)
+    _write(store, raised)
+    references.save()
+    if notify:
+        for alert in raised:
+            alert_notify(alert)
+    return _finish(counts, acting_user, "intel_bulk_index")
+
+
+def _finish(counts: dict[str, int], acting_user: Any, what: str) -> dict[str, int]:
+    groups = groups_compute()
+    audit_record(
+        actor=acting_user,
+        action=Action.IMPORT,
+        object_type="intel_bulk_index",
+        actor_username="" if acting_user else what,
+        details={**counts, "groups": groups},
+    )
+    return counts
+
+
+@transaction.atomic
+def intel_index_one_by_one(
+    *, referrals: Iterable[Referral] | None = None, acting_user: Any = None, notify: bool = False
+) -> dict[str, int]:
+    """The same as `intel_bulk_index`, reading and writing the database referral by referral
+    as intake does: the reference the bulk path is held to, and the slow way round."""
+    counts = {"referrals": 0, "mentions": 0, "alerts": 0, "suggestions": 0}
+    for referral in _unindexed(referrals).iterator(chunk_size=500):
+        result, touched = index_referral(referral)
+        for entity_type, entity_id in sorted(touched):
+            result.alerts += alerts_apply(
+                entity_type,
+                entity_id,
+                fired_by=referral,
+                acting_user=acting_user,
+                notify=notify,
+                audit=False,
+            )
+        counts["referrals"] += 1
+        counts["mentions"] += len(result.mentions)
+        counts["alerts"] += len(result.alerts)
+        counts["suggestions"] += len(result.suggestions)
+    return _finish(counts, acting_user, "intel_bulk_index")
+
+
+def _alerts_in_memory(
+    store: MemoryStore,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    fired_by: Referral,
+    raised: list[Alert],
+) -> list[Alert]:
+    """`alerts.alerts_apply` over the in-memory picture."""
+    if entity_type not in rules.KIND_FOR:
+        return []
+    outcomes = rules.evaluate(
+        entity_type, entity_id, links_of=store.links_of, vehicles_of=store.vehicles_of
+    )
+    current = store.alerts[entity_id]
+    before = dict(current)
+    entity_ref = store.reference_of(entity_type, entity_id)
+    changed: list[Alert] = []
+    for trigger, outcome in outcomes.items():
+        alert = before.get(trigger)
+        if outcome.holds and alert is None:
+            reference = store.references("AL")
+            alert = alert_new(
+                entity_type, entity_id, entity_ref, trigger, outcome, fired_by, reference=reference
+            )
+            alert.supersedes = before.get("children2") if trigger != "children2" else None
+            current[trigger] = alert
+            store.new.add(alert.pk)
+            raised.append(alert)
+        elif outcome.holds and alert is not None:
+            if alert_update(alert, entity_ref, outcome) is None:
+                continue
+            store.touch(alert.pk)
+        elif alert is not None and alert_withdraw(alert):
+            del current[trigger]
+            store.touch(alert.pk)
+        else:
+            continue
+        changed.append(alert)
+    return changed
+
+
+def _write(store: MemoryStore, raised: list[Alert]) -> None:
+    """Everything the run made or changed, in bulk, parents before children."""
+    new, dirty = store.new, store.dirty
+
+    def made(rows: Iterable[Any]) -> list[Any]:
+        return [r for r in rows if r.pk in new]
+
+    def changed(rows: Iterable[Any]) -> list[Any]:
+        return [r for r in rows if r.pk in dirty]
+
+    persons = list(store.persons.values())
+    PersonOfConcern.objects.bulk_create(made(persons), batch_size=BATCH)
+    PersonOfConcern.objects.bulk_update(changed(persons), PERSON_FIELDS, batch_size=BATCH)
+    _write_keys(store)
+    places = list(store.places.values())
+    Place.objects.bulk_create(made(places), batch_size=BATCH)
+    Place.objects.bulk_update(
+        changed(places),
+        ["postcode", "postcode_key", "latitude", "longitude", "address"],
+        batch_size=BATCH,
+    )
+    Vehicle.objects.bulk_create(made(store.vehicles.values()), batch_size=BATCH)
+    Phone.objects.bulk_create(made(store.phone_ids.values()), batch_size=BATCH)
+    mentions = list(store.mentions.values())
+    Mention.objects.bulk_create(made(mentions), batch_size=BATCH)
+    Mention.objects.bulk_update(
+        changed(mentions),
+        ["entity_id", "link_status", "reasons", "score", "origin_entity_id"],
+        batch_size=BATCH,
+    )
+    MatchCandidate.objects.bulk_create(store.candidates, batch_size=BATCH)
+    Suggestion.objects.bulk_create(store.suggestions, batch_size=BATCH)
+    _write_edges(store)
+    Alert.objects.bulk_create(raised, batch_size=BATCH)
+    Alert.objects.bulk_update(
+        changed(store.loaded_alerts.values()),
+        [
+            "certainty",
+            "child_ids",
+            "evidence",
+            "referral_ids",
+            "summary",
+            "status",
+            "status_reason",
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _write_keys(store: MemoryStore) -> None:
+    """Blocking keys of every person the run made or refreshed, re-written in the order they
+    were last refreshed, so the oldest row for a key is the one online lookups find first."""
+    refreshed = [p for p in store.persons if p in store.new or p in store.dirty]
+    PersonKey.objects.filter(person_id__in=[p for p in refreshed if p in store.dirty]).delete()
+    rows = sorted(
+        (store.holders[key][p], p, key)
+        for p in refreshed
+        for key in store.keys_of[p]
+        if p in store.holders.get(key, {})
+    )
+    PersonKey.objects.bulk_create(
+        (PersonKey(person_id=p, key=key) for _seq, p, key in rows), batch_size=BATCH
+    )
+
+
+def _write_edges(store: MemoryStore) -> None:
+    """`entities.edges_rebuild` for every referral whose adjacency the run rebuilt."""
+    referral_ids = sorted(store.edges_dirty)
+    for start in range(0, len(referral_ids), BATCH):
+        Edge.objects.filter(referral_id__in=referral_ids[start : start + BATCH]).delete()
+    rows: list[Edge] = []
+    for rid in referral_ids:
+        ents = sorted(store.snapshot[rid])
+        children = sorted({uuid.UUID(c) for c, _r, _h in store.kids.get(rid, ())})
+        for etype, eid in ents:
+            for cid in children:
+                rows.append(Edge(a_type=etype, a_id=eid, b_type="child", b_id=cid, referral_id=rid))
+                rows.append(Edge(a_type="child", a_id=cid, b_type=etype, b_id=eid, referral_id=rid))
+            for otype, oid in ents:
+                if oid != eid:
+                    rows.append(
+                        Edge(a_type=etype, a_id=eid, b_type=otype, b_id=oid, referral_id=rid)
+                    )
+    Edge.objects.bulk_create(rows, batch_size=BATCH)

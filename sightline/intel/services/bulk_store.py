@@ -1,0 +1,372 @@
+"""The bulk indexer's picture, held in memory: entities, blocking keys, mentions, adjacency and
+alerts, loaded once, changed by the same steps intake runs (`mentions.index_referral` against
+this store), and written once at the end with bulk inserts and updates.
+
+Each lookup answers what the database would at that moment, in the order it would: blocking
+keys are read oldest row first (a person's keys are re-written each time its profile is
+rebuilt), places in the order they were made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sightline.accounts.models import Agency
+from sightline.intel import entities, places
+from sightline.intel.choices import EntityType, LinkStatus
+from sightline.intel.models import (
+    Alert,
+    MatchCandidate,
+    Mention,
+    PersonKey,
+    PersonOfConcern,
+    Phone,
+    Place,
+    Vehicle,
+)
+from sightline.intel.normalise import Plate, normalise_phone, phonetic
+from sightline.intel.resolution import PersonFeatures, Profile, search_keys
+from sightline.intel.rules import Link, household
+from sightline.intel.services.store import PlaceFound
+from sightline.intel.services.suggest import suggestion_rows
+from sightline.people.matching import normalise_postcode
+from sightline.referrals.models import Referral, ReferralChild
+
+Node = tuple[str, uuid.UUID]
+
+
+class MemoryStore:
+    """A `Store` over an in-memory picture; `load()` reads what is already indexed."""
+
+    def __init__(self, references: Any) -> None:
+        self.references = references  # prefix -> next readable reference
+        self.persons: dict[uuid.UUID, PersonOfConcern] = {}
+        self.profiles: dict[uuid.UUID, Profile] = {}
+        self.keys_of: dict[uuid.UUID, set[str]] = {}
+        self.holders: dict[str, dict[uuid.UUID, int]] = defaultdict(dict)
+        self.key_seq = 0
+        self.places: dict[uuid.UUID, Place] = {}
+        self.places_by: dict[str, list[Place]] = defaultdict(list)
+        self.place_rank: dict[uuid.UUID, int] = {}
+        self.vehicles: dict[uuid.UUID, Vehicle] = {}
+        self.full_plates: dict[str, Vehicle] = {}
+        self.partial_plates: dict[tuple[str, str], Vehicle] = {}
+        self.phones: dict[str, Phone] = {}
+        self.phone_ids: dict[uuid.UUID, Phone] = {}
+        self.mentions: dict[uuid.UUID, Mention] = {}
+        self.order: dict[uuid.UUID, tuple[dt.datetime, int]] = {}
+        self.by_entity: dict[uuid.UUID, list[Mention]] = defaultdict(list)
+        self.located: dict[uuid.UUID, uuid.UUID] = {}  # mention -> the entity list it is in
+        self.by_referral: dict[uuid.UUID, list[Mention]] = defaultdict(list)
+        self.parts: dict[uuid.UUID, list[Mention]] = defaultdict(list)  # via -> vehicle mentions
+        self.snapshot: dict[uuid.UUID, frozenset[Node]] = {}
+        self.node_referrals: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        self.kids: dict[uuid.UUID, list[tuple[str, str, str]]] = defaultdict(list)
+        self.referral_info: dict[uuid.UUID, tuple[str, frozenset[str]]] = {}
+        self.agency_code: dict[uuid.UUID, str] = {}
+        self.candidates: list[MatchCandidate] = []
+        self.candidate_pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+        self.suggestions: list[Any] = []
+        self.alerts: dict[uuid.UUID, dict[str, Alert]] = defaultdict(dict)  # standing only
+        self.loaded_alerts: dict[uuid.UUID, Alert] = {}
+        self.new: set[uuid.UUID] = set()  # ids of rows made in this run
+        self.dirty: set[uuid.UUID] = set()  # ids of rows on record changed in this run
+        self.edges_dirty: set[uuid.UUID] = set()
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self.agency_code = dict(Agency.objects.values_list("pk", "code"))
+        for rid, ref, categories in Referral.objects.values_list(
+            "pk", "reference", "concern_categories"
+        ).iterator(chunk_size=5000):
+            self.referral_info[rid] = (ref, frozenset(categories or ()))
+        rows = ReferralChild.objects.order_by("created_at").values_list(
+            "referral_id",
+            "child_id",
+            "child__reference",
+            "child__address",
+            "child__postcode",
+            "child__family_name",
+        )
+        for rid, cid, ref, address, postcode, family in rows.iterator(chunk_size=5000):
+            self.kids[rid].append((str(cid), ref, household(address, postcode, family, cid)))
+        for person in PersonOfConcern.objects.order_by("created_at"):
+            self.persons[person.pk] = person
+            self.profiles[person.pk] = Profile.from_json(person.profile)
+            self.keys_of[person.pk] = set()
+        for person_id, key in PersonKey.objects.order_by("id").values_list("person_id", "key"):
+            self._hold(person_id, {key})
+        for place in Place.objects.order_by("created_at"):
+            self._place_add(place)
+        for vehicle in Vehicle.objects.order_by("created_at"):
+            self._vehicle_add(vehicle)
+        for phone in Phone.objects.order_by("created_at"):
+            self.phones.setdefault(phone.number, phone)
+            self.phone_ids[phone.pk] = phone
+        for mention in Mention.objects.order_by("occurred_at", "created_at").iterator(2000):
+            self._mention_add(mention)
+        for rid in list(self.by_referral):
+            self._snapshot(rid)
+        self.candidate_pairs.update(MatchCandidate.objects.values_list("mention_id", "entity_id"))
+        for alert in Alert.objects.exclude(status="withdrawn").order_by("created_at"):
+            self.alerts[alert.entity_id][alert.trigger] = alert
+            self.loaded_alerts[alert.pk] = alert
+
+    def _hold(self, person_id: uuid.UUID, keys: set[str]) -> None:
+        for key in sorted(keys):
+            self.key_seq += 1
+            self.holders[key][person_id] = self.key_seq
+        self.keys_of[person_id] |= keys
+
+    def _place_add(self, place: Place) -> None:
+        self.places[place.pk] = place
+        self.place_rank[place.pk] = len(self.place_rank)
+        for block in (f"n:{place.name_key}", f"p:{place.postcode_key}"):
+            if not block.endswith(":"):
+                self.places_by[block].append(place)
+
+    def _vehicle_add(self, vehicle: Vehicle) -> None:
+        self.vehicles[vehicle.pk] = vehicle
+        if vehicle.is_partial:
+            self.partial_plates.setdefault((vehicle.registration, vehicle.anchor), vehicle)
+        else:
+            self.full_plates.setdefault(vehicle.registration, vehicle)
+
+    def _mention_add(self, mention: Mention) -> None:
+        self.mentions[mention.pk] = mention
+        self.order[mention.pk] = (mention.occurred_at, len(self.order))
+        self.by_entity[mention.entity_id].append(mention)
+        self.located[mention.pk] = mention.entity_id
+        self.by_referral[mention.referral_id].append(mention)
+        if mention.via_id is not None and mention.entity_type == EntityType.VEHICLE:
+            self.parts[mention.via_id].append(mention)
+
+    def _new_reference(self, entity_type: str) -> str:
+        return str(self.references(entities.PREFIX[EntityType(entity_type)]))
+
+    # ---- the Store protocol -----------------------------------------------------------------
+
+    def children(self, referral: Referral) -> set[uuid.UUID]:
+        return {uuid.UUID(c) for c, _r, _h in self.kids.get(referral.pk, ())}
+
+    def place_resolve(self, *, name: str, kind: str, address: str, postcode: str) -> PlaceFound:
+        key, pc = places.place_name_key(name), normalise_postcode(postcode)
+        found: dict[uuid.UUID, Place] = {}
+        for block in ([f"n:{key}"] if key else []) + ([f"p:{pc}"] if pc else []):
+            found.update((p.pk, p) for p in self.places_by.get(block, ()) if p.is_active)
+        ordered = sorted(found.values(), key=lambda p: self.place_rank[p.pk])[:100]
+        best, reasons, others = places.place_match(ordered, key=key, pc=pc, address=address)
+        if best is not None:
+            before = best.postcode_key
+            if places.place_fill(best, postcode=postcode, address=address):
+                self.touch(best.pk)
+                if best.postcode_key != before:
+                    self.places_by[f"p:{best.postcode_key}"].append(best)
+            return best, LinkStatus.EXACT, 1.0, reasons, others
+        place = places.place_new(
+            name=name,
+            kind=kind,
+            address=address,
+            postcode=postcode,
+            reference=self._new_reference(EntityType.PLACE),
+        )
+        self.new.add(place.pk)
+        self._place_add(place)
+        return place, LinkStatus.ORIGIN, 1.0, (), others
+
+    def person_candidates(
+        self, features: PersonFeatures, *, context: frozenset[uuid.UUID]
+    ) -> list[entities.Ranked]:
+        keys = search_keys(features)
+        strong = sorted(k for k in keys if not k.startswith(("fam:", "giv:")))
+        weak = [k for k in keys if k.startswith(("fam:", "giv:"))]
+        ids: set[uuid.UUID] = set()
+        rows = [p for k in strong for p in self._holders(k)][: entities.STRONG_KEY_LIMIT]
+        ids.update(rows)
+        for key in weak:
+            ids.update(self._holders(key)[: entities.WEAK_KEY_LIMIT])
+        if not ids:
+            return []
+        sole = None
+        if features.family:
+            holders = self._holders(f"fam:{phonetic(features.family)}"[:60])
+            sole = holders[0] if len(holders) == 1 else None
+        active = [p for p in ids if self.persons[p].is_active]
+        return entities.rank_persons(
+            features,
+            ((p, self.persons[p].reference, self.profiles[p]) for p in active),
+            sole=sole,
+            shared=self._context_shared(ids, context),
+        )
+
+    def _holders(self, key: str) -> list[uuid.UUID]:
+        held = self.holders.get(key, {})
+        return sorted(held, key=held.__getitem__)
+
+    def _context_shared(
+        self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
+    ) -> dict[uuid.UUID, frozenset[str]]:
+        if not context:
+            return {}
+        found: dict[uuid.UUID, frozenset[str]] = {}
+        for pid in person_ids:
+            kinds: set[str] = set()
+            for rid in self.node_referrals.get(pid, ()):
+                if any(uuid.UUID(c) in context for c, _r, _h in self.kids.get(rid, ())):
+                    kinds.add("child")
+                kinds.update(t for t, eid in self.snapshot[rid] if eid != pid and eid in context)
+            if kinds:
+                found[pid] = frozenset(kinds)
+        return found
+
+    def person_create(self, features: PersonFeatures) -> uuid.UUID:
+        person = PersonOfConcern(reference=self._new_reference(EntityType.PERSON))
+        self.persons[person.pk] = person
+        self.profiles[person.pk] = Profile()
+        self.keys_of[person.pk] = set()
+        self.new.add(person.pk)
+        return person.pk
+
+    def person_refresh(self, person_id: uuid.UUID) -> None:
+        mentions = sorted(self.by_entity.get(person_id, ()), key=lambda m: self.order[m.pk])
+        _profile, fields, keys = entities.person_summary(m.details for m in mentions)
+        person = self.persons[person_id]
+        for name, value in fields.items():
+            setattr(person, name, value)
+        self.profiles[person_id] = Profile.from_json(fields["profile"])
+        for key in self.keys_of[person_id]:
+            self.holders[key].pop(person_id, None)
+        self.keys_of[person_id] = set()
+        self._hold(person_id, keys)
+        self.touch(person_id)
+
+    def mentions_of(self, entity_id: uuid.UUID) -> list[Mention]:
+        return sorted(self.by_entity.get(entity_id, ()), key=lambda m: self.order[m.pk])
+
+    def mentions_moved(self, moving: list[Mention]) -> None:
+        for mention in moving:
+            before = self.located[mention.pk]
+            if before != mention.entity_id:
+                self.by_entity[before].remove(mention)
+                self.by_entity[mention.entity_id].append(mention)
+                self.located[mention.pk] = mention.entity_id
+            self.touch(mention.pk)
+
+    def phone_resolve(self, value: str) -> tuple[Phone, str]:
+        e164 = normalise_phone(value)
+        found = self.phones.get(e164)
+        if found is not None:
+            return found, LinkStatus.EXACT
+        phone = Phone(reference=self._new_reference(EntityType.PHONE), number=e164)
+        self.phones[e164] = phone
+        self.phone_ids[phone.pk] = phone
+        self.new.add(phone.pk)
+        return phone, LinkStatus.ORIGIN
+
+    def vehicle_resolve(self, plate: Plate) -> tuple[Vehicle, str, float, tuple[str, ...]]:
+        if not plate.is_partial:
+            found = self.full_plates.get(plate.value)
+            if found is not None:
+                return found, LinkStatus.EXACT, 1.0, ("same registration",)
+            return self._vehicle_new(plate.value, False, "full"), LinkStatus.ORIGIN, 1.0, ()
+        fits = [
+            v
+            for reg, v in self.full_plates.items()
+            if v.is_active
+            and (reg.startswith if plate.anchor == "start" else reg.endswith)(plate.value)
+        ]
+        if len(fits) == 1:
+            return fits[0], LinkStatus.PROBABLE, 0.85, ("partial registration fits one vehicle",)
+        same = self.partial_plates.get((plate.value, plate.anchor))
+        if same is not None:
+            return same, LinkStatus.EXACT, 1.0, ("same partial registration",)
+        return self._vehicle_new(plate.value, True, plate.anchor), LinkStatus.ORIGIN, 1.0, ()
+
+    def _vehicle_new(self, registration: str, is_partial: bool, anchor: str) -> Vehicle:
+        vehicle = Vehicle(
+            reference=self._new_reference(EntityType.VEHICLE),
+            registration=registration,
+            is_partial=is_partial,
+            anchor=anchor,
+        )
+        self.new.add(vehicle.pk)
+        self._vehicle_add(vehicle)
+        return vehicle
+
+    def mention_add(self, **fields: Any) -> Mention:
+        mention = Mention(**fields)
+        self.new.add(mention.pk)
+        self._mention_add(mention)
+        return mention
+
+    def candidates_add(
+        self, rows: list[MatchCandidate], *, ignore_conflicts: bool = False
+    ) -> list[MatchCandidate]:
+        for row in rows:
+            pair = (row.mention_id, row.entity_id)
+            if pair not in self.candidate_pairs:
+                self.candidate_pairs.add(pair)
+                self.candidates.append(row)
+        return rows
+
+    def suggest(self, referral: Referral, mentions: list[Mention]) -> list[Any]:
+        rows = suggestion_rows(referral, mentions, self._first_holder)
+        self.suggestions += rows
+        return rows
+
+    def _first_holder(self, key: str) -> uuid.UUID | None:
+        holders = self._holders(key)
+        return holders[0] if holders else None
+
+    def edges_rebuild(self, referral_ids: list[uuid.UUID]) -> None:
+        for rid in referral_ids:
+            self._snapshot(rid)
+            self.edges_dirty.add(rid)
+
+    def _snapshot(self, rid: uuid.UUID) -> None:
+        for _t, eid in self.snapshot.get(rid, frozenset()):
+            self.node_referrals[eid].discard(rid)
+        nodes = frozenset((m.entity_type, m.entity_id) for m in self.by_referral.get(rid, ()))
+        self.snapshot[rid] = nodes
+        for _t, eid in nodes:
+            self.node_referrals[eid].add(rid)
+
+    def touch(self, pk: uuid.UUID) -> None:
+        if pk not in self.new:
+            self.dirty.add(pk)
+
+    # ---- what the alert rules read ----------------------------------------------------------
+
+    def links_of(self, entity_id: uuid.UUID) -> list[Link]:
+        links = []
+        for m in self.mentions_of(entity_id):
+            reference, categories = self.referral_info[m.referral_id]
+            links.append(
+                Link(
+                    mention_id=m.pk,
+                    referral_id=m.referral_id,
+                    referral_ref=reference,
+                    agency=self.agency_code[m.agency_id],
+                    occurred_at=m.occurred_at,
+                    status=m.link_status,
+                    score=m.score,
+                    reasons=tuple(m.reasons),
+                    said=m.said,
+                    categories=categories,
+                    children=tuple(self.kids.get(m.referral_id, ())),
+                )
+            )
+        return links
+
+    def vehicles_of(self, person_id: uuid.UUID) -> set[uuid.UUID]:
+        return {v.entity_id for m in self.by_entity.get(person_id, ()) for v in self.parts[m.pk]}
+
+    def reference_of(self, entity_type: str, entity_id: uuid.UUID) -> str:
+        for table in (self.persons, self.places, self.vehicles, self.phone_ids):
+            found = table.get(entity_id)
+            if found is not None:
+                return str(found.reference)
+        return ""

@@ -1,0 +1,301 @@
+"""Indexing one referral: each person, place, vehicle and phone it names becomes a mention of a
+shared entity (found or made), with its candidates and reasons, and the adjacency rows of the
+referral are rebuilt. Runs inside the caller's transaction; writes no audit rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from sightline.intel import entities
+from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus
+from sightline.intel.models import MatchCandidate, Mention
+from sightline.intel.normalise import normalise_phone, normalise_plate
+from sightline.intel.resolution import HIGH_CONFIDENCE
+from sightline.intel.services.common import IndexResult
+from sightline.intel.services.store import DatabaseStore, Store
+from sightline.referrals.models import PersonNamed, Referral
+
+Touched = set[tuple[str, uuid.UUID]]
+EXACT_REASONS = frozenset({"same phone number", "same vehicle registration"})
+CONFLICT_REASONS = frozenset({"different name", "age differs"})
+
+
+def said(*parts: str) -> str:
+    return "; ".join(p.strip() for p in parts if p and p.strip())[:1000]
+
+
+def index_referral(
+    referral: Referral,
+    *,
+    vehicles: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    store: Store | None = None,
+) -> tuple[IndexResult, Touched]:
+    """Mentions for one referral's structured fields, candidates, suggestions, adjacency.
+    Returns the entities touched, for the alert rules. `store`: where the picture is read
+    and written (the database unless the bulk indexer passes its own)."""
+    store = store or DatabaseStore()
+    result = IndexResult(referral)
+    touched: Touched = set()
+    common = {"referral": referral, "agency_id": referral.source_agency_id}
+    place_ids = _place_mentions(store, referral, common, result, touched)
+    # Co-mentioned context for the persons: the children on the referral and what it names
+    # that is already resolved (places first, then each person, vehicle and phone in turn).
+    context: set[uuid.UUID] = store.children(referral)
+    context.update(m.entity_id for m in result.mentions)
+    year = timezone.localtime(referral.received_at).year
+    for person in referral.persons_named.all():
+        details = person_details(person, year=year, place_ids=place_ids)
+        _person_mention(store, referral, person, details, common, context, result, touched)
+        context.update(m.entity_id for m in result.mentions)
+    for value in phones:
+        if normalise_phone(value):
+            result.mentions.append(_phone_mention(store, common, referral, value, via=None))
+            touched.add((EntityType.PHONE, result.mentions[-1].entity_id))
+    for value in vehicles:
+        vm = _vehicle_mention(store, common, referral, value, via=None)
+        if vm is not None:
+            result.mentions.append(vm)
+            touched.add((EntityType.VEHICLE, vm.entity_id))
+    result.suggestions = store.suggest(referral, result.mentions)
+    store.edges_rebuild([referral.pk])
+    return result, touched
+
+
+def _place_mentions(
+    store: Store,
+    referral: Referral,
+    common: dict[str, Any],
+    result: IndexResult,
+    touched: Touched,
+) -> list[str]:
+    place_ids: list[str] = []
+    for named in referral.places_named.all():
+        place, status, score, reasons, others = store.place_resolve(
+            name=named.name, kind=named.kind, address=named.address, postcode=named.postcode
+        )
+        mention = store.mention_add(
+            **common,
+            entity_type=EntityType.PLACE,
+            entity_id=place.pk,
+            place_named=named,
+            occurred_at=referral.received_at,
+            said=said(named.name, named.address, named.postcode),
+            details={"name": named.name, "kind": named.kind, "postcode": named.postcode},
+            link_status=status,
+            score=score,
+            reasons=list(reasons),
+            origin_entity_id=place.pk if status == LinkStatus.ORIGIN else None,
+        )
+        result.mentions.append(mention)
+        result.candidates += _store_candidates(store, mention, EntityType.PLACE, others, place.pk)
+        touched.add((EntityType.PLACE, place.pk))
+        place_ids.append(str(place.pk))
+    return place_ids
+
+
+def person_details(person: PersonNamed, *, year: int, place_ids: list[str]) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "nickname": person.nickname,
+        "approximate_age": person.approximate_age,
+        "year": year,
+        "phone": person.phone,
+        "vehicle_registration": person.vehicle_registration,
+        "address": person.address,
+        "description": person.description,
+        "place_ids": place_ids,
+    }
+
+
+def person_said(person: PersonNamed) -> str:
+    return said(
+        person.name,
+        f'known as "{person.nickname}"' if person.nickname else "",
+        f"about {person.approximate_age}" if person.approximate_age else "",
+        person.description,
+    )
+
+
+def identity(ranked: entities.Ranked) -> float:
+    return ranked.score if ranked.identity is None else ranked.identity
+
+
+def pick_top(ranked: list[entities.Ranked]) -> entities.Ranked | None:
+    """The candidate the mention links to, if any: the best, unless context alone lifted it
+    over a person the details strongly match (context breaks no tie against such a person)."""
+    top = ranked[0] if ranked else None
+    strong = [r for r in ranked if identity(r) >= HIGH_CONFIDENCE]
+    if top is not None and strong and identity(top) < HIGH_CONFIDENCE:
+        top = strong[0]
+    return top
+
+
+def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
+    """Others this mention is as strongly like as the top: they are probably one person. Only
+    its own details count here: shared context (children, vehicles) is what two people of one
+    network have in common, so it never joins them."""
+    if top is None or identity(top) < HIGH_CONFIDENCE:
+        return []
+    return [o for o in ranked if o is not top and identity(o) >= HIGH_CONFIDENCE]
+
+
+def link_of(top: entities.Ranked) -> tuple[str, float, tuple[str, ...]]:
+    """Status, score and reasons of a mention linked to its top candidate."""
+    status = LinkStatus.PROBABLE
+    if EXACT_REASONS & set(top.reasons) and not CONFLICT_REASONS & set(top.reasons):
+        status = LinkStatus.EXACT
+    return status, top.score, top.reasons
+
+
+def _person_mention(
+    store: Store,
+    referral: Referral,
+    person: PersonNamed,
+    details: dict[str, Any],
+    common: dict[str, Any],
+    context: set[uuid.UUID],
+    result: IndexResult,
+    touched: Touched,
+) -> None:
+    features = entities.features_from_details(details)
+    if not features.has_identity and not person.description:
+        return
+    ranked = store.person_candidates(features, context=frozenset(context))
+    top = pick_top(ranked)
+    for other in to_merge(top, ranked):
+        result.candidates += _person_merge(store, into=top, other=other)
+        touched.add((EntityType.PERSON, other.entity_id))
+    if top is not None and top.score >= HIGH_CONFIDENCE:
+        person_id = top.entity_id
+        status, score, reasons = link_of(top)
+        origin = None
+    else:
+        person_id = origin = store.person_create(features)
+        status, score, reasons = LinkStatus.ORIGIN, 1.0, ()
+    mention = store.mention_add(
+        **common,
+        entity_type=EntityType.PERSON,
+        entity_id=person_id,
+        person_named=person,
+        occurred_at=referral.received_at,
+        said=person_said(person),
+        details=details,
+        link_status=status,
+        score=score,
+        reasons=list(reasons),
+        origin_entity_id=origin,
+    )
+    store.person_refresh(person_id)
+    result.mentions.append(mention)
+    result.candidates += _store_candidates(store, mention, EntityType.PERSON, ranked, person_id)
+    touched.add((EntityType.PERSON, person_id))
+    context.add(person_id)
+    if features.phone:
+        result.mentions.append(_phone_mention(store, common, referral, person.phone, via=mention))
+        touched.add((EntityType.PHONE, result.mentions[-1].entity_id))
+    vm = _vehicle_mention(store, common, referral, person.vehicle_registration, via=mention)
+    if vm is not None:
+        result.mentions.append(vm)
+        touched.add((EntityType.VEHICLE, vm.entity_id))
+
+
+def merge_reason(into: entities.Ranked) -> str:
+    return f"probably the same person as {into.reference} (a mention matched both)"
+
+
+def _person_merge(store: Store, *, into: Any, other: Any) -> list[MatchCandidate]:
+    """Move every mention of `other` to `into` as a probable link (each can be rejected, which
+    sends it back to the entity it made). Children are never merged; only persons of concern."""
+    moving = store.mentions_of(other.entity_id)
+    reason = merge_reason(into)
+    for mention in moving:
+        if mention.origin_entity_id is None:
+            mention.origin_entity_id = other.entity_id
+        mention.entity_id = into.entity_id
+        mention.link_status = LinkStatus.PROBABLE
+        mention.reasons = [reason, *other.reasons]
+        mention.score = other.score
+    store.mentions_moved(moving)
+    store.person_refresh(into.entity_id)
+    store.person_refresh(other.entity_id)
+    store.edges_rebuild(sorted({m.referral_id for m in moving}))
+    return store.candidates_add(
+        [
+            MatchCandidate(
+                mention=m,
+                entity_type=EntityType.PERSON,
+                entity_id=into.entity_id,
+                score=other.score,
+                reasons=[reason],
+                status=CandidateStatus.LINKED,
+            )
+            for m in moving
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _phone_mention(
+    store: Store, common: dict[str, Any], referral: Referral, value: str, *, via: Mention | None
+) -> Mention:
+    phone, status = store.phone_resolve(value)
+    return store.mention_add(
+        **common,
+        entity_type=EntityType.PHONE,
+        entity_id=phone.pk,
+        via=via,
+        occurred_at=referral.received_at,
+        said=value.strip(),
+        details={"phone": value.strip()},
+        link_status=status,
+        reasons=["same phone number"] if status == LinkStatus.EXACT else [],
+        origin_entity_id=phone.pk if status == LinkStatus.ORIGIN else None,
+    )
+
+
+def _vehicle_mention(
+    store: Store, common: dict[str, Any], referral: Referral, value: str, *, via: Mention | None
+) -> Mention | None:
+    plate = normalise_plate(value)
+    if plate is None:
+        return None
+    vehicle, status, score, reasons = store.vehicle_resolve(plate)
+    return store.mention_add(
+        **common,
+        entity_type=EntityType.VEHICLE,
+        entity_id=vehicle.pk,
+        via=via,
+        occurred_at=referral.received_at,
+        said=value.strip(),
+        details={"registration": value.strip(), "partial": plate.is_partial},
+        link_status=status,
+        score=score,
+        reasons=list(reasons),
+        origin_entity_id=vehicle.pk if status == LinkStatus.ORIGIN else None,
+    )
+
+
+def _store_candidates(
+    store: Store,
+    mention: Mention,
+    entity_type: str,
+    ranked: Iterable[Any],
+    linked_id: uuid.UUID,
+) -> list[MatchCandidate]:
+    rows = [
+        MatchCandidate(
+            mention=mention,
+            entity_type=entity_type,
+            entity_id=r.entity_id,
+            score=r.score,
+            reasons=list(r.reasons),
+            status=CandidateStatus.LINKED if r.entity_id == linked_id else CandidateStatus.PROPOSED,
+        )
+        for r in ranked
+    ]
+    return store.candidates_add(rows)
