@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sightline.referrals",
     "sightline.escalation",
     "sightline.intel",
+    "sightline.meetings",
     "sightline.reporting",
     "sightline.site",
     "sightline.demo",

@@ -54,6 +54,11 @@ class Cap:
     ALERT_VIEW = "alert.view"
     ALERT_ACTION = "alert.action"
     NETWORK_VIEW = "network.view"
+    # MACE meetings and the disruption register (meetings app)
+    MEETING_VIEW = "meeting.view"
+    MEETING_MANAGE = "meeting.manage"
+    DISRUPTION_VIEW = "disruption.view"
+    DISRUPTION_MANAGE = "disruption.manage"
 
 
 _SUBMITTERS = {
@@ -70,6 +75,18 @@ _SUBMITTERS = {
 }
 _FRONT_DOOR = {Role.FRONT_DOOR_PRACTITIONER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
 _MANAGERS = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.SAFEGUARDING_LEAD}
+# Roles that may be invited to a MACE meeting (each meeting's record scope: its chairs, the
+# people invited to it, and the MACE chair role).
+_MACE_MEMBERS = {
+    Role.MACE_CHAIR,
+    Role.POLICE_ANALYST,
+    Role.CSE_SPECIALIST,
+    Role.SAFEGUARDING_LEAD,
+    Role.HEALTH_LEAD,
+    Role.EDUCATION_LEAD,
+    Role.TEAM_MANAGER,
+    Role.HEAD_OF_SERVICE,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {}
 for _role in Role:
@@ -108,6 +125,19 @@ for _role in Role:
         Role.TEAM_MANAGER,
     }:
         caps |= {Cap.INTEL_LINK, Cap.ALERT_ACTION}
+    if _role in _MACE_MEMBERS:
+        caps.add(Cap.MEETING_VIEW)
+    if _role in {Role.MACE_CHAIR, Role.SAFEGUARDING_LEAD}:
+        caps.add(Cap.MEETING_MANAGE)
+    if _role in {
+        Role.MACE_CHAIR,
+        Role.POLICE_ANALYST,
+        Role.CSE_SPECIALIST,
+        Role.SAFEGUARDING_LEAD,
+    }:
+        caps.add(Cap.DISRUPTION_VIEW)
+    if _role in {Role.MACE_CHAIR, Role.POLICE_ANALYST}:
+        caps.add(Cap.DISRUPTION_MANAGE)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

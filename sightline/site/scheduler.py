@@ -27,6 +27,7 @@ from sightline.api.tasks import idempotency_purge_task
 from sightline.core.tasks import outbox_relay_task
 from sightline.escalation.tasks import sweep_task
 from sightline.intel.tasks import groups_refresh_task
+from sightline.meetings.tasks import meetings_sweep_task
 
 log = logging.getLogger("sightline.site")
 
@@ -51,6 +52,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(outbox_relay_task, dt.timedelta(seconds=60)),
     Periodic(groups_refresh_task, dt.timedelta(minutes=10)),
     Periodic(idempotency_purge_task, dt.timedelta(minutes=10)),
+    Periodic(meetings_sweep_task, dt.timedelta(minutes=10)),
 )
 
 

@@ -1,0 +1,111 @@
+"""Reads in the meetings app. Every selector takes the user and applies record scope."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from sightline.accounts.roles import Cap, Role
+from sightline.meetings.models import (
+    AgendaItem,
+    Disruption,
+    Meeting,
+    MeetingAction,
+    Pack,
+    RegisterAlert,
+)
+from sightline.meetings.rules import holds
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def meeting_scope(*, user: Any) -> QuerySet[Meeting]:
+    """Meetings a user may see: all for the MACE chair role; otherwise those they chair or
+    were invited to (with meeting.view)."""
+    if not holds(user, Cap.MEETING_VIEW):
+        return Meeting.objects.none()
+    if user.role == Role.MACE_CHAIR:
+        return Meeting.objects.all()
+    return Meeting.objects.filter(Q(chairs=user) | Q(invited_people=user)).distinct()
+
+
+def meeting_list(*, user: Any) -> QuerySet[Meeting]:
+    return meeting_scope(user=user).prefetch_related("chairs", "invited_agencies")
+
+
+def meeting_get(*, user: Any, meeting_id: Any) -> Meeting | None:
+    pk = _uuid(meeting_id)
+    if pk is None:
+        return None
+    return meeting_scope(user=user).filter(pk=pk).first()
+
+
+def agenda_items(*, meeting: Meeting, include_removed: bool = False) -> QuerySet[AgendaItem]:
+    qs = meeting.items.select_related("discussion").prefetch_related("actions")
+    if not include_removed:
+        qs = qs.filter(removed_at__isnull=True)
+    return qs.order_by("position")
+
+
+def action_get(*, user: Any, action_id: Any) -> MeetingAction | None:
+    pk = _uuid(action_id)
+    if pk is None:
+        return None
+    """An action its owner may always see; others through the meeting's scope."""
+    visible = meeting_scope(user=user).values("pk")
+    owned = Q(owner=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return (
+        MeetingAction.objects.filter(pk=pk)
+        .filter(Q(meeting__in=visible) | owned)
+        .select_related("meeting", "owner_agency", "owner")
+        .first()
+    )
+
+
+def actions_open(*, meeting: Meeting | None = None) -> QuerySet[MeetingAction]:
+    qs = MeetingAction.objects.filter(status="open").select_related(
+        "meeting", "owner_agency", "owner", "item"
+    )
+    if meeting is not None:
+        qs = qs.filter(meeting__held_on__lte=meeting.held_on)
+    return qs.order_by("due_on", "reference")
+
+
+def pack_latest(*, meeting: Meeting, user: Any) -> Pack | None:
+    return (
+        Pack.objects.filter(meeting=meeting, generated_for=user, withdrawn_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def disruption_list(*, user: Any) -> QuerySet[Disruption]:
+    if not holds(user, Cap.DISRUPTION_VIEW):
+        return Disruption.objects.none()
+    return Disruption.objects.select_related("owner_agency", "owner", "meeting").prefetch_related(
+        "breaches", "children"
+    )
+
+
+def disruption_get(*, user: Any, disruption_id: Any) -> Disruption | None:
+    pk = _uuid(disruption_id)
+    if pk is None:
+        return None
+    return disruption_list(user=user).filter(pk=pk).first()
+
+
+def disruptions_for_target(*, user: Any, target_id: uuid.UUID) -> QuerySet[Disruption]:
+    return disruption_list(user=user).filter(target_id=target_id).order_by("-proposed_on")
+
+
+def register_alerts(*, user: Any) -> QuerySet[RegisterAlert]:
+    if not holds(user, Cap.DISRUPTION_VIEW):
+        return RegisterAlert.objects.none()
+    return RegisterAlert.objects.select_related("disruption", "action").order_by("-created_at")
