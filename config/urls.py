@@ -11,6 +11,7 @@ urlpatterns = [
     path("access/", include("sightline.site.frontdoor.access_urls")),
     path("escalation/", include("sightline.site.escalation_urls")),
     path("intel/", include("sightline.intel.urls")),
+    path("meetings/", include("sightline.meetings.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -11,6 +11,7 @@ from sightline.api.referrals import router as referrals_router
 from sightline.core.errors import DomainError
 from sightline.escalation.api import router as escalation_router
 from sightline.intel.api import router as intel_router
+from sightline.meetings.api import router as meetings_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
 from sightline.screening.api import router as screening_router
@@ -32,6 +33,7 @@ api.add_router("", audit_router)
 api.add_router("", access_router)
 api.add_router("", escalation_router)
 api.add_router("", intel_router)
+api.add_router("", meetings_router)
 
 
 @api.exception_handler(DomainError)

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from sightline.accounts.models import Agency, User
 from sightline.accounts.roles import Cap, Role
+from sightline.intel.selectors import hidden_child_ids
 from sightline.meetings.models import (
     AgendaItem,
     Disruption,
@@ -17,9 +19,10 @@ from sightline.meetings.models import (
     RegisterAlert,
 )
 from sightline.meetings.rules import holds
+from sightline.people.models import Child
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
+def as_uuid(value: Any) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -41,7 +44,7 @@ def meeting_list(*, user: Any) -> QuerySet[Meeting]:
 
 
 def meeting_get(*, user: Any, meeting_id: Any) -> Meeting | None:
-    pk = _uuid(meeting_id)
+    pk = as_uuid(meeting_id)
     if pk is None:
         return None
     return meeting_scope(user=user).filter(pk=pk).first()
@@ -55,7 +58,7 @@ def agenda_items(*, meeting: Meeting, include_removed: bool = False) -> QuerySet
 
 
 def action_get(*, user: Any, action_id: Any) -> MeetingAction | None:
-    pk = _uuid(action_id)
+    pk = as_uuid(action_id)
     if pk is None:
         return None
     """An action its owner may always see; others through the meeting's scope."""
@@ -95,7 +98,7 @@ def disruption_list(*, user: Any) -> QuerySet[Disruption]:
 
 
 def disruption_get(*, user: Any, disruption_id: Any) -> Disruption | None:
-    pk = _uuid(disruption_id)
+    pk = as_uuid(disruption_id)
     if pk is None:
         return None
     return disruption_list(user=user).filter(pk=pk).first()
@@ -109,3 +112,23 @@ def register_alerts(*, user: Any) -> QuerySet[RegisterAlert]:
     if not holds(user, Cap.DISRUPTION_VIEW):
         return RegisterAlert.objects.none()
     return RegisterAlert.objects.select_related("disruption", "action").order_by("-created_at")
+
+
+def users_by_username(names: list[str]) -> tuple[list[Any], list[str]]:
+    """Active users with these usernames, and the names not found."""
+    found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+    return [found[n] for n in names if n in found], [n for n in names if n not in found]
+
+
+def agencies_by_code(codes: list[str]) -> tuple[list[Agency], list[str]]:
+    found = {a.code: a for a in Agency.objects.filter(code__in=codes, is_active=True)}
+    return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
+
+
+def visible_child_refs(*, user: Any, child_ids: list[Any]) -> tuple[dict[uuid.UUID, str], int]:
+    """Children's references as an intel user sees them: restricted children withheld."""
+    ids = [i for i in (as_uuid(c) for c in child_ids) if i is not None]
+    hidden = hidden_child_ids(user=user)
+    refs = dict(Child.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    shown = {i: refs[i] for i in ids if i in refs and i not in hidden}
+    return shown, len(ids) - len(shown)
