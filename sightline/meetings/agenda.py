@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, Min
+from django.db.models.functions import Coalesce
 
 from sightline.intel.choices import AlertStatus, EntityType
 from sightline.intel.models import Alert, Mention, Place, Vehicle
@@ -39,6 +40,9 @@ from sightline.screening.models import Screening
 
 CLOSED_ALERTS = (AlertStatus.DISMISSED, AlertStatus.WITHDRAWN)
 THEME_WINDOW = dt.timedelta(days=28)
+# With no previous meeting, "newly high risk" looks back one monthly cycle; open alerts of any
+# age are still live work and are all listed.
+FIRST_MEETING_WINDOW = dt.timedelta(days=28)
 
 
 @dataclass
@@ -71,6 +75,12 @@ def allocated_workers(*, child_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     """The allocated worker of each child. The `casework` app (allocation, the specialist
     team) does not exist yet, so this returns nothing today."""
     return {}
+
+
+def alerts_at() -> Any:
+    """Alerts with `at`: when the referral that fired them was received (an alert raised by a
+    later bulk index or backfill is dated by its evidence, not by the indexing run)."""
+    return Alert.objects.annotate(at=Coalesce("fired_by__received_at", "created_at"))
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
@@ -122,22 +132,20 @@ def _victims(meeting: Meeting, since: dt.datetime | None, until: dt.datetime) ->
             found[child_id] = Proposed(Section.VICTIMS, SubjectType.CHILD, child_id, "")
         return found[child_id]
 
+    # A first meeting has no "last meeting": newly high risk then means within one cycle.
+    screened_since = since or until - FIRST_MEETING_WINDOW
     high = Screening.objects.filter(
-        level=RiskLevel.HIGH, **_window("screened_at", since, until)
+        level=RiskLevel.HIGH, **_window("screened_at", screened_since, until)
     ).values_list("referral_child__child_id", "referral_child__referral__reference")
-    before = set()
-    if since is not None:
-        before = set(
-            Screening.objects.filter(level=RiskLevel.HIGH, screened_at__lte=since).values_list(
-                "referral_child__child_id", flat=True
-            )
+    before = set(
+        Screening.objects.filter(level=RiskLevel.HIGH, screened_at__lte=screened_since).values_list(
+            "referral_child__child_id", flat=True
         )
+    )
     for child_id, ref in high:
         if child_id not in before:
             child_item(child_id).because(Why.NEWLY_HIGH_RISK, [ref])
-    alerts = Alert.objects.filter(**_window("created_at", since, until)).exclude(
-        status__in=CLOSED_ALERTS
-    )
+    alerts = alerts_at().filter(**_window("at", since, until)).exclude(status__in=CLOSED_ALERTS)
     for ref, child_ids in alerts.values_list("reference", "child_ids"):
         for cid in child_ids:
             child_item(uuid.UUID(str(cid))).because(Why.NEW_ALERT, [ref])
@@ -171,7 +179,8 @@ def _victims(meeting: Meeting, since: dt.datetime | None, until: dt.datetime) ->
 def _open_alerts(entity_type: str, until: dt.datetime) -> dict[uuid.UUID, list[str]]:
     out: dict[uuid.UUID, list[str]] = defaultdict(list)
     rows = (
-        Alert.objects.filter(entity_type=entity_type, created_at__lte=until)
+        alerts_at()
+        .filter(entity_type=entity_type, at__lte=until)
         .exclude(status__in=CLOSED_ALERTS)
         .values_list("entity_id", "reference")
     )
@@ -215,9 +224,9 @@ def _entities(
     those with disruption actions open."""
     alerted = _open_alerts(entity_type, until)
     new_alerts = set(
-        Alert.objects.filter(
-            entity_type=entity_type, **_window("created_at", since, until)
-        ).values_list("entity_id", flat=True)
+        alerts_at()
+        .filter(entity_type=entity_type, **_window("at", since, until))
+        .values_list("entity_id", flat=True)
     )
     links = _new_links(entity_type, list(alerted), since, until)
     disrupted = _open_disruptions(target_types)
@@ -257,7 +266,7 @@ def _themes(until: dt.datetime) -> list[Proposed]:
     cse = Referral.objects.filter(concern_categories__icontains="_exploitation")
     sources = [
         ("THEME-CONCERNS", "Exploitation concerns referred", cse, "received_at"),
-        ("THEME-ALERTS", "Intelligence alerts raised", Alert.objects.all(), "created_at"),
+        ("THEME-ALERTS", "Intelligence alerts raised", alerts_at(), "at"),
         (
             "THEME-HIGH-RISK",
             "High-risk screenings",
