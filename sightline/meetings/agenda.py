@@ -58,6 +58,11 @@ class Proposed:
     rank: tuple[Any, ...] = ()
 
     def because(self, why: Why, refs: list[str], note: str = "") -> None:
+        """Add a reason; a second reason of the same kind adds its references to the first."""
+        for reason in self.reasons:
+            if reason["why"] == why.value:
+                reason["refs"] += [r for r in refs if r not in reason["refs"]]
+                return
         self.reasons.append({"why": why.value, "label": str(why.label), "refs": refs, "note": note})
 
 
@@ -252,37 +257,43 @@ def _entities(
     return sorted(items, key=lambda i: i.rank)
 
 
-def _count_pair(qs: Any, field_name: str, until: dt.datetime) -> tuple[int, int]:
+def _count_pair(
+    qs: Any, field_name: str, ref_field: str, until: dt.datetime
+) -> tuple[int, int, list[str]]:
+    """The count in the last 28 days and the 28 before, and the references counted now."""
     start = until - THEME_WINDOW
-    now = qs.filter(**{f"{field_name}__gt": start, f"{field_name}__lte": until}).count()
+    recent = qs.filter(**{f"{field_name}__gt": start, f"{field_name}__lte": until})
+    refs = sorted(set(recent.values_list(ref_field, flat=True)))
     then = qs.filter(
         **{f"{field_name}__gt": start - THEME_WINDOW, f"{field_name}__lte": start}
     ).count()
-    return now, then
+    return recent.count(), then, refs
 
 
 def _themes(until: dt.datetime) -> list[Proposed]:
     # Both exploitation categories end "_exploitation"; a text match works on SQLite and PostgreSQL.
     cse = Referral.objects.filter(concern_categories__icontains="_exploitation")
     sources = [
-        ("THEME-CONCERNS", "Exploitation concerns referred", cse, "received_at"),
-        ("THEME-ALERTS", "Intelligence alerts raised", alerts_at(), "at"),
+        ("THEME-CONCERNS", "Exploitation concerns referred", cse, "received_at", "reference"),
+        ("THEME-ALERTS", "Intelligence alerts raised", alerts_at(), "at", "reference"),
         (
             "THEME-HIGH-RISK",
             "High-risk screenings",
             Screening.objects.filter(level=RiskLevel.HIGH),
             "screened_at",
+            "referral_child__referral__reference",
         ),
         (
             "THEME-PLACES",
             "Places named in concerns",
             Mention.objects.filter(entity_type=EntityType.PLACE),
             "occurred_at",
+            "referral__reference",
         ),
     ]
     items = []
-    for ref, title, qs, field_name in sources:
-        now, then = _count_pair(qs, field_name, until)
+    for ref, title, qs, field_name, ref_field in sources:
+        now, then, counted = _count_pair(qs, field_name, ref_field, until)
         item = Proposed(
             Section.THEMES,
             SubjectType.THEME,
@@ -291,7 +302,7 @@ def _themes(until: dt.datetime) -> list[Proposed]:
             title=title,
             figures={"last_28_days": now, "previous_28_days": then, "change": now - then},
         )
-        item.because(Why.THEME, [ref])
+        item.because(Why.THEME, counted)
         items.append(item)
     return items
 

@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sightline.intel.models import Alert, Edge, Mention, NetworkGroup, Place, Vehicle
+from sightline.intel.models import Edge, Mention, NetworkGroup, Place, Vehicle
 from sightline.intel.models import PersonOfConcern as Person
-from sightline.meetings.agenda import allocated_workers
+from sightline.meetings.agenda import alerts_at, allocated_workers
 from sightline.meetings.choices import ACTIVE_DISRUPTION, Section, SubjectType
 from sightline.meetings.models import Discussion, Disruption, Meeting, MeetingAction
 from sightline.meetings.svg import bar_chart
@@ -107,7 +107,18 @@ def _actions_page(meeting: Meeting, until: dt.datetime) -> Page:
     return page
 
 
-def _chronology(child: Child, user: Any, until: dt.datetime, notes: Notes) -> list[dict[str, Any]]:
+def _alerts_by_child(until: dt.datetime) -> dict[str, list[Any]]:
+    since = until - dt.timedelta(days=CHRONOLOGY_DAYS)
+    out: dict[str, list[Any]] = defaultdict(list)
+    for a in alerts_at().filter(at__gt=since, at__lte=until):
+        for c in a.child_ids:
+            out[str(c)].append(a)
+    return out
+
+
+def _chronology(
+    child: Child, user: Any, until: dt.datetime, notes: Notes, alerts: dict[str, list[Any]]
+) -> list[dict[str, Any]]:
     since = until - dt.timedelta(days=CHRONOLOGY_DAYS)
     visible = set(
         referral_scope(user=user).filter(children__child=child).values_list("pk", flat=True)
@@ -135,11 +146,10 @@ def _chronology(child: Child, user: Any, until: dt.datetime, notes: Notes) -> li
         )
         entries.append({"on": s.screened_at.date(), "agency": "Children's social care",
                         "headline": headline, "fn": notes.cite(ref)})  # fmt: skip
-    for a in Alert.objects.filter(created_at__gt=since, created_at__lte=until):
-        if str(child.pk) in {str(c) for c in a.child_ids}:
-            entries.append({"on": a.created_at.date(), "agency": "Sightline",
-                            "headline": f"Intelligence alert: {a.get_kind_display().lower()}",
-                            "fn": notes.cite(a.reference)})  # fmt: skip
+    for a in alerts.get(str(child.pk), []):
+        entries.append({"on": a.at.date(), "agency": "Sightline",
+                        "headline": f"Intelligence alert: {a.get_kind_display().lower()}",
+                        "fn": notes.cite(a.reference)})  # fmt: skip
     for d in Discussion.objects.filter(child=child, held_on__gt=since.date()).select_related(
         "meeting"
     ):
@@ -178,6 +188,7 @@ def _child_pages(items: list[Any], user: Any, until: dt.datetime) -> list[Page]:
     links = _links(ids)
     refs = _entity_refs([p for v in links.values() for p in v])
     workers = allocated_workers(child_ids=ids)
+    alerts = _alerts_by_child(until)
     pages = []
     for item in items:
         child = children.get(item.subject_id)
@@ -201,7 +212,7 @@ def _child_pages(items: list[Any], user: Any, until: dt.datetime) -> list[Page]:
                 "fn": page.notes.cite(latest.referral_child.referral.reference),
             },
             "trend": [s.get_level_display() for s in screenings[-6:]],
-            "chronology": _chronology(child, user, until, page.notes),
+            "chronology": _chronology(child, user, until, page.notes, alerts),
             "links": sorted(
                 {(t, refs.get(i, "")) for t, i in links.get(child.pk, []) if refs.get(i)}
             ),
@@ -301,6 +312,15 @@ def _entity_pages(items: list[Any], kind: str, until: dt.datetime) -> list[Page]
     return pages
 
 
+def _counted(item: Any) -> str:
+    """One footnote naming the records a theme's figure counted (the first 30 of them)."""
+    refs = [r for reason in item.reasons for r in reason.get("refs", [])]
+    if not refs:
+        return f"{item.title}: no records in the last 28 days"
+    more = f" and {len(refs) - 30} more" if len(refs) > 30 else ""
+    return f"{item.title}, last 28 days: {', '.join(refs[:30])}{more}"
+
+
 def _themes_page(items: list[Any], child_ids: list[uuid.UUID]) -> Page:
     page = Page("themes", "Themes, trends and the network")
     rows = [
@@ -309,7 +329,7 @@ def _themes_page(items: list[Any], child_ids: list[uuid.UUID]) -> Page:
             "now": i.figures.get("last_28_days", 0),
             "then": i.figures.get("previous_28_days", 0),
             "change": i.figures.get("change", 0),
-            "fn": page.notes.cite(i.subject_ref),
+            "fn": page.notes.cite(_counted(i)),
         }
         for i in items
     ]
