@@ -20,6 +20,7 @@ SLOW_PATHS = (
     "sightline/demo/tests/test_loader.py",
     "sightline/demo/tests/test_quality.py",
     "sightline/demo/tests/test_generator.py",
+    "sightline/meetings/tests/test_demo_borough.py",
 )
 
 

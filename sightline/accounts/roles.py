@@ -64,6 +64,11 @@ class Cap:
     REVIEW_VIEW = "review.view"
     REVIEW_MANAGE = "review.manage"
     RECOMMENDATION_VIEW = "recommendation.view"
+    # MACE meetings and the disruption register (meetings app)
+    MEETING_VIEW = "meeting.view"
+    MEETING_MANAGE = "meeting.manage"
+    DISRUPTION_VIEW = "disruption.view"
+    DISRUPTION_MANAGE = "disruption.manage"
 
 
 _SUBMITTERS = {
@@ -83,6 +88,18 @@ _MANAGERS = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.SAFEGUARDING_LEAD}
 # Who keeps an agency's workforce data (a team manager only in children's social care:
 # workforce.rules.may_manage_workforce holds that part).
 _AGENCY_LEADS = {Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.TEAM_MANAGER}
+# Roles that may be invited to a MACE meeting (each meeting's record scope: its chairs, the
+# people invited to it, and the MACE chair role).
+_MACE_MEMBERS = {
+    Role.MACE_CHAIR,
+    Role.POLICE_ANALYST,
+    Role.CSE_SPECIALIST,
+    Role.SAFEGUARDING_LEAD,
+    Role.HEALTH_LEAD,
+    Role.EDUCATION_LEAD,
+    Role.TEAM_MANAGER,
+    Role.HEAD_OF_SERVICE,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {}
 for _role in Role:
@@ -139,6 +156,19 @@ for _role in Role:
         caps.add(Cap.REVIEW_MANAGE)
     if _role in _MANAGERS | {Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.POLICE_ANALYST}:
         caps.add(Cap.RECOMMENDATION_VIEW)
+    if _role in _MACE_MEMBERS:
+        caps.add(Cap.MEETING_VIEW)
+    if _role in {Role.MACE_CHAIR, Role.SAFEGUARDING_LEAD}:
+        caps.add(Cap.MEETING_MANAGE)
+    if _role in {
+        Role.MACE_CHAIR,
+        Role.POLICE_ANALYST,
+        Role.CSE_SPECIALIST,
+        Role.SAFEGUARDING_LEAD,
+    }:
+        caps.add(Cap.DISRUPTION_VIEW)
+    if _role in {Role.MACE_CHAIR, Role.POLICE_ANALYST}:
+        caps.add(Cap.DISRUPTION_MANAGE)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

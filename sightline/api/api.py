@@ -18,6 +18,7 @@ from sightline.core.errors import ApiError, DomainError
 from sightline.core.throttle import ThrottledError
 from sightline.escalation.api import router as escalation_router
 from sightline.intel.api import router as intel_router
+from sightline.meetings.api import router as meetings_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
 from sightline.reviews.api import router as reviews_router
@@ -72,6 +73,7 @@ api.add_router("", escalation_router)
 api.add_router("", intel_router)
 api.add_router("", workforce_router)
 api.add_router("", reviews_router)
+api.add_router("", meetings_router)
 
 
 @api.exception_handler(DomainError)

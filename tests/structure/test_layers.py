@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"escalation"},
     {"intel"},
     {"workforce"},
+    {"meetings"},
     {"reviews"},
     {"workflows"},
     {"reporting"},

@@ -28,10 +28,31 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def mace_chair(agencies: dict[str, Any]) -> Any:
+    return UserFactory(username="mace-chair", agency=agencies["police"], role="mace_chair")
+
+
+@pytest.fixture
 def world(
-    police_officer: Any, teacher: Any, manager: Any, safeguarding_lead: Any
+    police_officer: Any,
+    teacher: Any,
+    manager: Any,
+    safeguarding_lead: Any,
+    mace_chair: Any,
+    agencies: dict[str, Any],
 ) -> dict[str, Any]:
-    return build_world(police_officer=police_officer, teacher=teacher, manager=manager)
+    from sightline.meetings.tests.world import build_meeting
+
+    found = build_world(police_officer=police_officer, teacher=teacher, manager=manager)
+    la_chair = UserFactory(username="mace-la", agency=agencies["csc"], role="safeguarding_lead")
+    return found | build_meeting(
+        chairs=[mace_chair, la_chair],
+        invited=[manager],
+        action_owner=manager,
+        disruption_owner=mace_chair,
+        person_id=found["person"],
+        child_id=found["child_id"],
+    )
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,19 @@ PAGES = [
         "reviews/recommendations/<uuid:recommendation_id>/",
         "/reviews/recommendations/{recommendation}/", "manager", Action.VIEW, "recommendation",
     ),
+    Read("meetings/", "/meetings/", "manager", Action.LIST, "mace_meeting"),
+    Read("meetings/<uuid:meeting_id>/", "/meetings/{meeting}/", "manager", Action.VIEW,
+         "mace_meeting"),
+    Read("meetings/<uuid:meeting_id>/pack/", "/meetings/{meeting}/pack/", "manager",
+         Action.VIEW, "mace_pack"),
+    Read("meetings/<uuid:meeting_id>/pack.pdf", "/meetings/{meeting}/pack.pdf", "manager",
+         Action.EXPORT, "mace_pack"),
+    Read("meetings/disruption/", "/meetings/disruption/", "mace_chair", Action.LIST,
+         "mace_disruptions"),
+    Read("meetings/disruption/measures/", "/meetings/disruption/measures/", "mace_chair",
+         Action.LIST, "mace_measures"),
+    Read("meetings/disruption/<uuid:disruption_id>/", "/meetings/disruption/{disruption}/",
+         "mace_chair", Action.VIEW, "mace_disruption"),
 ]  # fmt: skip
 
 API_READS = [
@@ -165,6 +199,14 @@ API_READS = [
     ),
     Read("api:GET /api/v1/hotspots", "/api/v1/hotspots", "manager", Action.SEARCH,
          "intel_hotspots"),
+    Read("api:GET /api/v1/meetings/{meeting_id}", "/api/v1/meetings/{meeting}", "manager",
+         Action.VIEW, "mace_meeting"),
+    Read("api:GET /api/v1/meetings/{meeting_id}/agenda", "/api/v1/meetings/{meeting}/agenda",
+         "manager", Action.VIEW, "mace_agenda"),
+    Read("api:GET /api/v1/meetings/{meeting_id}/pack.pdf",
+         "/api/v1/meetings/{meeting}/pack.pdf", "manager", Action.EXPORT, "mace_pack"),
+    Read("api:GET /api/v1/persons/{person_id}/disruptions",
+         "/api/v1/persons/{person}/disruptions", "mace_chair", Action.VIEW, "mace_disruptions"),
     Read(
         "api:GET /api/v1/reviews/{review_id}", "/api/v1/reviews/{review}", "safeguarding_lead",
         Action.VIEW, "review", child="child_id",
@@ -230,6 +272,22 @@ NOT_READS = {
     "api:POST /api/v1/reviews": "audited by review_create",
     "api:POST /api/v1/reviews/{review_id}/recommendations": "audited by recommendation_add",
     "api:PATCH /api/v1/recommendations/{recommendation_id}": "audited by recommendation_update",
+    "meetings/<uuid:meeting_id>/pack/issue/": "POST only; audited by pack_generate",
+    "meetings/<uuid:meeting_id>/items/<uuid:item_id>/remove/": "POST; agenda_item_remove",
+    "api:POST /api/v1/meetings": "audited by meeting_create",
+    "api:POST /api/v1/meetings/{meeting_id}/pack": "audited by pack_generate (export)",
+    "api:POST /api/v1/meetings/{meeting_id}/actions": "audited by action_create",
+    "api:PATCH /api/v1/actions/{action_id}": "audited by action_update",
+    "api:GET /api/v1/disruption/tactics": "the tactic catalogue, no case data",
+    "api:POST /api/v1/disruptions": "audited by disruption_create",
+    "api:PATCH /api/v1/disruptions/{disruption_id}": "audited by disruption_update",
+    "api:POST /api/v1/disruptions/{disruption_id}/breaches": "audited by breach_record",
+    "api:POST /api/v1/meetings/{meeting_id}/agenda": "audited by agenda_build",
+    "api:POST /api/v1/meetings/{meeting_id}/agenda/items": "audited by agenda_item_add",
+    "api:POST /api/v1/meetings/{meeting_id}/agenda/items/{item_id}/remove": "agenda_item_remove",
+    "api:POST /api/v1/meetings/{meeting_id}/attendance": "audited by attendance_record",
+    "api:POST /api/v1/meetings/{meeting_id}/status": "meeting_hold / minutes_approve",
+    "api:POST /api/v1/meetings/{meeting_id}/items/{item_id}/discussion": "discussion_record",
 }
 
 

@@ -198,6 +198,16 @@ def seed() -> World:
         "mention": mention_b.pk,
         "link_decision": decision.pk,
     }
+    from sightline.meetings.tests.world import build_meeting
+
+    world.ids |= build_meeting(
+        chairs=[users[r] for r in MEETING_CHAIRS],
+        invited=[users[r] for r in MEETING_INVITED],
+        action_owner=users[R.HEALTH_LEAD],
+        disruption_owner=users[R.POLICE_ANALYST],
+        person_id=world.ids["person"],
+        child_id=world.child["B"],
+    )
     return world
 
 
@@ -265,6 +275,26 @@ class Endpoint:
 
 REASON = "Synthetic reason recorded for this test."
 
+# The seeded MACE meeting: co-chaired by the MACE chair (police) and the safeguarding lead
+# (local authority), with the health lead invited; the health lead owns its action.
+MEETING_CHAIRS = (R.MACE_CHAIR, R.SAFEGUARDING_LEAD)
+MEETING_INVITED = (R.HEALTH_LEAD,)
+
+
+def sees_meeting(role: str) -> bool:
+    """A meeting's scope: its chairs, the people invited to it, and the MACE chair role."""
+    return Cap.MEETING_VIEW in caps(role) and (
+        role == R.MACE_CHAIR or role in MEETING_CHAIRS + MEETING_INVITED
+    )
+
+
+def chairs_meeting(role: str) -> bool:
+    return Cap.MEETING_MANAGE in caps(role) and sees_meeting(role)
+
+
+def _member_not_chair(role: str) -> bool:
+    return sees_meeting(role) and not chairs_meeting(role)
+
 
 def page(
     method: str,
@@ -322,6 +352,16 @@ def _ref(key: str) -> Callable[[World], list[Any]]:
 
 def _id(name: str, *more: Any) -> Callable[[World], list[Any]]:
     return lambda w: [w.ids[name], *more]
+
+
+def _in_days(days: int) -> str:
+    from django.utils import timezone
+
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def _meeting_id(w: World) -> dict[str, Any]:
+    return {"meeting_id": w.ids["meeting"]}
 
 
 API = "/api/v1"
@@ -486,6 +526,23 @@ ENDPOINTS: list[Endpoint] = [
     page("GET", "intel:alerts", has(Cap.ALERT_VIEW)),
     page("GET", "intel:groups", has(Cap.NETWORK_VIEW)),
     page("GET", "intel:hotspots", has(Cap.INTEL_VIEW)),
+    # MACE meetings: the meeting's scope (chairs, invited people, the MACE chair role).
+    page("GET", "meetings:list", has(Cap.MEETING_VIEW)),
+    *(
+        page("GET", name, sees_meeting, _id("meeting"))
+        for name in ("meetings:detail", "meetings:pack", "meetings:pack_pdf")
+    ),
+    page("POST", "meetings:pack_issue", sees_meeting, _id("meeting"), body={}),
+    page(
+        "POST",
+        "meetings:item_remove",
+        chairs_meeting,
+        lambda w: [w.ids["meeting"], w.ids["item"]],
+        body={"reason": REASON},
+    ),
+    page("GET", "meetings:register", has(Cap.DISRUPTION_VIEW)),
+    page("GET", "meetings:measures", has(Cap.DISRUPTION_VIEW)),
+    page("GET", "meetings:disruption", has(Cap.DISRUPTION_VIEW), _id("disruption")),
     # Every API operation.
     op(
         "POST",
@@ -619,6 +676,117 @@ ENDPOINTS: list[Endpoint] = [
         has(Cap.INTEL_LINK),
         lambda w: {"decision_id": w.ids["link_decision"]},
         body=lambda w: {"reason": REASON},
+    ),
+    # MACE meetings and the disruption register.
+    op(
+        "POST",
+        f"{API}/meetings",
+        has(Cap.MEETING_MANAGE),
+        body=lambda w: {
+            "held_on": _in_days(30),
+            "chairs": [w.users[r].username for r in MEETING_CHAIRS],
+            "invited_agencies": ["health-agency"],
+        },
+        refusal_403=lambda r: True,
+    ),
+    *(
+        op("GET", f"{API}/meetings/{{meeting_id}}{tail}", sees_meeting, _meeting_id)
+        for tail in ("", "/agenda", "/pack.pdf")
+    ),
+    op("POST", f"{API}/meetings/{{meeting_id}}/pack", sees_meeting, _meeting_id),
+    *(
+        op(
+            "POST",
+            f"{API}/meetings/{{meeting_id}}{tail}",
+            chairs_meeting,
+            _meeting_id,
+            body=body,
+            refusal_403=_member_not_chair,
+        )
+        for tail, body in (
+            (
+                "/actions",
+                lambda w: {
+                    "description": "Synthetic action.",
+                    "owner_agency": "health-agency",
+                    "owner": w.users[R.HEALTH_LEAD].username,
+                    "due_on": _in_days(30),
+                },
+            ),
+            ("/agenda", None),
+            (
+                "/agenda/items",
+                lambda w: {
+                    "section": "themes",
+                    "subject_type": "theme",
+                    "reference": "THEME-LOCAL",
+                    "reason": REASON,
+                },
+            ),
+            (
+                "/attendance",
+                lambda w: {"entries": [{"agency": "police-agency", "status": "present"}]},
+            ),
+            ("/status", lambda w: {"status": "held"}),
+        )
+    ),
+    *(
+        op(
+            "POST",
+            f"{API}/meetings/{{meeting_id}}/{path}",
+            chairs_meeting,
+            lambda w: {"meeting_id": w.ids["meeting"], "item_id": w.ids["item"]},
+            body=body,
+            refusal_403=_member_not_chair,
+        )
+        for path, body in (
+            ("agenda/items/{item_id}/remove", lambda w: {"reason": REASON}),
+            ("items/{item_id}/discussion", lambda w: {"summary": REASON, "risk_view": "high"}),
+        )
+    ),
+    op(
+        "PATCH",
+        f"{API}/actions/{{action_id}}",
+        lambda r: r == R.HEALTH_LEAD or chairs_meeting(r),  # its owner or a chair
+        lambda w: {"action_id": w.ids["action"]},
+        body=lambda w: {"update": REASON},
+    ),
+    op("GET", f"{API}/disruption/tactics", has(Cap.DISRUPTION_VIEW), refusal_403=lambda r: True),
+    op(
+        "POST",
+        f"{API}/disruptions",
+        has(Cap.DISRUPTION_MANAGE),
+        body=lambda w: {
+            "target": {"type": "place", "id": str(w.ids["place"])},
+            "tactic": "hotel_notice",
+            "owner_agency": "police-agency",
+            "owner": w.users[R.POLICE_ANALYST].username,
+        },
+        refusal_403=lambda r: True,
+    ),
+    *(
+        op(
+            method,
+            f"{API}/disruptions/{{disruption_id}}{tail}",
+            has(Cap.DISRUPTION_MANAGE),
+            lambda w: {"disruption_id": w.ids["disruption"]},
+            body=body,
+            refusal_403=lambda r: has(Cap.DISRUPTION_VIEW)(r) and not has(Cap.DISRUPTION_MANAGE)(r),
+        )
+        for method, tail, body in (
+            ("PATCH", "", lambda w: {"status": "in_force"}),
+            (
+                "POST",
+                "/breaches",
+                lambda w: {"occurred_on": _in_days(0), "what": REASON},
+            ),
+        )
+    ),
+    op(
+        "GET",
+        f"{API}/persons/{{person_id}}/disruptions",
+        has(Cap.DISRUPTION_VIEW),
+        lambda w: {"person_id": w.ids["person"]},
     ),
 ]
 

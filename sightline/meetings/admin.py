@@ -1,0 +1,1 @@
+"""No admin site is mounted (docs/permissions.md); nothing is registered."""

@@ -1,0 +1,267 @@
+"""MACE meetings over the API: plan, read, agenda, pack, actions.
+
+Reads go through the scoped selectors (a meeting the user was not invited to answers 404);
+writes call one service each; every read of case content writes one audit row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Status
+
+from sightline.accounts.roles import Cap
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.core.api import Detail
+from sightline.core.errors import ApiError, Invalid
+from sightline.meetings import selectors, services
+from sightline.meetings.agenda import agenda_compute
+from sightline.meetings.api.schemas import (
+    ActionIn,
+    ActionOut,
+    ActionPatch,
+    AgendaOut,
+    MeetingIn,
+    MeetingOut,
+    PackOut,
+)
+from sightline.meetings.choices import SECTION_ORDER, MeetingStatus, SubjectType
+from sightline.meetings.models import Meeting, MeetingAction
+
+router = Router(tags=["meetings"])
+NOT_FOUND = "No meeting with that id that you can see."
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _meeting(user: Any, meeting_id: str) -> Meeting:
+    meeting = selectors.meeting_get(user=user, meeting_id=meeting_id)
+    if meeting is None:
+        raise ApiError(404, NOT_FOUND)
+    return meeting
+
+
+def _meeting_out(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "reference": m.reference,
+        "held_on": m.held_on,
+        "cutoff_at": m.cutoff_at,
+        "status": m.status,
+        "is_quorate": m.is_quorate,
+        "chairs": [u.username for u in m.chairs.all()],
+        "invited_agencies": sorted(a.code for a in m.invited_agencies.all()),
+        "invited_people": sorted(u.username for u in m.invited_people.all()),
+        "open_actions": m.actions.filter(status="open").count(),
+    }
+
+
+@router.post(
+    "/meetings",
+    response={201: MeetingOut, 403: Detail, 422: Detail},
+    summary="Plan a MACE meeting (co-chaired by the police and the local authority)",
+)
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[Any]:
+    user = _user(request)
+    if not user.has_capability(Cap.MEETING_MANAGE):
+        raise ApiError(403, "Your role cannot plan MACE meetings.")
+    chairs, bad_chairs = selectors.users_by_username(payload.chairs)
+    people, bad_people = selectors.users_by_username(payload.invited_people)
+    agencies, bad_agencies = selectors.agencies_by_code(payload.invited_agencies)
+    unknown = {
+        k: f"Unknown: {', '.join(v)}"
+        for k, v in (
+            ("chairs", bad_chairs),
+            ("invited_people", bad_people),
+            ("invited_agencies", bad_agencies),
+        )
+        if v
+    }
+    if unknown:
+        raise Invalid(unknown)
+    meeting = services.meeting_create(
+        acting_user=user,
+        held_on=payload.held_on,
+        chairs=chairs,
+        invited_agencies=agencies,
+        invited_people=people,
+        cutoff_at=payload.cutoff_at,
+    )
+    return Status(201, _meeting_out(meeting))
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, 404: Detail}, summary="A meeting")
+def meeting_detail(request: HttpRequest, meeting_id: str) -> dict[str, Any]:
+    user = _user(request)
+    with transaction.atomic():
+        meeting = _meeting(user, meeting_id)
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="mace_meeting",
+            object_id=meeting.pk,
+            object_ref=meeting.reference,
+        )
+        return _meeting_out(meeting)
+
+
+def agenda_out(meeting: Meeting, user: Any) -> dict[str, Any]:
+    stored = list(selectors.agenda_items(meeting=meeting))
+    provisional = not stored and meeting.status == MeetingStatus.PLANNED
+    items: list[Any] = agenda_compute(meeting, until=meeting.cutoff_at) if provisional else stored
+    child_ids = [i.subject_id for i in items if i.subject_type == SubjectType.CHILD]
+    shown, withheld = selectors.visible_child_refs(user=user, child_ids=child_ids)
+    sections: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTION_ORDER}
+    for i in items:
+        if i.subject_type == SubjectType.CHILD and i.subject_id not in shown:
+            continue
+        sections[i.section].append(
+            {
+                "id": getattr(i, "pk", None),
+                "subject_type": i.subject_type,
+                "subject_id": i.subject_id,
+                "reference": i.subject_ref,
+                "title": i.title,
+                "is_new": i.is_new,
+                "origin": getattr(i, "origin", "generated"),
+                "reasons": i.reasons,
+                "figures": i.figures,
+            }
+        )
+    return {
+        "meeting": meeting.reference,
+        "cutoff_at": meeting.cutoff_at,
+        "provisional": provisional,
+        "children_withheld": withheld,
+        "sections": sections,
+        "child_refs": sorted(shown.values()),
+    }
+
+
+@router.get(
+    "/meetings/{meeting_id}/agenda",
+    response={200: AgendaOut, 404: Detail},
+    summary="The agenda (actions, victims, offenders, locations, themes), each item with why",
+)
+def meeting_agenda(request: HttpRequest, meeting_id: str) -> dict[str, Any]:
+    user = _user(request)
+    with transaction.atomic():
+        meeting = _meeting(user, meeting_id)
+        out = agenda_out(meeting, user)
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="mace_agenda",
+            object_id=meeting.pk,
+            object_ref=meeting.reference,
+            details={"children": out.pop("child_refs")},
+        )
+        return out
+
+
+def _pack_meeting(user: Any, meeting_id: str, what: str) -> Meeting:
+    meeting = selectors.meeting_get(user=user, meeting_id=meeting_id)
+    if meeting is None:
+        services.pack_refusal_audit(acting_user=user, meeting_id=meeting_id, what=what)
+        raise ApiError(404, NOT_FOUND)
+    return meeting
+
+
+@router.post(
+    "/meetings/{meeting_id}/pack",
+    response={201: PackOut, 404: Detail, 409: Detail},
+    summary="Generate the pack for the caller (a chair's first generation issues it)",
+)
+def pack_create(request: HttpRequest, meeting_id: str) -> Status[Any]:
+    user = _user(request)
+    meeting = _pack_meeting(user, meeting_id, "pack generation")
+    pack = services.pack_generate(acting_user=user, meeting=meeting)
+    return Status(
+        201,
+        {
+            "id": pack.pk,
+            "meeting": meeting.reference,
+            "pages": pack.pages,
+            "sha256": pack.sha256,
+            "generated_at": pack.created_at,
+        },
+    )
+
+
+@router.get(
+    "/meetings/{meeting_id}/pack.pdf",
+    response={200: None, 404: Detail, 409: Detail},
+    summary="Download the caller's pack as PDF (audited)",
+)
+def pack_pdf(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    user = _user(request)
+    meeting = _pack_meeting(user, meeting_id, "pack download")
+    pack = services.pack_download(acting_user=user, meeting=meeting)
+    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.reference}-pack.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _action_out(a: MeetingAction) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "reference": a.reference,
+        "meeting": a.meeting.reference,
+        "description": a.description,
+        "owner_agency": a.owner_agency.code,
+        "owner": a.owner.username,
+        "due_on": a.due_on,
+        "status": a.status,
+        "completed_on": a.completed_on,
+        "overdue": a.overdue_since is not None and a.status == "open",
+    }
+
+
+@router.post(
+    "/meetings/{meeting_id}/actions",
+    response={201: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    summary="Agree an action (owner agency and person, due date)",
+)
+def action_create(request: HttpRequest, meeting_id: str, payload: ActionIn) -> Status[Any]:
+    user = _user(request)
+    meeting = _meeting(user, meeting_id)
+    owner, _ = selectors.users_by_username([payload.owner] if payload.owner else [])
+    agency, _ = selectors.agencies_by_code([payload.owner_agency] if payload.owner_agency else [])
+    item = meeting.items.filter(pk=payload.item_id).first() if payload.item_id else None
+    if payload.item_id and item is None:
+        raise Invalid({"item_id": "That item is not on this meeting's agenda."})
+    action = services.action_create(
+        acting_user=user,
+        meeting=meeting,
+        item=item,
+        description=payload.description,
+        owner_agency=agency[0] if agency else None,
+        owner=owner[0] if owner else None,
+        due_on=payload.due_on,
+    )
+    return Status(201, _action_out(action))
+
+
+@router.patch(
+    "/actions/{action_id}",
+    response={200: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    summary="Update an action (its owner or a chair): status, progress, due date",
+)
+def action_patch(request: HttpRequest, action_id: str, payload: ActionPatch) -> dict[str, Any]:
+    user = _user(request)
+    action = selectors.action_get(user=user, action_id=action_id)
+    if action is None:
+        raise ApiError(404, "No action with that id that you can see.")
+    action = services.action_update(
+        acting_user=user,
+        action=action,
+        status=payload.status,
+        update=payload.update,
+        due_on=payload.due_on,
+    )
+    return _action_out(action)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from sightline.meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("<uuid:meeting_id>/", views.meeting_detail, name="detail"),
+    path("<uuid:meeting_id>/pack/", views.pack_html, name="pack"),
+    path("<uuid:meeting_id>/pack/issue/", views.pack_issue, name="pack_issue"),
+    path("<uuid:meeting_id>/pack.pdf", views.pack_pdf, name="pack_pdf"),
+    path("<uuid:meeting_id>/items/<uuid:item_id>/remove/", views.item_remove, name="item_remove"),
+    path("disruption/", views.register, name="register"),
+    path("disruption/measures/", views.measures, name="measures"),
+    path("disruption/<uuid:disruption_id>/", views.disruption_detail, name="disruption"),
+]
