@@ -189,6 +189,10 @@ def workforce_import(
     (staff by staff id; training by staff id + course + completed_on; headcount by day, team
     and role group). Raises ImportRejected (422) if any row is bad and `accept_valid` is off."""
     _authorise(acting_user, agency)
+    if not Course.objects.exists():
+        # The catalogue is seeded by a migration; a database emptied since (a restore, a
+        # flushed test database) loads it on first use, as the screening catalogue does.
+        course_sync(acting_user=acting_user, actor_username=actor_username)
     parsed = rows_parse(kind=kind, agency=agency, data=data)
     report = ImportReport(
         kind=kind, rows=parsed.rows, rejected=parsed.rejected_rows, errors=parsed.errors
