@@ -29,7 +29,7 @@ from sightline.site.scheduler import SCHEDULE
 UTC = dt.UTC
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_once_runs_every_periodic_task_through_the_database_queue(
     agencies: Any, police_officer: Any
 ) -> None:
@@ -51,7 +51,7 @@ def test_once_runs_every_periodic_task_through_the_database_queue(
     ]
     assert "sightline.escalation.tasks.sweep_task" in {r.task_path for r in rows}
     assert all(r.worker_ids for r in rows)  # claimed and run by the worker
-    sweep_row = rows.get(task_path__endswith="sweep_task")
+    sweep_row = rows.get(task_path="sightline.escalation.tasks.sweep_task")
     assert sweep_row.return_value is not None
     assert sweep_row.return_value["escalations_raised"] == 2
     assert Escalation.objects.count() == 2
@@ -72,7 +72,7 @@ def test_once_refuses_to_run_inside_a_transaction() -> None:
         call_command("run_worker", once=True, stdout=io.StringIO())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sigterm_lets_the_running_task_finish_then_stops(
     agencies: Any, police_officer: Any
 ) -> None:
@@ -96,7 +96,7 @@ def test_sigterm_lets_the_running_task_finish_then_stops(
         safety.cancel()
 
     assert "worker stopped" in out.getvalue()
-    sweep_row = DBTaskResult.objects.get(task_path__endswith="sweep_task")
+    sweep_row = DBTaskResult.objects.get(task_path="sightline.escalation.tasks.sweep_task")
     assert sweep_row.status == TaskResultStatus.SUCCESSFUL  # finished, not cut short
     assert Escalation.objects.count() == 2
     assert not any(t.name == "scheduler" for t in threading.enumerate())
