@@ -30,7 +30,7 @@ def test_replay_return_interview_clock_escalates(officer: Any, front_door: Any, 
                    child=ELLIE)  # fmt: skip
     result = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
     assert result.event.match_status == "matched"
-    clock = Clock.objects.get(pk=result.clock_id)
+    clock = Clock.objects.get(pk=str(result.clock_id))
     assert clock.kind == "return_interview"
     episode = MissingEpisode.objects.get(event=result.event)
     assert clock.due_at == episode.interview_due_at
@@ -50,7 +50,7 @@ def test_completed_interview_meets_the_clock(officer: Any, front_door: Any) -> N
     return_interview_step(acting_user=front_door, episode=episode, status="completed",
                           at=timezone.now(), interviewer="RHI worker",
                           child_said="Stayed at a flat with older men.")  # fmt: skip
-    clock = Clock.objects.get(pk=result.clock_id)
+    clock = Clock.objects.get(pk=str(result.clock_id))
     assert clock.met_at is not None
     episode.refresh_from_db()
     assert episode.interview_status == "completed"
