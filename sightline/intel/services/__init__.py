@@ -1,7 +1,8 @@
 """Writes in the intel app: indexing a referral's (or a partner event's) mentions,
 confirming, rejecting and undoing links, alert status changes, refreshing connected groups,
 bulk indexing. Keyword-only, `acting_user`, one transaction each (nested inside the
-caller's when there is one), audit rows inside it. The modules of this package hold the parts; callers import from here."""
+caller's when there is one), audit rows inside it. The modules of this package hold the
+parts; callers import from here."""
 
 from sightline.intel.services.alerts import alert_status_set
 from sightline.intel.services.bulk import intel_bulk_index
