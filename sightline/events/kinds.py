@@ -274,13 +274,18 @@ KIND_MODELS: dict[str, type[EventBase]] = {
     EventKind.HOUSING: HousingIn,
 }
 COMMON_FIELDS = frozenset(EventBase.model_fields) | {"kind"}
+_ALL_FIELDS = frozenset(f for m in KIND_MODELS.values() for f in m.model_fields)
 
 
 def problems_of(exc: ValidationError) -> list[tuple[str, str]]:
     out = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).endswith("In"))
+        parts = [str(p) for p in err.get("loc", ()) if str(p) not in EventKind.values]
         msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+        first = msg.split(" ")[0]
+        if not parts and first in _ALL_FIELDS:
+            parts = [first]  # a rule across fields names the field it is about first
+        loc = ".".join(parts)
         out.append((loc, msg))
     return out
 
