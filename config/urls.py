@@ -13,6 +13,7 @@ urlpatterns = [
     path("escalation/", include("sightline.site.escalation_urls")),
     path("intel/", include("sightline.intel.urls")),
     path("workforce/", include("sightline.site.workforce_urls")),
+    path("events/", include("sightline.site.events.urls")),
     path("reviews/", include("sightline.reviews.urls")),
     path("language/", include((language_urlpatterns, "language"))),
     path("meetings/", include("sightline.meetings.urls")),

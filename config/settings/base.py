@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sightline.referrals",
     "sightline.escalation",
     "sightline.intel",
+    "sightline.events",
     "sightline.workforce",
     "sightline.reviews",
     "sightline.meetings",

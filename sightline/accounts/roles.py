@@ -69,6 +69,12 @@ class Cap:
     MEETING_MANAGE = "meeting.manage"
     DISRUPTION_VIEW = "disruption.view"
     DISRUPTION_MANAGE = "disruption.manage"
+    # Partner events: police, health, education, youth justice, housing (events app)
+    EVENT_SUBMIT = "event.submit"
+    EVENT_VIEW = "event.view"
+    EVENT_IMPORT = "event.import"
+    MISSING_VIEW = "missing.view"
+    RETURN_INTERVIEW_RECORD = "return_interview.record"
 
 
 _SUBMITTERS = {
@@ -169,6 +175,17 @@ for _role in Role:
         caps.add(Cap.DISRUPTION_VIEW)
     if _role in {Role.MACE_CHAIR, Role.POLICE_ANALYST}:
         caps.add(Cap.DISRUPTION_MANAGE)
+    # Partner events: every agency that refers may send and see its own (scope in
+    # events.selectors); agencies' leads import files; the front door and the CSE specialists
+    # (with the police) watch missing children; the front door records return interviews.
+    if _role in _SUBMITTERS:
+        caps |= {Cap.EVENT_SUBMIT, Cap.EVENT_VIEW}
+    if _role in {Role.POLICE_ANALYST, Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.TEAM_MANAGER}:
+        caps.add(Cap.EVENT_IMPORT)
+    if _role in _FRONT_DOOR | _MANAGERS | {Role.CSE_SPECIALIST, Role.POLICE_ANALYST}:
+        caps.add(Cap.MISSING_VIEW)
+    if _role in _FRONT_DOOR | {Role.CSE_SPECIALIST}:
+        caps.add(Cap.RETURN_INTERVIEW_RECORD)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

@@ -11,6 +11,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from sightline.api.auth import TokenAuth
+from sightline.api.events import router as events_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
 from sightline.audit.services import audit_access_denied
@@ -74,6 +75,7 @@ api.add_router("", intel_router)
 api.add_router("", workforce_router)
 api.add_router("", reviews_router)
 api.add_router("", meetings_router)
+api.add_router("", events_router)
 
 
 @api.exception_handler(DomainError)

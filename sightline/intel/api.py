@@ -313,7 +313,7 @@ def mention_candidates(request: HttpRequest, mention_id: str) -> list[dict[str, 
             action=Action.SEARCH,
             object_type="intel_mention",
             object_id=mention.pk,
-            object_ref=mention.referral.reference,
+            object_ref=mention.referral.reference if mention.referral else mention.source_ref,
             referral_id=mention.referral_id,
             details={"search": "candidate entities for a mention", "results": len(candidates)},
         )

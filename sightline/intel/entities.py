@@ -297,15 +297,21 @@ def entity_set_active(entity_type: str, entity_id: uuid.UUID) -> None:
 
 
 def edges_rebuild(referral_ids: list[uuid.UUID]) -> None:
-    """Adjacency for these referrals: every entity named on a referral is joined to each
-    child on it and to each other entity named on it (both directions)."""
+    """Adjacency for these referrals (or other sources, by their id: a partner event): every
+    entity named on one is joined to each child on it and to each other entity named on it
+    (both directions). `Edge.referral_id` holds the source's id either way."""
     Edge.objects.filter(referral_id__in=referral_ids).delete()
     nodes: dict[uuid.UUID, set[tuple[str, uuid.UUID]]] = {r: set() for r in referral_ids}
-    for rid, etype, eid in Mention.objects.filter(referral_id__in=referral_ids).values_list(
-        "referral_id", "entity_type", "entity_id"
-    ):
-        nodes[rid].add((etype, eid))
     children: dict[uuid.UUID, set[uuid.UUID]] = {r: set() for r in referral_ids}
+    for rid, sid, etype, eid, kids in Mention.objects.filter(
+        Q(referral_id__in=referral_ids) | Q(source_id__in=referral_ids)
+    ).values_list("referral_id", "source_id", "entity_type", "entity_id", "child_ids"):
+        key = rid or sid
+        if key is None:
+            continue
+        nodes[key].add((etype, eid))
+        if rid is None:
+            children[key].update(uuid.UUID(c) for c in kids)
     for rid, cid in ReferralChild.objects.filter(referral_id__in=referral_ids).values_list(
         "referral_id", "child_id"
     ):

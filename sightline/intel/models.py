@@ -4,6 +4,8 @@ adjacency table the network view walks. `__str__` returns a reference, never a n
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -107,13 +109,29 @@ ENTITY_MODELS: dict[str, type[Entity]] = {
 
 
 class Mention(BaseModel):
-    """An entity named somewhere: which referral (later partner events), which agency, what
-    was said. The children it concerns are the referral's children."""
+    """An entity named somewhere: which referral or other source (a partner event), which
+    agency, what was said. The children it concerns are the referral's children, or for
+    another source those in `child_ids`."""
 
     entity_type = models.CharField(max_length=10, choices=EntityType.choices)
     entity_id = models.UUIDField()
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.CASCADE, related_name="intel_mentions"
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        related_name="intel_mentions",
+        null=True,
+        blank=True,
+        help_text="The referral it was named on; null for another source (a partner event).",
+    )
+    source_kind = models.CharField(
+        max_length=20, default="referral", help_text='"referral", or e.g. "event".'
+    )
+    source_id = models.UUIDField(
+        null=True, blank=True, help_text="The source record's id when it is not a referral."
+    )
+    source_ref = models.CharField(max_length=20, blank=True)
+    child_ids = models.JSONField(
+        default=list, blank=True, help_text="The children a non-referral source concerns."
     )
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     person_named = models.ForeignKey(
@@ -145,6 +163,11 @@ class Mention(BaseModel):
         indexes = [
             models.Index(fields=["entity_id", "occurred_at"], name="intel_mention_entity_idx"),
             models.Index(fields=["entity_type", "occurred_at"], name="intel_mention_type_idx"),
+            models.Index(
+                fields=["source_id"],
+                name="intel_mention_source_idx",
+                condition=models.Q(source_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +176,14 @@ class Mention(BaseModel):
     @property
     def is_probable(self) -> bool:
         return self.link_status == LinkStatus.PROBABLE
+
+    @property
+    def source_key(self) -> uuid.UUID:
+        """The referral's id, or the other source's: what adjacency and the rules key on."""
+        key = self.referral_id or self.source_id
+        if key is None:
+            raise ValueError("A mention has a referral or another source.")
+        return key
 
 
 class MatchCandidate(BaseModel):

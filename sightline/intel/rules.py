@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from sightline.intel.choices import AlertKind, EntityType, LinkStatus, Priority
 from sightline.intel.models import Mention
 from sightline.intel.normalise import fold
+from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 
 EXPLOITATION_CATEGORIES = frozenset({"sexual_exploitation", "criminal_exploitation"})
@@ -100,7 +101,7 @@ def entity_links(entity_id: uuid.UUID) -> list[Link]:
     )
     kids: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
     for rid, cid, ref, address, postcode, family in ReferralChild.objects.filter(
-        referral_id__in={m.referral_id for m in rows}
+        referral_id__in={m.referral_id for m in rows if m.referral_id is not None}
     ).values_list(
         "referral_id",
         "child_id",
@@ -110,22 +111,47 @@ def entity_links(entity_id: uuid.UUID) -> list[Link]:
         "child__family_name",
     ):
         kids.setdefault(rid, []).append((str(cid), ref, household(address, postcode, family, cid)))
-    return [
-        Link(
-            mention_id=m.pk,
-            referral_id=m.referral_id,
-            referral_ref=m.referral.reference,
-            agency=m.agency.code,
-            occurred_at=m.occurred_at,
-            status=m.link_status,
-            score=m.score,
-            reasons=tuple(m.reasons),
-            said=m.said,
-            categories=frozenset(m.referral.concern_categories or ()),
-            children=tuple(kids.get(m.referral_id, ())),
+    sourced = [m for m in rows if m.referral_id is None]
+    if sourced:
+        _source_children(sourced, kids)
+    return [_link(m, kids) for m in rows]
+
+
+def _source_children(
+    mentions: list[Mention], kids: dict[uuid.UUID, list[tuple[str, str, str]]]
+) -> None:
+    """The children of mentions from another source (a partner event), keyed by source id."""
+    wanted = {c for m in mentions for c in m.child_ids}
+    found = {
+        str(cid): (str(cid), ref, household(address, postcode, family, cid))
+        for cid, ref, address, postcode, family in Child.objects.filter(pk__in=wanted).values_list(
+            "pk", "reference", "address", "postcode", "family_name"
         )
-        for m in rows
-    ]
+    }
+    for m in mentions:
+        if m.source_id is not None:
+            kids[m.source_id] = [found[c] for c in m.child_ids if c in found]
+
+
+def _link(m: Mention, kids: dict[uuid.UUID, list[tuple[str, str, str]]]) -> Link:
+    referral = m.referral
+    source = m.source_key
+    return Link(
+        mention_id=m.pk,
+        referral_id=source,
+        referral_ref=referral.reference if referral is not None else m.source_ref,
+        agency=m.agency.code,
+        occurred_at=m.occurred_at,
+        status=m.link_status,
+        score=m.score,
+        reasons=tuple(m.reasons),
+        said=m.said,
+        categories=frozenset(
+            (referral.concern_categories if referral is not None else m.details.get("categories"))
+            or ()
+        ),
+        children=tuple(kids.get(source, ())),
+    )
 
 
 def _count_ok(links: list[Link], households: int, agencies: int = 1) -> bool:

@@ -27,6 +27,7 @@ from sightline.api.tasks import idempotency_purge_task
 from sightline.audit.tasks import audit_seal_task
 from sightline.core.tasks import outbox_relay_task
 from sightline.escalation.tasks import sweep_task
+from sightline.events.tasks import events_sweep_task
 from sightline.intel.tasks import groups_refresh_task
 from sightline.meetings.tasks import meetings_sweep_task
 from sightline.reviews.tasks import recommendations_overdue_task
@@ -57,6 +58,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(idempotency_purge_task, dt.timedelta(minutes=10)),
     Periodic(recommendations_overdue_task, dt.timedelta(hours=1)),
     Periodic(meetings_sweep_task, dt.timedelta(minutes=10)),
+    Periodic(events_sweep_task, dt.timedelta(minutes=10)),
 )
 
 

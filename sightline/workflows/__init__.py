@@ -3,13 +3,27 @@
 
 from sightline.workflows.challenge import challenge_answer
 from sightline.workflows.decide import decision_record
+from sightline.workflows.event_receive import (
+    EventReceived,
+    ImportResult,
+    episode_update,
+    event_receive,
+    events_import,
+    return_interview_step,
+)
 from sightline.workflows.intake import IntakeResult, referral_intake
 from sightline.workflows.screen import referral_screen
 
 __all__ = [
+    "EventReceived",
+    "ImportResult",
     "IntakeResult",
     "challenge_answer",
     "decision_record",
+    "episode_update",
+    "event_receive",
+    "events_import",
     "referral_intake",
     "referral_screen",
+    "return_interview_step",
 ]

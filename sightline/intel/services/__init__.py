@@ -1,7 +1,8 @@
-"""Writes in the intel app: indexing a referral's mentions, confirming, rejecting and undoing
-links, alert status changes, refreshing connected groups, bulk indexing. Keyword-only,
-`acting_user`, one transaction each (nested inside the caller's when there is one), audit
-rows inside it. The modules of this package hold the parts; callers import from here."""
+"""Writes in the intel app: indexing a referral's (or a partner event's) mentions,
+confirming, rejecting and undoing links, alert status changes, refreshing connected groups,
+bulk indexing. Keyword-only, `acting_user`, one transaction each (nested inside the
+caller's when there is one), audit rows inside it. The modules of this package hold the
+parts; callers import from here."""
 
 from sightline.intel.services.alerts import alert_status_set
 from sightline.intel.services.bulk import intel_bulk_index
@@ -9,11 +10,14 @@ from sightline.intel.services.common import ALERT_ROLES, IndexResult, IntelError
 from sightline.intel.services.groups import groups_refresh
 from sightline.intel.services.indexing import mentions_on_referral
 from sightline.intel.services.links import mention_confirm, mention_link_undo, mention_reject
+from sightline.intel.services.sources import Source, SourceIndexResult, mentions_on_source
 
 __all__ = [
     "ALERT_ROLES",
     "IndexResult",
     "IntelError",
+    "Source",
+    "SourceIndexResult",
     "alert_status_set",
     "groups_refresh",
     "intel_bulk_index",
@@ -21,4 +25,5 @@ __all__ = [
     "mention_link_undo",
     "mention_reject",
     "mentions_on_referral",
+    "mentions_on_source",
 ]

@@ -140,7 +140,7 @@ class MemoryStore:
         self.order[mention.pk] = (mention.occurred_at, len(self.order))
         self.by_entity[mention.entity_id].append(mention)
         self.located[mention.pk] = mention.entity_id
-        self.by_referral[mention.referral_id].append(mention)
+        self.by_referral[mention.source_key].append(mention)
         if mention.via_id is not None and mention.entity_type == EntityType.VEHICLE:
             self.parts[mention.via_id].append(mention)
 
@@ -343,11 +343,14 @@ class MemoryStore:
     def links_of(self, entity_id: uuid.UUID) -> list[Link]:
         links = []
         for m in self.mentions_of(entity_id):
-            reference, categories = self.referral_info[m.referral_id]
+            source = m.source_key  # a partner event's mention has no referral
+            reference, categories = self.referral_info.get(
+                source, (m.source_ref, frozenset(m.details.get("categories") or ()))
+            )
             links.append(
                 Link(
                     mention_id=m.pk,
-                    referral_id=m.referral_id,
+                    referral_id=source,
                     referral_ref=reference,
                     agency=self.agency_code[m.agency_id],
                     occurred_at=m.occurred_at,
@@ -356,7 +359,7 @@ class MemoryStore:
                     reasons=tuple(m.reasons),
                     said=m.said,
                     categories=categories,
-                    children=tuple(self.kids.get(m.referral_id, ())),
+                    children=tuple(self.kids.get(source, ())),
                 )
             )
         return links

@@ -27,7 +27,7 @@ def _mention_move(mention: Mention, entity_id: uuid.UUID, status: str) -> uuid.U
     mention.save(update_fields=["entity_id", "link_status", "updated_at"])
     for eid in {before, entity_id}:
         entities.entity_set_active(mention.entity_type, eid)
-    entities.edges_rebuild([mention.referral_id])
+    entities.edges_rebuild([mention.source_key])
     return before
 
 
@@ -53,7 +53,7 @@ def _audit_link(
         action=action,
         object_type="intel_mention",
         object_id=mention.pk,
-        object_ref=mention.referral.reference,
+        object_ref=mention.referral.reference if mention.referral else mention.source_ref,
         referral_id=mention.referral_id,
         reason=reason,
         details=details,

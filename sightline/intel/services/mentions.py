@@ -223,7 +223,7 @@ def _person_merge(store: Store, *, into: Any, other: Any) -> list[MatchCandidate
     store.mentions_moved(moving)
     store.person_refresh(into.entity_id)
     store.person_refresh(other.entity_id)
-    store.edges_rebuild(sorted({m.referral_id for m in moving}))
+    store.edges_rebuild(sorted({m.source_key for m in moving}))
     return store.candidates_add(
         [
             MatchCandidate(

@@ -37,7 +37,8 @@ def test_second_child_naming_same_adult_by_phone_raises_alert_to_cse_lead_and_an
     assert alert.certainty == Certainty.CONFIRMED
     assert len(alert.child_ids) == 2
     assert {e["referral"] for e in alert.evidence} == {
-        m.referral.reference for m in Mention.objects.filter(entity_id=alert.entity_id)
+        m.referral.reference  # type: ignore[union-attr]
+        for m in Mention.objects.filter(entity_id=alert.entity_id)
     }
     recipients = set(
         OutboxMessage.objects.filter(kind="intel_alert").values_list(

@@ -67,6 +67,11 @@ class Read:
 
 
 PAGES = [
+    Read(
+        "events/children/<uuid:child_id>/", "/events/children/{child_id}/", "manager",
+        Action.VIEW, "child_events", child="child_id",
+    ),
+    Read("events/missing/", "/events/missing/", "manager", Action.LIST, "missing_children"),
     Read("referrals/", "/referrals/", "manager", Action.LIST, "referral_queue"),
     Read("referrals/mine/", "/referrals/mine/", "police_officer", Action.LIST, "my_referrals"),
     Read(
@@ -174,6 +179,10 @@ PAGES = [
 
 API_READS = [
     Read(
+        "api:GET /api/v1/children/{child_id}/events", "/api/v1/children/{child_id}/events",
+        "manager", Action.VIEW, "child_events", child="child_id",
+    ),
+    Read(
         "api:GET /api/v1/referrals/{reference}", "/api/v1/referrals/{ref}", "manager",
         Action.VIEW, "referral", referral="referral_id",
     ),
@@ -238,6 +247,12 @@ NOT_READS = {
     "workforce/headcount/": "headcount entry: no child data",
     "api:GET /api/v1/workforce/coverage": "training coverage figures: no child data",
     "api:POST /api/v1/workforce/imports": "HR file import: no child data",
+    "events/import/": "upload form; the import is audited (data.import) by events_store_many",
+    "events/episodes/<uuid:event_id>/interview/": "form; the step is audited by "
+    "return_interview_record",
+    "api:POST /api/v1/events": "an arrival: audited (record.create) by event_store",
+    "api:PATCH /api/v1/events/{event_id}": "later facts: audited by episode_facts_update",
+    "api:POST /api/v1/imports": "CSV import: audited (data.import) by events_store_many",
     "referrals/new/": "blank referral form; submission audited by referral_submit",
     "referrals/<str:reference>/decision/": "POST only; audited by referral_decide",
     "referrals/matches/<uuid:candidate_id>/<str:verdict>/": "POST only; child_match_*",

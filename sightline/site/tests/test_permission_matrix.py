@@ -184,7 +184,28 @@ def seed() -> World:
         owner_agency=users[R.TEAM_MANAGER].agency,
         owner_person=users[R.TEAM_MANAGER], due_on=dt.date(2030, 1, 1), required_evidence="Audit.",
     )  # fmt: skip
+    from sightline.events.kinds import event_parse
+    from sightline.workflows import event_receive
+
+    episode = event_receive(
+        acting_user=users[R.POLICE_ANALYST],
+        agency=users[R.POLICE_ANALYST].agency,
+        data=event_parse(
+            {
+                "kind": "missing_episode",
+                "source_id": "MX-1",
+                "occurred_at": (dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=2)).isoformat(),
+                "started_at": (dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=2)).isoformat(),
+                "returned_at": (dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=1)).isoformat(),
+                "risk_grade": "medium",
+                "child": {"id": str(world.child["A"])},
+            }
+        ),
+        child=a.children[0].referral_child.child,
+    ).event
     world.ids = {
+        "event": episode.pk,
+        "event_child": episode.child_id,
         "review": review.pk,
         "recommendation": recommendation.pk,
         "challenge": challenge.pk,
@@ -338,6 +359,13 @@ def op(
         refusal_403,
         variant,
     )
+
+
+def sees_event(role: str) -> bool:
+    return role in {
+        R.FRONT_DOOR_PRACTITIONER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.SAFEGUARDING_LEAD,
+        R.CSE_SPECIALIST, R.POLICE_ANALYST,
+    }  # fmt: skip
 
 
 def _challenge_visible(role: str) -> bool:
@@ -624,6 +652,52 @@ ENDPOINTS: list[Endpoint] = [
     ),
     op("GET", f"{API}/workforce/coverage", has(Cap.WORKFORCE_VIEW), refusal_403=lambda r: True),
     op("POST", f"{API}/workforce/imports", has(Cap.WORKFORCE_MANAGE), refusal_403=lambda r: True),
+    # Partner events: the police episode on child A is seen by children's social care's
+    # front door, managers, safeguarding lead and CSE specialists, and by the police analyst.
+    page(
+        "GET",
+        "events:child",
+        lambda r: has(Cap.EVENT_VIEW)(r) and sees_event(r),
+        _id("event_child"),
+    ),
+    page("GET", "events:missing", has(Cap.MISSING_VIEW)),
+    *(page(method, "events:import", has(Cap.EVENT_IMPORT)) for method in ("GET", "POST")),
+    *(
+        page(
+            method,
+            "events:interview",
+            lambda r: has(Cap.RETURN_INTERVIEW_RECORD)(r) and sees_event(r),
+            _id("event"),
+        )
+        for method in ("GET", "POST")
+    ),
+    op(
+        "POST",
+        f"{API}/events",
+        has(Cap.EVENT_SUBMIT),
+        body=lambda w: {
+            "kind": "police_incident",
+            "source_id": "PX-1",
+            "occurred_at": "2026-01-05T10:00:00+00:00",
+            "incident_type": "concern_for_welfare",
+            "child": {"given_name": "Tamsin", "family_name": "Orlow"},
+        },
+        refusal_403=lambda r: True,
+    ),
+    op(
+        "PATCH",
+        f"{API}/events/{{event_id}}",
+        lambda r: has(Cap.EVENT_SUBMIT)(r) and sees_event(r),
+        lambda w: {"event_id": w.ids["event"]},
+        body=lambda w: {"found_where": "a park"},
+    ),
+    op(
+        "GET",
+        f"{API}/children/{{child_id}}/events",
+        lambda r: has(Cap.EVENT_VIEW)(r) and sees_event(r),
+        lambda w: {"child_id": w.ids["event_child"]},
+    ),
+    op("POST", f"{API}/imports", has(Cap.EVENT_IMPORT), refusal_403=lambda r: True),
     op("GET", f"{API}/alerts", has(Cap.ALERT_VIEW), refusal_403=lambda r: True),
     op(
         "POST",

@@ -1,0 +1,88 @@
+"""Partner events: a CSV of ROWS missing episodes imported with `manage.py import_events` on
+PostgreSQL. A throwaway database on 127.0.0.1 is migrated (settings config.settings.local),
+one police agency and analyst made, a file of ROWS episodes about ROWS / 5 children written
+(every child appears five times, so matching finds the children the earlier rows made only
+after they are stored: each chunk of 5,000 makes its own), then imported, then imported again
+(nothing new). Goal: 100,000 rows in under 2 minutes. Knobs: BENCH_EVENTS_ROWS (100000),
+BENCH_PG_PORT (5432), BENCH_PG_USER (postgres). Only 127.0.0.1 is contacted."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from _common import row  # noqa: E402
+
+NAME = "events_import"
+TITLE = "Partner events: CSV import of 100,000 missing episodes (PostgreSQL)"
+ROWS = int(os.environ.get("BENCH_EVENTS_ROWS", "100000"))
+PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
+PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def _file(path: Path) -> None:
+    with path.open("w", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["source_id", "occurred_at", "child_given_name", "child_family_name",
+                    "child_date_of_birth", "child_postcode", "started_at", "risk_grade",
+                    "returned_at"])  # fmt: skip
+        for n in range(ROWS):
+            child = n % max(ROWS // 5, 1)
+            day = 1 + n % 27
+            w.writerow([f"B-{n}", f"2026-02-{day:02d} 20:00", f"Benchchild{child}",
+                        f"Family{child % 997}", f"2011-{1 + child % 12:02d}-{1 + child % 27:02d}",
+                        f"OL{child % 16} {child % 9}AB", f"2026-02-{day:02d} 20:00", "medium",
+                        f"2026-02-{day:02d} 23:00"])  # fmt: skip
+
+
+def run(ctx: Any) -> dict[str, Any]:
+    db = f"sl_bench_events_{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local",
+           "DATABASE_URL": f"postgres://{PG_USER}@127.0.0.1:{PG_PORT}/{db}"}  # fmt: skip
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-p", PG_PORT, "-U", PG_USER, db], check=True)
+    try:
+        _manage(env, "migrate", "--no-input")
+        _manage(env, "shell", "-c", (
+            "from sightline.accounts.models import Agency, User;"
+            "a=Agency.objects.create(code='police', name='Bench Police', kind='police');"
+            "User.objects.create(username='bench-police', agency=a, role='police_analyst')"
+        ))  # fmt: skip
+        path = BENCH_DIR / "results" / f"{db}.csv"
+        _file(path)
+        started = time.time()
+        first = json.loads(_manage(env, "import_events", str(path), "--kind", "missing_episode",
+                                   "--agency", "police", "--no-notify"))  # fmt: skip
+        seconds = time.time() - started
+        started = time.time()
+        again = json.loads(_manage(env, "import_events", str(path), "--kind", "missing_episode",
+                                   "--agency", "police", "--no-notify"))  # fmt: skip
+        path.unlink()
+        return {
+            "rows": [
+                row(f"import {first['stored']} rows", round(seconds, 1), "s",
+                    database="postgres", goal="< 120 s for 100,000"),
+                row(f"re-import ({again['already_stored']} already stored)",
+                    round(time.time() - started, 1), "s", database="postgres"),
+            ]
+        }  # fmt: skip
+    finally:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-p", PG_PORT, "-U", PG_USER, db], check=False)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from sightline.accounts.tests.clients import token_client
+from sightline.audit.models import AuditEvent
+from sightline.events.models import Event, MissingEpisode
+from sightline.events.tests.helpers import CHILD, ago, missing
+from sightline.intel.models import Mention
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/events"
+
+
+def post(client: Any, body: dict[str, Any], **headers: Any) -> Any:
+    return client.post(URL, body, content_type="application/json", **headers)
+
+
+def test_police_incident_is_stored_and_resent_changes_nothing(officer: Any) -> None:
+    client = token_client(officer)
+    body = {
+        "kind": "police_incident",
+        "source_id": "INC-1",
+        "occurred_at": ago(hours=3),
+        "child": CHILD,
+        "incident_type": "found_with_adults",
+        "what_happened": "Found in a car park at 2am with two adults.",
+        "persons_named": [{"name": "Testo Adultman", "role": "found_with", "approximate_age": 30}],
+        "vehicles": ["KX19 ABC"],
+    }
+    first = post(client, body)
+    assert first.status_code == 201, first.content
+    assert first.json()["child"]["match"] == "confirmed_new"
+    again = post(client, body)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Event.objects.count() == 1
+    mentions = Mention.objects.filter(source_id=first.json()["id"])
+    assert {m.entity_type for m in mentions} == {"person", "vehicle"}
+    assert all(m.referral_id is None for m in mentions)
+
+
+def test_idempotency_key_replays_the_first_answer(officer: Any) -> None:
+    client = token_client(officer)
+    body = missing("MISS-1", started=dt.timedelta(hours=5))
+    a = post(client, body, HTTP_IDEMPOTENCY_KEY="k1")
+    b = post(client, body, HTTP_IDEMPOTENCY_KEY="k1")
+    assert a.status_code == b.status_code == 201
+    assert a.json() == b.json()
+    assert MissingEpisode.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"kind": "bus_ride"}, "kind"),
+        (missing("M-2", started=dt.timedelta(hours=5), returned=dt.timedelta(hours=6)), "before"),
+        (missing("M-3", started=dt.timedelta(hours=-5)), "future"),
+        (
+            {
+                "kind": "health_attendance",
+                "source_id": "H-1",
+                "occurred_at": ago(hours=1),
+                "attendance_type": "sexual_health",
+            },
+            "child",
+        ),
+    ],
+)
+def test_bad_events_are_refused_with_a_reason_and_store_nothing(
+    officer: Any, health_lead: Any, body: dict[str, Any], needle: str
+) -> None:
+    user = health_lead if body.get("kind") == "health_attendance" else officer
+    response = post(token_client(user), body)
+    assert response.status_code == 422, response.content
+    assert needle in response.content.decode()
+    assert Event.objects.count() == 0
+
+
+def test_police_cannot_send_health_attendances(officer: Any) -> None:
+    body = {
+        "kind": "health_attendance",
+        "source_id": "H-2",
+        "occurred_at": ago(hours=1),
+        "child": CHILD,
+        "attendance_type": "emergency_department",
+    }
+    response = post(token_client(officer), body)
+    assert response.status_code == 422
+    assert Event.objects.count() == 0
+
+
+def test_return_by_patch_sets_the_interview_due_time(officer: Any) -> None:
+    client = token_client(officer)
+    created = post(client, missing("M-4", started=dt.timedelta(hours=30))).json()
+    returned = ago(hours=2)
+    response = client.patch(
+        f"{URL}/{created['id']}",
+        {"returned_at": returned, "found_where": "a flat", "found_with": "two adults"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    episode = MissingEpisode.objects.get(event_id=created["id"])
+    assert episode.returned_at is not None
+    assert episode.interview_due_at == episode.returned_at + dt.timedelta(hours=72)
+    assert episode.is_found_with_adults
+    early = client.patch(
+        f"{URL}/{created['id']}", {"returned_at": ago(days=3)}, content_type="application/json"
+    )
+    assert early.status_code in (409, 422)
+
+
+def test_child_events_are_scoped_by_agency(
+    officer: Any, education_lead: Any, front_door: Any
+) -> None:
+    created = post(token_client(officer), missing("M-5", started=dt.timedelta(hours=5))).json()
+    child_id = created["child"]["id"]
+    url = f"/api/v1/children/{child_id}/events"
+    assert token_client(education_lead).get(url).status_code == 404
+    seen = token_client(front_door).get(url, {"kind": "missing_episode"})
+    assert seen.status_code == 200
+    assert [e["reference"] for e in seen.json()] == [created["reference"]]
+    assert AuditEvent.objects.filter(object_type="child_events", child_id=child_id).exists()

@@ -1,0 +1,95 @@
+"""The arrival workflow end to end: clocks on the referral (replayed with `sweep --at`), the
+sweep's time-based findings, imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from sightline.escalation.models import Clock, Escalation
+from sightline.events.kinds import event_parse
+from sightline.events.models import EventAlert, MissingEpisode
+from sightline.events.services import events_sweep
+from sightline.events.tests.helpers import missing
+from sightline.referrals.tests.factories import submit
+from sightline.workflows import event_receive, return_interview_step
+
+pytestmark = pytest.mark.django_db
+ELLIE = {"given_name": "Ellie", "family_name": "Marston", "date_of_birth": "2011-05-14",
+         "postcode": "NB4 7QX", "sex": "female"}  # fmt: skip
+
+
+def test_replay_return_interview_clock_escalates(officer: Any, front_door: Any, csc: Any) -> None:
+    submit(front_door)  # the child's referral (the clock hangs on it)
+    body = missing("M-R1", started=dt.timedelta(hours=30), returned=dt.timedelta(hours=20),
+                   child=ELLIE)  # fmt: skip
+    result = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    assert result.event.match_status == "matched"
+    clock = Clock.objects.get(pk=str(result.clock_id))
+    assert clock.kind == "return_interview"
+    episode = MissingEpisode.objects.get(event=result.event)
+    assert clock.due_at == episode.interview_due_at
+    out = io.StringIO()
+    call_command("sweep", at=(clock.due_at - dt.timedelta(hours=1)).isoformat(), stdout=out)
+    assert not Escalation.objects.filter(clock=clock).exists()
+    call_command("sweep", at=(clock.due_at + dt.timedelta(hours=1)).isoformat(), stdout=out)
+    assert Escalation.objects.filter(clock=clock).exists()
+
+
+def test_completed_interview_meets_the_clock(officer: Any, front_door: Any) -> None:
+    submit(front_door)
+    body = missing("M-R2", started=dt.timedelta(hours=30), returned=dt.timedelta(hours=20),
+                   child=ELLIE)  # fmt: skip
+    result = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    episode = MissingEpisode.objects.get(event=result.event)
+    return_interview_step(acting_user=front_door, episode=episode, status="completed",
+                          at=timezone.now(), interviewer="RHI worker",
+                          child_said="Stayed at a flat with older men.")  # fmt: skip
+    clock = Clock.objects.get(pk=str(result.clock_id))
+    assert clock.met_at is not None
+    episode.refresh_from_db()
+    assert episode.interview_status == "completed"
+
+
+def test_no_referral_means_the_sweep_raises_the_overdue_interview(officer: Any) -> None:
+    body = missing("M-R3", started=dt.timedelta(days=5), returned=dt.timedelta(days=4))
+    result = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    assert result.clock_id is None
+    assert events_sweep(at=timezone.now() - dt.timedelta(days=3, hours=12)) == {}
+    counts = events_sweep()
+    assert counts.get("return_interview_overdue") == 1
+    assert events_sweep() == {}  # once
+
+
+def test_found_with_an_unlinked_adult_after_five_working_days(officer: Any) -> None:
+    body = missing("M-R4", started=dt.timedelta(days=12), returned=dt.timedelta(days=11),
+                   persons_named=[{"name": "Testo Unlinkedman", "role": "found_with"}],
+                   found_with="an adult male")  # fmt: skip
+    event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    early = events_sweep(at=timezone.now() - dt.timedelta(days=10))
+    assert "found_with_unlinked" not in early
+    assert events_sweep().get("found_with_unlinked") == 1
+
+
+def test_found_with_an_adult_already_known_does_not_fire(officer: Any, front_door: Any) -> None:
+    submit(front_door)  # names Dean Farrow, 07700 900123
+    body = missing("M-R5", started=dt.timedelta(days=12), returned=dt.timedelta(days=11),
+                   persons_named=[{"name": "Dean Farrow", "phone": "07700 900123",
+                                   "role": "found_with"}])  # fmt: skip
+    event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    assert "found_with_unlinked" not in events_sweep()
+
+
+def test_third_episode_raises_repeat_missing_once(officer: Any) -> None:
+    for n, days in enumerate((60, 30, 2)):
+        body = missing(f"M-S{n}", started=dt.timedelta(days=days),
+                       returned=dt.timedelta(days=days - 1))  # fmt: skip
+        event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    alerts = EventAlert.objects.filter(detector="repeat_missing")
+    assert alerts.count() == 1
+    assert alerts.get().asks == "cse_screening"

@@ -1,0 +1,100 @@
+"""Read pages of partner events: a child's events with the missing-episodes panel, and the
+partnership's missing-children page (open episodes, return interviews due and overdue,
+repeat missing, the monthly measures). Pages that write live in sightline.site.events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from sightline.accounts.roles import Cap
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.core.errors import NotFound
+from sightline.core.permissions import capability_required
+from sightline.events import selectors
+from sightline.events.choices import EventKind
+
+
+@capability_required(Cap.EVENT_VIEW)
+def child_events(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    user: Any = request.user
+    kind = request.GET.get("kind", "")
+    if kind not in EventKind.values:
+        kind = ""
+    with transaction.atomic():
+        child = selectors.child_for_events(user=user, child_id=child_id)
+        if child is None:
+            raise NotFound("No child with that id that you can see.")
+        events = list(selectors.child_events(user=user, child=child, kind=kind))
+        episodes = selectors.child_episodes(user=user, child=child)
+        alerts = list(selectors.child_alerts(user=user, child=child)[:50])
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="child_events",
+            object_id=child.pk,
+            object_ref=child.reference,
+            child_id=child.pk,
+            details={"kind": kind, "events": len(events)},
+        )
+    return render(
+        request,
+        "events/child.html",
+        {
+            "child": child,
+            "events": [(e, selectors.headline(e)) for e in events],
+            "episodes": episodes,
+            "alerts": alerts,
+            "kinds": EventKind.choices,
+            "kind": kind,
+            "now": timezone.now(),
+            "may_record": user.has_capability(Cap.RETURN_INTERVIEW_RECORD),
+        },
+    )
+
+
+@capability_required(Cap.MISSING_VIEW)
+def missing_children(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    with transaction.atomic():
+        overview = selectors.missing_overview(user=user)
+        alerts = list(selectors.alerts_list(user=user)[:30])
+        audit_record(
+            actor=user,
+            action=Action.LIST,
+            object_type="missing_children",
+            details={
+                "open": len(overview.open_episodes),
+                "overdue": len(overview.overdue),
+                "repeat": len(overview.repeat_children),
+            },
+        )
+    months = overview.months
+    chart = {
+        "title": "Return interviews by month: offered within 72 hours and completed (per cent "
+        "of returns)",
+        "labels": [m.month for m in months],
+        "series": [
+            {
+                "label": "Offered within 72 hours",
+                "values": [_share(m.offered_in_72h, m.returns) for m in months],
+            },
+            {"label": "Completed", "values": [_share(m.completed, m.returns) for m in months]},
+        ],
+        "unit": "%",
+    }
+    return render(
+        request,
+        "events/missing.html",
+        {"o": overview, "alerts": alerts, "chart": chart, "now": timezone.now()},
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None

@@ -1,0 +1,81 @@
+"""Partner-event pages that write: the CSV upload for agency leads (with its row report) and
+the return-interview record. Each calls one workflow."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.forms import ChoiceField
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from sightline.accounts.roles import Cap
+from sightline.core.errors import NotFound, NotPermitted
+from sightline.core.permissions import capability_required
+from sightline.events import rules, selectors
+from sightline.events.choices import EventKind
+from sightline.events.forms import ImportForm, InterviewForm
+from sightline.events.imports import rows_parse
+from sightline.workflows import events_import, return_interview_step
+
+
+@capability_required(Cap.EVENT_IMPORT)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not rules.may_import(user):
+        raise NotPermitted("Only an agency's lead can import its events.")
+    kinds = sorted(rules.kinds_for_agency(user.agency))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    kind_field = form.fields["kind"]
+    if isinstance(kind_field, ChoiceField):
+        kind_field.choices = [(k, EventKind(k).label) for k in kinds]
+    status: int = 200
+    report: dict[str, Any] | None = None
+    rejected: dict[str, Any] | None = None
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            parsed = rows_parse(kind=form.cleaned_data["kind"], data=upload.read())
+            if parsed.errors and not (form.cleaned_data["accept_valid"] and parsed.valid):
+                rejected, status = parsed.report(), 422
+            else:
+                result = events_import(
+                    acting_user=user,
+                    agency=user.agency,
+                    rows=[e for _line, e in parsed.valid],
+                    filename=upload.name or "",
+                )
+                report = {**parsed.report(), **result.__dict__}
+        else:
+            status = 422
+    return render(
+        request,
+        "events/import.html",
+        {"form": form, "agency": user.agency, "report": report, "rejected": rejected},
+        status=status,
+    )
+
+
+@capability_required(Cap.RETURN_INTERVIEW_RECORD)
+def interview_record(request: HttpRequest, event_id: uuid.UUID) -> HttpResponse:
+    user: Any = request.user
+    episode = selectors.episode_get(user=user, event_id=event_id)
+    if episode is None:
+        raise NotFound("No missing episode with that id that you can see.")
+    form = InterviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        return_interview_step(
+            acting_user=user,
+            episode=episode,
+            status=data.pop("status"),
+            **data,
+        )
+        return redirect("events:child", child_id=episode.child_id)
+    return render(
+        request,
+        "events/interview.html",
+        {"form": form, "episode": episode},
+        status=422 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,179 @@
+"""A partner event arrives (the API, a CSV import, the upload page): store it with its child
+match (events, people), index what it names and run the alert rules (intel), start the
+return-interview clock on the child's latest referral when a missing child has returned
+(escalation), run the detectors (events) and audit each step, in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from sightline.accounts.models import Agency
+from sightline.escalation.services import clocks_on_child_returned, return_interview_record
+from sightline.events import services as events
+from sightline.events.detectors import Finding, detect
+from sightline.events.kinds import EventBase, MissingFacts
+from sightline.events.models import Event, EventAlert, MissingEpisode, ReturnInterview
+from sightline.events.pictures import happening_of, pictures_for
+from sightline.events.selectors import latest_referrals
+from sightline.intel.models import Alert
+from sightline.intel.services import Source, mentions_on_source
+from sightline.people.models import Child
+
+# Event kinds whose names are exploitation concerns for the place rule (P5).
+EXPLOITATION_KINDS = {"missing_episode", "police_incident", "safe_and_well"}
+
+
+@dataclass
+class EventReceived:
+    event: Event
+    created: bool
+    alerts: list[EventAlert] = field(default_factory=list)
+    intel_alerts: list[Alert] = field(default_factory=list)
+    clock_id: uuid.UUID | None = None
+
+    @property
+    def alerts_raised(self) -> list[str]:
+        return [a.reference for a in self.alerts] + [a.reference for a in self.intel_alerts]
+
+
+def _index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
+    if not (event.persons_named or event.places_named or event.vehicles or event.phones):
+        return []
+    categories = ("sexual_exploitation",) if event.kind in EXPLOITATION_KINDS else ()
+    result = mentions_on_source(
+        source=Source(
+            kind="event",
+            id=event.pk,
+            reference=event.reference,
+            agency_id=event.agency_id,
+            occurred_at=event.occurred_at,
+            child_ids=(event.child_id,),
+            categories=categories,
+        ),
+        acting_user=acting_user,
+        persons=event.persons_named,
+        places=event.places_named,
+        vehicles=event.vehicles,
+        phones=event.phones,
+        notify=notify,
+    )
+    return result.alerts
+
+
+def _clock(acting_user: Any, episode: MissingEpisode) -> uuid.UUID | None:
+    """The return-interview clock on the child's latest referral (ADR 0901); none without one."""
+    referral = latest_referrals([episode.child_id]).get(episode.child_id)
+    if referral is None or episode.returned_at is None:
+        return None
+    clock = clocks_on_child_returned(
+        referral=referral, returned_at=episode.returned_at, acting_user=acting_user
+    )
+    events.episode_clock_set(episode=episode, clock_id=clock.pk)
+    return clock.pk
+
+
+def _detect(acting_user: Any, stored: Sequence[Event], notify: bool) -> list[EventAlert]:
+    pictures = pictures_for(e.child_id for e in stored)
+    findings: list[Finding] = []
+    for event in stored:
+        findings += detect(pictures[event.child_id], happening_of(event))
+    return events.findings_raise(acting_user=acting_user, findings=findings, notify=notify)
+
+
+@transaction.atomic
+def event_receive(
+    *,
+    acting_user: Any,
+    agency: Agency,
+    data: EventBase,
+    child: Child | None = None,
+    notify: bool = True,
+) -> EventReceived:
+    """Store one event (or find the one already stored for its source id: then nothing
+    else happens) and everything its arrival sets off."""
+    stored = events.event_store(acting_user=acting_user, agency=agency, data=data, child=child)
+    event = stored.event
+    if not stored.created:
+        return EventReceived(event, False)
+    intel_alerts = _index(acting_user, event, notify)
+    clock_id = None
+    episode = MissingEpisode.objects.filter(event=event).first()
+    if episode is not None and episode.returned_at is not None:
+        clock_id = _clock(acting_user, episode)
+    alerts = _detect(acting_user, [event], notify)
+    return EventReceived(event, True, alerts, intel_alerts, clock_id)
+
+
+@transaction.atomic
+def episode_update(
+    *, acting_user: Any, event: Event, facts: MissingFacts, notify: bool = True
+) -> EventReceived:
+    """Later facts of a missing episode: its return starts the return-interview clock."""
+    episode, returned = events.episode_facts_update(
+        acting_user=acting_user, event=event, facts=facts
+    )
+    clock_id = _clock(acting_user, episode) if returned else episode.clock_id
+    return EventReceived(event, False, [], [], clock_id)
+
+
+@transaction.atomic
+def return_interview_step(
+    *, acting_user: Any, episode: MissingEpisode, status: str, **facts: Any
+) -> ReturnInterview:
+    """A return-interview step; its completion meets the clock on the referral."""
+    interview = events.return_interview_record(
+        acting_user=acting_user, episode=episode, status=status, **facts
+    )
+    if status == "completed" and episode.clock_id is not None:
+        referral = latest_referrals([episode.child_id]).get(episode.child_id)
+        if referral is not None:
+            return_interview_record(
+                acting_user=acting_user,
+                referral=referral,
+                held_at=facts["at"],
+                outcome="completed",
+                notes="Return interview completed (partner events).",
+            )
+    return interview
+
+
+@dataclass
+class ImportResult:
+    stored: int
+    already_stored: int
+    children_created: int
+    alerts: list[str]
+
+
+@transaction.atomic
+def events_import(
+    *,
+    acting_user: Any,
+    agency: Agency,
+    rows: Sequence[EventBase],
+    filename: str = "",
+    notify: bool = True,
+) -> ImportResult:
+    """An import's valid rows: stored in bulk, then the per-event steps that name someone
+    (intel) or start a clock, then the detectors over every child touched, in one pass."""
+    bulk = events.events_store_many(
+        acting_user=acting_user, agency=agency, rows=rows, filename=filename
+    )
+    alerts: list[str] = []
+    for event in bulk.events:
+        alerts += [a.reference for a in _index(acting_user, event, notify)]
+    episodes = MissingEpisode.objects.filter(
+        event__in=[e.pk for e in bulk.events if e.kind == "missing_episode"],
+        returned_at__isnull=False,
+    )
+    with_referral = latest_referrals(list({e.child_id for e in episodes}))
+    for episode in episodes:
+        if episode.child_id in with_referral:
+            _clock(acting_user, episode)
+    alerts += [a.reference for a in _detect(acting_user, bulk.events, notify)]
+    return ImportResult(len(bulk.events), bulk.skipped, bulk.children_created, alerts)
