@@ -235,6 +235,30 @@ class Cluster:
 
 
 @contextlib.contextmanager
+def worker(ctx: Context, env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """The background worker (scheduler and task worker: the audit sealer every minute, the
+    sweep, the outbox) running through the whole fault run, as in production; it rides out
+    PostgreSQL's crashes by retrying. Stopped with SIGTERM at the end."""
+    with log_path.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(ctx.python), "manage.py", "run_worker"],
+            cwd=ctx.root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield proc
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
 def private_cluster(settings: Settings, workdir: Path, log: Any) -> Iterator[Cluster]:
     import psycopg
 
@@ -531,7 +555,10 @@ def drive(
     stop = threading.Event()
     lock = threading.Lock()
     next_index = [0]
-    with gunicorn(ctx, env, settings.workers, log_path) as (base, proc):
+    with (
+        gunicorn(ctx, env, settings.workers, log_path) as (base, proc),
+        worker(ctx, env, workdir / "worker.log") as worker_proc,
+    ):
         ctx.log(
             f"driving up to {count} referrals at {settings.rate}/s for {settings.seconds} s "
             f"from {settings.clients} clients, {settings.worker_kills} worker kills, "
@@ -581,6 +608,8 @@ def drive(
         wall = time.perf_counter() - t0
         dispatch_s = min(wall, float(settings.seconds))
         log_text = _tail(log_path, 5_000_000)
+        worker_alive = worker_proc.poll() is None
+    worker_log = _tail(workdir / "worker.log", 5_000_000)
     not_sent = sum(1 for r in requests if not r.started)
     requests = [r for r in requests if r.started]
     ctx.log("load finished; checking the database")
@@ -605,6 +634,11 @@ def drive(
         "attempt_outcomes": dict(attempt_statuses.most_common()),
         "worker_kills": len(chaos.kills),
         "postgresql_restarts": len(chaos.restarts),
+        "sealer": {
+            "worker_alive_at_end": worker_alive,
+            "passes_during_run": worker_log.count("audit sealed:"),
+            "alarms": worker_log.count("ALARM audit sealed"),
+        },
         "chaos": {"kills": chaos.kills, "restarts": chaos.restarts, "errors": chaos.errors},
         "dispatch_s": round(dispatch_s, 1),
         "wall_s": round(wall, 1),
