@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sightline.intel",
     "sightline.workforce",
     "sightline.reviews",
+    "sightline.retention",
     "sightline.reporting",
     "sightline.site",
     "sightline.demo",

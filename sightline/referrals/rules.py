@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from sightline.accounts.roles import is_manager
+from sightline.core.config import screening_min_age
 from sightline.core.states import guard
 from sightline.referrals.choices import TRANSITIONS, Outcome
 from sightline.screening.choices import LEVEL_RANK
@@ -59,7 +58,7 @@ def decision_blocker(
         verb = "has" if count == 1 else "have"
         return (
             f"A CSE screening is needed before a decision: {who} aged "
-            f"{settings.SIGHTLINE_SCREENING_MIN_AGE} or over (or of unknown age) on this "
+            f"{screening_min_age()} or over (or of unknown age) on this "
             f"referral {verb} not been screened."
         )
     if rereferral_review_pending:

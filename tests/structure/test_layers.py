@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"intel"},
     {"workforce"},
     {"reviews"},
+    {"retention"},
     {"workflows"},
     {"reporting"},
     {"api", "demo"},
