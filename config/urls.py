@@ -15,6 +15,7 @@ urlpatterns = [
     path("workforce/", include("sightline.site.workforce_urls")),
     path("reviews/", include("sightline.reviews.urls")),
     path("language/", include((language_urlpatterns, "language"))),
+    path("admin-console/", include("sightline.site.admin_console.urls")),
     path("api/v1/", api.urls),
 ]
 
