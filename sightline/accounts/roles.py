@@ -64,9 +64,6 @@ class Cap:
     REVIEW_VIEW = "review.view"
     REVIEW_MANAGE = "review.manage"
     RECOMMENDATION_VIEW = "recommendation.view"
-    # Administration (no case content): configuration, and the retention schedule and holds
-    CONFIG_MANAGE = "config.manage"
-    RETENTION_MANAGE = "retention.manage"
 
 
 _SUBMITTERS = {
@@ -145,7 +142,7 @@ for _role in Role:
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:
-        caps |= {Cap.USER_MANAGE, Cap.CONFIG_MANAGE, Cap.RETENTION_MANAGE}
+        caps |= {Cap.USER_MANAGE}
     ROLE_CAPABILITIES[_role.value] = frozenset(caps)
 
 

@@ -59,7 +59,7 @@ class HoldOut(Schema):
 
 def _admin(request: HttpRequest) -> Any:
     user: Any = request.user
-    if not user.has_capability(Cap.RETENTION_MANAGE):
+    if not user.has_capability(Cap.USER_MANAGE):
         raise ApiError(403, "Your role cannot manage retention.")
     return user
 

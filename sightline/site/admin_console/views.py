@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sightline.accounts.models import Agency, ApiToken, User
-from sightline.accounts.roles import Cap
+from sightline.accounts.roles import Cap, Role
 from sightline.accounts.rules import ROLE_AGENCY_KINDS
 from sightline.accounts.services import admin as accounts_admin
 from sightline.accounts.services import api_token_revoke
@@ -25,6 +25,7 @@ from sightline.audit.services import audit_record
 from sightline.core.config import screening_min_age
 from sightline.core.models import AlertThreshold
 from sightline.core.permissions import capability_required
+from sightline.escalation.choices import TimescaleKey
 from sightline.escalation.models import ClosureDay
 from sightline.escalation.services import policies
 from sightline.escalation.timescales import ladder_for, timescales
@@ -198,7 +199,7 @@ def token_revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
     return redirect("admin_console:tokens")
 
 
-@capability_required(Cap.CONFIG_MANAGE)
+@capability_required(Cap.USER_MANAGE)
 def clocks(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("form", "")
     policy = forms.ClockPolicyForm(request.POST if which == "policy" else None)
@@ -221,16 +222,21 @@ def clocks(request: HttpRequest) -> HttpResponse:
         policies.closure_day_remove(acting_user=request.user, day=day)
         messages.success(request, "Closure day removed.")
         return redirect("admin_console:clocks")
-    ladders = [(a, ladder_for(a)) for a in Agency.objects.filter(is_active=True)]
+    ladders = [
+        (a, [(Role(step.role).label if step.role in Role.values else step.role, step.hours)
+             for _rung, step in sorted(ladder_for(a).items())])
+        for a in Agency.objects.filter(is_active=True)
+    ]  # fmt: skip
+    scales = [(TimescaleKey(key).label, key, scale) for key, scale in timescales().items()]
     context = {
-        "timescales": sorted(timescales().items()), "ladders": ladders,
+        "timescales": scales, "ladders": ladders,
         "closures": ClosureDay.objects.filter(day__gte=timezone.localdate()),
         "policy_form": policy, "rung_form": rung, "closure_form": closure,
     }  # fmt: skip
     return _page(request, "clocks.html", context, policy, rung, closure)
 
 
-@capability_required(Cap.CONFIG_MANAGE)
+@capability_required(Cap.USER_MANAGE)
 def settings_page(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("form", "")
     age = forms.ScreeningAgeForm(
@@ -252,7 +258,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "settings.html", context, age, threshold)
 
 
-@capability_required(Cap.RETENTION_MANAGE)
+@capability_required(Cap.USER_MANAGE)
 def retention(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("form", "")
     schedule = schedule_current()
@@ -282,7 +288,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     return _page(request, "retention.html", context, text_form, hold_form)
 
 
-@capability_required(Cap.RETENTION_MANAGE)
+@capability_required(Cap.USER_MANAGE)
 def hold_release(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
     if request.method != "POST":
         raise Http404

@@ -224,7 +224,28 @@ NOT_READS = {
     "api:POST /api/v1/reviews": "audited by review_create",
     "api:POST /api/v1/reviews/{review_id}/recommendations": "audited by recommendation_add",
     "api:PATCH /api/v1/recommendations/{recommendation_id}": "audited by recommendation_update",
-}
+    # Administration (user.manage): no child's data; children appear by reference only, on
+    # holds and the retention lists (whose listing is audited as retention_due).
+    **{
+        f"admin-console/{route}": "administration: no child's data"
+        for route in (
+            "", "users/", "users/new/", "users/<str:username>/",
+            "users/<str:username>/deactivate/", "users/<str:username>/two-factor-reset/",
+            "agencies/", "tokens/", "tokens/<uuid:token_id>/revoke/", "clocks/", "settings/",
+            "retention/", "retention/holds/<uuid:hold_id>/release/",
+        )
+    },
+    **{
+        f"api:{route}": "administration: no child's data"
+        for route in (
+            "GET /api/v1/admin/users", "POST /api/v1/admin/users",
+            "PATCH /api/v1/admin/users/{username}",
+            "POST /api/v1/admin/users/{username}/deactivate", "GET /api/v1/admin/tokens",
+            "POST /api/v1/admin/tokens", "DELETE /api/v1/admin/tokens/{token_id}",
+            "GET /api/v1/retention/due", "POST /api/v1/retention/holds",
+        )
+    },
+}  # fmt: skip
 
 
 def _page_routes() -> set[str]:

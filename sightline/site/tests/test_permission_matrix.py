@@ -735,12 +735,12 @@ ADMIN_ENDPOINTS: list[Endpoint] = [
         for name in ("user_deactivate", "user_two_factor_reset")
     ),
     page("POST", "admin_console:token_revoke", has(Cap.USER_MANAGE), _token_of_referrer, body={}),
-    page("GET", "admin_console:clocks", has(Cap.CONFIG_MANAGE)),
-    page("POST", "admin_console:clocks", has(Cap.CONFIG_MANAGE),
+    page("GET", "admin_console:clocks", has(Cap.USER_MANAGE)),
+    page("POST", "admin_console:clocks", has(Cap.USER_MANAGE),
          body={"form": "policy", "key": "decision", "amount": "2", "unit": "working_days"}),
-    page("GET", "admin_console:settings", has(Cap.CONFIG_MANAGE)),
-    page("GET", "admin_console:retention", has(Cap.RETENTION_MANAGE)),
-    page("POST", "admin_console:hold_release", has(Cap.RETENTION_MANAGE), _hold,
+    page("GET", "admin_console:settings", has(Cap.USER_MANAGE)),
+    page("GET", "admin_console:retention", has(Cap.USER_MANAGE)),
+    page("POST", "admin_console:hold_release", has(Cap.USER_MANAGE), _hold,
          body={"reason": REASON}),
     op("GET", f"{API}/admin/users", has(Cap.USER_MANAGE), refusal_403=lambda r: True),
     op(
@@ -767,9 +767,9 @@ ADMIN_ENDPOINTS: list[Endpoint] = [
         "DELETE", f"{API}/admin/tokens/{{token_id}}", has(Cap.USER_MANAGE),
         lambda w: {"token_id": _token_of_referrer(w)[0]}, refusal_403=lambda r: True,
     ),
-    op("GET", f"{API}/retention/due", has(Cap.RETENTION_MANAGE), refusal_403=lambda r: True),
+    op("GET", f"{API}/retention/due", has(Cap.USER_MANAGE), refusal_403=lambda r: True),
     op(
-        "POST", f"{API}/retention/holds", has(Cap.RETENTION_MANAGE), refusal_403=lambda r: True,
+        "POST", f"{API}/retention/holds", has(Cap.USER_MANAGE), refusal_403=lambda r: True,
         body=lambda w: {"child_reference": _child_ref(w, "B"), "kind": "inquiry", "matter": REASON},
     ),
 ]  # fmt: skip
