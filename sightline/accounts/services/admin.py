@@ -129,7 +129,11 @@ def user_change(*, acting_user: Any, user: User, **changes: Any) -> User:
     role = changes.get("role", user.role)
     _check_fit(acting_user=acting_user, target=user.username, role=role, agency=agency, team=team)
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("agency", "team").get(pk=user.pk)
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("agency", "team")
+            .get(pk=user.pk)
+        )
         old = _snapshot(user)
         moved = agency.pk != user.agency_id
         user.role, user.agency, user.team = role, agency, team
