@@ -17,6 +17,7 @@ urlpatterns = [
     path("reviews/", include("sightline.reviews.urls")),
     path("language/", include((language_urlpatterns, "language"))),
     path("meetings/", include("sightline.meetings.urls")),
+    path("admin-console/", include("sightline.site.admin_console.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sightline.workforce",
     "sightline.reviews",
     "sightline.meetings",
+    "sightline.retention",
     "sightline.reporting",
     "sightline.site",
     "sightline.demo",

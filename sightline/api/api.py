@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
+from sightline.api.admin import router as admin_router
 from sightline.api.auth import TokenAuth
 from sightline.api.events import router as events_router
 from sightline.api.openapi import document_common_errors
@@ -22,6 +23,7 @@ from sightline.intel.api import router as intel_router
 from sightline.meetings.api import router as meetings_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
+from sightline.retention.api import router as retention_router
 from sightline.reviews.api import router as reviews_router
 from sightline.screening.api import router as screening_router
 from sightline.workforce.api import router as workforce_router
@@ -76,6 +78,8 @@ api.add_router("", workforce_router)
 api.add_router("", reviews_router)
 api.add_router("", meetings_router)
 api.add_router("", events_router)
+api.add_router("", retention_router)
+api.add_router("", admin_router)
 
 
 @api.exception_handler(DomainError)

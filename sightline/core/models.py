@@ -65,3 +65,45 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.dedupe_key}"
+
+
+SCREENING_MIN_AGE_CEILING = 12
+
+
+class PartnershipSetting(models.Model):
+    """The partnership's configuration, one row (pk 1). Absent, the Django settings are the
+    defaults. Only accounts.services.config writes it (audited)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    screening_min_age = models.PositiveSmallIntegerField(
+        help_text="Every referral of a child this age or older is screened for CSE (at most 12)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(screening_min_age__lte=SCREENING_MIN_AGE_CEILING),
+                name="screening_min_age_at_most_12",
+            ),
+            models.CheckConstraint(condition=models.Q(id=1), name="partnership_setting_one_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "partnership settings"
+
+
+class AlertThreshold(models.Model):
+    """A named threshold other apps read (for example how many children linked to one person
+    of concern raise an alert). Read through core.config.threshold(key, default)."""
+
+    key = models.SlugField(max_length=60, primary_key=True)
+    value = models.PositiveIntegerField()
+    description = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"

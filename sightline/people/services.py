@@ -53,3 +53,11 @@ def child_create(
         referral_id=referral_id,
     )
     return child
+
+
+@in_callers_transaction
+def child_purge(*, child: Child) -> None:
+    """Delete a child's record under the retention schedule, once every app has deleted what
+    points at it (referral links, screenings, reviews never: a child in a review is held).
+    Named-user access rows go with it (CASCADE). The audit rows about the child stay."""
+    Child.objects.filter(pk=child.pk).delete()

@@ -4,6 +4,7 @@ may do) lives in accounts.roles; scope (which records) in selectors; this file a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -44,12 +45,23 @@ def needs_manager_sign_off(referral: Any, outcome: str) -> bool:
     return outcome == Outcome.NO_FURTHER_ACTION and LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"]
 
 
+def _default_screening_age() -> int:
+    return int(settings.SIGHTLINE_SCREENING_MIN_AGE)
+
+
 def decision_blocker(
-    referral: Any, user: Any, outcome: str, *, rereferral_review_pending: bool = False
+    referral: Any,
+    user: Any,
+    outcome: str,
+    *,
+    rereferral_review_pending: bool = False,
+    screening_age: Callable[[], int] = _default_screening_age,
 ) -> str | None:
     """Why this user may not record this outcome now, in words for the practitioner.
     `rereferral_review_pending` comes from the escalation app's re-referral rule, which the
-    decision workflow asks (this app sits below escalation and does not import it)."""
+    decision workflow asks (this app sits below escalation and does not import it).
+    `screening_age` gives the partnership's screening age for the message (the decision
+    service passes core.config.screening_min_age; it is read only when the message needs it)."""
     if hasattr(referral, "decision"):
         return f"A decision has already been recorded on {referral.reference}."
     waiting = children_awaiting_screening(referral)
@@ -59,7 +71,7 @@ def decision_blocker(
         verb = "has" if count == 1 else "have"
         return (
             f"A CSE screening is needed before a decision: {who} aged "
-            f"{settings.SIGHTLINE_SCREENING_MIN_AGE} or over (or of unknown age) on this "
+            f"{screening_age()} or over (or of unknown age) on this "
             f"referral {verb} not been screened."
         )
     if rereferral_review_pending:

@@ -12,6 +12,7 @@ from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.dates import add_months
 from sightline.core.errors import Invalid
+from sightline.core.transactions import in_callers_transaction
 from sightline.screening import scoring
 from sightline.screening.choices import MarkStatus
 from sightline.screening.models import (
@@ -174,3 +175,12 @@ def screening_level_preview(
     except ValueError:
         return scoring.Level.NONE
     return result.computed_level
+
+
+@in_callers_transaction
+def screenings_purge(*, referral_child_ids: Iterable[Any]) -> int:
+    """Delete the screenings (and their marks) of these referral children: the first step of
+    deleting a child under the retention schedule (Screening PROTECTs its referral child)."""
+    ScreeningMark.objects.filter(screening__referral_child_id__in=list(referral_child_ids)).delete()
+    deleted, _ = Screening.objects.filter(referral_child_id__in=list(referral_child_ids)).delete()
+    return deleted

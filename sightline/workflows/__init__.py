@@ -12,12 +12,14 @@ from sightline.workflows.event_receive import (
     return_interview_step,
 )
 from sightline.workflows.intake import IntakeResult, referral_intake
+from sightline.workflows.retention import RetentionResult, retention_due, retention_run
 from sightline.workflows.screen import referral_screen
 
 __all__ = [
     "EventReceived",
     "ImportResult",
     "IntakeResult",
+    "RetentionResult",
     "challenge_answer",
     "decision_record",
     "episode_update",
@@ -25,5 +27,7 @@ __all__ = [
     "events_import",
     "referral_intake",
     "referral_screen",
+    "retention_due",
+    "retention_run",
     "return_interview_step",
 ]

@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"workforce"},
     {"meetings"},
     {"reviews"},
+    {"retention"},
     {"workflows"},
     {"reporting"},
     {"api", "demo"},

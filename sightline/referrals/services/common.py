@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
-
+from sightline.core.config import screening_min_age
 from sightline.core.dates import age_on
 from sightline.core.errors import Conflict, Invalid
 from sightline.referrals.choices import RAG_RANK, Rag, Urgency
@@ -35,6 +34,7 @@ def age_on_day(child: Any, day: dt.date) -> int | None:
     return child.approximate_age
 
 
-def screening_required_for(age: int | None) -> bool:
-    """Unknown age is screened too: the safe reading when a child may be over the limit."""
-    return age is None or age >= settings.SIGHTLINE_SCREENING_MIN_AGE
+def screening_required_for(age: int | None, min_age: int | None = None) -> bool:
+    """Unknown age is screened too: the safe reading when a child may be over the limit.
+    `min_age` is the partnership's screening age when the caller has already read it."""
+    return age is None or age >= (screening_min_age() if min_age is None else min_age)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.config import screening_min_age
 from sightline.referrals import rules
 from sightline.referrals.choices import RAG_RANK, Outcome, Status
 from sightline.referrals.models import Decision, Referral
@@ -63,7 +64,11 @@ def referral_decide(
         .get(pk=referral.pk)
     )
     blocker = rules.decision_blocker(
-        fresh, acting_user, outcome, rereferral_review_pending=rereferral_review_pending
+        fresh,
+        acting_user,
+        outcome,
+        rereferral_review_pending=rereferral_review_pending,
+        screening_age=screening_min_age,
     )
     if blocker:
         raise DecisionBlocked(blocker)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.config import screening_min_age
 from sightline.core.outbox import outbox_enqueue
 from sightline.core.references import next_reference
 from sightline.core.transactions import in_callers_transaction
@@ -62,14 +63,15 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> SubmitResult:
     if agency is None or not agency.is_active:
         raise DecisionInvalid("Your account is not attached to an active agency.")
     ages = [age_on_day(item, received_day) for item in data.children]
-    screening = any(screening_required_for(age) for age in ages)
+    min_age = screening_min_age()  # read once for every child on the referral
+    screening = any(screening_required_for(age, min_age) for age in ages)
     referral = _referral_create(
         acting_user,
         data,
         received_at=received_at,
         status=Status.AWAITING_SCREENING if screening else Status.AWAITING_DECISION,
     )
-    children = _intake_children(acting_user, referral, data.children, ages)
+    children = _intake_children(acting_user, referral, data.children, ages, min_age)
     _named_store(referral, data)
     return SubmitResult(referral, children)
 
@@ -108,7 +110,11 @@ def _referral_create(
 
 
 def _intake_children(
-    acting_user: Any, referral: Referral, items: Sequence[ChildInput], ages: list[int | None]
+    acting_user: Any,
+    referral: Referral,
+    items: Sequence[ChildInput],
+    ages: list[int | None],
+    min_age: int,
 ) -> list[IntakeChild]:
     """Each referred child, matched to an existing record or made new: one lookup of match
     candidates for all of them, then the child's rows in the order given."""
@@ -116,7 +122,7 @@ def _intake_children(
         [Referred(c.given_name, c.family_name, c.date_of_birth, c.postcode) for c in items]
     )
     return [
-        _intake_child(acting_user, referral, position, item, age, candidates)
+        _intake_child(acting_user, referral, position, item, age, candidates, min_age)
         for position, (item, age, candidates) in enumerate(zip(items, ages, found, strict=True))
     ]
 
@@ -128,6 +134,7 @@ def _intake_child(
     item: ChildInput,
     age: int | None,
     candidates: list[Candidate],
+    min_age: int,
 ) -> IntakeChild:
     exact = [c for c in candidates if c.match.is_exact]
     if len(exact) == 1:
@@ -163,7 +170,7 @@ def _intake_child(
         school=item.school.strip(),
         nhs_number=item.nhs_number.replace(" ", ""),
         age_on_day=age,
-        screening_required=screening_required_for(age),
+        screening_required=screening_required_for(age, min_age),
         match_status=match_status,
     )
     stored = ChildMatchCandidate.objects.bulk_create(

@@ -303,7 +303,28 @@ NOT_READS = {
     "api:POST /api/v1/meetings/{meeting_id}/attendance": "audited by attendance_record",
     "api:POST /api/v1/meetings/{meeting_id}/status": "meeting_hold / minutes_approve",
     "api:POST /api/v1/meetings/{meeting_id}/items/{item_id}/discussion": "discussion_record",
-}
+    # Administration (user.manage): no child's data; children appear by reference only, on
+    # holds and the retention lists (whose listing is audited as retention_due).
+    **{
+        f"admin-console/{route}": "administration: no child's data"
+        for route in (
+            "", "users/", "users/new/", "users/<str:username>/",
+            "users/<str:username>/deactivate/", "users/<str:username>/two-factor-reset/",
+            "agencies/", "tokens/", "tokens/<uuid:token_id>/revoke/", "clocks/", "settings/",
+            "retention/", "retention/holds/<uuid:hold_id>/release/",
+        )
+    },
+    **{
+        f"api:{route}": "administration: no child's data"
+        for route in (
+            "GET /api/v1/admin/users", "POST /api/v1/admin/users",
+            "PATCH /api/v1/admin/users/{username}",
+            "POST /api/v1/admin/users/{username}/deactivate", "GET /api/v1/admin/tokens",
+            "POST /api/v1/admin/tokens", "DELETE /api/v1/admin/tokens/{token_id}",
+            "GET /api/v1/retention/due", "POST /api/v1/retention/holds",
+        )
+    },
+}  # fmt: skip
 
 
 def _page_routes() -> set[str]:

@@ -930,6 +930,94 @@ ENDPOINTS += [
     op("GET", f"{API}/recommendations", has(Cap.RECOMMENDATION_VIEW), refusal_403=lambda r: True),
 ]  # fmt: skip
 
+
+def _token_of_referrer(w: World) -> list[Any]:
+    from sightline.accounts.models import ApiToken
+
+    token = ApiToken.objects.filter(user=w.users[R.REFERRER]).order_by("created_at").first()
+    assert token is not None
+    return [token.pk]
+
+
+def _child_ref(w: World, key: str) -> str:
+    from sightline.people.models import Child
+
+    return str(Child.objects.get(pk=w.child[key]).reference)
+
+
+def _hold(w: World) -> list[Any]:
+    """A legal hold on referral C's child, made once for the module's world."""
+    from sightline.people.models import Child
+    from sightline.retention.models import LegalHold
+
+    child = Child.objects.get(pk=w.child["C"])
+    hold, _ = LegalHold.objects.get_or_create(
+        child=child,
+        defaults={
+            "child_reference": child.reference,
+            "kind": "inquiry",
+            "matter": "Synthetic inquiry",
+            "placed_by": w.users[R.SYSTEM_ADMIN],
+        },
+    )
+    return [hold.pk]
+
+
+# Administration (no case content): the system administrator only; collections answer 403
+# in the API to every other role, pages 404.
+ADMIN_ENDPOINTS: list[Endpoint] = [
+    *(
+        page("GET", f"admin_console:{name}", has(Cap.USER_MANAGE))
+        for name in ("home", "users", "user_new", "agencies", "tokens")
+    ),
+    page("GET", "admin_console:user_edit", has(Cap.USER_MANAGE), lambda w: ["m-referrer"]),
+    *(
+        page("POST", f"admin_console:{name}", has(Cap.USER_MANAGE), lambda w: ["m-referrer"],
+             body={"reason": REASON})
+        for name in ("user_deactivate", "user_two_factor_reset")
+    ),
+    page("POST", "admin_console:token_revoke", has(Cap.USER_MANAGE), _token_of_referrer, body={}),
+    page("GET", "admin_console:clocks", has(Cap.USER_MANAGE)),
+    page("POST", "admin_console:clocks", has(Cap.USER_MANAGE),
+         body={"form": "policy", "key": "decision", "amount": "2", "unit": "working_days"}),
+    page("GET", "admin_console:settings", has(Cap.USER_MANAGE)),
+    page("GET", "admin_console:retention", has(Cap.USER_MANAGE)),
+    page("POST", "admin_console:hold_release", has(Cap.USER_MANAGE), _hold,
+         body={"reason": REASON}),
+    op("GET", f"{API}/admin/users", has(Cap.USER_MANAGE), refusal_403=lambda r: True),
+    op(
+        "POST", f"{API}/admin/users", has(Cap.USER_MANAGE), refusal_403=lambda r: True,
+        body=lambda w: {"username": "m-new-user", "password": "a long synthetic passphrase 42",
+                        "agency": w.users[R.REFERRER].agency.code, "role": "referrer"},
+    ),
+    op(
+        "PATCH", f"{API}/admin/users/{{username}}", has(Cap.USER_MANAGE),
+        lambda w: {"username": "m-referrer"}, body=lambda w: {"job_title": "Teacher"},
+        refusal_403=lambda r: True,
+    ),
+    op(
+        "POST", f"{API}/admin/users/{{username}}/deactivate", has(Cap.USER_MANAGE),
+        lambda w: {"username": "m-referrer"}, body=lambda w: {"reason": REASON},
+        refusal_403=lambda r: True,
+    ),
+    op("GET", f"{API}/admin/tokens", has(Cap.USER_MANAGE), refusal_403=lambda r: True),
+    op(
+        "POST", f"{API}/admin/tokens", has(Cap.USER_MANAGE), refusal_403=lambda r: True,
+        body=lambda w: {"username": "m-referrer", "name": "partner"},
+    ),
+    op(
+        "DELETE", f"{API}/admin/tokens/{{token_id}}", has(Cap.USER_MANAGE),
+        lambda w: {"token_id": _token_of_referrer(w)[0]}, refusal_403=lambda r: True,
+    ),
+    op("GET", f"{API}/retention/due", has(Cap.USER_MANAGE), refusal_403=lambda r: True),
+    op(
+        "POST", f"{API}/retention/holds", has(Cap.USER_MANAGE), refusal_403=lambda r: True,
+        body=lambda w: {"child_reference": _child_ref(w, "B"), "kind": "inquiry", "matter": REASON},
+    ),
+]  # fmt: skip
+ENDPOINTS += ADMIN_ENDPOINTS
+ADMIN_KEYS = {e.key for e in ADMIN_ENDPOINTS}
+
 # The matrix itself: role -> the (surface, method, route) actions it may take.
 ALLOWED: dict[str, set[str]] = {
     role.value: {e.key for e in ENDPOINTS if e.allows(role.value)} for role in Role
@@ -956,6 +1044,8 @@ def _send(client: Client, endpoint: Endpoint, world: World, token: str | None = 
     with transaction.atomic():
         if endpoint.method == "GET":
             response = client.get(url, headers=headers)
+        elif endpoint.method == "DELETE":
+            response = client.delete(url, headers=headers)
         elif endpoint.method == "PATCH":
             response = client.patch(
                 url, data=data or {}, content_type="application/json", headers=headers
@@ -1029,7 +1119,9 @@ def test_the_matrix_is_not_vacuous() -> None:
         assert holders, endpoint.key
         if endpoint.route != f"{API}/screening/indicators":
             assert holders != set(Role.values), endpoint.key
-    assert ALLOWED[R.SYSTEM_ADMIN] == {f"api GET {API}/screening/indicators"}
+    # The administrator's own endpoints (users, tokens, configuration, retention) hold no
+    # case content; beyond them it is allowed only the indicator catalogue.
+    assert ALLOWED[R.SYSTEM_ADMIN] - ADMIN_KEYS == {f"api GET {API}/screening/indicators"}
     assert ALLOWED[R.AUDITOR] == {
         "page GET audit:child_access_log",
         "page GET audit:child_access_log_export",

@@ -1,0 +1,21 @@
+"""Reads of the partnership's configuration rows, with the Django settings as defaults."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from sightline.core.models import SCREENING_MIN_AGE_CEILING, AlertThreshold, PartnershipSetting
+
+
+def screening_min_age() -> int:
+    """The age from which every referral is screened: the configured row, else the
+    SIGHTLINE_SCREENING_MIN_AGE setting; never above 12 whatever either says."""
+    row = PartnershipSetting.objects.filter(pk=1).values_list("screening_min_age", flat=True)
+    value = row.first()
+    age = int(settings.SIGHTLINE_SCREENING_MIN_AGE if value is None else value)
+    return min(age, SCREENING_MIN_AGE_CEILING)
+
+
+def threshold(key: str, default: int) -> int:
+    value = AlertThreshold.objects.filter(key=key).values_list("value", flat=True).first()
+    return default if value is None else int(value)
