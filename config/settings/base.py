@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sightline.referrals",
     "sightline.escalation",
     "sightline.intel",
+    "sightline.casework",
     "sightline.workforce",
     "sightline.reviews",
     "sightline.reporting",

@@ -64,6 +64,12 @@ class Cap:
     REVIEW_VIEW = "review.view"
     REVIEW_MANAGE = "review.manage"
     RECOMMENDATION_VIEW = "recommendation.view"
+    # Casework after the front door (casework app)
+    CASEWORK_VIEW = "casework.view"
+    CASEWORK_RECORD = "casework.record"
+    CASEWORK_ALLOCATE = "casework.allocate"
+    CASELOAD_VIEW = "caseload.view"
+    OVERRIDE_VIEW = "override.view"
 
 
 _SUBMITTERS = {
@@ -139,6 +145,16 @@ for _role in Role:
         caps.add(Cap.REVIEW_MANAGE)
     if _role in _MANAGERS | {Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.POLICE_ANALYST}:
         caps.add(Cap.RECOMMENDATION_VIEW)
+    # Casework: the council's social workers and their managers record the statutory steps
+    # and case notes; managers allocate and see caseloads; overrides are for senior eyes.
+    if _role in _FRONT_DOOR | {Role.CSE_SPECIALIST, Role.SAFEGUARDING_LEAD}:
+        caps.add(Cap.CASEWORK_VIEW)
+    if _role in _FRONT_DOOR | {Role.CSE_SPECIALIST}:
+        caps.add(Cap.CASEWORK_RECORD)
+    if _role in {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}:
+        caps |= {Cap.CASEWORK_ALLOCATE, Cap.CASELOAD_VIEW}
+    if _role in {Role.HEAD_OF_SERVICE, Role.SAFEGUARDING_LEAD}:
+        caps.add(Cap.OVERRIDE_VIEW)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

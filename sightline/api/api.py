@@ -11,6 +11,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from sightline.api.auth import TokenAuth
+from sightline.api.casework import router as casework_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
 from sightline.audit.services import audit_access_denied
@@ -72,6 +73,7 @@ api.add_router("", escalation_router)
 api.add_router("", intel_router)
 api.add_router("", workforce_router)
 api.add_router("", reviews_router)
+api.add_router("", casework_router)
 
 
 @api.exception_handler(DomainError)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from sightline.accounts.models import Agency
-from sightline.accounts.roles import Cap
+from sightline.accounts.roles import Cap, is_manager
 from sightline.api.idempotency import idempotent
 from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this module's too)
     CandidateOut,
@@ -26,6 +26,7 @@ from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this
     PersonIn,
     PlaceIn,
     PlaceKindLiteral,
+    ProposalOut,
     ReferralChildOut,
     ReferralCreatedOut,
     ReferralIn,
@@ -54,7 +55,13 @@ from sightline.referrals.selectors import (
     referral_get,
 )
 from sightline.screening.choices import LEVEL_RANK
-from sightline.workflows import IntakeResult, decision_record, referral_intake, referral_screen
+from sightline.workflows import (
+    IntakeResult,
+    decision_propose,
+    decision_record,
+    referral_intake,
+    referral_screen,
+)
 
 router = Router(tags=["referrals"])
 
@@ -270,16 +277,43 @@ def referral_screening(
 
 @router.post(
     "/{reference}/decision",
-    response={200: DecisionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Record the decision on a referral",
+    response={
+        200: DecisionOut,
+        201: ProposalOut,
+        403: Detail,
+        404: Detail,
+        409: Detail,
+        422: Detail,
+    },
+    summary="Record the decision on a referral (or propose it for a manager's sign-off)",
 )
-def referral_decision(request: HttpRequest, reference: str, payload: DecisionIn) -> dict[str, Any]:
+def referral_decision(request: HttpRequest, reference: str, payload: DecisionIn) -> Any:
     user: Any = request.user
     referral = _get_or_404(request, reference)
     if not user.has_capability(Cap.REFERRAL_DECIDE):
         raise ApiError(403, "Your role cannot record decisions.")
+    if payload.propose and not is_manager(user):
+        sign_off = decision_propose(
+            acting_user=user, referral=referral, outcome=payload.outcome, reason=payload.reason
+        )
+        return Status(
+            201,
+            {
+                "status": "awaiting_sign_off",
+                "sign_off_id": sign_off.pk,
+                "referral": referral.reference,
+                "outcome": sign_off.outcome,
+                "reason": sign_off.reasoning,
+                "proposed_by": user.username,
+                "proposed_at": sign_off.proposed_at,
+            },
+        )
     decision = decision_record(
-        acting_user=user, referral=referral, outcome=payload.outcome, reason=payload.reason
+        acting_user=user,
+        referral=referral,
+        outcome=payload.outcome,
+        reason=payload.reason,
+        override_rationale=payload.override_rationale,
     )
     return {
         "outcome": decision.outcome,

@@ -15,11 +15,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap, Role
 from sightline.people.models import Child
-from sightline.referrals.choices import Status
+from sightline.referrals.choices import Status, Urgency
 from sightline.referrals.models import (
     BreakGlassGrant,
     ChildMatchCandidate,
@@ -98,7 +99,7 @@ def referral_queue(*, user: Any) -> QuerySet[Referral]:
         return Referral.objects.none()
     return (
         referral_scope(user=user)
-        .filter(status__in=[Status.AWAITING_SCREENING, Status.AWAITING_DECISION])
+        .filter(status__in=[Status.AWAITING_SCREENING, Status.AWAITING_DECISION, Status.REOPENED])
         .select_related("source_agency")
         .prefetch_related(
             Prefetch(
@@ -119,9 +120,18 @@ def referral_queue(*, user: Any) -> QuerySet[Referral]:
                 When(rag="amber", then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
-            )
+            ),
+            # The referrer's urgency weighs at least as much as the screening: immediate
+            # ranks with a high screening, urgent with a medium one (risk_rank 3 and 2).
+            urgency_rank=Case(
+                When(urgency=Urgency.IMMEDIATE, then=Value(3)),
+                When(urgency=Urgency.URGENT, then=Value(2)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            concern_rank=Greatest("risk_rank", "urgency_rank"),
         )
-        .order_by("rag_order", "-risk_rank", "decision_due_at", "reference")
+        .order_by("rag_order", "-concern_rank", "-risk_rank", "decision_due_at", "reference")
     )
 
 

@@ -1,15 +1,50 @@
 """Steps that span apps, one function each, one transaction each (as Zulip's
 `zerver/actions/`). Views and API handlers call these, and nothing else, for such a step."""
 
-from sightline.workflows.challenge import challenge_answer
-from sightline.workflows.decide import decision_record
+from sightline.workflows.casework import (
+    assessment_progress,
+    assessment_start,
+    case_note_record,
+    child_allocate,
+    conference_record,
+    enquiry_outcome,
+    enquiry_start,
+    episode_closure_record,
+    plan_close,
+    plan_record,
+    strategy_discussion_outcome,
+    strategy_discussion_record,
+)
+from sightline.workflows.challenge import STAGE_OUTCOMES, challenge_answer
+from sightline.workflows.decide import (
+    decision_propose,
+    decision_record,
+    sign_off_approve,
+    sign_off_return,
+)
 from sightline.workflows.intake import IntakeResult, referral_intake
 from sightline.workflows.screen import referral_screen
 
 __all__ = [
+    "STAGE_OUTCOMES",
     "IntakeResult",
+    "assessment_progress",
+    "assessment_start",
+    "case_note_record",
     "challenge_answer",
+    "child_allocate",
+    "conference_record",
+    "decision_propose",
     "decision_record",
+    "enquiry_outcome",
+    "enquiry_start",
+    "episode_closure_record",
+    "plan_close",
+    "plan_record",
     "referral_intake",
     "referral_screen",
+    "sign_off_approve",
+    "sign_off_return",
+    "strategy_discussion_outcome",
+    "strategy_discussion_record",
 ]
