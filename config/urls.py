@@ -14,6 +14,7 @@ urlpatterns = [
     path("intel/", include("sightline.intel.urls")),
     path("workforce/", include("sightline.site.workforce_urls")),
     path("reviews/", include("sightline.reviews.urls")),
+    path("casework/", include("sightline.site.casework.urls")),
     path("language/", include((language_urlpatterns, "language"))),
     path("api/v1/", api.urls),
 ]

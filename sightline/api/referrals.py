@@ -52,6 +52,7 @@ from sightline.referrals.inputs import (
 from sightline.referrals.models import Referral
 from sightline.referrals.selectors import (
     can_see_assessment,
+    child_supplied_by_own_agency,
     referral_get,
 )
 from sightline.screening.choices import LEVEL_RANK
@@ -182,14 +183,33 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
 
     def work() -> tuple[int, Any]:
         result = referral_intake(acting_user=user, data=to_input(payload, Channel.API))
-        return 201, json.loads(json.dumps(intake_out(result), cls=DjangoJSONEncoder))
+        return 201, json.loads(json.dumps(intake_out(result, user), cls=DjangoJSONEncoder))
 
     status, body = idempotent(request, user, work)
     return Status(status, body)
 
 
-def intake_out(result: IntakeResult) -> dict[str, Any]:
+def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
+    """The submitter's answer. Without child.match it never says whether a child was already
+    known, nor names another record: a match (or candidate) is told only where the record
+    was first made from the submitter's own agency's referral."""
     referral = result.referral
+    matcher = user.has_capability(Cap.CHILD_MATCH)
+    own = {
+        c.referral_child.child_id: child_supplied_by_own_agency(
+            user=user, child=c.referral_child.child
+        )
+        for c in result.children
+    }
+    for c in result.children:
+        for m in c.candidates:
+            own.setdefault(
+                m.candidate_id, child_supplied_by_own_agency(user=user, child=m.candidate)
+            )
+
+    def told(child_id: Any) -> bool:
+        return matcher or own.get(child_id, False)
+
     return {
         "reference": referral.reference,
         "status": referral.status,
@@ -199,9 +219,13 @@ def intake_out(result: IntakeResult) -> dict[str, Any]:
         "screening_required": any(c.referral_child.screening_required for c in result.children),
         "children": [
             {
-                "id": c.referral_child.child_id,
-                "reference": c.referral_child.child.reference,
-                "matched_existing": c.matched_existing,
+                "id": c.referral_child.child_id
+                if told(c.referral_child.child_id)
+                else c.referral_child.pk,
+                "reference": c.referral_child.child.reference
+                if told(c.referral_child.child_id)
+                else str(c.referral_child),
+                "matched_existing": c.matched_existing and told(c.referral_child.child_id),
                 "age_on_day": c.referral_child.age_on_day,
                 "screening_required": c.referral_child.screening_required,
                 "candidates": [
@@ -213,6 +237,7 @@ def intake_out(result: IntakeResult) -> dict[str, Any]:
                         "reasons": m.reasons,
                     }
                     for m in c.candidates
+                    if told(m.candidate_id)
                 ],
             }
             for c in result.children

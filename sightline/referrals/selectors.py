@@ -73,10 +73,37 @@ def child_scope(*, user: Any) -> QuerySet[Child]:
     if not getattr(user, "is_authenticated", False) or not user.has_capability(Cap.CHILD_VIEW):
         return Child.objects.none()
     referral_ids = referral_scope(user=user).values("pk")
-    return Child.objects.filter(
+    children = Child.objects.filter(
         superseded_by__isnull=True,
         pk__in=ReferralChild.objects.filter(referral_id__in=referral_ids).values("child_id"),
     ).exclude(Q(is_restricted=True) & ~Q(named_users__user=user))
+    if can_see_assessment(user):
+        return children
+    # A role that sees a child only through referrals it (or its agency) made sees only a
+    # child record its own agency supplied: never one first recorded from another agency's
+    # referral (whose details, and whether it existed, are not the referrer's to learn).
+    return children.annotate(first_agency=Subquery(_first_agency)).filter(
+        first_agency=user.agency_id
+    )
+
+
+# The agency whose referral first recorded the child (the one whose details the record holds).
+_first_agency = (
+    ReferralChild.objects.filter(child=OuterRef("pk"))
+    .order_by("referral__received_at", "created_at")
+    .values("referral__source_agency_id")[:1]
+)
+
+
+def child_supplied_by_own_agency(*, user: Any, child: Any) -> bool:
+    """The child record was first recorded from a referral of the user's own agency."""
+    first = (
+        ReferralChild.objects.filter(child=child)
+        .order_by("referral__received_at", "created_at")
+        .values_list("referral__source_agency_id", flat=True)
+        .first()
+    )
+    return bool(first is not None and first == getattr(user, "agency_id", None))
 
 
 def child_get(*, user: Any, child_id: Any) -> Child | None:
@@ -168,6 +195,8 @@ def referral_get(*, user: Any, reference: str) -> Referral | None:
             ),
             "persons_named",
             "places_named",
+            "decisions__decided_by",
+            "decisions__signed_off_by",
         )
         .first()
     )

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sightline.accounts.roles import Cap
+from sightline.accounts.roles import Cap, Role, is_manager
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.casework import rules as casework_rules
+from sightline.casework import selectors as casework_selectors
 from sightline.core.errors import TransitionNotAllowed
 from sightline.core.permissions import capability_required
 from sightline.referrals import rules, services
@@ -38,7 +40,7 @@ from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskLevel
 from sightline.screening.selectors import indicator_list
 from sightline.screening.services import ScreeningError, screening_level_preview
-from sightline.workflows import decision_record, referral_intake, referral_screen
+from sightline.workflows import decision_propose, decision_record, referral_intake, referral_screen
 
 PAGE_SIZE = 50
 
@@ -162,8 +164,31 @@ def _render_detail(
         if full
         else {},
     }
+    context.update(_casework_context(request.user, referral, full))
     template = "referrals/detail.html" if full else "referrals/detail_referrer.html"
     return render(request, template, context, status=status)
+
+
+def _casework_context(user: Any, referral: Any, full: bool) -> dict[str, Any]:
+    """What the decision rests on (level, override indicators) and what happened to it: the
+    proposals and their sign-off, and earlier decisions superseded after a challenge."""
+    superseded = [d for d in referral.decisions.all() if not d.is_current]
+    if not full:
+        return {"superseded": superseded}
+    level = rules.highest_level(referral)
+    codes = casework_rules.override_indicators(referral)
+    labels = {i.code: i.label for i in scoring.load_catalogue().indicators}
+    return {
+        "superseded": superseded,
+        "sign_offs": casework_selectors.sign_offs_of_referral(referral),
+        "pending_sign_off": casework_selectors.pending_sign_off(referral),
+        "top_level": level,
+        "confirm_needed": LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"],
+        "override_codes": [(c, labels.get(c, "")) for c in codes],
+        "strategy_recorded": casework_rules.has_strategy_discussion(referral),
+        "is_head_of_service": user.role == Role.HEAD_OF_SERVICE,
+        "can_propose": not is_manager(user),
+    }
 
 
 @capability_required(Cap.REFERRAL_DECIDE)
@@ -175,12 +200,15 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _audited_detail(request, referral, form, status=422)
+    if request.POST.get("propose") and not is_manager(request.user):
+        return _propose(request, referral, form)
     try:
         decision_record(
             acting_user=request.user,
             referral=referral,
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
+            override_rationale=request.POST.get("override_rationale", "")[:10_000],
         )
     except services.DecisionBlocked as exc:
         return _audited_detail(request, referral, form, status=409, blocker=str(exc))
@@ -189,6 +217,31 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         return _audited_detail(request, referral, form, status=422)
     messages.success(request, "Decision recorded. The referrer can now see it.")
     return redirect("referrals:detail", reference=reference)
+
+
+def _propose(request: HttpRequest, referral: Any, form: DecisionForm) -> HttpResponse:
+    """A practitioner sends a decision that needs a manager to the sign-off queue, having
+    confirmed a no-further-action on medium or high risk."""
+    outcome = form.cleaned_data["outcome"]
+    level = rules.highest_level(referral)
+    risky = LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"]
+    if outcome == "no_further_action" and risky and request.POST.get("confirm_nfa") != "on":
+        form.add_error(
+            None,
+            f"Confirm that you propose no further action although the screening is {level}.",
+        )
+        return _audited_detail(request, referral, form, status=422)
+    try:
+        decision_propose(
+            acting_user=request.user,
+            referral=referral,
+            outcome=outcome,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.DecisionBlocked as exc:
+        return _audited_detail(request, referral, form, status=409, blocker=str(exc))
+    messages.success(request, "Sent to a team manager for sign-off. You will be told the answer.")
+    return redirect("referrals:detail", reference=referral.reference)
 
 
 @capability_required(Cap.REFERRAL_SCREEN)
