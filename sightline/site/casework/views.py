@@ -156,6 +156,14 @@ def child_casework_page(request: HttpRequest, child_id: uuid.UUID) -> HttpRespon
         return render(request, "casework/child.html", _context(request, child))
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _date(value: str, what: str) -> dt.date:
     parsed = parse_date(value or "")
     if parsed is None:
@@ -184,7 +192,12 @@ def _record(request: HttpRequest, step: str, child: Any) -> str:
     if step == "allocate":
         if not user.has_capability(Cap.CASEWORK_ALLOCATE):
             raise NotPermitted("Your role cannot allocate work.")
-        team = Team.objects.filter(pk=post.get("team") or None, agency_id=user.agency_id).first()
+        team_id = post.get("team", "")
+        team = (
+            Team.objects.filter(pk=team_id, agency_id=user.agency_id).first()
+            if _is_uuid(team_id)
+            else None
+        )
         if team is None:
             raise CaseworkInvalid("Choose a team of your agency.")
         worker = None
@@ -213,8 +226,11 @@ def _record(request: HttpRequest, step: str, child: Any) -> str:
         )  # fmt: skip
         return "Strategy discussion recorded."
     if step == "enquiry":
-        discussion = selectors.step_get(
-            user=user, model=StrategyDiscussion, record_id=post.get("strategy_discussion")
+        sd_id = post.get("strategy_discussion", "")
+        discussion = (
+            selectors.step_get(user=user, model=StrategyDiscussion, record_id=sd_id)
+            if _is_uuid(sd_id)
+            else None
         )
         if discussion is None or discussion.child_id != child.pk:
             raise CaseworkInvalid("Choose the strategy discussion the enquiry starts from.")
@@ -231,8 +247,11 @@ def _record(request: HttpRequest, step: str, child: Any) -> str:
         )  # fmt: skip
         return "Assessment started."
     if step == "conference":
-        enquiry = selectors.step_get(
-            user=user, model=Section47Enquiry, record_id=post.get("enquiry") or None
+        enquiry_id = post.get("enquiry", "")
+        enquiry = (
+            selectors.step_get(user=user, model=Section47Enquiry, record_id=enquiry_id)
+            if _is_uuid(enquiry_id)
+            else None
         )
         conference_record(
             acting_user=user, child=child, referral=enquiry.referral if enquiry else episode,

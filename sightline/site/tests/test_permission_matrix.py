@@ -738,6 +738,14 @@ def _views_not_records_b(role: str) -> bool:
     return _sees_b_casework(role) and not _records_b(role)
 
 
+def _const(body: dict[str, Any]) -> Callable[[World], dict[str, Any]]:
+    return lambda w: body
+
+
+def _record_id(key: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"record_id": w.ids[key]}
+
+
 ENDPOINTS += [
     page("GET", "casework:sign_offs", has(Cap.REFERRAL_SIGN_OFF)),
     *(
@@ -781,7 +789,7 @@ ENDPOINTS += [
     *(
         op(
             "POST", f"{API}/children/{{child_id}}/{kind}", _records_b,
-            lambda w: {"child_id": w.child["B"]}, body=lambda w, b=body: b,
+            lambda w: {"child_id": w.child["B"]}, body=_const(body),
             refusal_403=_views_not_records_b,
         )
         for kind, body in (
@@ -799,7 +807,7 @@ ENDPOINTS += [
     *(
         op(
             "PATCH", f"{API}/{path}/{{record_id}}", _records_b,
-            lambda w, k=key: {"record_id": w.ids[k]}, body=lambda w, b=body: b,
+            _record_id(key), body=_const(body),
             refusal_403=_views_not_records_b,
         )
         for path, key, body in (
