@@ -12,6 +12,8 @@ from ninja.parser import Parser
 
 from sightline.api.auth import TokenAuth
 from sightline.api.casework import router as casework_router
+from sightline.api.casework_plans import router as casework_plans_router
+from sightline.api.casework_steps import router as casework_steps_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
 from sightline.audit.services import audit_access_denied
@@ -74,6 +76,8 @@ api.add_router("", intel_router)
 api.add_router("", workforce_router)
 api.add_router("", reviews_router)
 api.add_router("", casework_router)
+api.add_router("", casework_steps_router)
+api.add_router("", casework_plans_router)
 
 
 @api.exception_handler(DomainError)

@@ -11,11 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sightline.accounts.roles import Cap, Role, is_manager
+from sightline.accounts.roles import Cap, is_manager
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.casework import rules as casework_rules
-from sightline.casework import selectors as casework_selectors
 from sightline.core.errors import TransitionNotAllowed
 from sightline.core.permissions import capability_required
 from sightline.referrals import rules, services
@@ -40,6 +38,7 @@ from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskLevel
 from sightline.screening.selectors import indicator_list
 from sightline.screening.services import ScreeningError, screening_level_preview
+from sightline.site.frontdoor.decision import confirm_missing, decision_context
 from sightline.workflows import decision_propose, decision_record, referral_intake, referral_screen
 
 PAGE_SIZE = 50
@@ -164,31 +163,9 @@ def _render_detail(
         if full
         else {},
     }
-    context.update(_casework_context(request.user, referral, full))
+    context.update(decision_context(request.user, referral, full))
     template = "referrals/detail.html" if full else "referrals/detail_referrer.html"
     return render(request, template, context, status=status)
-
-
-def _casework_context(user: Any, referral: Any, full: bool) -> dict[str, Any]:
-    """What the decision rests on (level, override indicators) and what happened to it: the
-    proposals and their sign-off, and earlier decisions superseded after a challenge."""
-    superseded = [d for d in referral.decisions.all() if not d.is_current]
-    if not full:
-        return {"superseded": superseded}
-    level = rules.highest_level(referral)
-    codes = casework_rules.override_indicators(referral)
-    labels = {i.code: i.label for i in scoring.load_catalogue().indicators}
-    return {
-        "superseded": superseded,
-        "sign_offs": casework_selectors.sign_offs_of_referral(referral),
-        "pending_sign_off": casework_selectors.pending_sign_off(referral),
-        "top_level": level,
-        "confirm_needed": LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"],
-        "override_codes": [(c, labels.get(c, "")) for c in codes],
-        "strategy_recorded": casework_rules.has_strategy_discussion(referral),
-        "is_head_of_service": user.role == Role.HEAD_OF_SERVICE,
-        "can_propose": not is_manager(user),
-    }
 
 
 @capability_required(Cap.REFERRAL_DECIDE)
@@ -220,24 +197,16 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _propose(request: HttpRequest, referral: Any, form: DecisionForm) -> HttpResponse:
-    """A practitioner sends a decision that needs a manager to the sign-off queue, having
-    confirmed a no-further-action on medium or high risk."""
-    outcome = form.cleaned_data["outcome"]
-    level = rules.highest_level(referral)
-    risky = LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"]
-    if outcome == "no_further_action" and risky and request.POST.get("confirm_nfa") != "on":
-        form.add_error(
-            None,
-            f"Confirm that you propose no further action although the screening is {level}.",
-        )
+    """To the sign-off queue, a no-further-action on medium or high risk once confirmed."""
+    outcome, level = form.cleaned_data["outcome"], rules.highest_level(referral)
+    if confirm_missing(outcome, level, request.POST.get("confirm_nfa") == "on"):
+        form.add_error(None, f"Confirm that you propose no further action at {level} risk.")
         return _audited_detail(request, referral, form, status=422)
     try:
         decision_propose(
-            acting_user=request.user,
-            referral=referral,
-            outcome=outcome,
+            acting_user=request.user, referral=referral, outcome=outcome,
             reason=form.cleaned_data["reason"],
-        )
+        )  # fmt: skip
     except services.DecisionBlocked as exc:
         return _audited_detail(request, referral, form, status=409, blocker=str(exc))
     messages.success(request, "Sent to a team manager for sign-off. You will be told the answer.")
