@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sightline.escalation",
     "sightline.intel",
     "sightline.events",
+    "sightline.casework",
     "sightline.workforce",
     "sightline.reviews",
     "sightline.meetings",

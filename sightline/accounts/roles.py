@@ -75,6 +75,12 @@ class Cap:
     EVENT_IMPORT = "event.import"
     MISSING_VIEW = "missing.view"
     RETURN_INTERVIEW_RECORD = "return_interview.record"
+    # Casework after the front door (casework app)
+    CASEWORK_VIEW = "casework.view"
+    CASEWORK_RECORD = "casework.record"
+    CASEWORK_ALLOCATE = "casework.allocate"
+    CASELOAD_VIEW = "caseload.view"
+    OVERRIDE_VIEW = "override.view"
 
 
 _SUBMITTERS = {
@@ -186,6 +192,16 @@ for _role in Role:
         caps.add(Cap.MISSING_VIEW)
     if _role in _FRONT_DOOR | {Role.CSE_SPECIALIST}:
         caps.add(Cap.RETURN_INTERVIEW_RECORD)
+    # Casework: the council's social workers and their managers record the statutory steps
+    # and case notes; managers allocate and see caseloads; overrides are for senior eyes.
+    if _role in _FRONT_DOOR | {Role.CSE_SPECIALIST, Role.SAFEGUARDING_LEAD}:
+        caps.add(Cap.CASEWORK_VIEW)
+    if _role in _FRONT_DOOR | {Role.CSE_SPECIALIST}:
+        caps.add(Cap.CASEWORK_RECORD)
+    if _role in {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}:
+        caps |= {Cap.CASEWORK_ALLOCATE, Cap.CASELOAD_VIEW}
+    if _role in {Role.HEAD_OF_SERVICE, Role.SAFEGUARDING_LEAD}:
+        caps.add(Cap.OVERRIDE_VIEW)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

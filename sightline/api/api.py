@@ -12,6 +12,9 @@ from ninja.parser import Parser
 
 from sightline.api.admin import router as admin_router
 from sightline.api.auth import TokenAuth
+from sightline.api.casework import router as casework_router
+from sightline.api.casework_plans import router as casework_plans_router
+from sightline.api.casework_steps import router as casework_steps_router
 from sightline.api.events import router as events_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
@@ -80,6 +83,9 @@ api.add_router("", meetings_router)
 api.add_router("", events_router)
 api.add_router("", retention_router)
 api.add_router("", admin_router)
+api.add_router("", casework_router)
+api.add_router("", casework_steps_router)
+api.add_router("", casework_plans_router)
 
 
 @api.exception_handler(DomainError)

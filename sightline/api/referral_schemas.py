@@ -159,6 +159,32 @@ class ScreeningOut(Schema):
 class DecisionIn(InputSchema):
     outcome: OutcomeLiteral
     reason: str = Field(..., min_length=1, max_length=10_000)
+    propose: bool = Field(
+        False,
+        description=(
+            "A practitioner whose decision needs a manager's sign-off sends it with "
+            "`propose: true`: it is kept as a proposal in the sign-off queue (201, "
+            '`{"status": "awaiting_sign_off"}`). Without it such a decision answers 409.'
+        ),
+    )
+    override_rationale: str = Field(
+        "",
+        max_length=10_000,
+        description=(
+            "A head of service closing a disclosure (an override indicator) before any "
+            "strategy discussion: the rationale, 200 characters or more."
+        ),
+    )
+
+
+class ProposalOut(Schema):
+    status: str
+    sign_off_id: uuid.UUID
+    referral: str
+    outcome: str
+    reason: str
+    proposed_by: str
+    proposed_at: dt.datetime
 
 
 class DecisionOut(Schema):

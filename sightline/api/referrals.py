@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from sightline.accounts.models import Agency
-from sightline.accounts.roles import Cap
+from sightline.accounts.roles import Cap, is_manager
 from sightline.api.idempotency import idempotent
 from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this module's too)
     CandidateOut,
@@ -26,6 +26,7 @@ from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this
     PersonIn,
     PlaceIn,
     PlaceKindLiteral,
+    ProposalOut,
     ReferralChildOut,
     ReferralCreatedOut,
     ReferralIn,
@@ -51,10 +52,17 @@ from sightline.referrals.inputs import (
 from sightline.referrals.models import Referral
 from sightline.referrals.selectors import (
     can_see_assessment,
+    child_supplied_by_own_agency,
     referral_get,
 )
 from sightline.screening.choices import LEVEL_RANK
-from sightline.workflows import IntakeResult, decision_record, referral_intake, referral_screen
+from sightline.workflows import (
+    IntakeResult,
+    decision_propose,
+    decision_record,
+    referral_intake,
+    referral_screen,
+)
 
 router = Router(tags=["referrals"])
 
@@ -175,14 +183,33 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
 
     def work() -> tuple[int, Any]:
         result = referral_intake(acting_user=user, data=to_input(payload, Channel.API))
-        return 201, json.loads(json.dumps(intake_out(result), cls=DjangoJSONEncoder))
+        return 201, json.loads(json.dumps(intake_out(result, user), cls=DjangoJSONEncoder))
 
     status, body = idempotent(request, user, work)
     return Status(status, body)
 
 
-def intake_out(result: IntakeResult) -> dict[str, Any]:
+def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
+    """The submitter's answer. Without child.match it never says whether a child was already
+    known, nor names another record: a match (or candidate) is told only where the record
+    was first made from the submitter's own agency's referral."""
     referral = result.referral
+    matcher = user.has_capability(Cap.CHILD_MATCH)
+    own = {
+        c.referral_child.child_id: child_supplied_by_own_agency(
+            user=user, child=c.referral_child.child
+        )
+        for c in result.children
+    }
+    for c in result.children:
+        for m in c.candidates:
+            own.setdefault(
+                m.candidate_id, child_supplied_by_own_agency(user=user, child=m.candidate)
+            )
+
+    def told(child_id: Any) -> bool:
+        return matcher or own.get(child_id, False)
+
     return {
         "reference": referral.reference,
         "status": referral.status,
@@ -192,9 +219,13 @@ def intake_out(result: IntakeResult) -> dict[str, Any]:
         "screening_required": any(c.referral_child.screening_required for c in result.children),
         "children": [
             {
-                "id": c.referral_child.child_id,
-                "reference": c.referral_child.child.reference,
-                "matched_existing": c.matched_existing,
+                "id": c.referral_child.child_id
+                if told(c.referral_child.child_id)
+                else c.referral_child.pk,
+                "reference": c.referral_child.child.reference
+                if told(c.referral_child.child_id)
+                else str(c.referral_child),
+                "matched_existing": c.matched_existing and told(c.referral_child.child_id),
                 "age_on_day": c.referral_child.age_on_day,
                 "screening_required": c.referral_child.screening_required,
                 "candidates": [
@@ -206,6 +237,7 @@ def intake_out(result: IntakeResult) -> dict[str, Any]:
                         "reasons": m.reasons,
                     }
                     for m in c.candidates
+                    if told(m.candidate_id)
                 ],
             }
             for c in result.children
@@ -270,16 +302,43 @@ def referral_screening(
 
 @router.post(
     "/{reference}/decision",
-    response={200: DecisionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Record the decision on a referral",
+    response={
+        200: DecisionOut,
+        201: ProposalOut,
+        403: Detail,
+        404: Detail,
+        409: Detail,
+        422: Detail,
+    },
+    summary="Record the decision on a referral (or propose it for a manager's sign-off)",
 )
-def referral_decision(request: HttpRequest, reference: str, payload: DecisionIn) -> dict[str, Any]:
+def referral_decision(request: HttpRequest, reference: str, payload: DecisionIn) -> Any:
     user: Any = request.user
     referral = _get_or_404(request, reference)
     if not user.has_capability(Cap.REFERRAL_DECIDE):
         raise ApiError(403, "Your role cannot record decisions.")
+    if payload.propose and not is_manager(user):
+        sign_off = decision_propose(
+            acting_user=user, referral=referral, outcome=payload.outcome, reason=payload.reason
+        )
+        return Status(
+            201,
+            {
+                "status": "awaiting_sign_off",
+                "sign_off_id": sign_off.pk,
+                "referral": referral.reference,
+                "outcome": sign_off.outcome,
+                "reason": sign_off.reasoning,
+                "proposed_by": user.username,
+                "proposed_at": sign_off.proposed_at,
+            },
+        )
     decision = decision_record(
-        acting_user=user, referral=referral, outcome=payload.outcome, reason=payload.reason
+        acting_user=user,
+        referral=referral,
+        outcome=payload.outcome,
+        reason=payload.reason,
+        override_rationale=payload.override_rationale,
     )
     return {
         "outcome": decision.outcome,

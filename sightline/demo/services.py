@@ -344,6 +344,7 @@ def borough_load(
             decisions.append(
                 Decision(
                     referral=referral,
+                    for_referral=referral,
                     outcome=outcome,
                     reason=f"Demo history: decided on the information available ({outcome}).",
                     decided_by=manager if top in ("medium", "high") else practitioner,

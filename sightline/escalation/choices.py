@@ -177,6 +177,9 @@ class InboxKind(models.TextChoices):
     ESCALATION = "escalation", "Escalation"
     CHALLENGE = "challenge", "Professional challenge"
     DECISION_NOTICE = "decision_notice", "Decision on your referral"
+    SIGN_OFF = "sign_off", "Decision awaiting or back from sign-off"
+    CLOSURE_OVERRIDE = "closure_override", "Disclosure closed without a strategy discussion"
+    ALLOCATION = "allocation", "Work allocated to you or your team"
 
 
 # The information-gathering timescale for each RAG rating (green when none is given).

@@ -44,13 +44,17 @@ class Status(models.TextChoices):
     AWAITING_SCREENING = "awaiting_screening", "Awaiting CSE screening"
     AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
     DECIDED = "decided", "Decided"
+    # A challenge answered "decision to be changed": the decision stands until a new one
+    # supersedes it, and the referral is back in the queue for that new decision.
+    REOPENED = "reopened", "Reopened for a new decision"
 
 
 # The allowed transitions; every transition service calls rules.guard_transition.
 TRANSITIONS: dict[str, set[str]] = {
     Status.AWAITING_SCREENING: {Status.AWAITING_SCREENING, Status.AWAITING_DECISION},
     Status.AWAITING_DECISION: {Status.AWAITING_DECISION, Status.DECIDED},
-    Status.DECIDED: set(),
+    Status.DECIDED: {Status.REOPENED},
+    Status.REOPENED: {Status.DECIDED},
 }
 
 

@@ -141,7 +141,20 @@ class PlaceNamed(BaseModel):
 
 
 class Decision(BaseModel):
-    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="decision")
+    """The front door's outcome on a referral. A referral has at most one current decision
+    (`referral`, read as `referral.decision`); a decision reopened by a challenge stops being
+    current (its `referral` is cleared) and is kept, with `for_referral` and, once the new
+    decision is recorded, `superseded_by` (ADR 0402)."""
+
+    referral = models.OneToOneField(
+        Referral,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        null=True,
+        blank=True,
+        help_text="Set while this is the referral's current decision.",
+    )
+    for_referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     reason = models.TextField()
     decided_by = models.ForeignKey(
@@ -156,9 +169,36 @@ class Decision(BaseModel):
         blank=True,
     )
     risk_level_at_decision = models.CharField(max_length=10, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_reason = models.TextField(blank=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(referral__isnull=True)
+                | models.Q(referral=models.F("for_referral")),
+                name="decision_current_of_its_referral",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(superseded_by__isnull=True) | models.Q(referral__isnull=True),
+                name="superseded_decision_not_current",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"decision on {self.referral_id}"
+        return f"decision on {self.for_referral_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.referral_id is not None
 
 
 class BreakGlassGrant(BaseModel):

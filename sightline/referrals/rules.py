@@ -62,6 +62,30 @@ def decision_blocker(
     decision workflow asks (this app sits below escalation and does not import it).
     `screening_age` gives the partnership's screening age for the message (the decision
     service passes core.config.screening_min_age; it is read only when the message needs it)."""
+    blocker = state_blocker(
+        referral,
+        rereferral_review_pending=rereferral_review_pending,
+        screening_age=screening_age,
+    )
+    if blocker:
+        return blocker
+    if needs_manager_sign_off(referral, outcome) and not is_manager(user):
+        return (
+            f"The screening level is {highest_level(referral)}, so closing with no further "
+            "action needs a team manager's sign-off. Ask a team manager to record this decision."
+            ' Or send it to the sign-off queue (in the API: "propose": true).'
+        )
+    return None
+
+
+def state_blocker(
+    referral: Any,
+    *,
+    rereferral_review_pending: bool = False,
+    screening_age: Callable[[], int] = _default_screening_age,
+) -> str | None:
+    """Why no decision (nor a proposal for one) can be recorded on the referral now, whoever
+    is asking: one already recorded, a screening missing, a re-referral review owed."""
     if hasattr(referral, "decision"):
         return f"A decision has already been recorded on {referral.reference}."
     waiting = children_awaiting_screening(referral)
@@ -78,10 +102,5 @@ def decision_blocker(
         return (
             f"{referral.reference} is the third referral for a child on it in 12 months, so a "
             "team manager must review the history before any decision is recorded."
-        )
-    if needs_manager_sign_off(referral, outcome) and not is_manager(user):
-        return (
-            f"The screening level is {highest_level(referral)}, so closing with no further "
-            "action needs a team manager's sign-off. Ask a team manager to record this decision."
         )
     return None

@@ -15,11 +15,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap, Role
 from sightline.people.models import Child
-from sightline.referrals.choices import Status
+from sightline.referrals.choices import Status, Urgency
 from sightline.referrals.models import (
     BreakGlassGrant,
     ChildMatchCandidate,
@@ -72,10 +73,37 @@ def child_scope(*, user: Any) -> QuerySet[Child]:
     if not getattr(user, "is_authenticated", False) or not user.has_capability(Cap.CHILD_VIEW):
         return Child.objects.none()
     referral_ids = referral_scope(user=user).values("pk")
-    return Child.objects.filter(
+    children = Child.objects.filter(
         superseded_by__isnull=True,
         pk__in=ReferralChild.objects.filter(referral_id__in=referral_ids).values("child_id"),
     ).exclude(Q(is_restricted=True) & ~Q(named_users__user=user))
+    if can_see_assessment(user):
+        return children
+    # A role that sees a child only through referrals it (or its agency) made sees only a
+    # child record its own agency supplied: never one first recorded from another agency's
+    # referral (whose details, and whether it existed, are not the referrer's to learn).
+    return children.annotate(first_agency=Subquery(_first_agency)).filter(
+        first_agency=user.agency_id
+    )
+
+
+# The agency whose referral first recorded the child (the one whose details the record holds).
+_first_agency = (
+    ReferralChild.objects.filter(child=OuterRef("pk"))
+    .order_by("referral__received_at", "created_at")
+    .values("referral__source_agency_id")[:1]
+)
+
+
+def child_supplied_by_own_agency(*, user: Any, child: Any) -> bool:
+    """The child record was first recorded from a referral of the user's own agency."""
+    first = (
+        ReferralChild.objects.filter(child=child)
+        .order_by("referral__received_at", "created_at")
+        .values_list("referral__source_agency_id", flat=True)
+        .first()
+    )
+    return bool(first is not None and first == getattr(user, "agency_id", None))
 
 
 def child_get(*, user: Any, child_id: Any) -> Child | None:
@@ -98,7 +126,7 @@ def referral_queue(*, user: Any) -> QuerySet[Referral]:
         return Referral.objects.none()
     return (
         referral_scope(user=user)
-        .filter(status__in=[Status.AWAITING_SCREENING, Status.AWAITING_DECISION])
+        .filter(status__in=[Status.AWAITING_SCREENING, Status.AWAITING_DECISION, Status.REOPENED])
         .select_related("source_agency")
         .prefetch_related(
             Prefetch(
@@ -119,9 +147,18 @@ def referral_queue(*, user: Any) -> QuerySet[Referral]:
                 When(rag="amber", then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
-            )
+            ),
+            # The referrer's urgency weighs at least as much as the screening: immediate
+            # ranks with a high screening, urgent with a medium one (risk_rank 3 and 2).
+            urgency_rank=Case(
+                When(urgency=Urgency.IMMEDIATE, then=Value(3)),
+                When(urgency=Urgency.URGENT, then=Value(2)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            concern_rank=Greatest("risk_rank", "urgency_rank"),
         )
-        .order_by("rag_order", "-risk_rank", "decision_due_at", "reference")
+        .order_by("rag_order", "-concern_rank", "-risk_rank", "decision_due_at", "reference")
     )
 
 
@@ -158,6 +195,8 @@ def referral_get(*, user: Any, reference: str) -> Referral | None:
             ),
             "persons_named",
             "places_named",
+            "decisions__decided_by",
+            "decisions__signed_off_by",
         )
         .first()
     )

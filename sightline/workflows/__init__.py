@@ -1,8 +1,30 @@
 """Steps that span apps, one function each, one transaction each (as Zulip's
 `zerver/actions/`). Views and API handlers call these, and nothing else, for such a step."""
 
-from sightline.workflows.challenge import challenge_answer
-from sightline.workflows.decide import decision_record
+from sightline.workflows.casework import (
+    assessment_progress,
+    assessment_start,
+    case_note_record,
+    child_allocate,
+    conference_record,
+    enquiry_outcome,
+    enquiry_start,
+    episode_closure_record,
+    plan_close,
+    plan_record,
+    strategy_discussion_outcome,
+    strategy_discussion_record,
+)
+from sightline.workflows.challenge import (
+    STAGE_OUTCOMES,
+    challenge_answer,
+)
+from sightline.workflows.decide import (
+    decision_propose,
+    decision_record,
+    sign_off_approve,
+    sign_off_return,
+)
 from sightline.workflows.event_receive import (
     EventReceived,
     ImportResult,
@@ -11,23 +33,48 @@ from sightline.workflows.event_receive import (
     events_import,
     return_interview_step,
 )
-from sightline.workflows.intake import IntakeResult, referral_intake
-from sightline.workflows.retention import RetentionResult, retention_due, retention_run
-from sightline.workflows.screen import referral_screen
+from sightline.workflows.intake import (
+    IntakeResult,
+    referral_intake,
+)
+from sightline.workflows.retention import (
+    RetentionResult,
+    retention_due,
+    retention_run,
+)
+from sightline.workflows.screen import (
+    referral_screen,
+)
 
 __all__ = [
+    "STAGE_OUTCOMES",
     "EventReceived",
     "ImportResult",
     "IntakeResult",
     "RetentionResult",
+    "assessment_progress",
+    "assessment_start",
+    "case_note_record",
     "challenge_answer",
+    "child_allocate",
+    "conference_record",
+    "decision_propose",
     "decision_record",
+    "enquiry_outcome",
+    "enquiry_start",
+    "episode_closure_record",
     "episode_update",
     "event_receive",
     "events_import",
+    "plan_close",
+    "plan_record",
     "referral_intake",
     "referral_screen",
     "retention_due",
     "retention_run",
     "return_interview_step",
+    "sign_off_approve",
+    "sign_off_return",
+    "strategy_discussion_outcome",
+    "strategy_discussion_record",
 ]

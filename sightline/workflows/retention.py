@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sightline.casework.services.purge import casework_purge
 from sightline.escalation.services.purge import referral_records_purge
 from sightline.events.services.purge import events_purge
 from sightline.intel.models import PersonOfConcern
@@ -74,6 +75,7 @@ def _child_delete(
     whole = referral_ids - shared
     whole_links = ReferralChild.objects.filter(referral_id__in=whole).values_list("pk", flat=True)
     link_ids = {pk for pk, _r in links} | set(whole_links)
+    casework_purge(child_ids=ids, referral_ids=whole)
     screenings_purge(referral_child_ids=link_ids)
     referral_records_purge(referral_ids=whole)
     referral_intel_purge(referral_ids=whole, child_ids=ids)

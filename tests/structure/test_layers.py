@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"referrals"},
     {"escalation"},
     {"intel"},
+    {"casework"},
     {"events"},
     {"workforce"},
     {"meetings"},

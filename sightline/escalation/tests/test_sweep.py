@@ -144,3 +144,79 @@ def test_sweep_command_rejects_a_bad_time() -> None:
 
     with pytest.raises(CommandError):
         call_command("sweep", at="next tuesday")
+
+
+@pytest.mark.django_db
+def test_replay_a_referral_through_strategy_discussion_section_47_conference_and_plan(
+    agencies: Any, police_officer: Any, front_door: Any
+) -> None:
+    """Each step recorded on its day (the clock frozen there), the sweep run every morning:
+    every clock the journey starts is met on time and nothing escalates."""
+    from freezegun import freeze_time
+
+    from sightline.workflows import (
+        assessment_progress,
+        assessment_start,
+        conference_record,
+        decision_record,
+        enquiry_outcome,
+        enquiry_start,
+        strategy_discussion_record,
+    )
+
+    ladder_users(agencies["csc"])
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday
+    referral = received(police_officer, at=start)
+    child = referral.children.get().child
+
+    def on(day: int, hour: int = 11) -> Any:
+        return freeze_time(dt.datetime(2026, 3, day, hour, 0, tzinfo=UTC))
+
+    with on(2, 10):
+        decision_record(
+            acting_user=front_door, referral=referral, outcome="strategy_discussion",
+            reason="Synthetic reason.",
+        )  # fmt: skip
+    with on(2, 14):
+        discussion = strategy_discussion_record(
+            acting_user=front_door, child=child, referral=referral,
+            held_at=dt.datetime(2026, 3, 2, 14, 0, tzinfo=UTC), police_present=True,
+            csc_present=True, health_present=True, outcome="section_47",
+            outcome_reason="Synthetic reasons.",
+        )  # fmt: skip
+    with on(3):
+        enquiry = enquiry_start(
+            acting_user=front_door, discussion=discussion, started_on=dt.date(2026, 3, 3)
+        )
+        assessment = assessment_start(
+            acting_user=front_door, child=child, referral=referral,
+            started_on=dt.date(2026, 3, 3), factors=["11A", "10A"],
+        )  # fmt: skip
+    with on(12):
+        enquiry_outcome(
+            acting_user=front_door, enquiry=enquiry, outcome="substantiated_conference",
+            completed_on=dt.date(2026, 3, 12),
+        )  # fmt: skip
+    with on(19):
+        conference_record(
+            acting_user=front_door, child=child, referral=referral, kind="initial",
+            held_on=dt.date(2026, 3, 19), enquiry=enquiry, outcome="cp_plan",
+            plan_category="SAB",
+        )  # fmt: skip
+    with on(20):
+        assessment_progress(
+            acting_user=front_door, assessment=assessment, completed_on=dt.date(2026, 3, 20),
+            outcome="cin_plan",
+        )  # fmt: skip
+    for day in range(2, 31):
+        sweep_at(f"2026-03-{day:02d}T08:00")
+
+    clocks = {c.kind: c for c in Clock.objects.filter(referral=referral)}
+    for kind in (ClockKind.STRATEGY_DISCUSSION, ClockKind.ICPC, ClockKind.ASSESSMENT):
+        assert clocks[kind].status == "met", kind
+        assert clocks[kind].met_at <= clocks[kind].due_at, kind  # type: ignore[operator]
+    assert clocks[ClockKind.ICPC].due_at.date() == dt.date(2026, 3, 23)  # 15 working days
+    assert not Escalation.objects.filter(
+        referral=referral,
+        clock__kind__in=[ClockKind.STRATEGY_DISCUSSION, ClockKind.ICPC, ClockKind.ASSESSMENT],
+    ).exists()

@@ -18,6 +18,7 @@ from sightline.referrals.services.common import (
 from sightline.referrals.services.decide import (
     referral_decide,
     referral_lock_for_screening,
+    referral_reopen,
     referral_risk_refresh,
 )
 from sightline.referrals.services.intake import (
@@ -46,6 +47,7 @@ __all__ = [
     "referral_decide",
     "referral_due_times_set",
     "referral_lock_for_screening",
+    "referral_reopen",
     "referral_risk_refresh",
     "referral_submit",
     "screening_required_for",

@@ -50,7 +50,11 @@ def referral_decide(
     outcome: str,
     reason: str,
     rereferral_review_pending: bool,
+    proposed_by: Any = None,
 ) -> Decision:
+    """Record the decision. `proposed_by` is the practitioner whose proposal a manager
+    (`acting_user`) approves: the proposer is recorded as deciding, the manager as signing
+    off. On a reopened referral the new decision supersedes the one reopened."""
     if outcome not in Outcome.values:
         raise DecisionInvalid(f"Outcome must be one of: {', '.join(Outcome.values)}.")
     if not reason or not reason.strip():
@@ -73,16 +77,26 @@ def referral_decide(
     if blocker:
         raise DecisionBlocked(blocker)
     rules.guard_transition(referral.status, Status.DECIDED)
-    sign_off = rules.needs_manager_sign_off(fresh, outcome)
+    sign_off = rules.needs_manager_sign_off(fresh, outcome) or proposed_by is not None
+    reopened = (
+        Decision.objects.select_for_update()
+        .filter(for_referral=referral, referral__isnull=True, superseded_by__isnull=True)
+        .order_by("-decided_at")
+        .first()
+    )
     decision = Decision.objects.create(
         referral=referral,
+        for_referral=referral,
         outcome=outcome,
         reason=reason.strip(),
-        decided_by=acting_user,
+        decided_by=proposed_by or acting_user,
         decided_at=timezone.now(),
         signed_off_by=acting_user if sign_off else None,
         risk_level_at_decision=rules.highest_level(fresh),
     )
+    if reopened is not None:
+        reopened.superseded_by = decision
+        reopened.save(update_fields=["superseded_by", "updated_at"])
     referral.status = Status.DECIDED
     referral.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -97,6 +111,40 @@ def referral_decide(
             "outcome": outcome,
             "manager_sign_off": sign_off,
             "risk_level": decision.risk_level_at_decision,
+            "proposed_by": proposed_by.username if proposed_by is not None else None,
+            "supersedes": str(reopened.pk) if reopened is not None else None,
         },
+    )
+    return decision
+
+
+@transaction.atomic
+def referral_reopen(*, acting_user: Any, referral: Referral, reason: str) -> Decision:
+    """A challenge answered "decision to be changed": the current decision stops being
+    current (it is kept, and superseded by the next one) and the referral awaits a new
+    decision. Called by the challenge workflow, which has checked who may answer."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DecisionInvalid("Give the reason the decision is to be changed.")
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    decision = Decision.objects.select_for_update().filter(referral=referral).first()
+    if decision is None:
+        raise DecisionBlocked(f"{referral.reference} has no current decision to change.")
+    rules.guard_transition(referral.status, Status.REOPENED)
+    decision.referral = None
+    decision.reopened_at = timezone.now()
+    decision.reopened_reason = reason
+    decision.save(update_fields=["referral", "reopened_at", "reopened_reason", "updated_at"])
+    referral.status = Status.REOPENED
+    referral.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        object_type="decision",
+        object_id=decision.pk,
+        object_ref=referral.reference,
+        referral_id=referral.pk,
+        reason=reason,
+        details={"event": "decision_reopened", "outcome": decision.outcome},
     )
     return decision

@@ -105,15 +105,15 @@ def _entries(
     for rc in links:
         by_referral.setdefault(rc.referral_id, []).append(rc)
     decisions = Decision.objects.filter(
-        referral_id__in=list(by_referral), decided_at__range=(start, end)
-    ).select_related("referral", "decided_by__agency")
+        for_referral_id__in=list(by_referral), decided_at__range=(start, end)
+    ).select_related("for_referral", "decided_by__agency")
     for d in decisions:
         agency = d.decided_by.agency
-        for rc in by_referral[d.referral_id]:
+        for rc in by_referral[d.for_referral_id]:
             yield (agency.pk if agency else None), Entry(
                 key=f"decision:{d.pk}:{rc.child_id}", at=d.decided_at,
                 child_ref=rc.child.reference, child_age=_age(rc.child.date_of_birth, d.decided_at),
-                agency=agency.name if agency else "", source=d.referral.reference,
+                agency=agency.name if agency else "", source=d.for_referral.reference,
                 event_type="Decision", headline=f"Decision: {d.get_outcome_display()}",
                 action=d.reason[:500], outcome=d.get_outcome_display(),
             )  # fmt: skip

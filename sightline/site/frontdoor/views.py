@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sightline.accounts.roles import Cap
+from sightline.accounts.roles import Cap, is_manager
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.errors import TransitionNotAllowed
@@ -38,7 +38,8 @@ from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskLevel
 from sightline.screening.selectors import indicator_list
 from sightline.screening.services import ScreeningError, screening_level_preview
-from sightline.workflows import decision_record, referral_intake, referral_screen
+from sightline.site.frontdoor.decision import confirm_missing, decision_context
+from sightline.workflows import decision_propose, decision_record, referral_intake, referral_screen
 
 PAGE_SIZE = 50
 
@@ -162,6 +163,7 @@ def _render_detail(
         if full
         else {},
     }
+    context.update(decision_context(request.user, referral, full))
     template = "referrals/detail.html" if full else "referrals/detail_referrer.html"
     return render(request, template, context, status=status)
 
@@ -175,12 +177,15 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _audited_detail(request, referral, form, status=422)
+    if request.POST.get("propose") and not is_manager(request.user):
+        return _propose(request, referral, form)
     try:
         decision_record(
             acting_user=request.user,
             referral=referral,
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
+            override_rationale=request.POST.get("override_rationale", "")[:10_000],
         )
     except services.DecisionBlocked as exc:
         return _audited_detail(request, referral, form, status=409, blocker=str(exc))
@@ -189,6 +194,23 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         return _audited_detail(request, referral, form, status=422)
     messages.success(request, "Decision recorded. The referrer can now see it.")
     return redirect("referrals:detail", reference=reference)
+
+
+def _propose(request: HttpRequest, referral: Any, form: DecisionForm) -> HttpResponse:
+    """To the sign-off queue, a no-further-action on medium or high risk once confirmed."""
+    outcome, level = form.cleaned_data["outcome"], rules.highest_level(referral)
+    if confirm_missing(outcome, level, request.POST.get("confirm_nfa") == "on"):
+        form.add_error(None, f"Confirm that you propose no further action at {level} risk.")
+        return _audited_detail(request, referral, form, status=422)
+    try:
+        decision_propose(
+            acting_user=request.user, referral=referral, outcome=outcome,
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except services.DecisionBlocked as exc:
+        return _audited_detail(request, referral, form, status=409, blocker=str(exc))
+    messages.success(request, "Sent to a team manager for sign-off. You will be told the answer.")
+    return redirect("referrals:detail", reference=referral.reference)
 
 
 @capability_required(Cap.REFERRAL_SCREEN)

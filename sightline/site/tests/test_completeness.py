@@ -154,6 +154,14 @@ PAGES = [
         "reviews/<uuid:review_id>/chronology.pdf", "/reviews/{review}/chronology.pdf",
         "safeguarding_lead", Action.EXPORT, "review_chronology", child="child_id",
     ),
+    Read("casework/sign-offs/", "/casework/sign-offs/", "manager", Action.LIST, "sign_offs"),
+    Read("casework/caseloads/", "/casework/caseloads/", "manager", Action.LIST, "caseloads"),
+    Read("casework/overrides/", "/casework/overrides/", "safeguarding_lead", Action.LIST,
+         "closure_overrides"),
+    Read(
+        "casework/children/<uuid:child_id>/", "/casework/children/{child_id}/", "manager",
+        Action.VIEW, "child_casework", child="child_id",
+    ),
     Read("reviews/recommendations/", "/reviews/recommendations/", "manager", Action.LIST,
          "recommendations"),
     Read("reviews/recommendations/export.csv", "/reviews/recommendations/export.csv", "manager",
@@ -226,6 +234,8 @@ API_READS = [
     ),
     Read("api:GET /api/v1/recommendations", "/api/v1/recommendations", "manager", Action.LIST,
          "recommendations"),
+    Read("api:GET /api/v1/sign-offs", "/api/v1/sign-offs", "manager", Action.LIST, "sign_offs"),
+    Read("api:GET /api/v1/caseloads", "/api/v1/caseloads", "manager", Action.LIST, "caseloads"),
     Read(
         "api:GET /api/v1/mentions/{mention_id}/candidates",
         "/api/v1/mentions/{mention}/candidates", "manager", Action.SEARCH, "intel_mention",
@@ -308,23 +318,59 @@ NOT_READS = {
     **{
         f"admin-console/{route}": "administration: no child's data"
         for route in (
-            "", "users/", "users/new/", "users/<str:username>/",
-            "users/<str:username>/deactivate/", "users/<str:username>/two-factor-reset/",
-            "agencies/", "tokens/", "tokens/<uuid:token_id>/revoke/", "clocks/", "settings/",
-            "retention/", "retention/holds/<uuid:hold_id>/release/",
+            "",
+            "users/",
+            "users/new/",
+            "users/<str:username>/",
+            "users/<str:username>/deactivate/",
+            "users/<str:username>/two-factor-reset/",
+            "agencies/",
+            "tokens/",
+            "tokens/<uuid:token_id>/revoke/",
+            "clocks/",
+            "settings/",
+            "retention/",
+            "retention/holds/<uuid:hold_id>/release/",
         )
     },
     **{
         f"api:{route}": "administration: no child's data"
         for route in (
-            "GET /api/v1/admin/users", "POST /api/v1/admin/users",
+            "GET /api/v1/admin/users",
+            "POST /api/v1/admin/users",
             "PATCH /api/v1/admin/users/{username}",
-            "POST /api/v1/admin/users/{username}/deactivate", "GET /api/v1/admin/tokens",
-            "POST /api/v1/admin/tokens", "DELETE /api/v1/admin/tokens/{token_id}",
-            "GET /api/v1/retention/due", "POST /api/v1/retention/holds",
+            "POST /api/v1/admin/users/{username}/deactivate",
+            "GET /api/v1/admin/tokens",
+            "POST /api/v1/admin/tokens",
+            "DELETE /api/v1/admin/tokens/{token_id}",
+            "GET /api/v1/retention/due",
+            "POST /api/v1/retention/holds",
         )
     },
-}  # fmt: skip
+    "casework/sign-offs/<uuid:sign_off_id>/approve/": "POST only; audited by sign_off_approve",
+    "casework/sign-offs/<uuid:sign_off_id>/return/": "POST only; audited by sign_off_return",
+    "casework/children/<uuid:child_id>/<str:step>/": "POST only; each step's service audits it",
+    "api:POST /api/v1/sign-offs/{sign_off_id}/approve": "audited by sign_off_approve",
+    "api:POST /api/v1/sign-offs/{sign_off_id}/return": "audited by sign_off_return",
+    "api:POST /api/v1/challenges/{challenge_id}/respond": "audited by challenge_respond",
+    **{
+        f"api:POST /api/v1/children/{{child_id}}/{kind}": "audited by the step's service"
+        for kind in (
+            "strategy-discussions",
+            "section-47-enquiries",
+            "assessments",
+            "conferences",
+            "plans",
+            "closures",
+            "notes",
+            "allocation",
+        )
+    },
+    **{
+        f"api:PATCH /api/v1/{kind}/{{record_id}}": "audited by the step's service"
+        for kind in ("strategy-discussions", "section-47-enquiries", "assessments", "plans")
+    },
+}
 
 
 def _page_routes() -> set[str]:

@@ -206,6 +206,7 @@ def seed() -> World:
     world.ids = {
         "event": episode.pk,
         "event_child": episode.child_id,
+        **_casework_seed(b.referral, b.children[0].referral_child.child, fd),
         "review": review.pk,
         "recommendation": recommendation.pk,
         "challenge": challenge.pk,
@@ -230,6 +231,40 @@ def seed() -> World:
         child_id=world.child["B"],
     )
     return world
+
+
+def _casework_seed(referral: Any, child: Any, fd: Any) -> dict[str, Any]:
+    """A proposal awaiting sign-off and one record of each casework step, on referral B."""
+    from sightline.casework.models import (
+        Assessment,
+        Plan,
+        Section47Enquiry,
+        SignOff,
+        StrategyDiscussion,
+    )
+
+    now = dt.datetime.now(tz=dt.UTC)
+    owner = {"child": child, "referral": referral, "recorded_by": fd, "agency": fd.agency}
+    sign_off = SignOff.objects.create(
+        referral=referral, outcome="early_help", reasoning=REASON, proposed_by=fd,
+        proposed_at=now,
+    )  # fmt: skip
+    discussion = StrategyDiscussion.objects.create(
+        held_at=now, police_present=True, csc_present=True, health_present=True, **owner
+    )
+    enquiry = Section47Enquiry.objects.create(
+        strategy_discussion=discussion, started_on=now.date(), **owner
+    )
+    assessment = Assessment.objects.create(started_on=now.date(), **owner)
+    plan = Plan.objects.create(kind="cin", started_on=now.date(), **owner)
+    return {
+        "sign_off": sign_off.pk,
+        "discussion": discussion.pk,
+        "enquiry": enquiry.pk,
+        "assessment": assessment.pk,
+        "plan": plan.pk,
+        "team": fd.team.pk if fd.team else uuid.uuid4(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -1017,6 +1052,112 @@ ADMIN_ENDPOINTS: list[Endpoint] = [
 ]  # fmt: skip
 ENDPOINTS += ADMIN_ENDPOINTS
 ADMIN_KEYS = {e.key for e in ADMIN_ENDPOINTS}
+
+
+# Casework: the sign-off queue and its answers (a proposal on B by the front-door
+# practitioner), caseloads, overrides, a child's casework page and the steps' API.
+def _sees_b_casework(role: str) -> bool:
+    return Cap.CASEWORK_VIEW in caps(role) and sees(role, "B")
+
+
+def _records_b(role: str) -> bool:
+    return Cap.CASEWORK_RECORD in caps(role) and sees(role, "B")
+
+
+def _views_not_records_b(role: str) -> bool:
+    return _sees_b_casework(role) and not _records_b(role)
+
+
+def _const(body: dict[str, Any]) -> Callable[[World], dict[str, Any]]:
+    return lambda w: body
+
+
+def _record_id(key: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"record_id": w.ids[key]}
+
+
+ENDPOINTS += [
+    page("GET", "casework:sign_offs", has(Cap.REFERRAL_SIGN_OFF)),
+    *(
+        page(
+            "POST", name, lambda r: has(Cap.REFERRAL_SIGN_OFF)(r) and sees(r, "B"),
+            _id("sign_off"), body={"reason": REASON},
+        )
+        for name in ("casework:approve", "casework:return")
+    ),
+    page("GET", "casework:caseloads", has(Cap.CASELOAD_VIEW)),
+    page("GET", "casework:overrides", has(Cap.OVERRIDE_VIEW)),
+    page(
+        "GET", "casework:child", _sees_b_casework, lambda w: [w.child["B"]],
+    ),
+    page(
+        "POST", "casework:step_new", _records_b, lambda w: [w.child["B"], "note"],
+        body={"kind": "visit", "text": REASON},
+    ),
+    op(
+        "GET", f"{API}/sign-offs",
+        lambda r: has(Cap.REFERRAL_SIGN_OFF)(r) or has(Cap.REFERRAL_DECIDE)(r),
+        refusal_403=lambda r: True,
+    ),
+    *(
+        op(
+            "POST", f"{API}/sign-offs/{{sign_off_id}}/{verb}",
+            lambda r: has(Cap.REFERRAL_SIGN_OFF)(r) and sees(r, "B"),
+            lambda w: {"sign_off_id": w.ids["sign_off"]},
+            body=lambda w: {"reason": REASON},
+            refusal_403=lambda r: r == R.FRONT_DOOR_PRACTITIONER,  # the proposer: sees it
+        )
+        for verb in ("approve", "return")
+    ),
+    op(
+        "POST", f"{API}/challenges/{{challenge_id}}/respond",
+        lambda r: has(Cap.CHALLENGE_RESPOND)(r) and _challenge_visible(r),
+        lambda w: {"challenge_id": w.ids["challenge"]},
+        body=lambda w: {"stage_outcome": "upheld", "reason": REASON},
+        refusal_403=lambda r: _challenge_visible(r) and not has(Cap.CHALLENGE_RESPOND)(r),
+    ),
+    *(
+        op(
+            "POST", f"{API}/children/{{child_id}}/{kind}", _records_b,
+            lambda w: {"child_id": w.child["B"]}, body=_const(body),
+            refusal_403=_views_not_records_b,
+        )
+        for kind, body in (
+            ("strategy-discussions", {"held_at": "2020-01-01T10:00:00Z", "police_present": True,
+                                      "csc_present": True, "health_present": True}),
+            ("section-47-enquiries", {"strategy_discussion": str(uuid.uuid4()),
+                                      "started_on": "2020-01-01"}),
+            ("assessments", {"started_on": "2020-01-01"}),
+            ("conferences", {"kind": "initial", "held_on": "2020-01-01", "outcome": "no_plan"}),
+            ("plans", {"kind": "cin", "started_on": "2020-01-01"}),
+            ("closures", {"closed_on": "2020-01-01", "reason": "RC8"}),
+            ("notes", {"kind": "visit", "text": REASON}),
+        )
+    ),
+    *(
+        op(
+            "PATCH", f"{API}/{path}/{{record_id}}", _records_b,
+            _record_id(key), body=_const(body),
+            refusal_403=_views_not_records_b,
+        )
+        for path, key, body in (
+            ("strategy-discussions", "discussion",
+             {"outcome": "section_47", "outcome_reason": REASON}),
+            ("section-47-enquiries", "enquiry",
+             {"outcome": "not_substantiated", "completed_on": "2020-01-01"}),
+            ("assessments", "assessment", {"factors": ["11A"]}),
+            ("plans", "plan", {"ended_on": "2020-01-01", "end_reason": REASON}),
+        )
+    ),
+    op(
+        "POST", f"{API}/children/{{child_id}}/allocation",
+        lambda r: Cap.CASEWORK_ALLOCATE in caps(r) and sees(r, "B"),
+        lambda w: {"child_id": w.child["B"]},
+        body=lambda w: {"team": str(w.ids["team"]), "reason": REASON},
+        refusal_403=lambda r: _sees_b_casework(r) and Cap.CASEWORK_ALLOCATE not in caps(r),
+    ),
+    op("GET", f"{API}/caseloads", has(Cap.CASELOAD_VIEW), refusal_403=lambda r: True),
+]  # fmt: skip
 
 # The matrix itself: role -> the (surface, method, route) actions it may take.
 ALLOWED: dict[str, set[str]] = {

@@ -35,7 +35,7 @@ from sightline.escalation.services.notify import notify
 from sightline.escalation.services.rereferrals import rereferral_refresh
 from sightline.escalation.timescales import due_at, partnership_calendar, timescale
 from sightline.referrals.choices import Outcome, Status
-from sightline.referrals.models import Referral
+from sightline.referrals.models import Decision, Referral
 from sightline.screening.choices import LEVEL_RANK, RiskLevel
 
 
@@ -160,6 +160,15 @@ def _decision_notice(referral: Referral, decision: Any, at: dt.datetime) -> int:
         f"The decision on your referral {referral.reference} is: "
         f"{decision.get_outcome_display()} (recorded {local(decision.decided_at)})."
     )
+    replaced = Decision.objects.filter(superseded_by=decision).first()
+    dedupe_key = f"decision-notice:{referral.pk}"
+    if replaced is not None:
+        dedupe_key += f":{decision.pk}"
+        body += (
+            f"\nIt replaces the earlier decision ({replaced.get_outcome_display()}), which was "
+            f"changed after your challenge. The reasons given: {replaced.reopened_reason}"
+            f"\nThe reasons for the new decision: {decision.reason}"
+        )
     if invited:
         body += (
             "\nYou told us you were worried about this child. If you disagree with this "
@@ -171,7 +180,7 @@ def _decision_notice(referral: Referral, decision: Any, at: dt.datetime) -> int:
         kind=InboxKind.DECISION_NOTICE,
         subject=f"Decision on referral {referral.reference}",
         body=body,
-        dedupe_key=f"decision-notice:{referral.pk}",
+        dedupe_key=dedupe_key,
         at=at,
         referral=referral,
     )

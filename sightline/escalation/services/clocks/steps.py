@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sightline.audit.choices import Action
+from sightline.core.transactions import in_callers_transaction
 from sightline.escalation import rules
 from sightline.escalation.choices import (
     OPEN_CLOCK_STATUSES,
@@ -101,26 +102,94 @@ def strategy_discussion_record(
     )
     icpc_due = None
     if outcome == StrategyOutcome.SECTION_47:
-        calendar = partnership_calendar()
-        icpc = open_clock(referral, ClockKind.ICPC)
-        due = due_at(held_at, timescale(TimescaleKey.ICPC), calendar)
-        if icpc is None:
-            icpc, _new = clock_start(
-                referral=referral,
-                kind=ClockKind.ICPC,
-                started_at=held_at,
-                key=TimescaleKey.ICPC,
-                calendar=calendar,
-                agency=acting_user.agency,
-                team=acting_user.team,
-                assigned_to=acting_user,
-            )
-        elif icpc.status == ClockStatus.RUNNING and held_at >= icpc.started_at:
-            icpc.started_at, icpc.due_at, icpc.next_check_at = held_at, due, due
-            icpc.save(update_fields=["started_at", "due_at", "next_check_at", "updated_at"])
-        icpc_due = icpc.due_at.isoformat()
+        icpc_due = icpc_clock_from_strategy(
+            referral=referral, held_at=held_at, owner=acting_user
+        ).due_at.isoformat()
     _audit_step(acting_user, step, referral, icpc_due_at=icpc_due)
     return step
+
+
+def icpc_clock_from_strategy(*, referral: Referral, held_at: dt.datetime, owner: Any) -> Clock:
+    """A strategy discussion that starts a section 47 enquiry starts (or, after a later
+    discussion, re-starts) the initial conference clock: 15 working days from the last one.
+    Runs in the caller's transaction."""
+    calendar = partnership_calendar()
+    icpc = open_clock(referral, ClockKind.ICPC)
+    due = due_at(held_at, timescale(TimescaleKey.ICPC), calendar)
+    if icpc is None:
+        icpc, _new = clock_start(
+            referral=referral,
+            kind=ClockKind.ICPC,
+            started_at=held_at,
+            key=TimescaleKey.ICPC,
+            calendar=calendar,
+            agency=owner.agency,
+            team=owner.team,
+            assigned_to=owner,
+        )
+    elif icpc.status == ClockStatus.RUNNING and held_at >= icpc.started_at:
+        icpc.started_at, icpc.due_at, icpc.next_check_at = held_at, due, due
+        icpc.save(update_fields=["started_at", "due_at", "next_check_at", "updated_at"])
+    return icpc
+
+
+@in_callers_transaction
+def clocks_on_step(
+    *,
+    acting_user: Any,
+    referral: Referral,
+    meets: str,
+    at: dt.datetime,
+    reason: str,
+    starts_icpc: bool = False,
+    starts_assessment: bool = False,
+    stops: str = "",
+) -> dict[str, Any]:
+    """A casework step recorded (casework app, through its workflow): meet the open clock of
+    kind `meets`, and start the initial conference clock (a strategy discussion deciding on
+    a section 47 enquiry) or the assessment clock (45 working days from the referral) where
+    the step calls for one. Answers what it met and started, and writes one audit row."""
+    met = meet_if_open(referral, meets, at=at, reason=reason) if meets else None
+    started: dict[str, str] = {}
+    if starts_icpc:
+        started[ClockKind.ICPC] = icpc_clock_from_strategy(
+            referral=referral, held_at=at, owner=acting_user
+        ).due_at.isoformat()
+    if starts_assessment:
+        clock, _new = clock_start(
+            referral=referral,
+            kind=ClockKind.ASSESSMENT,
+            started_at=referral.received_at,
+            key=TimescaleKey.ASSESSMENT,
+            calendar=partnership_calendar(),
+            agency=acting_user.agency,
+            team=acting_user.team,
+            assigned_to=acting_user,
+        )
+        started[ClockKind.ASSESSMENT] = clock.due_at.isoformat()
+    stopped = open_clock(referral, stops) if stops else None
+    if stopped is not None:
+        rules.guard_clock(stopped.status, ClockStatus.STOPPED)
+        stopped.status = ClockStatus.STOPPED
+        stopped.stopped_reason = reason
+        stopped.next_check_at = None
+        stopped.save(update_fields=["status", "stopped_reason", "next_check_at", "updated_at"])
+        close_escalation(stopped, at=at, reason=f"Clock stopped: {reason}")
+    result = {
+        "met": meets if met is not None else None,
+        "stopped": stops if stopped is not None else None,
+        "late": bool(met is not None and met.is_late),
+        "started": started,
+    }
+    audit(
+        actor=acting_user,
+        action=Action.CHANGE,
+        object_type="clock",
+        object_id=referral.pk,
+        referral=referral,
+        details={"event": "clocks_on_step", **result},
+    )
+    return result
 
 
 def _step_meeting_clock(
@@ -250,3 +319,12 @@ def clock_stop(*, acting_user: Any, clock: Clock, reason: str) -> Clock:
         details={"event": "clock_stopped", "kind": clock.kind},
     )
     return clock
+
+
+@in_callers_transaction
+def clocks_assign(*, referral: Referral, team: Any, worker: Any) -> int:
+    """The referral's work has been allocated: its open clocks (and so the overdue work and
+    escalations lists) show the new owner. Answers how many clocks changed."""
+    return Clock.objects.filter(referral=referral, status__in=OPEN_CLOCK_STATUSES).update(
+        team=team, assigned_to=worker, updated_at=timezone.now()
+    )
