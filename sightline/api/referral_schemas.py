@@ -162,9 +162,9 @@ class DecisionIn(InputSchema):
     propose: bool = Field(
         False,
         description=(
-            "A practitioner whose decision needs a manager's sign-off sends it with "
-            "`propose: true`: it is kept as a proposal in the sign-off queue (201, "
-            '`{"status": "awaiting_sign_off"}`). Without it such a decision answers 409.'
+            "Send a decision to the managers' sign-off queue (201, "
+            '`{"status": "awaiting_sign_off"}`). A practitioner\'s decision that needs a '
+            "manager's sign-off (no further action on medium or high risk) goes there anyway."
         ),
     )
     override_rationale: str = Field(

@@ -50,6 +50,7 @@ from sightline.referrals.inputs import (
     ReferralInput,
 )
 from sightline.referrals.models import Referral
+from sightline.referrals.rules import needs_manager_sign_off
 from sightline.referrals.selectors import (
     can_see_assessment,
     child_supplied_by_own_agency,
@@ -317,7 +318,11 @@ def referral_decision(request: HttpRequest, reference: str, payload: DecisionIn)
     referral = _get_or_404(request, reference)
     if not user.has_capability(Cap.REFERRAL_DECIDE):
         raise ApiError(403, "Your role cannot record decisions.")
-    if payload.propose and not is_manager(user):
+    # A practitioner's decision that needs a manager's sign-off is never thrown away: it is
+    # kept as a proposal in the managers' sign-off queue.
+    if not is_manager(user) and (
+        payload.propose or needs_manager_sign_off(referral, payload.outcome)
+    ):
         sign_off = decision_propose(
             acting_user=user, referral=referral, outcome=payload.outcome, reason=payload.reason
         )

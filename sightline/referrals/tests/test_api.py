@@ -186,9 +186,11 @@ def test_full_journey_screen_decide_and_referrer_sees_outcome(
     assert screening.status_code == 200, screening.content
     assert screening.json()["level"] == "high"
     nfa = {"outcome": "no_further_action", "reason": "Family engaging with school"}
-    blocked = post(practitioner, f"/api/v1/referrals/{ref}/decision", nfa)
-    assert blocked.status_code == 409
-    assert "team manager" in blocked.json()["detail"]
+    proposed = post(practitioner, f"/api/v1/referrals/{ref}/decision", nfa)
+    # Not thrown away: kept as a proposal for a team manager's sign-off.
+    assert proposed.status_code == 201, proposed.content
+    assert proposed.json()["status"] == "awaiting_sign_off"
+    assert proposed.json()["outcome"] == "no_further_action"
     decided = post(
         api(manager),
         f"/api/v1/referrals/{ref}/decision",
