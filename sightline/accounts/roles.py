@@ -54,6 +54,8 @@ class Cap:
     ALERT_VIEW = "alert.view"
     ALERT_ACTION = "alert.action"
     NETWORK_VIEW = "network.view"
+    # Search across children and intelligence (reporting)
+    SEARCH = "search.use"
 
 
 _SUBMITTERS = {
@@ -108,6 +110,9 @@ for _role in Role:
         Role.TEAM_MANAGER,
     }:
         caps |= {Cap.INTEL_LINK, Cap.ALERT_ACTION}
+    if caps & {Cap.CHILD_VIEW, Cap.INTEL_VIEW}:
+        # Search finds only what the role may already open (children, or intelligence).
+        caps.add(Cap.SEARCH)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

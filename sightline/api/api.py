@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from sightline.api.auth import TokenAuth
+from sightline.api.hub import router as hub_router
 from sightline.api.referrals import router as referrals_router
 from sightline.core.errors import DomainError
 from sightline.escalation.api import router as escalation_router
@@ -32,6 +33,7 @@ api.add_router("", audit_router)
 api.add_router("", access_router)
 api.add_router("", escalation_router)
 api.add_router("", intel_router)
+api.add_router("", hub_router)
 
 
 @api.exception_handler(DomainError)
