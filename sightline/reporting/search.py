@@ -44,8 +44,8 @@ from sightline.intel.normalise import (
 from sightline.people.matching import name_key, name_similarity, normalise_name
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
-from sightline.referrals.selectors import child_scope
 from sightline.reporting.choices import SearchType
+from sightline.reporting.scope import children_in_scope
 from sightline.reporting.search_intel import (
     search_persons,
     search_phones,
@@ -154,7 +154,7 @@ def search_record(
 
 
 def _children(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    scope = child_scope(user=user)
+    scope = children_in_scope(user=user)
     if q.reference:
         on_referral = ReferralChild.objects.filter(referral__reference=q.reference).values(
             "child_id"

@@ -9,26 +9,23 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 
 from sightline.intel.entities import place_name_key
-from sightline.intel.models import Mention, PersonKey, PersonOfConcern, Phone, Place, Vehicle
+from sightline.intel.models import PersonKey, PersonOfConcern, Phone, Place, Vehicle
 from sightline.intel.normalise import display_phone, display_plate, normalise_nickname, phonetic
 from sightline.intel.resolution import CANDIDATE, PersonFeatures, Profile, compare, search_keys
-from sightline.intel.selectors import intel_referrals
 from sightline.reporting.choices import SearchType
+from sightline.reporting.scope import seen_in_intel
 from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
 
-PERSON_BLOCK = 200
+PERSON_BLOCK = 80  # persons scored in Python, the most keys in common first
 
 
-def _seen_by(user: Any, outer: str = "pk") -> Exists:
-    """The intel scope as a condition on the entity row: named on a referral the user may see
-    in intelligence (intel.selectors.intel_referrals)."""
-    return Exists(
-        Mention.objects.filter(entity_id=OuterRef(outer), referral__in=intel_referrals(user=user))
-    )
+def _seen_by(user: Any, outer: str = "pk") -> IsNull:
+    return seen_in_intel(user=user, outer=outer)
 
 
 def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
