@@ -133,13 +133,13 @@ def _load(cur: Any, log: Any) -> dict[str, Any]:
           names, nicknames, estimated_birth_year, description, addresses, phones, plates, profile)
         SELECT md5('p' || s)::uuid, now(), now(), 'POC-2025-' || lpad(s::text, 7, '0'), true,
           json_build_array(g.name || ' ' || f.name),
-          CASE WHEN s %% 3 = 0 THEN json_build_array('Ace' || s) ELSE '[]'::json END,
+          CASE WHEN s %% 3 = 0 THEN json_build_array(initcap(NICK)) ELSE '[]'::json END,
           1960 + s %% 45, '', '[]',
           json_build_array('+447' || lpad((700000000 + s)::text, 9, '0')),
           '[]',
           json_build_object('givens', json_build_array(g.low), 'families',
             json_build_array(lower(f.name)), 'initials', json_build_array(left(g.low, 1)),
-            'nicknames', CASE WHEN s %% 3 = 0 THEN json_build_array('ace' || s)
+            'nicknames', CASE WHEN s %% 3 = 0 THEN json_build_array(NICK)
               ELSE '[]'::json END,
             'birth_years', json_build_array(1960 + s %% 45),
             'phones', json_build_array('+447' || lpad((700000000 + s)::text, 9, '0')),
@@ -147,7 +147,7 @@ def _load(cur: Any, log: Any) -> dict[str, Any]:
             'description', '[]'::json, 'details', '[]'::json, 'place_ids', '[]'::json)
         FROM generate_series(1, %s::bigint) s
         JOIN g ON g.i = (s * 6151) %% %s JOIN f ON f.i = (s * 15485863) %% %s
-        """,
+        """.replace("NICK", NICK),
         (PERSONS, ng, nf),
     )
     cur.execute(
@@ -159,9 +159,9 @@ def _load(cur: Any, log: Any) -> dict[str, Any]:
         LATERAL (VALUES ('fam:' || f.pkey), ('giv:' || g.gkey),
                         ('nm:' || g.gkey || ':' || f.pkey),
                         ('tel:+447' || lpad((700000000 + s)::text, 9, '0')),
-                        (CASE WHEN s %% 3 = 0 THEN 'nick:ace' || s END)) AS keys(k)
+                        (CASE WHEN s %% 3 = 0 THEN 'nick:' || NICK END)) AS keys(k)
         WHERE k IS NOT NULL
-        """,
+        """.replace("NICK", NICK),
         (PERSONS, ng, nf),
     )
     cur.execute(
@@ -180,6 +180,9 @@ def _load(cur: Any, log: Any) -> dict[str, Any]:
         cur.execute(f"ANALYZE {table}")
     return {"givens": givens, "families": families}
 
+
+# A nickname for one person in three: letters only ("Acebx"), as nicknames are written.
+NICK = "'ace' || chr((97 + s %% 26)::int) || chr((97 + s / 26 %% 26)::int)"
 
 SHORT = {"Rebecca": "Becky", "Katherine": "Kate", "Samantha": "Sam", "Victoria": "Vicky",
          "Stephanie": "Steph"}  # fmt: skip
@@ -219,15 +222,26 @@ def _queries(cur: Any, rng: random.Random) -> tuple[list[str], list[str]]:
     return children, persons
 
 
-def _time(user: Any, texts: list[str], types: list[str]) -> tuple[list[float], int]:
-    from sightline.reporting.search import search_record
+def _time(
+    user: Any, texts: list[str], types: list[str] | None, *, audited: bool = True
+) -> tuple[list[float], int]:
+    """Each query through `search_record` (validation, the search and its audit row in one
+    transaction), or with `audited=False` through `search` alone."""
+    from sightline.reporting.search import resolve_types, search, search_record
+
+    kinds = resolve_types(user=user, requested=types)
+
+    def once(text: str) -> Any:
+        if audited:
+            return search_record(user=user, query=text, purpose="case_work", types=types)
+        return search(user=user, text=text, purpose="case_work", types=kinds)
 
     for text in texts[:10]:  # warm-up
-        search_record(user=user, query=text, purpose="case_work", types=types)
+        once(text)
     samples, found = [], 0
     for text in texts:
         began = time.perf_counter()
-        result = search_record(user=user, query=text, purpose="case_work", types=types)
+        result = once(text)
         samples.append(time.perf_counter() - began)
         found += result.count > 0
     return samples, found
@@ -286,13 +300,19 @@ def _run_in(name: str, log: Any) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     db = "postgresql"
     label = f"{CHILDREN // 1000}k children, {PERSONS // 1000}k persons"
+    samples, _found = _time(front_door, children, ["child"], audited=False)
+    log(f"front door, children, search alone: p95 {_p(samples, 95)} ms")
+    rows.append(row(f"search p95, front door, children, without the audit row ({label})",
+                    _p(samples, 95), "ms", database=db, goal="< 50 ms"))  # fmt: skip
+    rows.append(row("search p50, front door, children, without the audit row",
+                    _p(samples, 50), "ms", database=db))  # fmt: skip
     for who, user, texts, types in (
         ("front door, children", front_door, children, ["child"]),
         ("education lead (half in scope), children", school_lead, children, ["child"]),
         ("front door, persons of concern", front_door, persons, ["person"]),
         ("front door, all five types", front_door, children + persons, None),
     ):
-        samples, found = _time(user, texts, types)  # type: ignore[arg-type]
+        samples, found = _time(user, texts, types)
         log(f"{who}: p95 {_p(samples, 95)} ms")
         rows.append(row(f"search p95, {who} ({label})", _p(samples, 95), "ms", database=db,
                         goal="< 50 ms"))  # fmt: skip

@@ -28,7 +28,7 @@ from sightline.referrals.selectors import referral_scope
 def _first(qs: QuerySet[Any]) -> Subquery:
     """A scalar subquery (`(SELECT pk ... LIMIT 1)`): PostgreSQL runs it for each row, as an
     index probe, where it would rewrite an EXISTS into a hash of every row in scope."""
-    return Subquery(qs.values("pk")[:1])
+    return Subquery(qs.order_by().values("pk")[:1])
 
 
 def _on_referral_in(referrals: QuerySet[Referral]) -> Subquery:

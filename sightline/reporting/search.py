@@ -65,6 +65,7 @@ from sightline.reporting.search_query import (
 
 __all__ = [
     "MAX_QUERY",
+    "PER_TYPE",
     "Hit",
     "ParsedQuery",
     "SearchResult",
@@ -156,10 +157,11 @@ def search_record(
 def _children(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     scope = children_in_scope(user=user)
     if q.reference:
-        on_referral = ReferralChild.objects.filter(referral__reference=q.reference).values(
-            "child_id"
-        )
-        rows = scope.filter(Q(reference=q.reference) | Q(pk__in=on_referral))
+        if q.reference.startswith("SL-"):  # a referral: the children on it
+            named = ReferralChild.objects.filter(referral__reference=q.reference)
+            rows = scope.filter(pk__in=named.values("child_id"))
+        else:
+            rows = scope.filter(reference=q.reference)
         return [_child_hit(c, 1.0, ("same reference",)) for c in rows[:PER_TYPE]]
     if q.postcode:
         rows = scope.filter(postcode_key=q.postcode).order_by("family_name", "given_name")
@@ -193,29 +195,48 @@ def _group(word: str) -> list[str]:
 
 
 def _child_name_block(qs: QuerySet[Child], q: ParsedQuery) -> QuerySet[Child]:
-    """The rows worth scoring: same phonetic family name (either word, for names written the
-    other way round), or for one word also the given names it may be written as. Ordered so
-    that given names of the same group, then the same first two letters, come first."""
-    given_group = _group(q.given)
-    if q.family:
-        block = Q(family_name_key__in={name_key(q.family), name_key(q.given)})
-        first = normalise_name(q.given)[:2]
-    else:
-        block = Q(family_name_key=name_key(q.given)) | Q(given_lower__in=given_group)
-        first = ""
-    whens = [When(given_lower__in=given_group, then=Value(0))]
-    if first:
-        whens.append(When(given_lower__startswith=first, then=Value(1)))
-    rank = Case(*whens, default=Value(2), output_field=IntegerField())
-    return (
-        qs.alias(given_lower=Lower("given_name"))
+    """The rows worth scoring, each found through an index (people_child's phonetic family
+    key with lower(given_name), or the date of birth):
+
+    - two or more words, either way round: the same phonetic family name with a given name
+      of the same group (the nickname table) or starting with the same two letters, or a
+      given name of the group with a family name starting with the same three letters; with
+      a date of birth, also any given name on the same phonetic family name born that day;
+    - one word: a family name that sounds the same, or a given name of its group.
+
+    Two-word blocks are ranked in SQL (same group first) before the 300 are taken; a
+    one-word block is only a sample of a common name, and says so on the page."""
+    if not q.family:
+        block = Q(family_name_key=name_key(q.given)) | Q(given_lower__in=_group(q.given))
+        return _only(qs.alias(given_lower=Lower("given_name")).filter(block))[:CHILD_BLOCK]
+    block = Q()
+    for given, family in ((q.given, q.family), (q.family, q.given)):
+        key = name_key(family)
+        block |= Q(family_name_key=key) & (
+            Q(given_lower__in=_group(given)) | Q(given_lower__startswith=normalise_name(given)[:2])
+        )
+        # A family name misspelt so that it sounds different: same given name group, and the
+        # family name's first three letters.
+        block |= Q(given_lower__in=_group(given), family_lower__startswith=family[:3])
+        if q.date_of_birth is not None:
+            block |= Q(family_name_key=key, date_of_birth__in=_dates(q.date_of_birth))
+    rank = Case(
+        When(given_lower__in=_group(q.given), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    ranked = (
+        qs.alias(given_lower=Lower("given_name"), family_lower=Lower("family_name"))
         .filter(block)
         .annotate(rank=rank)
-        .order_by("rank", "reference")
-        .only(
-            "id", "reference", "given_name", "family_name", "date_of_birth",
-            "date_of_birth_is_estimated", "postcode",
-        )[:CHILD_BLOCK]
+    )
+    return _only(ranked.order_by("rank", "reference"))[:CHILD_BLOCK]
+
+
+def _only(qs: QuerySet[Child]) -> QuerySet[Child]:
+    return qs.only(
+        "id", "reference", "given_name", "family_name", "date_of_birth",
+        "date_of_birth_is_estimated", "postcode",
     )  # fmt: skip
 
 
@@ -240,7 +261,8 @@ def _child_score(q: ParsedQuery, child: Child) -> tuple[float, tuple[str, ...]]:
             _given_similarity(q.given, child.given_name),
             name_similarity(q.given, child.family_name),
         )
-    reasons.insert(0, "same name" if name >= 0.99 else "similar name")
+    variant = "short form or spelling variant of the given name" in reasons
+    reasons.insert(0, "same name" if name >= 0.99 and not variant else "similar name")
     if q.date_of_birth is not None:
         if child.date_of_birth in _dates(q.date_of_birth):
             reasons.append("same date of birth")

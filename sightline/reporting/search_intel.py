@@ -9,7 +9,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Count
 from django.db.models.lookups import IsNull
 from django.urls import reverse
 
@@ -21,7 +20,8 @@ from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import seen_in_intel
 from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
 
-PERSON_BLOCK = 80  # persons scored in Python, the most keys in common first
+PERSON_BLOCK = 200  # persons found by a strong key
+WEAK_KEY = 20  # persons found by each weak key (a surname or a first name alone)
 
 
 def _seen_by(user: Any, outer: str = "pk") -> IsNull:
@@ -39,21 +39,21 @@ def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         keys.append(f"fam:{phonetic(q.given)}"[:60])
     if not keys:
         return []
-    ranked = list(
-        PersonKey.objects.filter(_seen_by(user, "person_id"), key__in=keys, person__is_active=True)
-        .values("person_id")
-        .annotate(hits=Count("id"))
-        .order_by("-hits", "person_id")[:PERSON_BLOCK]
-    )
-    if not ranked:
+    # As intel.entities.person_candidates: strong keys (a full name, nickname, phone or
+    # registration) in one lookup, each weak key (a surname or a first name alone) capped.
+    in_scope = PersonKey.objects.filter(_seen_by(user, "person_id"), person__is_active=True)
+    strong_keys = [k for k in keys if not k.startswith(("fam:", "giv:"))]
+    strong: set[uuid.UUID] = set()
+    if strong_keys:
+        strong.update(
+            in_scope.filter(key__in=strong_keys).values_list("person_id", flat=True)[:PERSON_BLOCK]
+        )
+    ids = set(strong)
+    for key in keys:
+        if key not in strong_keys:
+            ids.update(in_scope.filter(key=key).values_list("person_id", flat=True)[:WEAK_KEY])
+    if not ids:
         return []
-    ids = [r["person_id"] for r in ranked]
-    strong: set[uuid.UUID] = set(
-        PersonKey.objects.filter(person_id__in=ids, key__in=keys)
-        .exclude(key__startswith="fam:")
-        .exclude(key__startswith="giv:")
-        .values_list("person_id", flat=True)
-    )
     hits: list[Hit] = []
     for person in PersonOfConcern.objects.filter(pk__in=ids):
         score = compare(features, Profile.from_json(person.profile))

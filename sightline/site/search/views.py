@@ -6,7 +6,7 @@ from django.shortcuts import render
 from sightline.accounts.roles import Cap
 from sightline.core.permissions import capability_required
 from sightline.reporting.choices import SearchType
-from sightline.reporting.search import search_record
+from sightline.reporting.search import PER_TYPE, search_record
 from sightline.site.search.forms import SearchForm
 
 
@@ -27,4 +27,5 @@ def search(request: HttpRequest) -> HttpResponse:
         types=form.cleaned_data["types"],
     )
     groups = [(SearchType(t).label, result.of_type(t)) for t in result.types]
-    return render(request, "search/search.html", {"form": form, "result": result, "groups": groups})
+    context = {"form": form, "result": result, "groups": groups, "per_type": PER_TYPE}
+    return render(request, "search/search.html", context)
