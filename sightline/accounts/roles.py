@@ -81,6 +81,8 @@ class Cap:
     CASEWORK_ALLOCATE = "casework.allocate"
     CASELOAD_VIEW = "caseload.view"
     OVERRIDE_VIEW = "override.view"
+    # Search across children and intelligence (reporting)
+    SEARCH = "search.use"
 
 
 _SUBMITTERS = {
@@ -202,6 +204,9 @@ for _role in Role:
         caps |= {Cap.CASEWORK_ALLOCATE, Cap.CASELOAD_VIEW}
     if _role in {Role.HEAD_OF_SERVICE, Role.SAFEGUARDING_LEAD}:
         caps.add(Cap.OVERRIDE_VIEW)
+    if caps & {Cap.CHILD_VIEW, Cap.INTEL_VIEW}:
+        # Search finds only what the role may already open (children, or intelligence).
+        caps.add(Cap.SEARCH)
     if _role == Role.AUDITOR:
         caps |= {Cap.AUDIT_VIEW}
     if _role == Role.SYSTEM_ADMIN:

@@ -16,6 +16,7 @@ from sightline.api.casework import router as casework_router
 from sightline.api.casework_plans import router as casework_plans_router
 from sightline.api.casework_steps import router as casework_steps_router
 from sightline.api.events import router as events_router
+from sightline.api.hub import router as hub_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
 from sightline.audit.services import audit_access_denied
@@ -86,6 +87,7 @@ api.add_router("", admin_router)
 api.add_router("", casework_router)
 api.add_router("", casework_steps_router)
 api.add_router("", casework_plans_router)
+api.add_router("", hub_router)
 
 
 @api.exception_handler(DomainError)

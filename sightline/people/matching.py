@@ -53,7 +53,7 @@ class MatchScore:
     is_exact: bool
 
 
-def _name_similarity(a: str, b: str) -> float:
+def name_similarity(a: str, b: str) -> float:
     na, nb = normalise_name(a), normalise_name(b)
     if not na or not nb:
         return 0.0
@@ -81,11 +81,11 @@ def _dob_similarity(a: dt.date | None, b: dt.date | None) -> tuple[float, str]:
 
 
 def compare(referred: Referred, existing: Existing) -> MatchScore:
-    given = _name_similarity(referred.given_name, existing.given_name)
-    family = _name_similarity(referred.family_name, existing.family_name)
+    given = name_similarity(referred.given_name, existing.given_name)
+    family = name_similarity(referred.family_name, existing.family_name)
     swapped = (
-        _name_similarity(referred.given_name, existing.family_name)
-        + _name_similarity(referred.family_name, existing.given_name)
+        name_similarity(referred.given_name, existing.family_name)
+        + name_similarity(referred.family_name, existing.given_name)
     ) / 2
     name = max((given + family) / 2, swapped * 0.95)
     dob, dob_reason = _dob_similarity(referred.date_of_birth, existing.date_of_birth)

@@ -27,8 +27,6 @@ from sightline.referrals.inputs import ReferralInvalid
 from sightline.referrals.selectors import (
     can_see_assessment,
     candidate_get,
-    child_get,
-    child_referrals,
     referral_by_reference_unscoped,
     referral_get,
     referral_list_mine,
@@ -335,26 +333,6 @@ def match(request: HttpRequest, candidate_id: uuid.UUID, verdict: str) -> HttpRe
     except services.DecisionInvalid as exc:
         messages.error(request, str(exc))
     return redirect("referrals:detail", reference=reference)
-
-
-@capability_required(Cap.CHILD_VIEW)
-def child_detail(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    with transaction.atomic():
-        child = child_get(user=request.user, child_id=child_id)
-        if child is None:
-            raise Http404
-        referrals = list(child_referrals(user=request.user, child=child)[:100])
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            object_type="child",
-            object_id=child.pk,
-            object_ref=child.reference,
-            child_id=child.pk,
-        )
-        return render(
-            request, "referrals/child_detail.html", {"child": child, "referrals": referrals}
-        )
 
 
 @capability_required(Cap.BREAK_GLASS)

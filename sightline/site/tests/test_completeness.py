@@ -88,6 +88,12 @@ PAGES = [
         child="child_id",
     ),
     Read(
+        "children/<uuid:child_id>/chronology.<str:fmt>", "/children/{child_id}/chronology.csv",
+        "manager", Action.EXPORT, "chronology", child="child_id",
+    ),
+    Read("search/", "/search/?q=" + GIVEN + "&purpose=case_work", "manager", Action.SEARCH,
+         "search"),
+    Read(
         "audit/children/<uuid:child_id>/", "/audit/children/{child_id}/", "auditor",
         Action.VIEW, "access_log", child="child_id",
     ),
@@ -199,6 +205,17 @@ API_READS = [
         "/api/v1/children/{child_id}/access-log", "auditor", Action.VIEW, "access_log",
         child="child_id",
     ),
+    Read(
+        "api:GET /api/v1/children/{child_id}", "/api/v1/children/{child_id}", "manager",
+        Action.VIEW, "child", child="child_id",
+    ),
+    Read(
+        "api:GET /api/v1/children/{child_id}/chronology",
+        "/api/v1/children/{child_id}/chronology?format=pdf", "manager", Action.EXPORT,
+        "chronology", child="child_id",
+    ),
+    Read("api:GET /api/v1/search", "/api/v1/search?q=" + GIVEN + "+" + FAMILY
+         + "&purpose=review", "manager", Action.SEARCH, "search"),
     Read(
         "api:GET /api/v1/referrals/{reference}/clocks", "/api/v1/referrals/{ref}/clocks",
         "manager", Action.VIEW, "referral_clocks", referral="referral_id",
@@ -495,6 +512,9 @@ UNAUDITABLE = [
     ("manager", "/referrals/{ref}/children/{child_id}/screening/", False),
     ("auditor", "/audit/children/{child_id}/export.csv", False),
     ("manager", "/intel/network/child/{child_id}.json", False),
+    ("manager", "/children/{child_id}/chronology.pdf", False),
+    ("manager", "/search/?q=" + GIVEN + "&purpose=case_work", False),
+    ("manager", "/api/v1/children/{child_id}/chronology?format=csv", True),
     ("manager", "/api/v1/referrals/{ref}", True),
     ("auditor", "/api/v1/children/{child_id}/access-log", True),
 ]

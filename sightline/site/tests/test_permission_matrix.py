@@ -464,6 +464,16 @@ ENDPOINTS: list[Endpoint] = [
         lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A"),
         lambda w: [w.child["A"]],
     ),
+    *(
+        page(
+            "GET",
+            "children:chronology_export",
+            lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A"),
+            lambda w, fmt=fmt: [w.child["A"], fmt],  # type: ignore[misc]
+            variant=fmt,
+        )
+        for fmt in ("csv", "pdf")
+    ),
     page("GET", "audit:child_access_log", has(Cap.AUDIT_VIEW), lambda w: [w.child["A"]]),
     page("GET", "audit:child_access_log_export", has(Cap.AUDIT_VIEW), lambda w: [w.child["A"]]),
     page(
@@ -606,6 +616,7 @@ ENDPOINTS: list[Endpoint] = [
     page("GET", "meetings:register", has(Cap.DISRUPTION_VIEW)),
     page("GET", "meetings:measures", has(Cap.DISRUPTION_VIEW)),
     page("GET", "meetings:disruption", has(Cap.DISRUPTION_VIEW), _id("disruption")),
+    page("GET", "search:search", has(Cap.SEARCH)),
     # Every API operation.
     op(
         "POST",
@@ -646,6 +657,27 @@ ENDPOINTS: list[Endpoint] = [
         f"{API}/children/{{child_id}}/access-log",
         has(Cap.AUDIT_VIEW),
         lambda w: {"child_id": w.child["A"]},
+    ),
+    op(
+        "GET",
+        f"{API}/children/{{child_id}}",
+        lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A"),
+        lambda w: {"child_id": w.child["A"]},
+    ),
+    op(
+        "GET",
+        f"{API}/children/{{child_id}}/chronology",
+        lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A"),
+        lambda w: {"child_id": w.child["A"]},
+    ),
+    # Search needs a purpose and terms; a role without it is refused as a collection (403).
+    Endpoint(
+        "api",
+        "GET",
+        f"{API}/search",
+        has(Cap.SEARCH),
+        lambda w: f"{API}/search?q=Tamsin+Orlow&purpose=case_work",
+        refusal_403=lambda r: True,
     ),
     op(
         "POST",

@@ -1,0 +1,311 @@
+"""One search across children, persons of concern, places, vehicles and phones (ADR 0301).
+
+The query is read once (`parse`): a record reference, a phone number, a registration, a
+postcode, or words that are a name with an optional date of birth or age. Each type then runs
+its queries, built from the matching the project already has:
+
+- children: the phonetic family-name key and the date of birth that `people.matching` and
+  `people.selectors.child_match_candidates` block on, the given-name equivalence table of
+  `intel.normalise` (Steve, Steven, Stephen), scored with `people.matching.name_similarity`;
+- persons of concern: the blocking keys of `intel.resolution.search_keys` (the `PersonKey`
+  table), scored with `intel.resolution.compare`;
+- places, vehicles, phones: their normalised identifiers (`intel.normalise`).
+
+Scope is a condition of the same SQL statement (the child scope of `referrals.selectors`, the
+intel scope of `intel.selectors.intel_referrals`), never an early return: a query that matches
+only records the user may not see runs exactly the statements one that matches nothing does.
+What the user may search for at all follows from their capabilities, not from the records.
+
+`search_record` runs the search and writes its one audit row (purpose, types and count; never
+the terms) in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from sightline.accounts.roles import Cap
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
+from sightline.core.errors import Invalid, NotPermitted
+from sightline.intel.normalise import (
+    given_name_groups,
+    given_names_equivalent,
+)
+from sightline.people.matching import name_key, name_similarity, normalise_name
+from sightline.people.models import Child
+from sightline.referrals.models import ReferralChild
+from sightline.reporting.choices import SearchType
+from sightline.reporting.scope import children_in_scope
+from sightline.reporting.search_intel import (
+    search_persons,
+    search_phones,
+    search_places,
+    search_vehicles,
+)
+from sightline.reporting.search_query import (
+    MAX_QUERY,
+    PER_TYPE,
+    Hit,
+    ParsedQuery,
+    born_between,
+    parse,
+    swapped_day,
+    validate,
+)
+
+__all__ = [
+    "MAX_QUERY",
+    "PER_TYPE",
+    "Hit",
+    "ParsedQuery",
+    "SearchResult",
+    "parse",
+    "search",
+    "search_record",
+    "validate",
+]
+
+CHILD_BLOCK = 300  # rows of a name block scored in Python, best-ordered by SQL first
+NAME_THRESHOLD = 0.8
+
+CAPABILITY_FOR: dict[str, str] = {
+    SearchType.CHILD: Cap.CHILD_VIEW,
+    SearchType.PERSON: Cap.INTEL_VIEW,
+    SearchType.PLACE: Cap.INTEL_VIEW,
+    SearchType.VEHICLE: Cap.INTEL_VIEW,
+    SearchType.PHONE: Cap.INTEL_VIEW,
+}
+
+
+@dataclass
+class SearchResult:
+    purpose: str
+    types: list[str]
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.hits)
+
+    def of_type(self, kind: str) -> list[Hit]:
+        return [h for h in self.hits if h.type == kind]
+
+
+def searchable_types(user: Any) -> list[str]:
+    return [t for t in SearchType.values if user.has_capability(CAPABILITY_FOR[t])]
+
+
+def resolve_types(*, user: Any, requested: Iterable[str] | None) -> list[str]:
+    allowed = searchable_types(user)
+    wanted = [t.strip() for t in (requested or []) if t.strip()]
+    if not wanted:
+        return allowed
+    unknown = sorted(set(wanted) - set(SearchType.values))
+    if unknown:
+        raise Invalid(
+            f"Unknown type {', '.join(unknown)}: choose from {', '.join(SearchType.values)}."
+        )
+    refused = [t for t in wanted if t not in allowed]
+    if refused:
+        raise NotPermitted(f"Your role cannot search for {', '.join(refused)}.")
+    return [t for t in SearchType.values if t in wanted]
+
+
+def search(
+    *, user: Any, text: str, purpose: str, types: list[str], today: dt.date | None = None
+) -> SearchResult:
+    """The search itself (no audit row: `search_record` writes it)."""
+    query = parse(text)
+    day = today or timezone.localdate()
+    result = SearchResult(purpose=purpose, types=types)
+    for kind in types:
+        result.hits += _RUNNERS[kind](user, query, day)[:PER_TYPE]
+    return result
+
+
+def search_record(
+    *, user: Any, query: str, purpose: str | None, types: Iterable[str] | None
+) -> SearchResult:
+    """Validate, search and audit in one transaction: one row (purpose, types, count)."""
+    text = validate(query=query, purpose=purpose)
+    kinds = resolve_types(user=user, requested=types)
+    assert purpose is not None  # validate() refused anything else
+    with transaction.atomic():
+        result = search(user=user, text=text, purpose=purpose, types=kinds)
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="search",
+            details={"purpose": purpose, "types": kinds, "count": result.count},
+        )
+    return result
+
+
+# ---- children -----------------------------------------------------------------------------
+
+
+def _children(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+    scope = children_in_scope(user=user)
+    if q.reference:
+        if q.reference.startswith("SL-"):  # a referral: the children on it
+            named = ReferralChild.objects.filter(referral__reference=q.reference)
+            rows = scope.filter(pk__in=named.values("child_id"))
+        else:
+            rows = scope.filter(reference=q.reference)
+        return [_child_hit(c, 1.0, ("same reference",)) for c in rows[:PER_TYPE]]
+    if q.postcode:
+        rows = scope.filter(postcode_key=q.postcode).order_by("family_name", "given_name")
+        return [_child_hit(c, 1.0, ("same postcode",)) for c in rows[:PER_TYPE]]
+    if not (q.words or q.date_of_birth or q.age is not None):
+        return []
+    narrowed = scope
+    if q.age is not None:
+        earliest, latest = born_between(q.age, today)
+        narrowed = narrowed.filter(date_of_birth__range=(earliest, latest))
+    if not q.words:
+        assert q.date_of_birth is not None or q.age is not None
+        if q.date_of_birth is not None:
+            narrowed = narrowed.filter(date_of_birth__in=_dates(q.date_of_birth))
+        by_name = narrowed.order_by("family_name", "given_name")[:PER_TYPE]
+        return [_child_hit(c, 1.0, _dob_reasons(q, c)) for c in by_name]
+    block = list(_child_name_block(narrowed, q))
+    scored = [(s, c) for c in block if (s := _child_score(q, c))[0] >= NAME_THRESHOLD]
+    scored.sort(key=lambda sc: (-sc[0][0], sc[1].reference))
+    return [_child_hit(c, s, reasons) for (s, reasons), c in scored]
+
+
+def _dates(day: dt.date) -> list[dt.date]:
+    swapped = swapped_day(day)
+    return [day, swapped] if swapped else [day]
+
+
+def _group(word: str) -> list[str]:
+    name = normalise_name(word)
+    return sorted(given_name_groups().get(name, frozenset({name})))
+
+
+def _child_name_block(qs: QuerySet[Child], q: ParsedQuery) -> QuerySet[Child]:
+    """The rows worth scoring, each found through an index (people_child's phonetic family
+    key with lower(given_name), or the date of birth):
+
+    - two or more words, either way round: the same phonetic family name with a given name
+      of the same group (the nickname table) or starting with the same two letters, or a
+      given name of the group with a family name starting with the same three letters; with
+      a date of birth, also any given name on the same phonetic family name born that day;
+    - one word: a family name that sounds the same, or a given name of its group.
+
+    Two-word blocks are ranked in SQL (same group first) before the 300 are taken; a
+    one-word block is only a sample of a common name, and says so on the page."""
+    if not q.family:
+        block = Q(family_name_key=name_key(q.given)) | Q(given_lower__in=_group(q.given))
+        return _only(qs.alias(given_lower=Lower("given_name")).filter(block))[:CHILD_BLOCK]
+    block = Q()
+    for given, family in ((q.given, q.family), (q.family, q.given)):
+        key = name_key(family)
+        block |= Q(family_name_key=key) & (
+            Q(given_lower__in=_group(given)) | Q(given_lower__startswith=normalise_name(given)[:2])
+        )
+        # A family name misspelt so that it sounds different: same given name group, and the
+        # family name's first three letters.
+        block |= Q(given_lower__in=_group(given), family_lower__startswith=family[:3])
+        if q.date_of_birth is not None:
+            block |= Q(family_name_key=key, date_of_birth__in=_dates(q.date_of_birth))
+    rank = Case(
+        When(given_lower__in=_group(q.given), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    ranked = (
+        qs.alias(given_lower=Lower("given_name"), family_lower=Lower("family_name"))
+        .filter(block)
+        .annotate(rank=rank)
+    )
+    return _only(ranked.order_by("rank", "reference"))[:CHILD_BLOCK]
+
+
+def _only(qs: QuerySet[Child]) -> QuerySet[Child]:
+    return qs.only(
+        "id", "reference", "given_name", "family_name", "date_of_birth",
+        "date_of_birth_is_estimated", "postcode",
+    )  # fmt: skip
+
+
+def _child_score(q: ParsedQuery, child: Child) -> tuple[float, tuple[str, ...]]:
+    reasons: list[str] = []
+    if q.family:
+        given = _given_similarity(q.given, child.given_name)
+        family = name_similarity(q.family, child.family_name)
+        swapped = (
+            _given_similarity(q.family, child.given_name)
+            + name_similarity(q.given, child.family_name)
+        ) / 2
+        name = max((given + family) / 2, swapped * 0.95)
+        if swapped * 0.95 > (given + family) / 2:
+            reasons.append("given and family names swapped")
+        if given_names_equivalent(q.given, child.given_name) and normalise_name(
+            q.given
+        ) != normalise_name(child.given_name):
+            reasons.append("short form or spelling variant of the given name")
+    else:
+        name = max(
+            _given_similarity(q.given, child.given_name),
+            name_similarity(q.given, child.family_name),
+        )
+    variant = "short form or spelling variant of the given name" in reasons
+    reasons.insert(0, "same name" if name >= 0.99 and not variant else "similar name")
+    if q.date_of_birth is not None:
+        if child.date_of_birth in _dates(q.date_of_birth):
+            reasons.append("same date of birth")
+        else:
+            name -= 0.1  # a name that fits with a date of birth that does not
+    elif q.age is not None:
+        reasons.append(f"aged {q.age}")
+    return round(name, 3), tuple(reasons)
+
+
+def _given_similarity(a: str, b: str) -> float:
+    return 1.0 if given_names_equivalent(a, b) else name_similarity(a, b)
+
+
+def _dob_reasons(q: ParsedQuery, child: Child) -> tuple[str, ...]:
+    if q.date_of_birth is not None:
+        exact = child.date_of_birth == q.date_of_birth
+        return ("same date of birth" if exact else "date of birth with day and month swapped",)
+    return (f"aged {q.age}",)
+
+
+def _child_hit(child: Child, score: float, reasons: tuple[str, ...]) -> Hit:
+    born = (
+        f"born {child.date_of_birth:%d/%m/%Y}" if child.date_of_birth else "date of birth not known"
+    )
+    if child.date_of_birth and child.date_of_birth_is_estimated:
+        born += " (estimated)"
+    return Hit(
+        type=SearchType.CHILD,
+        id=child.pk,
+        reference=child.reference,
+        title=f"{child.given_name} {child.family_name}",
+        detail=born,
+        url=reverse("children:detail", args=[child.pk]),
+        score=score,
+        reasons=reasons,
+    )
+
+
+_RUNNERS: dict[str, Callable[[Any, ParsedQuery, dt.date], list[Hit]]] = {
+    SearchType.CHILD: _children,
+    SearchType.PERSON: search_persons,
+    SearchType.PLACE: search_places,
+    SearchType.VEHICLE: search_vehicles,
+    SearchType.PHONE: search_phones,
+}

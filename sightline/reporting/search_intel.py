@@ -1,0 +1,170 @@
+"""The intelligence half of the search: persons of concern by the blocking keys of
+`intel.resolution.search_keys` scored with `intel.resolution.compare`; places, vehicles and
+phones by their normalised identifiers. Each statement carries the intel scope as a condition
+(`_seen_by`), never as an early return (reporting.search, ADR 0301)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models.lookups import IsNull
+from django.urls import reverse
+
+from sightline.intel.models import PersonKey, PersonOfConcern, Phone, Place, Vehicle
+from sightline.intel.normalise import display_phone, display_plate, normalise_nickname, phonetic
+from sightline.intel.places import place_name_key
+from sightline.intel.resolution import CANDIDATE, PersonFeatures, Profile, compare, search_keys
+from sightline.reporting.choices import SearchType
+from sightline.reporting.scope import seen_in_intel
+from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
+
+PERSON_BLOCK = 200  # persons found by a strong key
+WEAK_KEY = 20  # persons found by each weak key (a surname or a first name alone)
+
+
+def _seen_by(user: Any, outer: str = "pk") -> IsNull:
+    return seen_in_intel(user=user, outer=outer)
+
+
+def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+    visible = PersonOfConcern.objects.filter(_seen_by(user), is_active=True)
+    if q.reference:
+        rows = visible.filter(reference=q.reference)
+        return [_person_hit(p, 1.0, ("same reference",)) for p in rows[:PER_TYPE]]
+    features = _person_features(q, today)
+    keys = search_keys(features)
+    if not q.family and q.given:  # one word: a surname as well as a first name or nickname
+        keys.append(f"fam:{phonetic(q.given)}"[:60])
+    if not keys:
+        return []
+    # As intel.entities.person_candidates: strong keys (a full name, nickname, phone or
+    # registration) in one lookup, each weak key (a surname or a first name alone) capped.
+    in_scope = PersonKey.objects.filter(_seen_by(user, "person_id"), person__is_active=True)
+    strong_keys = [k for k in keys if not k.startswith(("fam:", "giv:"))]
+    strong: set[uuid.UUID] = set()
+    if strong_keys:
+        strong.update(
+            in_scope.filter(key__in=strong_keys).values_list("person_id", flat=True)[:PERSON_BLOCK]
+        )
+    ids = set(strong)
+    for key in keys:
+        if key not in strong_keys:
+            ids.update(in_scope.filter(key=key).values_list("person_id", flat=True)[:WEAK_KEY])
+    if not ids:
+        return []
+    hits: list[Hit] = []
+    for person in PersonOfConcern.objects.filter(pk__in=ids):
+        score = compare(features, Profile.from_json(person.profile))
+        single_word = not q.family and bool(q.given)
+        if score.score >= CANDIDATE or person.pk in strong or single_word:
+            hits.append(_person_hit(person, score.score, tuple(score.reasons)))
+    hits.sort(key=lambda h: (-h.score, h.reference))
+    return hits
+
+
+def _person_features(q: ParsedQuery, today: dt.date) -> PersonFeatures:
+    age = q.age
+    if q.date_of_birth is not None:
+        age = today.year - q.date_of_birth.year
+    name = " ".join(q.words)
+    return PersonFeatures.from_named(
+        name=name,
+        nickname=normalise_nickname(q.given) if len(q.words) == 1 else "",
+        approximate_age=age,
+        year=today.year,
+        phone=q.phone,
+        vehicle_registration=("…" if q.plate_anchor == "end" else "") + q.plate,
+    )
+
+
+def _person_hit(person: PersonOfConcern, score: float, reasons: tuple[str, ...]) -> Hit:
+    names = [str(n) for n in person.names][:3]
+    nicknames = [f"“{n}”" for n in person.nicknames][:3]
+    return Hit(
+        type=SearchType.PERSON,
+        id=person.pk,
+        reference=person.reference,
+        title=", ".join(names) or ", ".join(nicknames) or person.reference,
+        detail=", ".join(nicknames) if names else "",
+        url=reverse("intel:person", args=[person.pk]),
+        score=round(score, 3),
+        reasons=reasons,
+    )
+
+
+def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+    visible = Place.objects.filter(_seen_by(user), is_active=True)
+    if q.reference:
+        rows = visible.filter(reference=q.reference)
+    elif q.postcode:
+        rows = visible.filter(postcode_key=q.postcode)
+    elif q.words:
+        key = place_name_key(" ".join(q.words))
+        if len(key) < 3:
+            return []
+        rows = visible.filter(name_key__contains=key)
+    else:
+        return []
+    return [
+        Hit(
+            type=SearchType.PLACE,
+            id=p.pk,
+            reference=p.reference,
+            title=p.name or p.reference,
+            detail=" ".join(x for x in (p.address, p.postcode) if x),
+            url=reverse("intel:place", args=[p.pk]),
+            score=1.0,
+        )
+        for p in rows.order_by("name", "reference")[:PER_TYPE]
+    ]
+
+
+def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+    visible = Vehicle.objects.filter(_seen_by(user), is_active=True)
+    if q.reference:
+        rows = visible.filter(reference=q.reference)
+    elif q.plate and q.plate_anchor == "full":
+        rows = visible.filter(registration=q.plate)
+    elif q.plate and q.plate_anchor == "start":
+        rows = visible.filter(registration__startswith=q.plate)
+    elif q.plate:
+        rows = visible.filter(registration__endswith=q.plate)
+    else:
+        return []
+    return [
+        Hit(
+            type=SearchType.VEHICLE,
+            id=v.pk,
+            reference=v.reference,
+            title=display_plate(v.registration) + (" (partial)" if v.is_partial else ""),
+            detail=" ".join(x for x in (v.colour, v.make) if x),
+            url=reverse("intel:vehicle", args=[v.pk]),
+            score=1.0,
+        )
+        for v in rows.order_by("registration")[:PER_TYPE]
+    ]
+
+
+def search_phones(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+    visible = Phone.objects.filter(_seen_by(user), is_active=True)
+    if q.reference:
+        rows = visible.filter(reference=q.reference)
+    elif q.phone:
+        rows = visible.filter(number=q.phone)
+    else:
+        return []
+    network = "intel:network"
+    return [
+        Hit(
+            type=SearchType.PHONE,
+            id=p.pk,
+            reference=p.reference,
+            title=display_phone(p.number),
+            detail="",
+            url=reverse(network, args=["phone", p.pk]),
+            score=1.0,
+        )
+        for p in rows[:PER_TYPE]
+    ]
