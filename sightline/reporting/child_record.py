@@ -20,11 +20,14 @@ from django.db.models import Q
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.models import AuditEvent
+from sightline.casework.selectors import Casework, child_casework
 from sightline.escalation.models import Challenge, Clock, Escalation, StatutoryStep
 from sightline.escalation.selectors import challenge_list, clock_scope, escalation_list
+from sightline.events.selectors import events_for_child_chronology
 from sightline.intel.choices import EntityType
 from sightline.intel.models import ENTITY_MODELS, Alert, Edge, Entity
 from sightline.intel.selectors import alert_list, intel_referrals
+from sightline.meetings.models import Discussion
 from sightline.people.models import Child
 from sightline.referrals.models import Referral, ReferralChild
 from sightline.referrals.selectors import can_see_assessment, child_get, child_referrals
@@ -206,6 +209,29 @@ class ChildRecord:
             ).order_by("seq")
             if e.action == Action.UNLINK or "confirmed_child" in (e.details or {})
         ]
+
+    # ---- after the front door: casework, partner events, MACE ----------------------------
+
+    @cached_property
+    def casework(self) -> Casework:
+        """Statutory steps, plans, notes and allocations (empty without casework.view)."""
+        return child_casework(user=self.user, child=self.child)
+
+    @cached_property
+    def partner_events(self) -> list[dict[str, Any]]:
+        """The partner events the user may see, as the events app lists them."""
+        return events_for_child_chronology(self.child, self.user)
+
+    @cached_property
+    def mace_discussions(self) -> list[Discussion]:
+        """Each time a MACE meeting discussed the child (for those who see MACE meetings)."""
+        if not self.user.has_capability(Cap.MEETING_VIEW):
+            return []
+        return list(
+            Discussion.objects.filter(child=self.child)
+            .select_related("meeting")
+            .order_by("held_on")
+        )
 
 
 def child_record_get(*, user: Any, child_id: Any) -> ChildRecord | None:

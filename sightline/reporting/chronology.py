@@ -202,6 +202,100 @@ def record_links(record: ChildRecord) -> Iterable[Entry]:
 
 Source = Callable[[ChildRecord], Iterable[Entry]]
 
+
+def _day(day: dt.date) -> dt.datetime:
+    """A step recorded by its date: placed at the start of that day, London time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+
+
+def casework_steps(record: ChildRecord) -> Iterable[Entry]:
+    cw = record.casework
+    url_of: dict[str, str] = {}
+    steps: list[tuple[dt.datetime, str, Any, str]] = [
+        (d.held_at, "Strategy discussion", d, d.get_outcome_display() if d.outcome else "")
+        for d in cw.discussions
+    ]
+    steps += [
+        (_day(e.started_on), "Section 47 enquiry started", e,
+         e.get_outcome_display() if e.outcome else "")
+        for e in cw.enquiries
+    ]  # fmt: skip
+    steps += [
+        (_day(a.started_on), "Child and family assessment started", a,
+         a.get_outcome_display() if a.outcome else "")
+        for a in cw.assessments
+    ]  # fmt: skip
+    steps += [
+        (_day(c.held_on), f"{c.get_kind_display()} child protection conference", c,
+         c.get_outcome_display() if c.outcome else "")
+        for c in cw.conferences
+    ]  # fmt: skip
+    steps += [
+        (_day(p.started_on), f"{p.get_kind_display()} plan started", p,
+         f"ended {p.ended_on:%d %b %Y}" if p.ended_on else "")
+        for p in cw.plans
+    ]  # fmt: skip
+    steps += [(_day(c.closed_on), "Episode closed", c, c.get_reason_display()) for c in cw.closures]
+    for at, summary, step, outcome in steps:
+        reference = step.referral.reference
+        url_of.setdefault(reference, _referral_url(reference))
+        yield Entry(
+            at=at,
+            kind=ChronologyKind.CASEWORK_STEP,
+            agency=step.agency.name if getattr(step, "agency_id", None) else SIGHTLINE,
+            summary=summary,
+            outcome=outcome,
+            source_ref=reference,
+            source_url=url_of[reference],
+        )
+
+
+def case_notes_and_allocations(record: ChildRecord) -> Iterable[Entry]:
+    cw = record.casework
+    for note in cw.notes:
+        yield Entry(
+            at=note.written_at,
+            kind=ChronologyKind.CASE_NOTE,
+            agency=note.agency.name,
+            summary=f"Case note: {note.get_kind_display()}",
+        )
+    for allocation in cw.allocations:
+        worker = (
+            allocation.worker.get_full_name() or allocation.worker.username
+            if allocation.worker
+            else ""
+        )
+        yield Entry(
+            at=allocation.allocated_at,
+            kind=ChronologyKind.ALLOCATION,
+            agency=SIGHTLINE,
+            summary=f"Allocated to {allocation.team.name}" + (f" ({worker})" if worker else ""),
+        )
+
+
+def partner_events(record: ChildRecord) -> Iterable[Entry]:
+    for e in record.partner_events:
+        yield Entry(
+            at=e["at"],
+            kind=ChronologyKind.PARTNER_EVENT,
+            agency=e["agency"],
+            summary=e["headline"],
+            source_ref=e["reference"],
+        )
+
+
+def mace_discussions(record: ChildRecord) -> Iterable[Entry]:
+    for d in record.mace_discussions:
+        yield Entry(
+            at=_day(d.held_on),
+            kind=ChronologyKind.MACE,
+            agency="MACE",
+            summary=f"Discussed at MACE on {d.held_on:%d %b %Y}",
+            outcome=d.risk_view.replace("_", " "),
+            source_url=reverse("meetings:detail", args=[d.meeting_id]),
+        )
+
+
 SOURCES: list[Source] = [
     referrals_received,
     referrals_held_elsewhere,
@@ -212,6 +306,10 @@ SOURCES: list[Source] = [
     escalations,
     alerts,
     record_links,
+    casework_steps,
+    case_notes_and_allocations,
+    partner_events,
+    mace_discussions,
 ]
 
 
