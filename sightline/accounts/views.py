@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 
 from sightline.accounts import services
 from sightline.accounts.forms import SignInForm
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.core.permissions import public
 from sightline.core.throttle import ThrottledError, throttle, throttle_count
 
@@ -109,11 +110,11 @@ def sign_out(request: HttpRequest) -> HttpResponseRedirect:
 
 
 @public
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up (first time) or complete the TOTP check for this session."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    user: Any = request.user
+    user = request.user
     device = services.totp_device_for(user=user)
     error = ""
     if request.method == "POST":

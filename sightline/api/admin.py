@@ -11,9 +11,9 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency, ApiToken, Team, User
 from sightline.accounts.roles import Cap, Role
 from sightline.accounts.services import admin as services
@@ -96,8 +96,8 @@ class TokenFilter(Schema):
     agency: str = ""
 
 
-def _admin(request: HttpRequest) -> Any:
-    user: Any = request.user
+def _admin(request: AuthenticatedHttpRequest) -> Any:
+    user = request.user
     if not user.has_capability(Cap.USER_MANAGE):
         raise ApiError(403, "Your role cannot administer users or tokens.")
     return user
@@ -159,7 +159,9 @@ def _user(username: str) -> User:
     response={200: list[UserOut], 403: Detail},
     summary="Users, with their role, agency and team (no case content)",
 )
-def users_list(request: HttpRequest, filters: Query[UserFilter]) -> list[dict[str, Any]]:
+def users_list(
+    request: AuthenticatedHttpRequest, filters: Query[UserFilter]
+) -> list[dict[str, Any]]:
     admin = _admin(request)
     users = User.objects.select_related("agency", "team").order_by("username")
     if filters.agency:
@@ -182,7 +184,7 @@ def users_list(request: HttpRequest, filters: Query[UserFilter]) -> list[dict[st
     response={201: UserOut, 403: Detail, 409: Detail, 422: Detail},
     summary="Create a user in an agency with a role that fits it",
 )
-def user_create(request: HttpRequest, payload: UserIn) -> Status[dict[str, Any]]:
+def user_create(request: AuthenticatedHttpRequest, payload: UserIn) -> Status[dict[str, Any]]:
     admin = _admin(request)
     agency = _agency(payload.agency)
     team = _team(agency, payload.team)
@@ -203,7 +205,9 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status[dict[str, Any]]
     response={200: UserOut, 403: Detail, 404: Detail, 422: Detail},
     summary="Change a user's role, agency, team or details",
 )
-def user_change(request: HttpRequest, username: str, payload: UserPatch) -> dict[str, Any]:
+def user_change(
+    request: AuthenticatedHttpRequest, username: str, payload: UserPatch
+) -> dict[str, Any]:
     admin = _admin(request)
     user = _user(username)
     data = payload.dict(exclude_unset=True)
@@ -228,7 +232,9 @@ def user_change(request: HttpRequest, username: str, payload: UserPatch) -> dict
     response={200: UserOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
     summary="Deactivate a user: their sessions and API tokens end at once",
 )
-def user_deactivate(request: HttpRequest, username: str, payload: ReasonIn) -> dict[str, Any]:
+def user_deactivate(
+    request: AuthenticatedHttpRequest, username: str, payload: ReasonIn
+) -> dict[str, Any]:
     admin = _admin(request)
     user = services.user_deactivate(acting_user=admin, user=_user(username), reason=payload.reason)
     return user_out(user)
@@ -239,7 +245,9 @@ def user_deactivate(request: HttpRequest, username: str, payload: ReasonIn) -> d
     response={200: list[TokenOut], 403: Detail},
     summary="API tokens, by agency (never their secrets)",
 )
-def tokens_list(request: HttpRequest, filters: Query[TokenFilter]) -> list[dict[str, Any]]:
+def tokens_list(
+    request: AuthenticatedHttpRequest, filters: Query[TokenFilter]
+) -> list[dict[str, Any]]:
     admin = _admin(request)
     tokens = ApiToken.objects.select_related("user", "agency").order_by(
         "agency__code", "-created_at"
@@ -262,7 +270,7 @@ def tokens_list(request: HttpRequest, filters: Query[TokenFilter]) -> list[dict[
     response={201: TokenCreatedOut, 403: Detail, 409: Detail, 422: Detail},
     summary="Issue an API token for a member of an agency (the secret is shown once)",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+def token_create(request: AuthenticatedHttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     admin = _admin(request)
     user = User.objects.select_related("agency").filter(username=payload.username).first()
     if user is None:
@@ -277,7 +285,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     response={200: TokenOut, 403: Detail, 404: Detail, 409: Detail},
     summary="Revoke an API token",
 )
-def token_revoke(request: HttpRequest, token_id: uuid.UUID) -> dict[str, Any]:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: uuid.UUID) -> dict[str, Any]:
     admin = _admin(request)
     token = ApiToken.objects.select_related("user", "agency").filter(pk=token_id).first()
     if token is None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
@@ -161,9 +162,9 @@ class ChronologyOut(Schema):
     ),
 )
 def search(
-    request: HttpRequest, q: str = "", purpose: str | None = None, types: str = ""
+    request: AuthenticatedHttpRequest, q: str = "", purpose: str | None = None, types: str = ""
 ) -> dict[str, Any]:
-    user: Any = request.user
+    user = request.user
     if not user.has_capability(Cap.SEARCH):
         raise ApiError(403, "Your role cannot search records.")
     result = search_record(

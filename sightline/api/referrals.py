@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency
 from sightline.accounts.roles import Cap, is_manager
 from sightline.api.idempotency import idempotent
@@ -171,8 +172,8 @@ def to_input(payload: ReferralIn, channel: str) -> ReferralInput:
         "retry while the first is still in flight is 409. Keys are kept for at least 24 hours."
     ),
 )
-def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
-    user: Any = request.user
+def referral_create(request: AuthenticatedHttpRequest, payload: ReferralIn) -> Status[Any]:
+    user = request.user
     if not user.has_capability(Cap.REFERRAL_SUBMIT):
         raise ApiError(403, "Your role cannot submit referrals.")
     if payload.agency is not None:
@@ -270,9 +271,9 @@ def referral_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
     summary="Record a CSE screening for a child on this referral",
 )
 def referral_screening(
-    request: HttpRequest, reference: str, payload: ScreeningIn
+    request: AuthenticatedHttpRequest, reference: str, payload: ScreeningIn
 ) -> dict[str, Any]:
-    user: Any = request.user
+    user = request.user
     referral = _get_or_404(request, reference)
     if not user.has_capability(Cap.REFERRAL_SCREEN):
         raise ApiError(403, "Your role cannot record screenings.")
@@ -313,8 +314,10 @@ def referral_screening(
     },
     summary="Record the decision on a referral (or propose it for a manager's sign-off)",
 )
-def referral_decision(request: HttpRequest, reference: str, payload: DecisionIn) -> Any:
-    user: Any = request.user
+def referral_decision(
+    request: AuthenticatedHttpRequest, reference: str, payload: DecisionIn
+) -> Any:
+    user = request.user
     referral = _get_or_404(request, reference)
     if not user.has_capability(Cap.REFERRAL_DECIDE):
         raise ApiError(403, "Your role cannot record decisions.")

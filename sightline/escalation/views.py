@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency
 from sightline.accounts.roles import Cap, is_manager
 from sightline.audit.choices import Action
@@ -86,9 +87,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.REFERRAL_VIEW)
 @require_POST
-def inbox_read(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+def inbox_read(request: AuthenticatedHttpRequest, item_id: uuid.UUID) -> HttpResponse:
     # Marking one's own message read is not a change to any child's record.
-    user: Any = request.user
+    user = request.user
     if not InboxItem.objects.filter(user=user, pk=item_id).exists():
         raise Http404  # someone else's message, or none: not confirmed either way
     InboxItem.objects.filter(user=user, pk=item_id, read_at__isnull=True).update(

@@ -5,13 +5,13 @@ repeat missing, the monthly measures). Pages that write live in sightline.site.e
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
@@ -22,8 +22,8 @@ from sightline.events.choices import EventKind
 
 
 @capability_required(Cap.EVENT_VIEW)
-def child_events(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    user: Any = request.user
+def child_events(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     kind = request.GET.get("kind", "")
     if kind not in EventKind.values:
         kind = ""
@@ -60,8 +60,8 @@ def child_events(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 
 
 @capability_required(Cap.MISSING_VIEW)
-def missing_children(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def missing_children(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     with transaction.atomic():
         overview = selectors.missing_overview(user=user)
         alerts = list(selectors.alerts_list(user=user)[:30])

@@ -8,9 +8,9 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
@@ -154,9 +154,9 @@ def _alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None)
 
 @router.get("/alerts", response={200: AlertPage, 403: Detail, 422: Detail}, summary="Alerts")
 def alerts(
-    request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0
+    request: AuthenticatedHttpRequest, status: str | None = None, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
-    user: Any = request.user
+    user = request.user
     if not user.has_capability(Cap.ALERT_VIEW):
         raise ApiError(403, "Your role cannot see alerts.")
     if status is not None and status not in AlertStatus.values:
@@ -184,8 +184,10 @@ def alerts(
     response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
     summary="Mark an alert reviewed, actioned or dismissed (with a reason)",
 )
-def alert_status(request: HttpRequest, alert_id: str, payload: AlertStatusIn) -> dict[str, Any]:
-    user: Any = request.user
+def alert_status(
+    request: AuthenticatedHttpRequest, alert_id: str, payload: AlertStatusIn
+) -> dict[str, Any]:
+    user = request.user
     alert = selectors.alert_get(user=user, alert_id=alert_id)
     if alert is None:
         raise ApiError(404, "No alert with that id that you can see.")
@@ -205,8 +207,10 @@ def alert_status(request: HttpRequest, alert_id: str, payload: AlertStatusIn) ->
     response={200: NetworkOut, 404: Detail},
     summary="Children, adults, places, vehicles and phones within two steps of a person",
 )
-def person_network(request: HttpRequest, person_id: str, depth: int = 2) -> dict[str, Any]:
-    user: Any = request.user
+def person_network(
+    request: AuthenticatedHttpRequest, person_id: str, depth: int = 2
+) -> dict[str, Any]:
+    user = request.user
     with transaction.atomic():
         person = selectors.entity_get(user=user, entity_type=EntityType.PERSON, entity_id=person_id)
         if person is None or not user.has_capability(Cap.NETWORK_VIEW):
@@ -235,8 +239,10 @@ def person_network(request: HttpRequest, person_id: str, depth: int = 2) -> dict
     response={200: NetworkOut, 404: Detail},
     summary="The network around a person, place, vehicle or child (for the network view)",
 )
-def network(request: HttpRequest, node_type: str, node_id: str, depth: int = 2) -> dict[str, Any]:
-    user: Any = request.user
+def network(
+    request: AuthenticatedHttpRequest, node_type: str, node_id: str, depth: int = 2
+) -> dict[str, Any]:
+    user = request.user
     if node_type == "child":
         return _child_network(request, node_id, depth)
     with transaction.atomic():
@@ -257,8 +263,8 @@ def network(request: HttpRequest, node_type: str, node_id: str, depth: int = 2) 
         return result.__dict__
 
 
-def _child_network(request: HttpRequest, node_id: str, depth: int) -> dict[str, Any]:
-    user: Any = request.user
+def _child_network(request: AuthenticatedHttpRequest, node_id: str, depth: int) -> dict[str, Any]:
+    user = request.user
     try:
         pk = uuid.UUID(node_id)
     except ValueError as exc:
@@ -281,8 +287,8 @@ def _child_network(request: HttpRequest, node_id: str, depth: int) -> dict[str, 
 
 
 @router.get("/hotspots", response={200: HotspotsOut, 403: Detail}, summary="Ranked hotspots")
-def hotspots(request: HttpRequest, days: int = 90) -> dict[str, Any]:
-    user: Any = request.user
+def hotspots(request: AuthenticatedHttpRequest, days: int = 90) -> dict[str, Any]:
+    user = request.user
     if not user.has_capability(Cap.INTEL_VIEW):
         raise ApiError(403, "Your role cannot see intelligence.")
     with transaction.atomic():
@@ -301,8 +307,8 @@ def hotspots(request: HttpRequest, days: int = 90) -> dict[str, Any]:
     response={200: list[LinkCandidateOut], 404: Detail},
     summary="Candidate matches for a mention, ranked, with reasons",
 )
-def mention_candidates(request: HttpRequest, mention_id: str) -> list[dict[str, Any]]:
-    user: Any = request.user
+def mention_candidates(request: AuthenticatedHttpRequest, mention_id: str) -> list[dict[str, Any]]:
+    user = request.user
     with transaction.atomic():
         mention = selectors.mention_get(user=user, mention_id=mention_id)
         if mention is None:
@@ -339,8 +345,10 @@ def _decision_out(decision: Any) -> dict[str, Any]:
     response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
     summary="Confirm that a mention is this entity",
 )
-def mention_confirm(request: HttpRequest, mention_id: str, payload: LinkIn) -> dict[str, Any]:
-    user: Any = request.user
+def mention_confirm(
+    request: AuthenticatedHttpRequest, mention_id: str, payload: LinkIn
+) -> dict[str, Any]:
+    user = request.user
     mention = selectors.mention_get(user=user, mention_id=mention_id)
     if mention is None:
         raise ApiError(404, "No mention with that id that you can see.")
@@ -365,8 +373,10 @@ def mention_confirm(request: HttpRequest, mention_id: str, payload: LinkIn) -> d
     response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
     summary="Reject a match between a mention and an entity",
 )
-def mention_reject(request: HttpRequest, mention_id: str, payload: LinkIn) -> dict[str, Any]:
-    user: Any = request.user
+def mention_reject(
+    request: AuthenticatedHttpRequest, mention_id: str, payload: LinkIn
+) -> dict[str, Any]:
+    user = request.user
     mention = selectors.mention_get(user=user, mention_id=mention_id)
     if mention is None:
         raise ApiError(404, "No mention with that id that you can see.")
@@ -384,8 +394,10 @@ def mention_reject(request: HttpRequest, mention_id: str, payload: LinkIn) -> di
     response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
     summary="Undo a confirm or reject",
 )
-def decision_undo(request: HttpRequest, decision_id: str, payload: UndoIn) -> dict[str, Any]:
-    user: Any = request.user
+def decision_undo(
+    request: AuthenticatedHttpRequest, decision_id: str, payload: UndoIn
+) -> dict[str, Any]:
+    user = request.user
     decision = selectors.decision_get(user=user, decision_id=decision_id)
     if decision is None:
         raise ApiError(404, "No decision with that id that you can see.")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
@@ -35,8 +35,8 @@ class BreakGlassOut(Schema):
     response={201: BreakGlassOut, 403: Detail, 404: Detail, 422: Detail},
     summary="Open a referral outside your scope, with a reason (time-limited, audited)",
 )
-def break_glass(request: HttpRequest, payload: BreakGlassIn) -> Status:
-    user: Any = request.user
+def break_glass(request: AuthenticatedHttpRequest, payload: BreakGlassIn) -> Status:
+    user = request.user
     if not user.has_capability(Cap.BREAK_GLASS):
         raise ApiError(403, "Your role cannot use break-glass access.")
     referral = referral_by_reference_unscoped(payload.reference)

@@ -5,9 +5,9 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
@@ -52,9 +52,9 @@ class Paging(Schema):
     summary="Who has seen this child's record (information governance)",
 )
 def child_access_log(
-    request: HttpRequest, child_id: uuid.UUID, paging: Query[Paging]
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, paging: Query[Paging]
 ) -> dict[str, Any]:
-    user: Any = request.user
+    user = request.user
     if not user.has_capability(Cap.AUDIT_VIEW):
         raise ApiError(404, "No child with that id that you can see.")
     limit = max(1, min(paging.limit, 1000))

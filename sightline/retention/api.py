@@ -8,10 +8,10 @@ import uuid
 from typing import Any, Literal
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
@@ -57,8 +57,8 @@ class HoldOut(Schema):
     active: bool
 
 
-def _admin(request: HttpRequest) -> Any:
-    user: Any = request.user
+def _admin(request: AuthenticatedHttpRequest) -> Any:
+    user = request.user
     if not user.has_capability(Cap.USER_MANAGE):
         raise ApiError(403, "Your role cannot manage retention.")
     return user
@@ -69,7 +69,7 @@ def _admin(request: HttpRequest) -> Any:
     response={200: DueListOut, 403: Detail},
     summary="Records the retention schedule says are due for deletion today, and why",
 )
-def due(request: HttpRequest) -> dict[str, Any]:
+def due(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     user = _admin(request)
     today = timezone.localdate()
     with transaction.atomic():
@@ -94,7 +94,7 @@ def due(request: HttpRequest) -> dict[str, Any]:
     response={201: HoldOut, 403: Detail, 404: Detail, 422: Detail},
     summary="Place a legal hold on a child's records (a review, litigation or an inquiry)",
 )
-def hold_create(request: HttpRequest, payload: HoldIn) -> Status[dict[str, Any]]:
+def hold_create(request: AuthenticatedHttpRequest, payload: HoldIn) -> Status[dict[str, Any]]:
     user = _admin(request)
     hold = services.hold_place(
         acting_user=user,

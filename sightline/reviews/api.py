@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency, User
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
@@ -66,8 +67,8 @@ def _person_age(person: PersonOfConcern) -> int | None:
     response={200: CheckOut, 403: Detail, 404: Detail, 413: Detail, 422: Detail},
     summary="Flag phrases that blame a child or minimise their abuse (advice; nothing stored)",
 )
-def language_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
-    user: Any = request.user
+def language_check(request: AuthenticatedHttpRequest, payload: CheckIn) -> dict[str, Any]:
+    user = request.user
     if not user.has_capability(Cap.LANGUAGE_CHECK):
         raise ApiError(403, "Your role cannot use the language checker.")
     if len(payload.text) > MAX_CHARS:
@@ -152,8 +153,10 @@ def _audit_children(user: Any, review: Review, action: Action, kind: str) -> Non
 @router.post(
     "/reviews", response={201: ReviewOut, 403: Detail, 422: Detail}, summary="Start a case review"
 )
-def review_create(request: HttpRequest, payload: ReviewIn) -> tuple[int, dict[str, Any]]:
-    user: Any = request.user
+def review_create(
+    request: AuthenticatedHttpRequest, payload: ReviewIn
+) -> tuple[int, dict[str, Any]]:
+    user = request.user
     if not manages_reviews(user):
         raise ApiError(403, "Your role cannot start case reviews.")
     agencies = list(Agency.objects.filter(code__in=payload.agencies))
@@ -265,9 +268,9 @@ def recommendation_out(rec: Recommendation) -> dict[str, Any]:
     summary="Add a recommendation (owner agency and person, due date, evidence required)",
 )
 def recommendation_create(
-    request: HttpRequest, review_id: uuid.UUID, payload: RecommendationIn
+    request: AuthenticatedHttpRequest, review_id: uuid.UUID, payload: RecommendationIn
 ) -> tuple[int, dict[str, Any]]:
-    user: Any = request.user
+    user = request.user
     review = _review_or_404(user, review_id)
     if not manages_reviews(user):
         raise ApiError(403, "Only those who run reviews add recommendations.")
@@ -302,9 +305,9 @@ class RecommendationPatch(InputSchema):
     summary="Update a recommendation: a note, evidence, a new status",
 )
 def recommendation_patch(
-    request: HttpRequest, recommendation_id: uuid.UUID, payload: RecommendationPatch
+    request: AuthenticatedHttpRequest, recommendation_id: uuid.UUID, payload: RecommendationPatch
 ) -> dict[str, Any]:
-    user: Any = request.user
+    user = request.user
     rec = selectors.recommendation_get(user=user, recommendation_id=recommendation_id)
     if rec is None:
         raise ApiError(404, "No recommendation with that id that you can see.")
@@ -326,9 +329,9 @@ class RecommendationPage(Schema):
     summary="Recommendations in scope, overdue first (status: a status or 'overdue')",
 )
 def recommendations(
-    request: HttpRequest, status: str | None = None, limit: int = 100, offset: int = 0
+    request: AuthenticatedHttpRequest, status: str | None = None, limit: int = 100, offset: int = 0
 ) -> dict[str, Any]:
-    user: Any = request.user
+    user = request.user
     if not user.has_capability(Cap.RECOMMENDATION_VIEW):
         raise ApiError(403, "Your role cannot see review recommendations.")
     if status is not None and status not in [*RecommendationStatus.values, OVERDUE]:

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
@@ -22,15 +23,15 @@ from sightline.workforce.forms import HeadcountForm, ImportForm
 from sightline.workforce.models import HeadcountSnapshot
 
 
-def _own_agency(request: HttpRequest) -> Any:
-    user: Any = request.user
+def _own_agency(request: AuthenticatedHttpRequest) -> Any:
+    user = request.user
     if not rules.leads_agency_workforce(user):
         raise NotPermitted("Only an agency's lead can manage its workforce data.")
     return user.agency
 
 
 @capability_required(Cap.WORKFORCE_MANAGE)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _own_agency(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     status, report, rejected = 200, None, None
@@ -39,7 +40,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 report = services.workforce_import(
-                    acting_user=request.user,  # type: ignore[arg-type]
+                    acting_user=request.user,
                     agency=agency,
                     kind=form.cleaned_data["kind"],
                     data=upload.read(),
@@ -61,12 +62,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.WORKFORCE_MANAGE)
-def headcount_entry(request: HttpRequest) -> HttpResponse:
+def headcount_entry(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _own_agency(request)
     form = HeadcountForm(request.POST or None, initial={"as_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         row = services.headcount_record(
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=request.user,
             agency=agency,
             **form.cleaned_data,
         )
@@ -82,7 +83,7 @@ def headcount_entry(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.WORKFORCE_VIEW)
-def due_export(request: HttpRequest) -> HttpResponse:
+def due_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """CSV of who is due for a refresher. Every cell goes through csv_safe: a name imported
     as `=HYPERLINK(...)` leaves as text, never as a live formula."""
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Team
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
@@ -44,8 +45,8 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.LANGUAGE_REPORT)
-def report(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     agencies = list(selectors.report_agencies(user=user))
     code = request.GET.get("agency", "")
     agency = next((a for a in agencies if a.code == code), None)

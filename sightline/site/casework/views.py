@@ -10,12 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Team, User
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
@@ -49,7 +50,7 @@ from sightline.workflows import (
 
 
 @capability_required(Cap.REFERRAL_SIGN_OFF)
-def sign_off_queue(request: HttpRequest) -> HttpResponse:
+def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status") or SignOffStatus.PENDING
     if status not in SignOffStatus.values:
         status = SignOffStatus.PENDING
@@ -67,7 +68,7 @@ def sign_off_queue(request: HttpRequest) -> HttpResponse:
         )
 
 
-def _sign_off_or_404(request: HttpRequest, sign_off_id: uuid.UUID) -> Any:
+def _sign_off_or_404(request: AuthenticatedHttpRequest, sign_off_id: uuid.UUID) -> Any:
     found = selectors.sign_off_get(user=request.user, sign_off_id=sign_off_id)
     if found is None:
         raise Http404
@@ -76,7 +77,9 @@ def _sign_off_or_404(request: HttpRequest, sign_off_id: uuid.UUID) -> Any:
 
 @capability_required(Cap.REFERRAL_SIGN_OFF)
 @require_POST
-def sign_off_approve_page(request: HttpRequest, sign_off_id: uuid.UUID) -> HttpResponse:
+def sign_off_approve_page(
+    request: AuthenticatedHttpRequest, sign_off_id: uuid.UUID
+) -> HttpResponse:
     sign_off = _sign_off_or_404(request, sign_off_id)
     sign_off_approve(acting_user=request.user, sign_off=sign_off)
     messages.success(
@@ -87,7 +90,7 @@ def sign_off_approve_page(request: HttpRequest, sign_off_id: uuid.UUID) -> HttpR
 
 @capability_required(Cap.REFERRAL_SIGN_OFF)
 @require_POST
-def sign_off_return_page(request: HttpRequest, sign_off_id: uuid.UUID) -> HttpResponse:
+def sign_off_return_page(request: AuthenticatedHttpRequest, sign_off_id: uuid.UUID) -> HttpResponse:
     sign_off = _sign_off_or_404(request, sign_off_id)
     sign_off_return(
         acting_user=request.user, sign_off=sign_off, reason=request.POST.get("reason", "")
@@ -97,7 +100,7 @@ def sign_off_return_page(request: HttpRequest, sign_off_id: uuid.UUID) -> HttpRe
 
 
 @capability_required(Cap.CASELOAD_VIEW)
-def caseloads_page(request: HttpRequest) -> HttpResponse:
+def caseloads_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     with transaction.atomic():
         loads = selectors.caseloads(user=request.user)
         audit_record(actor=request.user, action=Action.LIST, object_type="caseloads")
@@ -105,7 +108,7 @@ def caseloads_page(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.OVERRIDE_VIEW)
-def overrides_page(request: HttpRequest) -> HttpResponse:
+def overrides_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     with transaction.atomic():
         rows = list(selectors.closure_override_list(user=request.user)[:200])
         audit_record(
@@ -115,15 +118,17 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
         return render(request, "casework/overrides.html", {"rows": rows})
 
 
-def _child_or_404(request: HttpRequest, child_id: uuid.UUID) -> Any:
+def _child_or_404(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> Any:
     child = selectors.casework_child_get(user=request.user, child_id=child_id)
     if child is None:
         raise Http404
     return child
 
 
-def _context(request: HttpRequest, child: Any, errors: list[str] | None = None) -> dict[str, Any]:
-    user: Any = request.user
+def _context(
+    request: AuthenticatedHttpRequest, child: Any, errors: list[str] | None = None
+) -> dict[str, Any]:
+    user = request.user
     return {
         "child": child,
         "work": selectors.child_casework(user=user, child=child),
@@ -137,16 +142,16 @@ def _context(request: HttpRequest, child: Any, errors: list[str] | None = None) 
         "conference_outcomes": ConferenceOutcome.choices,
         "categories": PlanCategory.choices,
         "closure_reasons": ClosureReason.choices,
-        "teams": Team.objects.filter(agency_id=user.agency_id).order_by("name"),
-        "workers": User.objects.filter(agency_id=user.agency_id, is_active=True).order_by(
-            "username"
-        )[:200],
+        "teams": Team.objects.filter(agency=user.agency).order_by("name"),
+        "workers": User.objects.filter(agency=user.agency, is_active=True).order_by("username")[
+            :200
+        ],
         "now": timezone.now(),
     }
 
 
 @capability_required(Cap.CASEWORK_VIEW)
-def child_casework_page(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def child_casework_page(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     with transaction.atomic():
         child = _child_or_404(request, child_id)
         audit_record(
@@ -178,9 +183,9 @@ def _moment(value: str, what: str) -> dt.datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-def _record(request: HttpRequest, step: str, child: Any) -> str:
+def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:
     """Parse the step's form and call its workflow; answers the message shown after."""
-    user: Any = request.user
+    user = request.user
     post = request.POST
     episode = selectors.episode_referral(user=user, child=child)
     if step == "note":
@@ -194,7 +199,7 @@ def _record(request: HttpRequest, step: str, child: Any) -> str:
             raise NotPermitted("Your role cannot allocate work.")
         team_id = post.get("team", "")
         team = (
-            Team.objects.filter(pk=team_id, agency_id=user.agency_id).first()
+            Team.objects.filter(pk=team_id, agency=user.agency).first()
             if _is_uuid(team_id)
             else None
         )
@@ -202,7 +207,7 @@ def _record(request: HttpRequest, step: str, child: Any) -> str:
             raise CaseworkInvalid("Choose a team of your agency.")
         worker = None
         if post.get("worker"):
-            worker = User.objects.filter(username=post["worker"], agency_id=user.agency_id).first()
+            worker = User.objects.filter(username=post["worker"], agency=user.agency).first()
             if worker is None:
                 raise CaseworkInvalid("Choose a worker of your agency.")
         current = selectors.current_allocation(child)
@@ -279,7 +284,9 @@ def _record(request: HttpRequest, step: str, child: Any) -> str:
 
 @capability_required(Cap.CASEWORK_RECORD)
 @require_POST
-def child_step_new(request: HttpRequest, child_id: uuid.UUID, step: str) -> HttpResponse:
+def child_step_new(
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, step: str
+) -> HttpResponse:
     child = _child_or_404(request, child_id)
     try:
         message = _record(request, step, child)

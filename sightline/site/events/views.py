@@ -7,9 +7,10 @@ import uuid
 from typing import Any
 
 from django.forms import ChoiceField
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.core.errors import NotFound, NotPermitted
 from sightline.core.permissions import capability_required
@@ -21,8 +22,8 @@ from sightline.workflows import events_import, return_interview_step
 
 
 @capability_required(Cap.EVENT_IMPORT)
-def import_upload(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not rules.may_import(user):
         raise NotPermitted("Only an agency's lead can import its events.")
     kinds = sorted(rules.kinds_for_agency(user.agency))
@@ -40,6 +41,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             if parsed.errors and not (form.cleaned_data["accept_valid"] and parsed.valid):
                 rejected, status = parsed.report(), 422
             else:
+                if user.agency is None:
+                    raise NotPermitted("Your account is not attached to an agency.")
                 result = events_import(
                     acting_user=user,
                     agency=user.agency,
@@ -58,8 +61,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.RETURN_INTERVIEW_RECORD)
-def interview_record(request: HttpRequest, event_id: uuid.UUID) -> HttpResponse:
-    user: Any = request.user
+def interview_record(request: AuthenticatedHttpRequest, event_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     episode = selectors.episode_get(user=user, event_id=event_id)
     if episode is None:
         raise NotFound("No missing episode with that id that you can see.")
