@@ -107,3 +107,20 @@ def auditor(agencies: dict[str, Any]) -> Any:
 def safeguarding_lead(agencies: dict[str, Any]) -> Any:
     """The partnership's safeguarding lead, who runs case reviews."""
     return _user(agencies, "csc", Role.SAFEGUARDING_LEAD, "sg-partnership-lead")
+
+
+@pytest.fixture(autouse=True)
+def _course_catalogue(request: Any) -> None:
+    """The training course catalogue is seeded by a migration; a transactional test's flush
+    empties it for the tests after it. Tests that use it get it back (as a restored or flushed
+    database does in use: the workforce import loads it on first use too)."""
+    if not any(part in request.node.nodeid for part in ("workforce", "training_quality", "demo/")):
+        return
+    if "db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("db")
+    from sightline.workforce.models import Course
+    from sightline.workforce.services import course_sync
+
+    if not Course.objects.exists():
+        course_sync(actor_username="test-setup")

@@ -205,7 +205,7 @@ def child_events(
 
 @router.post(
     "/imports",
-    response={201: ImportOut, 403: Detail, 422: ImportOut | Detail},
+    response={201: ImportOut, 403: Detail, 422: Detail},
     summary="Import a CSV of partner events of one kind for your agency",
 )
 def events_import_api(
@@ -215,7 +215,7 @@ def events_import_api(
     accept_valid: Form[bool] = False,
 ) -> Status[Any]:
     """Multipart: `file` (CSV, columns in docs/imports.md "Partner events") and `kind`. A file
-    with any bad row stores nothing and answers 422 with the row report, unless
+    with any bad row stores nothing and answers 422 with the row report as `detail`, unless
     `accept_valid` is true. Re-importing the same file stores nothing new."""
     user = _user(request)
     if not rules.may_import(user):
@@ -228,8 +228,9 @@ def events_import_api(
     parsed = rows_parse(kind=kind, data=file.read())
     report = parsed.report()
     if parsed.errors and not (accept_valid and parsed.valid):
-        return Status(422, {**report, "stored": 0, "already_stored": 0, "children_created": 0,
-                            "alerts_raised": []})  # fmt: skip
+        # Like every error answer, `{"detail": ...}`: here the row report, naming each bad
+        # row and column; nothing was stored.
+        return Status(422, {"detail": {**report, "stored": 0}})
     result = events_import(
         acting_user=user,
         agency=user.agency,

@@ -10,7 +10,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
-from sightline.audit.choices import Action
+from sightline.audit.choices import Action, ObjectType
 
 
 def _append_only(prefix: str) -> list[pgtrigger.Trigger]:
@@ -49,7 +49,7 @@ class AuditEvent(models.Model):
     actor_username = models.CharField(max_length=150, blank=True)
     actor_agency = models.CharField(max_length=40, blank=True)
     actor_role = models.CharField(max_length=40, blank=True)
-    object_type = models.CharField(max_length=40, blank=True)
+    object_type = models.CharField(max_length=40, blank=True, choices=ObjectType.choices)
     object_id = models.CharField(max_length=64, blank=True)
     object_ref = models.CharField(max_length=40, blank=True)
     # Explicit keys (not a generic relation) so "who has seen this child" is one indexed query.

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sightline.audit.choices import Action
+from sightline.audit.choices import Action, ObjectType
 from sightline.audit.hashing import content_hash
 from sightline.audit.models import AuditEvent
 from sightline.core.context import current_context
+
+log = logging.getLogger("sightline.audit")
 
 
 class AuditUnavailableError(RuntimeError):
@@ -30,6 +34,16 @@ class AuditUnavailableError(RuntimeError):
 def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
     return result
+
+
+def _check_object_type(object_type: str) -> None:
+    """Object types are one vocabulary (ObjectType). An unknown one fails the tests
+    (SIGHTLINE_AUDIT_STRICT_VOCABULARY); in production it is logged, never a refused request."""
+    if not object_type or object_type in ObjectType.values:
+        return
+    if getattr(settings, "SIGHTLINE_AUDIT_STRICT_VOCABULARY", False):
+        raise ValueError(f"Unknown audit object type {object_type!r}: add it to ObjectType.")
+    log.error("audit object type %r is not in ObjectType", object_type)
 
 
 def audit_record(
@@ -47,6 +61,7 @@ def audit_record(
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
         raise AuditUnavailableError("audit_record must be called inside a transaction")
+    _check_object_type(object_type)
     ctx = current_context()
     user = actor if getattr(actor, "is_authenticated", False) else None
     seq, occurred_at = _next_seq()

@@ -3,20 +3,30 @@ Mounted at the API root (prefix ""), so the paths here are full sub-paths."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
 from django.db import transaction
-from ninja import Field, Router, Schema
+from ninja import Router
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.core.api import Detail, InputSchema
+from sightline.core.api import Detail
 from sightline.core.errors import ApiError
 from sightline.intel import selectors, services
+from sightline.intel.api_schemas import (
+    AlertOut,
+    AlertPage,
+    AlertStatusIn,
+    HotspotsOut,
+    LinkCandidateOut,
+    LinkDecisionOut,
+    LinkIn,
+    NetworkOut,
+    UndoIn,
+)
 from sightline.intel.choices import AlertStatus, EntityType
 from sightline.intel.models import Alert
 from sightline.referrals.selectors import child_get
@@ -24,108 +34,6 @@ from sightline.referrals.selectors import child_get
 router = Router(tags=["intel"])
 
 MAX_OFFSET = 1_000_000_000  # beyond what the database's OFFSET accepts
-
-
-class EntityRef(Schema):
-    type: str
-    id: uuid.UUID
-    reference: str
-
-
-class ChildRef(Schema):
-    id: uuid.UUID
-    reference: str
-
-
-class AlertOut(Schema):
-    id: uuid.UUID
-    reference: str
-    kind: str
-    trigger: str
-    priority: str
-    certainty: str
-    status: str
-    created_at: dt.datetime
-    summary: str
-    entity: EntityRef
-    children: list[ChildRef]
-    children_withheld: int
-    evidence: list[dict[str, Any]]
-
-
-class AlertPage(Schema):
-    count: int
-    results: list[AlertOut]
-
-
-class AlertStatusIn(InputSchema):
-    status: str = Field(..., description="reviewed, actioned or dismissed")
-    reason: str = Field("", max_length=2000)
-
-
-class NodeOut(Schema):
-    id: str
-    type: str
-    label: str
-    url: str
-    root: bool
-
-
-class EdgeOut(Schema):
-    source: str
-    target: str
-
-
-class NetworkOut(Schema):
-    nodes: list[NodeOut]
-    edges: list[EdgeOut]
-    withheld_children: int
-    truncated: bool
-
-
-class HotspotOut(Schema):
-    rank: int
-    id: uuid.UUID
-    reference: str
-    name: str
-    kind: str
-    postcode: str
-    latitude: float | None
-    longitude: float | None
-    children: int
-    concerns: int
-
-
-class HotspotsOut(Schema):
-    days: int
-    results: list[HotspotOut]
-
-
-class LinkIn(InputSchema):
-    entity_id: uuid.UUID
-    reason: str = Field("", max_length=2000)
-
-
-class UndoIn(InputSchema):
-    reason: str = Field("", max_length=2000)
-
-
-class LinkCandidateOut(Schema):
-    entity_id: uuid.UUID
-    reference: str
-    score: float
-    reasons: list[str]
-    status: str
-
-
-class LinkDecisionOut(Schema):
-    decision_id: uuid.UUID
-    mention_id: uuid.UUID
-    action: str
-    entity_id: uuid.UUID
-    linked_to: uuid.UUID
-    link_status: str
-    undone: bool
 
 
 def _alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ API_MODULES = [
     "sightline.reporting.access_log_api",
     "sightline.escalation.api",
     "sightline.intel.api",
+    "sightline.intel.api_schemas",
     "sightline.core.api",
 ]
 

@@ -91,7 +91,7 @@ def _make_overdue_clocks(referrals: list[Any], due: dt.datetime) -> int:
     return len(Clock.objects.bulk_create(clocks))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_raise_each_escalation_once(
     agencies: Any, police_officer: Any
 ) -> None:
@@ -128,7 +128,7 @@ def test_two_concurrent_sweeps_raise_each_escalation_once(
     assert services.sweep(at=at).clocks_checked == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_run_worker_once_sweeps_and_sends_mail(agencies: Any, police_officer: Any) -> None:
     people = ladder_users(agencies["csc"])
     received(police_officer, at=dt.datetime(2026, 3, 2, 10, 0, tzinfo=UTC))

@@ -119,7 +119,7 @@ def test_api_import_422_then_201(officer: Any) -> None:
     client = token_client(officer)
     bad = client.post("/api/v1/imports", form("2026-02-01 10:00"))
     assert bad.status_code == 422
-    assert bad.json()["errors"][0]["row"] == 2
+    assert bad.json()["detail"]["errors"][0]["row"] == 2
     good = client.post("/api/v1/imports", form("2026-03-02 10:00"))
     assert good.status_code == 201, good.content
     assert good.json()["stored"] == 1

@@ -214,7 +214,7 @@ def assert_restored(copy: dict[str, list[str]], original: dict[str, list[str]]) 
 # ---- the round trip ---------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_backup_restores_every_row_into_a_fresh_and_into_a_changed_database(
     databases: Databases, tmp_path: Path, police_officer: Any, front_door: Any
 ) -> None:

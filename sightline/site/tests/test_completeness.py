@@ -556,7 +556,7 @@ def test_database_failure_while_auditing_serves_the_error_page_not_the_record(
     assert GIVEN not in body and world["ref"] not in body
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_audit_record_outside_a_transaction_is_refused(manager: Any) -> None:
     from sightline.audit.services import audit_record
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _a_row() -> None:
     with transaction.atomic():
-        audit_record(actor=None, action=Action.VIEW, object_type="test", actor_username="probe")
+        audit_record(actor=None, action=Action.VIEW, object_type="referral", actor_username="probe")
 
 
 def test_health_is_ok_when_everything_is_sealed() -> None:

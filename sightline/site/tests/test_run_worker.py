@@ -29,7 +29,7 @@ from sightline.site.scheduler import SCHEDULE
 UTC = dt.UTC
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_once_runs_every_periodic_task_through_the_database_queue(
     agencies: Any, police_officer: Any
 ) -> None:
@@ -72,7 +72,7 @@ def test_once_refuses_to_run_inside_a_transaction() -> None:
         call_command("run_worker", once=True, stdout=io.StringIO())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_sigterm_lets_the_running_task_finish_then_stops(
     agencies: Any, police_officer: Any
 ) -> None:

@@ -1,0 +1,113 @@
+"""The intelligence API's request and answer schemas (the router is in intel/api.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from ninja import Field, Schema
+
+from sightline.core.api import InputSchema
+
+
+class EntityRef(Schema):
+    type: str
+    id: uuid.UUID
+    reference: str
+
+
+class ChildRef(Schema):
+    id: uuid.UUID
+    reference: str
+
+
+class AlertOut(Schema):
+    id: uuid.UUID
+    reference: str
+    kind: str
+    trigger: str
+    priority: str
+    certainty: str
+    status: str
+    created_at: dt.datetime
+    summary: str
+    entity: EntityRef
+    children: list[ChildRef]
+    children_withheld: int
+    evidence: list[dict[str, Any]]
+
+
+class AlertPage(Schema):
+    count: int
+    results: list[AlertOut]
+
+
+class AlertStatusIn(InputSchema):
+    status: str = Field(..., description="reviewed, actioned or dismissed")
+    reason: str = Field("", max_length=2000)
+
+
+class NodeOut(Schema):
+    id: str
+    type: str
+    label: str
+    url: str
+    root: bool
+
+
+class EdgeOut(Schema):
+    source: str
+    target: str
+
+
+class NetworkOut(Schema):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    withheld_children: int
+    truncated: bool
+
+
+class HotspotOut(Schema):
+    rank: int
+    id: uuid.UUID
+    reference: str
+    name: str
+    kind: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    children: int
+    concerns: int
+
+
+class HotspotsOut(Schema):
+    days: int
+    results: list[HotspotOut]
+
+
+class LinkIn(InputSchema):
+    entity_id: uuid.UUID
+    reason: str = Field("", max_length=2000)
+
+
+class UndoIn(InputSchema):
+    reason: str = Field("", max_length=2000)
+
+
+class LinkCandidateOut(Schema):
+    entity_id: uuid.UUID
+    reference: str
+    score: float
+    reasons: list[str]
+    status: str
+
+
+class LinkDecisionOut(Schema):
+    decision_id: uuid.UUID
+    mention_id: uuid.UUID
+    action: str
+    entity_id: uuid.UUID
+    linked_to: uuid.UUID
+    link_status: str
+    undone: bool
