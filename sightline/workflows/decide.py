@@ -11,7 +11,7 @@ from sightline.escalation.services import clocks_on_decision
 from sightline.referrals.models import Decision, Referral
 from sightline.referrals.services import referral_decide
 from sightline.reviews.choices import TextKind
-from sightline.reviews.services import language_flags_record
+from sightline.reviews.services import language_flags_record, missed_opportunities_check
 
 
 @transaction.atomic
@@ -37,5 +37,10 @@ def decision_record(*, acting_user: Any, referral: Referral, outcome: str, reaso
         field="reason",
         text=decision.reason,
         child_age=min(ages, default=None),
+    )
+    missed_opportunities_check(
+        acting_user=acting_user,
+        child_ids=referral.children.values_list("child_id", flat=True),
+        trigger="decide",
     )
     return decision
