@@ -17,7 +17,7 @@ from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
 from sightline.intel import selectors, services
-from sightline.intel.choices import AlertStatus, EntityType
+from sightline.intel.choices import EntityType
 from sightline.intel.models import Alert
 from sightline.referrals.selectors import child_get
 
@@ -51,6 +51,17 @@ class AlertOut(Schema):
     children: list[ChildRef]
     children_withheld: int
     evidence: list[dict[str, Any]]
+    pattern: str | None = Field(None, description="The missed-opportunity pattern (P1 to P22).")
+    first_visible_on: dt.date | None = None
+    suggested_action: str = ""
+
+
+# The practice reference's pattern (§7.3) each intel alert kind is.
+PATTERN_OF_KIND = {
+    "person_multiple_children": "P4",
+    "vehicle_multiple_children": "P4",
+    "place_hotspot": "P5",
+}
 
 
 class AlertPage(Schema):
@@ -128,7 +139,7 @@ class LinkDecisionOut(Schema):
     undone: bool
 
 
-def _alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) -> dict[str, Any]:
+def alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) -> dict[str, Any]:
     if view is None:
         view = selectors.children_view(user=user, child_ids=alert.child_ids)
     shown = {c["reference"] for c in view.shown}
@@ -149,34 +160,8 @@ def _alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None)
         "children": [{"id": c["id"], "reference": c["reference"]} for c in view.shown],
         "children_withheld": view.withheld,
         "evidence": evidence,
+        "pattern": PATTERN_OF_KIND.get(alert.kind),
     }
-
-
-@router.get("/alerts", response={200: AlertPage, 403: Detail, 422: Detail}, summary="Alerts")
-def alerts(
-    request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0
-) -> dict[str, Any]:
-    user: Any = request.user
-    if not user.has_capability(Cap.ALERT_VIEW):
-        raise ApiError(403, "Your role cannot see alerts.")
-    if status is not None and status not in AlertStatus.values:
-        raise ApiError(422, f"status must be one of {', '.join(AlertStatus.values)}.")
-    limit = max(1, min(limit, 200))
-    offset = max(0, min(offset, MAX_OFFSET))
-    with transaction.atomic():
-        qs = selectors.alert_list(user=user, status=status)
-        page = list(qs[offset : offset + limit])
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="intel_alert",
-            details={"status": status or "", "count": len(page), "offset": offset},
-        )
-        views = selectors.children_views(user=user, child_id_lists=[a.child_ids for a in page])
-        return {
-            "count": qs.count(),
-            "results": [_alert_out(a, user, v) for a, v in zip(page, views, strict=True)],
-        }
 
 
 @router.post(
@@ -197,7 +182,7 @@ def alert_status(request: HttpRequest, alert_id: str, payload: AlertStatusIn) ->
         )
     except services.IntelError as exc:
         raise ApiError(409, str(exc)) from exc
-    return _alert_out(alert, user)
+    return alert_out(alert, user)
 
 
 @router.get(

@@ -29,8 +29,10 @@ pytestmark = pytest.mark.django_db
 
 AMBER = {"given_name": "Amberly", "family_name": "Tressock", "date_of_birth": "2011-03-09",
          "sex": "female", "postcode": "NB2 4QT"}  # fmt: skip
-BRYONY = ChildInput(given_name="Bryonelle", family_name="Vantry",
-                    date_of_birth=dt.date(2010, 11, 2), sex="female", postcode="NB5 1XD")  # fmt: skip
+BRYONY = ChildInput(
+    given_name="Bryonelle", family_name="Vantry", date_of_birth=dt.date(2010, 11, 2),
+    sex="female", postcode="NB5 1XD",
+)  # fmt: skip
 ADULT = PersonInput(name="Corvin Dastley", nickname="Cor", phone="07700 900456")
 
 
@@ -79,8 +81,10 @@ def test_scenario_live_and_retrospective(people: dict[str, Any]) -> None:
     # P3, live: Bryony's disclosure closed before any strategy discussion.
     referral_screen(acting_user=people["worker"], referral=second.referral,
                     referral_child=second.children[0].referral_child, marks=[])  # fmt: skip
-    decision_record(acting_user=people["worker"], referral=second.referral,
-                    outcome="no_further_action", reason="Information shared with school.")  # fmt: skip
+    decision_record(
+        acting_user=people["worker"], referral=second.referral, outcome="no_further_action",
+        reason="Information shared with school.",
+    )  # fmt: skip
     raised = MissedOpportunity.objects.get(child=bryony, pattern="P3")
     assert raised.first_visible_on == today
     assert {e["reference"] for e in raised.evidence} == {second.referral.reference}
@@ -92,8 +96,10 @@ def test_scenario_live_and_retrospective(people: dict[str, Any]) -> None:
     Referral.objects.filter(pk__in=[first.referral.pk, second.referral.pk]).update(
         received_at=timezone.now() - dt.timedelta(days=10)
     )
-    run = detector_run_request(acting_user=people["reviewer"], start=today - dt.timedelta(days=60),
-                               end=today, child_ids=[amber.pk, bryony.pk])  # fmt: skip
+    run = detector_run_request(
+        acting_user=people["reviewer"], start=today - dt.timedelta(days=60), end=today,
+        child_ids=[amber.pk, bryony.pk],
+    )  # fmt: skip
     assert run.status == "done"
     listed = {(h["pattern"], h["child"]) for h in run.hits}
     assert ("P3", bryony.reference) in listed
@@ -111,7 +117,9 @@ def test_scenario_live_and_retrospective(people: dict[str, Any]) -> None:
     p4 = next(h for h in run.hits if h["pattern"] == "P4" and h["child"] == bryony.reference)
     assert set(p4["agencies"]) == {"school", "health"}
     # As of a date before the third episode, P6 could not have been seen.
-    early = detector_run_request(acting_user=people["reviewer"], start=today - dt.timedelta(days=60),
-                                 end=today - dt.timedelta(days=5), child_ids=[amber.pk])  # fmt: skip
+    early = detector_run_request(
+        acting_user=people["reviewer"], start=today - dt.timedelta(days=60),
+        end=today - dt.timedelta(days=5), child_ids=[amber.pk],
+    )  # fmt: skip
     assert not [h for h in early.hits if "3 missing episodes" in h["summary"]]
     assert [h for h in early.hits if "no return interview" in h["summary"]]
