@@ -87,15 +87,11 @@ def alerts(
             actor=user,
             action=Action.LIST,
             object_type="intel_alert",
-            details={"status": status or "", "count": len(page), "offset": offset},
-        )
-        if mo_page:
-            audit_record(
-                actor=user,
-                action=Action.LIST,
-                object_type="missed_opportunity",
-                details={"status": status or "", "count": len(mo_page), "offset": offset},
-            )
+            details={
+                "status": status or "", "count": len(page), "offset": offset,
+                "missed_opportunities": len(mo_page),
+            },
+        )  # fmt: skip
         views = intel_selectors.children_views(
             user=user, child_id_lists=[a.child_ids for a in page]
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
@@ -114,7 +114,7 @@ def run_out(run: DetectorRun, user: Any) -> dict[str, Any]:
     summary="Run every detector over a period (as of each date); over two years or every "
     "child: 202 with the queued run",
 )
-def detectors_run(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, Any]]:
+def detectors_run(request: HttpRequest, payload: RunIn) -> Status:
     user: Any = request.user
     if not user.has_capability(Cap.DETECTOR_RUN):
         raise ApiError(403, "Your role cannot run the detectors.")
@@ -124,8 +124,8 @@ def detectors_run(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, 
     if run.status == "queued":
         with transaction.atomic():
             detector_run_enqueue(run)
-        return 202, run_out(run, user)
-    return 200, run_out(run, user)
+        return Status(202, run_out(run, user))
+    return Status(200, run_out(run, user))
 
 
 @router.get(

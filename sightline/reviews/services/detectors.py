@@ -139,7 +139,13 @@ def _recipients(child_id: uuid.UUID) -> list[User]:
     and their manager (a team manager of their team)."""
     workers = allocated_worker_recipients(child_id=child_id)
     teams = [w.team_id for w in workers if w.team_id]
-    managers = list(User.objects.filter(is_active=True, role=Role.TEAM_MANAGER, team_id__in=teams))
+    managers = list(
+        User.objects.filter(is_active=True, role=Role.TEAM_MANAGER, team_id__in=teams)
+    ) or list(
+        User.objects.filter(
+            is_active=True, role=Role.TEAM_MANAGER, agency_id__in=[w.agency_id for w in workers]
+        )
+    )
     return list({u.pk: u for u in [*workers, *managers]}.values())
 
 
