@@ -114,7 +114,7 @@ def run_out(run: DetectorRun, user: Any) -> dict[str, Any]:
     summary="Run every detector over a period (as of each date); over two years or every "
     "child: 202 with the queued run",
 )
-def detectors_run(request: HttpRequest, payload: RunIn) -> Status:
+def detectors_run(request: HttpRequest, payload: RunIn) -> Status[Any]:
     user: Any = request.user
     if not user.has_capability(Cap.DETECTOR_RUN):
         raise ApiError(403, "Your role cannot run the detectors.")
