@@ -71,9 +71,11 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         text=referral.narrative,
         child_age=min((a for a in ages if a is not None), default=None),
     )
-    missed_opportunities_check(
+    missed_opportunities_check(  # a new child with no flagged words has no history to match
         acting_user=acting_user,
-        child_ids=[c.referral_child.child_id for c in submitted.children],
+        child_ids=[
+            c.referral_child.child_id for c in submitted.children if c.matched_existing or flags
+        ],
         trigger="intake",
     )
     return IntakeResult(referral, submitted.children, suggestions, intel, flags)

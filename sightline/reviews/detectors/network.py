@@ -6,61 +6,74 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
 
+from sightline.intel.rules import Link, entity_links, evaluate
 from sightline.reviews.detectors.base import RAISED_LEVELS, Detector, Evidence, Hit, day
-from sightline.reviews.detectors.history import History, Naming
+from sightline.reviews.detectors.history import History
 
 
 def _local(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
 
 
-def _shared(h: History, p: dict[str, Any], types: tuple[str, ...], code: str) -> list[Hit]:
-    by_entity: dict[uuid.UUID, list[Naming]] = defaultdict(list)
-    for n in [*h.namings, *h.shared]:
-        if n.entity_type in types:
-            by_entity[n.entity_id].append(n)
+def _same(links: list[Link], _entity_id: uuid.UUID) -> list[Link]:
+    return links
+
+
+def _no_vehicles(_entity_id: uuid.UUID) -> set[uuid.UUID]:
+    return set()
+
+
+def _intel_rule(h: History, p: dict[str, Any], types: tuple[str, ...], code: str) -> list[Hit]:
+    """Intel's own alert rule (`intel.rules.evaluate`: households, not children; a place only
+    in exploitation concerns within 90 days) replayed over the entity's links in date order:
+    the first link after which the rule holds with this child among the children is the day
+    the hit could first have been seen."""
+    entities = {n.entity_id: n.entity_type for n in h.namings if n.entity_type in types}
     hits = []
-    for namings in by_entity.values():
-        namings.sort(key=lambda n: n.at)
-        children: set[uuid.UUID] = set()
-        agencies: set[str] = set()
-        upto: list[Naming] = []
-        for n in namings:
-            children.add(n.child_id)
-            agencies.add(n.agency)
-            upto.append(n)
-            if (
-                h.child_id in children
-                and len(children) >= int(p["children"])
-                and len(agencies) >= int(p["agencies"])
-            ):
-                break
-        else:
-            continue
-        what = "place" if code == "P5" else namings[0].entity_type
-        hits.append(Hit(
-            code, h.child_id, h.child_ref, _local(upto[-1].at),
-            f"{h.child_ref}: the same {what} is named about {len(children)} children by "
-            f"{len(agencies)} agencies",
-            tuple(Evidence("mention", n.source_ref, n.agency, day(n.at)) for n in upto),
-        ))  # fmt: skip
+    mine = str(h.child_id)
+    for entity_id, entity_type in entities.items():
+        links = sorted(entity_links(entity_id), key=lambda link: link.occurred_at)
+        for k in range(2, len(links) + 1):
+            upto = links[:k]
+            held = evaluate(
+                entity_type,
+                entity_id,
+                links_of=partial(_same, upto),
+                vehicles_of=_no_vehicles,
+            ).get(str(p["trigger"]))
+            if held is None or not held.holds:
+                continue
+            if not any(c == mine for link in held.links for c, _r, _h in link.children):
+                continue
+            children = {c for link in held.links for c, _r, _h in link.children}
+            agencies = {link.agency for link in held.links}
+            what = "place" if code == "P5" else entity_type
+            hits.append(Hit(
+                code, h.child_id, h.child_ref, _local(upto[-1].occurred_at),
+                f"{h.child_ref}: the same {what} is named about {len(children)} children by "
+                f"{len(agencies)} agencies",
+                tuple(Evidence("mention", link.referral_ref, link.agency, day(link.occurred_at))
+                      for link in held.links),
+            ))  # fmt: skip
+            break
     return hits
 
 
 def same_adult(h: History, p: dict[str, Any]) -> list[Hit]:
-    """P4: the same adult (resolved by name, nickname, phone, vehicle or handle) named about
-    this child and at least one other, by at least two agencies."""
-    return _shared(h, p, ("person", "vehicle", "phone", "handle"), "P4")
+    """P4: the same adult or vehicle (resolved by intel: name, nickname, phone, registration)
+    named about children in two households (intel's person and vehicle rule)."""
+    return _intel_rule(h, p, ("person", "vehicle"), "P4")
 
 
 def same_place(h: History, p: dict[str, Any]) -> list[Hit]:
-    """P5: the same place named about this child and others."""
-    return _shared(h, p, ("place",), "P5")
+    """P5: the same place named in exploitation concerns about children in two households
+    within 90 days (intel's place rule)."""
+    return _intel_rule(h, p, ("place",), "P5")
 
 
 def peers_not_screened(h: History, p: dict[str, Any]) -> list[Hit]:
@@ -95,21 +108,21 @@ def peers_not_screened(h: History, p: dict[str, Any]) -> list[Hit]:
 DETECTORS = [
     Detector(
         "P4", "Same adult across children",
-        "The same adult (matched by name, nickname, phone, vehicle or online handle) named "
-        "about two or more children, by two or more agencies.",
+        "The same adult or vehicle (matched by name, nickname, phone or registration) named "
+        "about children in two households (intel's rule; 'agencies2' asks for two agencies).",
         "Refer the adult to MACE as a person of concern; screen every child linked to them.",
         "Adults matched below intel's confidence threshold or rejected by a practitioner; "
         "names given only in free text.",
-        {"children": 2, "agencies": 2}, same_adult,
+        {"trigger": "children2"}, same_adult,
         raised_by="intel (person and vehicle alerts)", group="network",
     ),
     Detector(
         "P5", "Same place across children",
-        "The same place (address, takeaway, hotel, taxi firm, park) named about two or more "
-        "children, by two or more agencies.",
+        "The same place (address, takeaway, hotel, taxi firm, park) named in exploitation "
+        "concerns about children in two households within 90 days (intel's rule).",
         "Take the place to MACE as a location of concern; consider disruption.",
         "Places named only in free text; places not resolved to one entity.",
-        {"children": 2, "agencies": 2}, same_place,
+        {"trigger": "children2"}, same_place,
         raised_by="intel (place alerts)", group="network",
     ),
     Detector(

@@ -86,24 +86,73 @@ def test_p3_disclosure_closed_before_strategy_discussion() -> None:
     assert codes(child(referrals=[closed], steps=held), "P3") == []
 
 
-def _naming(cid: uuid.UUID, entity: uuid.UUID, agency: str, days: float, kind: str = "person"
-            ) -> Naming:  # fmt: skip
+def _naming(
+    cid: uuid.UUID, entity: uuid.UUID, agency: str, days: float, kind: str = "person"
+) -> Naming:
     return Naming(kind, entity, cid, f"CH-{cid.hex[:4]}", f"SL-{agency}", agency, ago(days))
 
 
-def test_p4_same_adult_across_children_and_agencies() -> None:
-    adult, other = uuid.uuid4(), uuid.uuid4()
-    mine = [_naming(CHILD, adult, "school", 20)]
-    assert codes(child(namings=mine, shared=[_naming(other, adult, "health", 5)]), "P4") == ["P4"]
-    assert codes(child(namings=mine, shared=[_naming(other, adult, "school", 5)]), "P4") == []
+def _two_households(user: Any, *, categories: list[str], person: bool = True) -> list[Any]:
+    from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput
+    from sightline.referrals.tests.factories import submit
+
+    out = []
+    for given, postcode in (("Ysolde", "NB1 2AA"), ("Wrenna", "NB7 9ZZ")):
+        result = submit(
+            user,
+            children=[ChildInput(given_name=given, family_name=f"Q{given}", sex="female",
+                                 date_of_birth=dt.date(2011, 2, 2), postcode=postcode)],
+            persons_named=[PersonInput(name="Tobias Quarrel", phone="07700 900777")]
+            if person else [],
+            places_named=[PlaceInput(name="Lantern Grill", kind="takeaway", postcode="NB4 4AA")],
+            vehicles=[], concern_categories=categories,
+        )  # fmt: skip
+        out.append(result.children[0].referral_child.child_id)
+    return out
 
 
-def test_p5_same_place_across_children() -> None:
-    place, other = uuid.uuid4(), uuid.uuid4()
-    mine = [_naming(CHILD, place, "school", 20, "place")]
-    hit = child(namings=mine, shared=[_naming(other, place, "police", 5, "place")])
-    assert codes(hit, "P5") == ["P5"]
-    assert codes(child(namings=mine), "P5") == []
+@pytest.mark.django_db
+def test_p4_same_adult_across_two_households(referrer: Any) -> None:
+    from sightline.reviews.detectors import histories_for
+
+    first, second = _two_households(referrer, categories=["sexual_exploitation"])
+    h = histories_for([first, second])
+    assert [x.pattern for x in DETECTORS["P4"].run(h[first])] == ["P4"]
+    assert [x.pattern for x in DETECTORS["P4"].run(h[second])] == ["P4"]
+
+
+@pytest.mark.django_db
+def test_p4_not_for_one_child(referrer: Any) -> None:
+    from sightline.referrals.tests.factories import submit
+    from sightline.reviews.detectors import histories_for
+
+    child_id = submit(referrer).children[0].referral_child.child_id
+    assert DETECTORS["P4"].run(histories_for([child_id])[child_id]) == []
+
+
+@pytest.mark.django_db
+def test_p5_same_place_in_exploitation_concerns(referrer: Any) -> None:
+    from sightline.reviews.detectors import histories_for
+
+    first, _ = _two_households(referrer, categories=["sexual_exploitation"], person=False)
+    assert [x.pattern for x in DETECTORS["P5"].run(histories_for([first])[first])] == ["P5"]
+
+
+@pytest.mark.django_db
+def test_p5_not_for_a_place_in_other_concerns(referrer: Any) -> None:
+    from sightline.reviews.detectors import histories_for
+
+    first, _ = _two_households(referrer, categories=["neglect"], person=False)
+    assert DETECTORS["P5"].run(histories_for([first])[first]) == []
+
+
+@pytest.fixture
+def referrer() -> Any:
+    from sightline.accounts.roles import Role
+    from sightline.accounts.tests.factories import AgencyFactory, UserFactory
+
+    return UserFactory(username="p4-referrer", agency=AgencyFactory(kind="education"),
+                       role=Role.REFERRER)  # fmt: skip
 
 
 def _picture(events: list[Happening]) -> Picture:
