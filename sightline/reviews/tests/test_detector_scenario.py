@@ -6,9 +6,12 @@ them with the date each could first have been seen."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from sightline.accounts.roles import Role
@@ -22,7 +25,7 @@ from sightline.referrals.inputs import ChildInput, PersonInput
 from sightline.referrals.models import Referral
 from sightline.referrals.tests.factories import submit
 from sightline.reviews.models import MissedOpportunity
-from sightline.reviews.services import detector_run_request
+from sightline.reviews.services import detector_run_request, missed_opportunities_sweep
 from sightline.workflows import decision_record, event_receive, referral_screen
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +120,20 @@ def test_scenario_live_and_retrospective(people: dict[str, Any]) -> None:
     p4 = next(h for h in run.hits if h["pattern"] == "P4" and h["child"] == bryony.reference)
     assert set(p4["agencies"]) == {"school", "health"}
     # As of a date before the third episode, P6 could not have been seen.
+    # P2, live from the sweep (time-based): each girl's disclosure had no strategy discussion.
+    missed_opportunities_sweep()
+    assert set(MissedOpportunity.objects.filter(pattern="P2").values_list("child", flat=True)) == {
+        amber.pk, bryony.pk,
+    }  # fmt: skip
+    missed_opportunities_sweep()  # idempotent
+    assert MissedOpportunity.objects.filter(pattern="P2").count() == 2
+    # The command line lists the same hits.
+    out = io.StringIO()
+    call_command("detect", "--from", (today - dt.timedelta(days=60)).isoformat(),
+                 "--to", today.isoformat(), "--child", amber.reference, "--json", stdout=out,
+                 stderr=io.StringIO())  # fmt: skip
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert {"P2", "P4", "P6"} <= {h["pattern"] for h in lines}
     early = detector_run_request(
         acting_user=people["reviewer"], start=today - dt.timedelta(days=60),
         end=today - dt.timedelta(days=5), child_ids=[amber.pk],
