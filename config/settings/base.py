@@ -211,6 +211,11 @@ SIGHTLINE_SCREENING_REVIEW_MONTHS = 3
 SIGHTLINE_NARRATIVE_MAX_CHARS = 50_000
 SIGHTLINE_MAX_CHILD_AGE_YEARS = 25
 SIGHTLINE_DEMO_MODE = False
+# The partnership's missed-opportunity detector parameters (practice reference §7.3), by
+# pattern, over the defaults beside each detector in sightline/reviews/detectors/, e.g.
+# {"P1": {"months": 12}, "P5": {"trigger": "children3"}, "live": {"escalate_working_days": 2}}.
+# GET /api/v1/detectors shows the values in force.
+SIGHTLINE_DETECTORS: dict[str, dict[str, object]] = {}
 SIGHTLINE_REQUIRE_2FA = True
 SIGHTLINE_BREAK_GLASS_MINUTES = env_int("SIGHTLINE_BREAK_GLASS_MINUTES", 60)
 

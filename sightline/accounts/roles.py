@@ -64,6 +64,8 @@ class Cap:
     REVIEW_VIEW = "review.view"
     REVIEW_MANAGE = "review.manage"
     RECOMMENDATION_VIEW = "recommendation.view"
+    DETECTOR_VIEW = "detector.view"
+    DETECTOR_RUN = "detector.run"
     # MACE meetings and the disruption register (meetings app)
     MEETING_VIEW = "meeting.view"
     MEETING_MANAGE = "meeting.manage"
@@ -170,6 +172,12 @@ for _role in Role:
         caps.add(Cap.REVIEW_MANAGE)
     if _role in _MANAGERS | {Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.POLICE_ANALYST}:
         caps.add(Cap.RECOMMENDATION_VIEW)
+    # Missed-opportunity detectors: the partnership's leads, managers, CSE specialists and
+    # reviewers read the rules; the partnership's leads and reviewers run them over history.
+    if _role in _MANAGERS | {Role.CSE_SPECIALIST, Role.REVIEWER}:
+        caps.add(Cap.DETECTOR_VIEW)
+    if _role in {Role.SAFEGUARDING_LEAD, Role.HEAD_OF_SERVICE, Role.REVIEWER}:
+        caps.add(Cap.DETECTOR_RUN)
     if _role in _MACE_MEMBERS:
         caps.add(Cap.MEETING_VIEW)
     if _role in {Role.MACE_CHAIR, Role.SAFEGUARDING_LEAD}:

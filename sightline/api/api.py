@@ -27,8 +27,10 @@ from sightline.intel.api import router as intel_router
 from sightline.meetings.api import router as meetings_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
+from sightline.reporting.alerts_api import router as alerts_router
 from sightline.retention.api import router as retention_router
 from sightline.reviews.api import router as reviews_router
+from sightline.reviews.detectors_api import router as detectors_router
 from sightline.screening.api import router as screening_router
 from sightline.workforce.api import router as workforce_router
 
@@ -77,9 +79,11 @@ api.add_router("/screening", screening_router)
 api.add_router("", audit_router)
 api.add_router("", access_router)
 api.add_router("", escalation_router)
+api.add_router("", alerts_router)
 api.add_router("", intel_router)
 api.add_router("", workforce_router)
 api.add_router("", reviews_router)
+api.add_router("", detectors_router)
 api.add_router("", meetings_router)
 api.add_router("", events_router)
 api.add_router("", retention_router)

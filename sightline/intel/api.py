@@ -18,7 +18,6 @@ from sightline.core.errors import ApiError
 from sightline.intel import selectors, services
 from sightline.intel.api_schemas import (
     AlertOut,
-    AlertPage,
     AlertStatusIn,
     HotspotsOut,
     LinkCandidateOut,
@@ -27,7 +26,7 @@ from sightline.intel.api_schemas import (
     NetworkOut,
     UndoIn,
 )
-from sightline.intel.choices import AlertStatus, EntityType
+from sightline.intel.choices import EntityType
 from sightline.intel.models import Alert
 from sightline.referrals.selectors import child_get
 
@@ -36,7 +35,15 @@ router = Router(tags=["intel"])
 MAX_OFFSET = 1_000_000_000  # beyond what the database's OFFSET accepts
 
 
-def _alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) -> dict[str, Any]:
+# The practice reference's pattern (§7.3) each intel alert kind is.
+PATTERN_OF_KIND = {
+    "person_multiple_children": "P4",
+    "vehicle_multiple_children": "P4",
+    "place_hotspot": "P5",
+}
+
+
+def alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) -> dict[str, Any]:
     if view is None:
         view = selectors.children_view(user=user, child_ids=alert.child_ids)
     shown = {c["reference"] for c in view.shown}
@@ -57,34 +64,8 @@ def _alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None)
         "children": [{"id": c["id"], "reference": c["reference"]} for c in view.shown],
         "children_withheld": view.withheld,
         "evidence": evidence,
+        "pattern": PATTERN_OF_KIND.get(alert.kind),
     }
-
-
-@router.get("/alerts", response={200: AlertPage, 403: Detail, 422: Detail}, summary="Alerts")
-def alerts(
-    request: AuthenticatedHttpRequest, status: str | None = None, limit: int = 50, offset: int = 0
-) -> dict[str, Any]:
-    user = request.user
-    if not user.has_capability(Cap.ALERT_VIEW):
-        raise ApiError(403, "Your role cannot see alerts.")
-    if status is not None and status not in AlertStatus.values:
-        raise ApiError(422, f"status must be one of {', '.join(AlertStatus.values)}.")
-    limit = max(1, min(limit, 200))
-    offset = max(0, min(offset, MAX_OFFSET))
-    with transaction.atomic():
-        qs = selectors.alert_list(user=user, status=status)
-        page = list(qs[offset : offset + limit])
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="intel_alert",
-            details={"status": status or "", "count": len(page), "offset": offset},
-        )
-        views = selectors.children_views(user=user, child_id_lists=[a.child_ids for a in page])
-        return {
-            "count": qs.count(),
-            "results": [_alert_out(a, user, v) for a, v in zip(page, views, strict=True)],
-        }
 
 
 @router.post(
@@ -107,7 +88,7 @@ def alert_status(
         )
     except services.IntelError as exc:
         raise ApiError(409, str(exc)) from exc
-    return _alert_out(alert, user)
+    return alert_out(alert, user)
 
 
 @router.get(

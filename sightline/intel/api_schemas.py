@@ -36,6 +36,9 @@ class AlertOut(Schema):
     children: list[ChildRef]
     children_withheld: int
     evidence: list[dict[str, Any]]
+    pattern: str | None = Field(None, description="The missed-opportunity pattern (P1 to P22).")
+    first_visible_on: dt.date | None = None
+    suggested_action: str = ""
 
 
 class AlertPage(Schema):

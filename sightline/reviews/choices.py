@@ -77,3 +77,33 @@ RAPID_REVIEW_WORKING_DAYS = 15
 LCSPR_MONTHS = 6
 # Longest a reviewer's access may be granted for at once.
 MAX_GRANT_DAYS = 365
+
+
+class MissedOpportunityStatus(models.TextChoices):
+    NEW = "new", "New"
+    ESCALATED = "escalated", "Escalated (not acknowledged in time)"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+MISSED_OPPORTUNITY_TRANSITIONS: dict[str, set[str]] = {
+    MissedOpportunityStatus.NEW: {
+        MissedOpportunityStatus.ESCALATED,
+        MissedOpportunityStatus.ACKNOWLEDGED,
+    },
+    MissedOpportunityStatus.ESCALATED: {MissedOpportunityStatus.ACKNOWLEDGED},
+    MissedOpportunityStatus.ACKNOWLEDGED: set(),
+}
+
+
+class DetectorRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued for the worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+# A retrospective run longer than this, or over every child, is the worker's job.
+DETECTOR_RUN_INLINE_DAYS = 2 * 366
+DETECTOR_RUN_INLINE_CHILDREN = 50
+# Longer than this is refused outright.
+DETECTOR_RUN_MAX_DAYS = 30 * 366

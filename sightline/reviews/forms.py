@@ -97,3 +97,28 @@ class RecommendationUpdateForm(_Form):
         label="Evidence", required=False, max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
+
+
+class DetectorRunForm(_Form):
+    start = forms.DateField(label="From (YYYY-MM-DD)")
+    end = forms.DateField(label="To (YYYY-MM-DD)")
+    children = forms.CharField(
+        label="Children (references, one a line; leave empty for every child)",
+        required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "'To' must be on or after 'From'.")
+        refs = [r.strip() for r in (data.get("children") or "").split() if r.strip()]
+        data["refs"] = list(dict.fromkeys(refs))
+        return data
+
+
+class AcknowledgeForm(_Form):
+    note = forms.CharField(
+        label="What you have done or will do", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip

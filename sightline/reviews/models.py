@@ -9,6 +9,8 @@ from django.db.models import Q
 
 from sightline.core.models import BaseModel
 from sightline.reviews.choices import (
+    DetectorRunStatus,
+    MissedOpportunityStatus,
     RecommendationStatus,
     ReviewKind,
     ReviewStatus,
@@ -243,3 +245,79 @@ class RecommendationUpdate(BaseModel):
 
     def __str__(self) -> str:
         return f"update on {self.recommendation_id}"
+
+
+class MissedOpportunity(BaseModel):
+    """A missed-opportunity detector's hit raised live (practice reference §7.3): its pattern,
+    the child, the evidence (record references and the agency holding each), the suggested
+    action. `key` makes it once per pattern per child per evidence set. Listed in
+    `GET /api/v1/alerts` as kind `missed_opportunity`."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    pattern = models.CharField(max_length=4)
+    key = models.CharField(max_length=200, unique=True)
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="+")
+    first_visible_on = models.DateField()
+    summary = models.CharField(max_length=300)
+    action = models.TextField()
+    evidence = models.JSONField(default=list)
+    agencies = models.JSONField(default=list)
+    trigger = models.CharField(max_length=10)
+    raised_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=15,
+        choices=MissedOpportunityStatus.choices,
+        default=MissedOpportunityStatus.NEW,
+    )
+    notified = models.JSONField(default=list, help_text="Usernames told (worker, manager).")
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [
+            models.Index(fields=["child", "-raised_at"], name="mo_child_idx"),
+            models.Index(fields=["status", "raised_at"], name="mo_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class DetectorRun(BaseModel):
+    """A retrospective run of every detector over a period (and optionally some children):
+    run in the request when short, else by the worker with its progress here."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    start_on = models.DateField()
+    end_on = models.DateField()
+    child_ids = models.JSONField(default=list, blank=True, help_text="Empty: every child.")
+    status = models.CharField(
+        max_length=10, choices=DetectorRunStatus.choices, default=DetectorRunStatus.QUEUED
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    children_total = models.PositiveIntegerField(default=0)
+    children_done = models.PositiveIntegerField(default=0)
+    hits = models.JSONField(default=list, blank=True)
+    hit_count = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"detector run {self.start_on}..{self.end_on}"
+
+    @property
+    def percent(self) -> int:
+        if not self.children_total:
+            return 100 if self.status == DetectorRunStatus.DONE else 0
+        return int(100 * self.children_done / self.children_total)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sightline.reviews.views import language, recommendations, reviews
+from sightline.reviews.views import detectors, language, recommendations, reviews
 
 app_name = "reviews"
 urlpatterns = [
@@ -16,6 +16,16 @@ urlpatterns = [
         "<uuid:review_id>/recommendations/",
         reviews.recommendation_add,
         name="recommendation_add",
+    ),
+    path("detectors/", detectors.report, name="detectors"),
+    path("detectors/run/", detectors.run, name="detector_run_new"),
+    path("detectors/runs/<uuid:run_id>/", detectors.run_detail, name="detector_run"),
+    path("missed-opportunities/", detectors.alert_list, name="missed_opportunities"),
+    path("missed-opportunities/<uuid:mo_id>/", detectors.alert_detail, name="missed_opportunity"),
+    path(
+        "missed-opportunities/<uuid:mo_id>/acknowledge/",
+        detectors.alert_acknowledge,
+        name="missed_opportunity_acknowledge",
     ),
     path("recommendations/", recommendations.tracker, name="tracker"),
     path("recommendations/export.csv", recommendations.tracker_csv, name="tracker_csv"),

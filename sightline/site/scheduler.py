@@ -30,7 +30,7 @@ from sightline.escalation.tasks import sweep_task
 from sightline.events.tasks import events_sweep_task
 from sightline.intel.tasks import groups_refresh_task
 from sightline.meetings.tasks import meetings_sweep_task
-from sightline.reviews.tasks import recommendations_overdue_task
+from sightline.reviews.tasks import missed_opportunities_sweep_task, recommendations_overdue_task
 
 log = logging.getLogger("sightline.site")
 
@@ -59,6 +59,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(recommendations_overdue_task, dt.timedelta(hours=1)),
     Periodic(meetings_sweep_task, dt.timedelta(minutes=10)),
     Periodic(events_sweep_task, dt.timedelta(minutes=10)),
+    Periodic(missed_opportunities_sweep_task, dt.timedelta(minutes=10)),
 )
 
 

@@ -34,7 +34,7 @@ from sightline.referrals.choices import Outcome
 from sightline.referrals.models import Decision, Referral
 from sightline.referrals.services import DecisionBlocked, referral_decide
 from sightline.reviews.choices import TextKind
-from sightline.reviews.services import language_flags_record
+from sightline.reviews.services import language_flags_record, missed_opportunities_check
 
 SPECIALIST_TEAM_WORDS = ("CSE", "exploitation")
 
@@ -87,6 +87,11 @@ def _after_decision(acting_user: Any, referral: Referral, decision: Decision) ->
         field="reason",
         text=decision.reason,
         child_age=min(ages, default=None),
+    )
+    missed_opportunities_check(
+        acting_user=acting_user,
+        child_ids=referral.children.values_list("child_id", flat=True),
+        trigger="decide",
     )
 
 

@@ -23,6 +23,7 @@ from sightline.events.selectors import latest_referrals
 from sightline.intel.models import Alert
 from sightline.intel.services import Source, mentions_on_source
 from sightline.people.models import Child
+from sightline.reviews.services import missed_opportunities_check
 
 # Event kinds whose names are exploitation concerns for the place rule (P5).
 EXPLOITATION_KINDS = {"missing_episode", "police_incident", "safe_and_well"}
@@ -106,6 +107,7 @@ def event_receive(
     if episode is not None and episode.returned_at is not None:
         clock_id = _clock(acting_user, episode)
     alerts = _detect(acting_user, [event], notify)
+    missed_opportunities_check(acting_user=acting_user, child_ids=[event.child_id], trigger="event")
     return EventReceived(event, True, alerts, intel_alerts, clock_id)
 
 
@@ -176,4 +178,7 @@ def events_import(
         if episode.child_id in with_referral:
             _clock(acting_user, episode)
     alerts += [a.reference for a in _detect(acting_user, bulk.events, notify)]
+    missed_opportunities_check(
+        acting_user=acting_user, child_ids=[e.child_id for e in bulk.events], trigger="event"
+    )
     return ImportResult(len(bulk.events), bulk.skipped, bulk.children_created, alerts)

@@ -21,7 +21,7 @@ from sightline.referrals.services import (
 )
 from sightline.reviews.choices import TextKind
 from sightline.reviews.language import Flag
-from sightline.reviews.services import language_flags_record
+from sightline.reviews.services import language_flags_record, missed_opportunities_check
 from sightline.screening import scoring
 
 
@@ -70,5 +70,12 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         field="narrative",
         text=referral.narrative,
         child_age=min((a for a in ages if a is not None), default=None),
+    )
+    missed_opportunities_check(  # a new child with no flagged words has no history to match
+        acting_user=acting_user,
+        child_ids=[
+            c.referral_child.child_id for c in submitted.children if c.matched_existing or flags
+        ],
+        trigger="intake",
     )
     return IntakeResult(referral, submitted.children, suggestions, intel, flags)

@@ -15,6 +15,7 @@ from sightline.referrals.services import (
     referral_lock_for_screening,
     referral_risk_refresh,
 )
+from sightline.reviews.services import missed_opportunities_check
 from sightline.screening.models import Screening
 from sightline.screening.selectors import catalogue_current
 from sightline.screening.services import screening_record
@@ -52,4 +53,7 @@ def referral_screen(
             decision_due_at=referral.decision_due_at,
             rag_due_at=clock_due_at(referral=referral, kind=ClockKind.RAG) or referral.rag_due_at,
         )
+    missed_opportunities_check(
+        acting_user=acting_user, child_ids=[referral_child.child_id], trigger="screen"
+    )
     return screening

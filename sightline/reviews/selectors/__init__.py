@@ -1,6 +1,13 @@
 """Reads for the reviews app. Every selector takes the user and applies record scope."""
 
 from sightline.reviews.selectors.chronology import Entry, entry_row, review_chronology
+from sightline.reviews.selectors.detectors import (
+    detector_run_get,
+    detector_runs,
+    missed_opportunity_get,
+    missed_opportunity_list,
+    run_hits,
+)
 from sightline.reviews.selectors.language import (
     LanguageReport,
     language_report,
@@ -26,8 +33,12 @@ __all__ = [
     "LanguageReport",
     "ReviewWindow",
     "Tracker",
+    "detector_run_get",
+    "detector_runs",
     "entry_row",
     "language_report",
+    "missed_opportunity_get",
+    "missed_opportunity_list",
     "recommendation_get",
     "recommendation_list",
     "recommendation_scope",
@@ -37,5 +48,6 @@ __all__ = [
     "review_list",
     "review_scope",
     "reviewer_windows",
+    "run_hits",
     "tracker",
 ]

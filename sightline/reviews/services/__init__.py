@@ -2,6 +2,16 @@
 audit row inside it."""
 
 from sightline.core.errors import Conflict, Invalid, NotPermitted
+from sightline.reviews.services.detectors import (
+    detector_run_execute,
+    detector_run_request,
+    detector_run_task_set,
+    is_inline,
+    missed_opportunities_check,
+    missed_opportunities_escalate,
+    missed_opportunities_sweep,
+    missed_opportunity_acknowledge,
+)
 from sightline.reviews.services.language import language_flags_record
 from sightline.reviews.services.recommendations import (
     recommendation_add,
@@ -23,8 +33,16 @@ __all__ = [
     "Invalid",
     "NotPermitted",
     "chronology_note_set",
+    "detector_run_execute",
+    "detector_run_request",
+    "detector_run_task_set",
     "finding_add",
+    "is_inline",
     "language_flags_record",
+    "missed_opportunities_check",
+    "missed_opportunities_escalate",
+    "missed_opportunities_sweep",
+    "missed_opportunity_acknowledge",
     "recommendation_add",
     "recommendation_update",
     "recommendations_flag_overdue",

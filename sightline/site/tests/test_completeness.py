@@ -44,6 +44,7 @@ def world(
     from sightline.meetings.tests.world import build_meeting
 
     found = build_world(police_officer=police_officer, teacher=teacher, manager=manager)
+    found |= _detector_rows(found, safeguarding_lead)
     la_chair = UserFactory(username="mace-la", agency=agencies["csc"], role="safeguarding_lead")
     return found | build_meeting(
         chairs=[mace_chair, la_chair],
@@ -53,6 +54,23 @@ def world(
         person_id=found["person"],
         child_id=found["child_id"],
     )
+
+
+def _detector_rows(found: dict[str, Any], lead: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from sightline.reviews.models import DetectorRun, MissedOpportunity
+
+    mo = MissedOpportunity.objects.create(
+        reference="MO-2026-0000801", pattern="P3", key="completeness-mo",
+        child_id=found["child_id"], first_visible_on=dt.date(2026, 1, 5), summary="Synthetic.",
+        action="Act.", trigger="decide", raised_at=dt.datetime.now(tz=dt.UTC),
+    )  # fmt: skip
+    run = DetectorRun.objects.create(
+        requested_by=lead, start_on=dt.date(2026, 1, 1), end_on=dt.date(2026, 6, 30),
+        status="done",
+    )  # fmt: skip
+    return {"mo": mo.pk, "detector_run": run.pk}
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,17 @@ PAGES = [
         "manager", Action.VIEW, "rereferral_history", referral="referral_id",
     ),
     Read("intel/", "/intel/", "manager", Action.LIST, "intel_alert"),
+    Read("reviews/detectors/", "/reviews/detectors/", "manager", Action.LIST, "detector_run"),
+    Read(
+        "reviews/detectors/runs/<uuid:run_id>/", "/reviews/detectors/runs/{detector_run}/",
+        "safeguarding_lead", Action.VIEW, "detector_run",
+    ),
+    Read("reviews/missed-opportunities/", "/reviews/missed-opportunities/", "manager",
+         Action.LIST, "missed_opportunity"),
+    Read(
+        "reviews/missed-opportunities/<uuid:mo_id>/", "/reviews/missed-opportunities/{mo}/",
+        "manager", Action.VIEW, "missed_opportunity", child="child_id",
+    ),
     Read("intel/alerts/<uuid:alert_id>/", "/intel/alerts/{alert}/", "manager", Action.VIEW,
          "intel_alert"),
     Read("intel/persons/<uuid:entity_id>/", "/intel/persons/{person}/", "manager", Action.VIEW,
@@ -224,6 +253,10 @@ API_READS = [
          "escalations"),
     Read("api:GET /api/v1/alerts", "/api/v1/alerts", "manager", Action.LIST, "intel_alert"),
     Read(
+        "api:GET /api/v1/detectors/runs/{run_id}", "/api/v1/detectors/runs/{detector_run}",
+        "safeguarding_lead", Action.VIEW, "detector_run",
+    ),
+    Read(
         "api:GET /api/v1/persons/{person_id}/network", "/api/v1/persons/{person}/network",
         "manager", Action.VIEW, "intel_network",
     ),
@@ -311,6 +344,11 @@ NOT_READS = {
     "reviews/<uuid:review_id>/recommendations/": "POST only; audited by recommendation_add",
     "reviews/recommendations/<uuid:recommendation_id>/update/": "POST only; audited service",
     "api:POST /api/v1/language/check": "checks the caller's own text; nothing read or stored",
+    "api:GET /api/v1/detectors": "the detectors' rules and parameters, no case data",
+    "api:POST /api/v1/detectors/run": "audited by detector_run_request (the run's row)",
+    "api:POST /api/v1/missed-opportunities/{mo_id}/acknowledge": "audited by the acknowledge",
+    "reviews/detectors/run/": "POST only; audited by detector_run_request",
+    "reviews/missed-opportunities/<uuid:mo_id>/acknowledge/": "POST only; audited service",
     "api:POST /api/v1/reviews": "audited by review_create",
     "api:POST /api/v1/reviews/{review_id}/recommendations": "audited by recommendation_add",
     "api:PATCH /api/v1/recommendations/{recommendation_id}": "audited by recommendation_update",

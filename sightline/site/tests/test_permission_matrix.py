@@ -220,6 +220,17 @@ def seed() -> World:
         "mention": mention_b.pk,
         "link_decision": decision.pk,
     }
+    from sightline.reviews.models import DetectorRun, MissedOpportunity
+
+    world.ids["mo"] = MissedOpportunity.objects.create(
+        reference="MO-2026-0000901", pattern="P3", key="matrix-mo", child_id=world.child["B"],
+        first_visible_on=dt.date(2026, 1, 5), summary="Synthetic hit.", action="Act.",
+        trigger="decide", raised_at=dt.datetime.now(tz=dt.UTC),
+    ).pk  # fmt: skip
+    world.ids["detector_run"] = DetectorRun.objects.create(
+        requested_by=users[R.REVIEWER], start_on=dt.date(2026, 1, 1), end_on=dt.date(2026, 6, 30),
+        status="done",
+    ).pk  # fmt: skip
     from sightline.meetings.tests.world import build_meeting
 
     world.ids |= build_meeting(
@@ -407,6 +418,11 @@ def _challenge_visible(role: str) -> bool:
     return Cap.CHALLENGE_RAISE in caps(role) and (
         made(role, "A") or (Cap.CHALLENGE_RESPOND in caps(role) and sees(role, "A"))
     )
+
+
+def _sees_mo(role: str) -> bool:
+    """A missed-opportunity alert is seen by those who see alerts and its child's record."""
+    return has(Cap.ALERT_VIEW, Cap.CHILD_VIEW)(role) and sees(role, "B")
 
 
 def _ref(key: str) -> Callable[[World], list[Any]]:
@@ -995,6 +1011,35 @@ ENDPOINTS += [
         lambda w: {"recommendation_id": w.ids["recommendation"]}, body=lambda w: {"note": REASON},
     ),
     op("GET", f"{API}/recommendations", has(Cap.RECOMMENDATION_VIEW), refusal_403=lambda r: True),
+    # Missed-opportunity detectors: the rules, retrospective runs (the requester's own: the
+    # seeded run is the reviewer's) and the alerts about child B.
+    page("GET", "reviews:detectors", has(Cap.DETECTOR_VIEW)),
+    page(
+        "POST", "reviews:detector_run_new", has(Cap.DETECTOR_RUN),
+        body={"start": "2026-01-01", "end": "2026-06-30", "children": ""},
+    ),
+    page("GET", "reviews:detector_run", lambda r: r == R.REVIEWER, _id("detector_run")),
+    page("GET", "reviews:missed_opportunities", has(Cap.ALERT_VIEW)),
+    page("GET", "reviews:missed_opportunity", _sees_mo, _id("mo")),
+    page(
+        "POST", "reviews:missed_opportunity_acknowledge",
+        lambda r: _sees_mo(r) and has(Cap.ALERT_ACTION)(r), _id("mo"), body={"note": REASON},
+    ),
+    op("GET", f"{API}/detectors", has(Cap.DETECTOR_VIEW), refusal_403=lambda r: True),
+    op(
+        "POST", f"{API}/detectors/run", has(Cap.DETECTOR_RUN), refusal_403=lambda r: True,
+        body=lambda w: {"from": "2026-01-01", "to": "2026-06-30", "children": [str(w.child["A"])]},
+    ),
+    op(
+        "GET", f"{API}/detectors/runs/{{run_id}}", lambda r: r == R.REVIEWER,
+        lambda w: {"run_id": w.ids["detector_run"]},
+    ),
+    op(
+        "POST", f"{API}/missed-opportunities/{{mo_id}}/acknowledge",
+        lambda r: _sees_mo(r) and has(Cap.ALERT_ACTION)(r), lambda w: {"mo_id": w.ids["mo"]},
+        body=lambda w: {"note": REASON},
+        refusal_403=lambda r: _sees_mo(r) and not has(Cap.ALERT_ACTION)(r),
+    ),
 ]  # fmt: skip
 
 

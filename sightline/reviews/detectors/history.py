@@ -1,0 +1,360 @@
+"""Each child's history as the detectors see it, read in a fixed number of queries for any
+number of children (one write reads one child; a retrospective run reads them in chunks).
+
+Read-only, from the models of the apps below reviews (never their services): referrals and
+decisions, screenings, escalation's statutory steps, clocks and challenges, partner events,
+intel's mentions, the language checker's flags, MACE proposals and discussions, and review
+recommendations. Casework (proposals, strategy discussions, section 47, conferences, plans,
+allocation) is not modelled here yet; the detectors that will use it say so in `cannot_see`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from sightline.escalation.models import Challenge, Clock, StatutoryStep
+from sightline.events.detectors import Picture
+from sightline.events.models import Event, MissingEpisode
+from sightline.events.pictures import pictures_for
+from sightline.intel.models import Mention
+from sightline.meetings.models import ChildProposal, Discussion
+from sightline.people.models import Child
+from sightline.referrals.models import ReferralChild
+from sightline.reviews.models import LanguageFlag, Recommendation, ReviewChild
+from sightline.screening.models import Screening
+
+CHUNK = 1000
+NETWORK_TYPES = ("person", "vehicle", "phone", "handle")
+
+
+@dataclass(frozen=True)
+class Ref:
+    id: uuid.UUID
+    reference: str
+    agency: str
+    agency_kind: str
+    received_at: dt.datetime
+    categories: frozenset[str]
+    persons: int
+    outcome: str = ""
+    decided_at: dt.datetime | None = None
+    decision_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Screen:
+    reference: str  # the referral's
+    agency: str
+    level: str
+    screened_at: dt.datetime
+    review_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    reference: str
+    agency: str
+    happened_at: dt.datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
+class ClockFact:
+    kind: str
+    reference: str
+    agency: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    status: str
+
+
+@dataclass(frozen=True)
+class EventFact:
+    id: uuid.UUID
+    reference: str
+    kind: str
+    code: str
+    agency: str
+    at: dt.datetime
+    fields: dict[str, Any] = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Naming:
+    """A person, vehicle, phone, handle or place named about a child, in one source."""
+
+    entity_type: str
+    entity_id: uuid.UUID
+    child_id: uuid.UUID
+    child_ref: str
+    source_ref: str
+    agency: str
+    at: dt.datetime
+
+
+@dataclass
+class History:
+    child_id: uuid.UUID
+    child_ref: str
+    date_of_birth: dt.date | None
+    referrals: list[Ref] = field(default_factory=list)
+    screenings: list[Screen] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    clocks: list[ClockFact] = field(default_factory=list)
+    challenges: list[tuple[str, dt.datetime]] = field(default_factory=list)
+    events: list[EventFact] = field(default_factory=list)
+    episodes: list[dict[str, Any]] = field(default_factory=list)
+    namings: list[Naming] = field(default_factory=list)  # this child's
+    shared: list[Naming] = field(default_factory=list)  # other children's, same entities
+    peers: list[tuple[uuid.UUID, str, str, dt.datetime]] = field(default_factory=list)
+    peer_screened: dict[uuid.UUID, list[dt.datetime]] = field(default_factory=dict)
+    flags: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
+    recommendations: list[dict[str, Any]] = field(default_factory=list)
+    mace_on: list[dt.date] = field(default_factory=list)
+    picture: Picture | None = None
+
+    def age_on(self, day: dt.date) -> int | None:
+        dob = self.date_of_birth
+        if dob is None:
+            return None
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def ref(self, reference: str) -> Ref | None:
+        return next((r for r in self.referrals if r.reference == reference), None)
+
+
+def histories_for(child_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, History]:
+    ids = list(dict.fromkeys(child_ids))
+    out: dict[uuid.UUID, History] = {}
+    for start in range(0, len(ids), CHUNK):
+        out.update(_chunk(ids[start : start + CHUNK]))
+    return out
+
+
+def _chunk(ids: list[uuid.UUID]) -> dict[uuid.UUID, History]:
+    hist = {
+        cid: History(cid, ref, dob)
+        for cid, ref, dob in Child.objects.filter(pk__in=ids).values_list(
+            "pk", "reference", "date_of_birth"
+        )
+    }
+    ref_of = _referrals(hist)
+    _screenings(hist, ref_of)
+    _escalation(hist, ref_of)
+    _events(hist)
+    _namings(hist, ref_of)
+    _peers(hist, ref_of)
+    _reviews(hist, ref_of)
+    for cid, picture in pictures_for(hist).items():
+        hist[cid].picture = picture
+    return hist
+
+
+def _referrals(hist: dict[uuid.UUID, History]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Each referral's children among these (so a referral's facts reach each of them)."""
+    ref_of: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    rows = ReferralChild.objects.filter(child_id__in=list(hist)).values_list(
+        "child_id",
+        "referral_id",
+        "referral__reference",
+        "referral__source_agency__code",
+        "referral__source_agency__kind",
+        "referral__received_at",
+        "referral__concern_categories",
+        "referral__decision__outcome",
+        "referral__decision__decided_at",
+        "referral__decision__id",
+    )
+    counts: dict[uuid.UUID, int] = defaultdict(int)
+    for rid, _pid in (
+        ReferralChild.objects.filter(child_id__in=list(hist))
+        .filter(referral__persons_named__isnull=False)
+        .values_list("referral_id", "referral__persons_named__id")
+        .distinct()
+    ):
+        counts[rid] += 1
+    for cid, rid, ref, agency, kind, at, cats, outcome, decided, did in rows:
+        ref_of[rid].append(cid)
+        hist[cid].referrals.append(
+            Ref(rid, ref, agency, kind, at, frozenset(cats or ()), counts[rid], outcome or "",
+                decided, did)
+        )  # fmt: skip
+    for h in hist.values():
+        h.referrals.sort(key=lambda r: r.received_at)
+    return ref_of
+
+
+def _screenings(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, Any]) -> None:
+    rows = Screening.objects.filter(referral_child__child_id__in=list(hist)).values_list(
+        "referral_child__child_id",
+        "referral_child__referral__reference",
+        "screened_by__agency__code",
+        "level",
+        "screened_at",
+        "review_on",
+    )
+    for cid, ref, agency, level, at, review_on in rows:
+        hist[cid].screenings.append(Screen(ref, agency or "", level, at, review_on))
+    for h in hist.values():
+        h.screenings.sort(key=lambda s: s.screened_at)
+
+
+def _escalation(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+    rids = list(ref_of)
+    for rid, ref, kind, at, outcome, agency in StatutoryStep.objects.filter(
+        referral_id__in=rids
+    ).values_list(
+        "referral_id", "referral__reference", "kind", "happened_at", "outcome",
+        "recorded_by__agency__code",
+    ):  # fmt: skip
+        for cid in ref_of[rid]:
+            hist[cid].steps.append(Step(kind, ref, agency or "", at, outcome))
+    for row in Clock.objects.filter(referral_id__in=rids).values_list(
+        "referral_id", "kind", "referral__reference", "agency__code", "started_at", "due_at",
+        "met_at", "status",
+    ):  # fmt: skip
+        rid, kind, ref, agency, started, due, met, status = row
+        for cid in ref_of[rid]:
+            hist[cid].clocks.append(ClockFact(kind, ref, agency or "", started, due, met, status))
+    for rid, ref, at in Challenge.objects.filter(referral_id__in=rids).values_list(
+        "referral_id", "referral__reference", "raised_at"
+    ):
+        for cid in ref_of[rid]:
+            hist[cid].challenges.append((ref, at))
+
+
+def _events(hist: dict[uuid.UUID, History]) -> None:
+    for eid, ref, kind, code, agency, at, fields, cid in Event.objects.filter(
+        child_id__in=list(hist)
+    ).values_list("id", "reference", "kind", "code", "agency__code", "occurred_at", "fields",
+                  "child_id"):  # fmt: skip
+        hist[cid].events.append(EventFact(eid, ref, kind, code, agency, at, fields or {}))
+    for row in MissingEpisode.objects.filter(child_id__in=list(hist)).values(
+        "child_id", "event__reference", "event__agency__code", "started_at", "returned_at",
+        "missing_from", "is_found_with_adults", "interview_due_at", "interview_status",
+    ):  # fmt: skip
+        hist[row["child_id"]].episodes.append(dict(row))
+    for h in hist.values():
+        h.events.sort(key=lambda e: e.at)
+        h.episodes.sort(key=lambda e: e["started_at"])
+
+
+def _mention_children(
+    rows: list[dict[str, Any]], ref_children: dict[uuid.UUID, list[tuple[uuid.UUID, str]]]
+) -> Iterable[tuple[dict[str, Any], uuid.UUID, str]]:
+    refs = dict(Child.objects.filter(
+        pk__in={uuid.UUID(str(c)) for r in rows for c in r["child_ids"] or ()}
+    ).values_list("pk", "reference"))  # fmt: skip
+    for row in rows:
+        if row["referral_id"] is not None:
+            for cid, cref in ref_children.get(row["referral_id"], ()):
+                yield row, cid, cref
+        for c in row["child_ids"] or ():
+            cid = uuid.UUID(str(c))
+            if cid in refs:
+                yield row, cid, refs[cid]
+
+
+def _namings(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+    event_ids = [e.id for h in hist.values() for e in h.events]
+    fields = (
+        "entity_type", "entity_id", "referral_id", "child_ids", "source_ref",
+        "referral__reference", "agency__code", "created_at", "referral__received_at",
+    )  # fmt: skip
+    own = list(
+        Mention.objects.filter(Q(referral_id__in=list(ref_of)) | Q(source_id__in=event_ids)).values(
+            *fields
+        )
+    )
+    entity_ids = {r["entity_id"] for r in own}
+    others = list(Mention.objects.filter(entity_id__in=entity_ids).values(*fields))
+    rids = {r["referral_id"] for r in others if r["referral_id"] is not None}
+    ref_children: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
+    for rid, cid, cref in ReferralChild.objects.filter(referral_id__in=rids).values_list(
+        "referral_id", "child_id", "child__reference"
+    ):
+        ref_children[rid].append((cid, cref))
+    by_entity: dict[uuid.UUID, list[Naming]] = defaultdict(list)
+    seen: set[tuple[uuid.UUID, uuid.UUID, str]] = set()
+    for row, cid, cref in _mention_children(others, ref_children):
+        key = (row["entity_id"], cid, row["referral__reference"] or row["source_ref"])
+        if key in seen:
+            continue
+        seen.add(key)
+        at = row["referral__received_at"] or row["created_at"]
+        by_entity[row["entity_id"]].append(
+            Naming(row["entity_type"], row["entity_id"], cid, cref, key[2], row["agency__code"], at)
+        )
+    for h in hist.values():
+        mine = {
+            n.entity_id
+            for namings in by_entity.values()
+            for n in namings
+            if n.child_id == h.child_id
+        }
+        for eid in mine:
+            for n in by_entity[eid]:
+                (h.namings if n.child_id == h.child_id else h.shared).append(n)
+
+
+def _peers(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+    rows = ReferralChild.objects.filter(referral_id__in=list(ref_of)).values_list(
+        "referral_id", "child_id", "child__reference", "referral__reference",
+        "referral__received_at",
+    )  # fmt: skip
+    peer_ids: set[uuid.UUID] = set()
+    for rid, pid, pref, ref, at in rows:
+        for cid in ref_of[rid]:
+            if pid != cid:
+                hist[cid].peers.append((pid, pref, ref, at))
+                peer_ids.add(pid)
+    screened: dict[uuid.UUID, list[dt.datetime]] = defaultdict(list)
+    for pid, at in Screening.objects.filter(referral_child__child_id__in=peer_ids).values_list(
+        "referral_child__child_id", "screened_at"
+    ):
+        screened[pid].append(at)
+    for h in hist.values():
+        h.peer_screened = {p[0]: screened.get(p[0], []) for p in h.peers}
+
+
+def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+    decision_of = {
+        r.decision_id: (h.child_id, r.reference)
+        for h in hist.values()
+        for r in h.referrals
+        if r.decision_id
+    }
+    ref_ids = {r.id: (h.child_id, r.reference) for h in hist.values() for r in h.referrals}
+    for rid, phrase, agency, at in LanguageFlag.objects.filter(
+        record_id__in=[*decision_of, *ref_ids]
+    ).values_list("record_id", "phrase", "agency__code", "created_at"):
+        cid, ref = ref_ids.get(rid) or decision_of[rid]
+        hist[cid].flags.append((ref, phrase, agency or "", at))
+    reviews: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for review_id, cid in ReviewChild.objects.filter(child_id__in=list(hist)).values_list(
+        "review_id", "child_id"
+    ):
+        reviews[review_id].append(cid)
+    for row in Recommendation.objects.filter(review_id__in=list(reviews)).values(
+        "review_id", "reference", "due_on", "status", "owner_agency__code", "owner_person_id",
+        "evidence", "review__reference",
+    ):  # fmt: skip
+        for cid in reviews[row["review_id"]]:
+            hist[cid].recommendations.append(dict(row))
+    for cid, at in ChildProposal.objects.filter(child_id__in=list(hist)).values_list(
+        "child_id", "created_at"
+    ):
+        hist[cid].mace_on.append(at.date())
+    for cid, held_on in Discussion.objects.filter(child_id__in=list(hist)).values_list(
+        "child_id", "held_on"
+    ):
+        hist[cid].mace_on.append(held_on)
