@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from sightline.audit.choices import Action
+from sightline.audit.services import audit_record
 from sightline.core.errors import Invalid
 from sightline.reporting.returns import cin_2025_26
 from sightline.reporting.returns.census import (
@@ -50,3 +54,30 @@ def cin_census(year: str, la: str = "999", *, strict: bool = False) -> CensusRes
         return result
     result.xml = writer(children, period, la, timezone.now())
     return result
+
+
+def cin_census_export(*, user: Any, year: str, la: str = "999") -> CensusResult:
+    """The census for a download (page or API): strict, so nothing is written while any error
+    remains (the caller lists `failures`); a written census holds every referred child, so it
+    writes one `record.export` audit row."""
+    result = cin_census(year, la, strict=True)
+    if result.xml is not None:
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                action=Action.EXPORT,
+                object_type="cin_census",
+                object_ref=f"CIN {year}",
+                details={"year": year, "la": la, "children": result.children},
+            )
+    return result
+
+
+def refusal(result: CensusResult) -> Invalid:
+    """The 422 for a census with errors: the failures as JSON."""
+    return Invalid(
+        {
+            "message": f"{len(result.errors)} error(s) must be corrected before the census.",
+            "failures": [f.as_dict() for f in result.failures],
+        }
+    )

@@ -4,13 +4,17 @@ mirrored DfE rule reports a bad record with the child's reference and the rule n
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 import xmlschema
 from django.core.management import CommandError, call_command
+from lxml import etree
 
+from sightline.accounts.tests.clients import token_client
+from sightline.audit.models import AuditEvent
 from sightline.casework.models import (
     Assessment,
     Conference,
@@ -163,3 +167,37 @@ def test_duplicate_child_ids_are_reported() -> None:
     rows = [ChildRow("C1", None, "U", False, [ep]), ChildRow("C1", None, "U", False, [ep])]
     failures = check(rows, YEAR)
     assert [(f.child, f.rule) for f in failures] == [("C1", "8510")]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_422_with_the_failures_and_audits_a_written_census(
+    teacher: Any, safeguarding_lead: Any
+) -> None:
+    referral, child = _referred(teacher, D(2025, 6, 10), "CH20250000004")
+    client = token_client(safeguarding_lead)
+    assert client.get("/api/v1/reports/cin-census?year=2031-32").status_code == 422
+    good = client.get("/api/v1/reports/cin-census?year=2025-26")
+    assert good.status_code == 200 and good["Content-Type"] == "application/xml"
+    SCHEMA.validate(etree.fromstring(good.content))
+    rows = AuditEvent.objects.filter(action="record.export", object_type="cin_census")
+    assert rows.count() == 1
+    Assessment.objects.create(
+        child=child, referral=referral, recorded_by=teacher, agency=teacher.agency,
+        started_on=D(2025, 6, 1), authorised_on=D(2025, 6, 20), factors=["3B"],
+    )  # fmt: skip
+    bad = client.get("/api/v1/reports/cin-census?year=2025-26")
+    assert bad.status_code == 422
+    failures = bad.json()["detail"]["failures"]
+    assert {"child": la_child_id(child.reference), "rule": "1103"}.items() <= failures[0].items()
+    assert rows.count() == 1  # nothing written, nothing exported
+
+
+@pytest.mark.django_db
+def test_the_demo_boroughs_census_validates(tmp_path: Path) -> None:
+    call_command(
+        "demo_borough", children=40, years=2, seed=7, truth=tmp_path / "t.json",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    result = cin_census("2025-26")
+    assert result.children > 0 and result.xml is not None
+    SCHEMA.validate(etree.fromstring(result.xml))
