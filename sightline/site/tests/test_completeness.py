@@ -224,6 +224,8 @@ API_READS = [
     ),
     Read("api:GET /api/v1/reports/cin-census", "/api/v1/reports/cin-census?year=2025-26",
          "safeguarding_lead", Action.EXPORT, "cin_census"),
+    Read("api:GET /api/v1/reports/annex-a", "/api/v1/reports/annex-a?from=2025-04-01&to=2026-03-31",
+         "safeguarding_lead", Action.EXPORT, "annex_a"),
     Read("api:GET /api/v1/escalations", "/api/v1/escalations", "manager", Action.LIST,
          "escalations"),
     Read("api:GET /api/v1/alerts", "/api/v1/alerts", "manager", Action.LIST, "intel_alert"),

@@ -953,6 +953,11 @@ ENDPOINTS += [
         "api", "GET", f"{API}/reports/cin-census", has(Cap.REPORT_STATUTORY),
         lambda w: f"{API}/reports/cin-census{CENSUS}", None, lambda r: True, "",
     ),
+    Endpoint(
+        "api", "GET", f"{API}/reports/annex-a", has(Cap.REPORT_STATUTORY),
+        lambda w: f"{API}/reports/annex-a?from=2025-04-01&to=2026-03-31", None,
+        lambda r: True, "",
+    ),
 ]  # fmt: skip
 
 # Reviews: the seeded review's reviewer holds a grant, so every review.view role sees it.
