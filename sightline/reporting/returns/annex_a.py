@@ -194,11 +194,12 @@ def workbook(sheets: list[Sheet]) -> bytes:
     for sheet in sheets:
         ws = book.create_sheet(sheet.key.replace("_", " ").title())
         ws.append(sheet.headers)
-        for row in sheet.rows:
+        # Date cells by column letter, once: `ws.max_row` per row would walk every cell.
+        for n, row in enumerate(sheet.rows, start=2):
             ws.append([safe(v) for v in row])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "DD/MM/YYYY"
+            for col, value in enumerate(row, start=1):
+                if isinstance(value, dt.date):
+                    ws.cell(row=n, column=col).number_format = "DD/MM/YYYY"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
