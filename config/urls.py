@@ -17,6 +17,7 @@ urlpatterns = [
     path("events/", include("sightline.site.events.urls")),
     path("reviews/", include("sightline.reviews.urls")),
     path("casework/", include("sightline.site.casework.urls")),
+    path("reports/", include("sightline.site.reports.urls")),
     path("language/", include((language_urlpatterns, "language"))),
     path("meetings/", include("sightline.meetings.urls")),
     path("admin-console/", include("sightline.site.admin_console.urls")),

@@ -61,6 +61,8 @@ class Cap:
     # Language checker, case reviews and recommendations (reviews app)
     LANGUAGE_CHECK = "language.check"
     LANGUAGE_REPORT = "language.report"
+    # Statutory returns: the CIN census and Ofsted Annex A (reporting)
+    REPORT_STATUTORY = "report.statutory"
     REVIEW_VIEW = "review.view"
     REVIEW_MANAGE = "review.manage"
     RECOMMENDATION_VIEW = "recommendation.view"
@@ -170,6 +172,7 @@ for _role in Role:
         caps.add(Cap.REVIEW_VIEW)
     if _role in {Role.SAFEGUARDING_LEAD, Role.HEAD_OF_SERVICE}:
         caps.add(Cap.REVIEW_MANAGE)
+        caps.add(Cap.REPORT_STATUTORY)
     if _role in _MANAGERS | {Role.HEALTH_LEAD, Role.EDUCATION_LEAD, Role.POLICE_ANALYST}:
         caps.add(Cap.RECOMMENDATION_VIEW)
     # Missed-opportunity detectors: the partnership's leads, managers, CSE specialists and

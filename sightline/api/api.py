@@ -19,6 +19,7 @@ from sightline.api.events import router as events_router
 from sightline.api.hub import router as hub_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
+from sightline.api.returns import router as returns_router
 from sightline.audit.services import audit_access_denied
 from sightline.core.errors import ApiError, DomainError
 from sightline.core.throttle import ThrottledError
@@ -89,6 +90,7 @@ api.add_router("", events_router)
 api.add_router("", retention_router)
 api.add_router("", admin_router)
 api.add_router("", casework_router)
+api.add_router("", returns_router)
 api.add_router("", casework_steps_router)
 api.add_router("", casework_plans_router)
 api.add_router("", hub_router)

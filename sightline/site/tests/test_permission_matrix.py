@@ -956,6 +956,26 @@ def _owns_recommendation(role: str) -> bool:
     )
 
 
+# Statutory returns (reporting.returns): partnership-wide downloads for report.statutory; the
+# seeded world's referrals fall outside 2025-26, so the census is written with no children.
+CENSUS = "?year=2025-26"
+ENDPOINTS += [
+    page("GET", "reports:returns", has(Cap.REPORT_STATUTORY)),
+    Endpoint(
+        "page", "GET", "reports:cin_census", has(Cap.REPORT_STATUTORY),
+        lambda w: reverse("reports:cin_census") + CENSUS, None, never, "",
+    ),
+    Endpoint(
+        "api", "GET", f"{API}/reports/cin-census", has(Cap.REPORT_STATUTORY),
+        lambda w: f"{API}/reports/cin-census{CENSUS}", None, lambda r: True, "",
+    ),
+    Endpoint(
+        "api", "GET", f"{API}/reports/annex-a", has(Cap.REPORT_STATUTORY),
+        lambda w: f"{API}/reports/annex-a?from=2025-04-01&to=2026-03-31", None,
+        lambda r: True, "",
+    ),
+]  # fmt: skip
+
 # Reviews: the seeded review's reviewer holds a grant, so every review.view role sees it.
 ENDPOINTS += [
     page("GET", "language:report", has(Cap.LANGUAGE_REPORT)),
