@@ -71,6 +71,11 @@ class Settings:
         default_factory=lambda: _env_int("BENCH_INTAKE_WORKERS", len(os.sched_getaffinity(0)) + 1)
     )
     deadline_s: int = field(default_factory=lambda: _env_int("BENCH_INTAKE_DEADLINE_S", 300))
+    # Referrals sent first to a single gunicorn worker (the rate 3 workers reach is compared
+    # with it, in the same run); 0 skips that phase.
+    single_worker: int = field(default_factory=lambda: _env_int("BENCH_INTAKE_SINGLE", 600))
+    # Referrals whose statements are counted in-process after the load.
+    probe: int = field(default_factory=lambda: _env_int("BENCH_INTAKE_PROBE", 20))
     databases: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             d.strip()
@@ -409,6 +414,124 @@ class LockSampler:
         }
 
 
+class SealLagSampler:
+    """Twice a second: how long the oldest audit row not yet sealed into a checkpoint has
+    waited (0 when every row is sealed), while `manage.py audit_seal --loop 1` runs."""
+
+    def __init__(self, conninfo: str) -> None:
+        self.conninfo = conninfo
+        self.lags: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="seal-lag", daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        query = (
+            "SELECT coalesce(extract(epoch FROM clock_timestamp() - min(occurred_at)), 0) "
+            "FROM audit_auditevent WHERE seq > "
+            "coalesce((SELECT max(last_seq) FROM audit_auditcheckpoint), 0)"
+        )
+        with psycopg.connect(self.conninfo, autocommit=True) as conn:
+            while not self._stop.wait(0.5):
+                got = conn.execute(query).fetchone()
+                self.lags.append(float(got[0]) if got else 0.0)
+
+    def __enter__(self) -> SealLagSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def summary(self) -> dict[str, Any]:
+        lags = sorted(self.lags)
+        return {
+            "samples": len(lags),
+            "max_lag_s": round(lags[-1], 2) if lags else None,
+            "p95_lag_s": round(_percentile(lags, 95), 2) if lags else None,
+        }
+
+
+SEAL_SNIPPET = """
+import json, sys, time
+sys.path.insert(0, '.')
+import django
+django.setup()
+from sightline.audit.models import AuditEvent
+from sightline.audit.sealing import audit_seal
+t0 = time.perf_counter()
+report = audit_seal(max_checkpoints=10**6)
+took = time.perf_counter() - t0
+print(json.dumps({"rows_sealed": report.rows_sealed, "gaps": report.gaps,
+                  "checkpoints": report.checkpoints, "seconds": took,
+                  "problem": report.problem, "rows_in_table": AuditEvent.objects.count()}))
+"""
+
+
+def _wait_until_sealed(conninfo: str, timeout_s: float) -> None:
+    import psycopg
+
+    deadline = time.monotonic() + timeout_s
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            got = conn.execute(
+                "SELECT count(*) FROM audit_auditevent WHERE seq > "
+                "coalesce((SELECT max(last_seq) FROM audit_auditcheckpoint), 0)"
+            ).fetchone()
+            if got and got[0] == 0:
+                return
+            time.sleep(0.5)
+
+
+def timed_seal(ctx: Context, env: dict[str, str]) -> dict[str, Any]:
+    """One sealing pass over everything written so far, timed inside the process."""
+    done = subprocess.run(
+        [str(ctx.python), "-c", SEAL_SNIPPET],
+        cwd=ctx.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"audit_seal failed: {done.stderr[-1500:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["rows_per_s"] = (
+        round(result["rows_sealed"] / result["seconds"], 1) if result["seconds"] else None
+    )
+    return result
+
+
+def statements_probe(
+    ctx: Context, env: dict[str, str], token: str, bodies: list[bytes], workdir: Path
+) -> dict[str, Any]:
+    """Statements per API request, counted in-process (bench/intake_probe.py)."""
+    path = workdir / "probe-bodies.json"
+    path.write_text(json.dumps([b.decode() for b in bodies]))
+    done = subprocess.run(
+        [str(ctx.python), str(ctx.root / "bench" / "intake_probe.py"), str(path), token],
+        cwd=ctx.root,
+        env={**env, "ALLOWED_HOSTS": "testserver,127.0.0.1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"intake_probe failed: {done.stderr[-1500:]}")
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    counts = [c for c, st in zip(got["statements"], got["statuses"], strict=True) if st == 201]
+    return {
+        "requests": len(got["statuses"]),
+        "created": len(counts),
+        "statements_mean": round(statistics.fmean(counts), 1) if counts else None,
+        "statements_min_max": [min(counts), max(counts)] if counts else None,
+    }
+
+
 def _tail(path: Path, chars: int = 1500) -> str:
     try:
         return path.read_text(errors="replace")[-chars:]
@@ -602,6 +725,80 @@ def _stored(db: Database, references: set[str]) -> int:
 # ------------------------------------------------------------------------------------------
 
 
+def _phase(
+    ctx: Context,
+    db: Database,
+    env: dict[str, str],
+    settings: Settings,
+    *,
+    workers: int,
+    token: str,
+    bodies: list[bytes],
+    warmup: list[bytes],
+    log_path: Path,
+    seal_loop: bool,
+) -> dict[str, Any]:
+    """One load: gunicorn with `workers`, warm-up, then `bodies` from the clients, with the
+    lock sampler (PostgreSQL) and, if `seal_loop`, `audit_seal --loop 1` and its lag."""
+    sealer: subprocess.Popen[bytes] | None = None
+    with gunicorn(ctx, env, workers, log_path) as (base, proc):
+        if seal_loop:
+            sealer = subprocess.Popen(
+                [str(ctx.python), "manage.py", "audit_seal", "--loop", "1"],
+                cwd=ctx.root,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        warm, _, _ = _post_all(base, token, warmup, settings.clients, 60)
+        if seal_loop and db.pg_conninfo:
+            _wait_until_sealed(db.pg_conninfo, 90)  # the sealer is up and has caught up
+        ctx.log(f"{db.kind}: {len(bodies)} referrals, {workers} workers")
+        app_cpu0, client_cpu0, machine0 = (
+            _children_cpu_s(proc.pid),
+            time.process_time(),
+            _machine_cpu(),
+        )
+        load0 = os.getloadavg()
+        locks: contextlib.AbstractContextManager[Any] = (
+            LockSampler(db.pg_conninfo) if db.pg_conninfo else contextlib.nullcontext()
+        )
+        lag: contextlib.AbstractContextManager[Any] = (
+            SealLagSampler(db.pg_conninfo)
+            if db.pg_conninfo and seal_loop
+            else contextlib.nullcontext()
+        )
+        try:
+            with locks, lag:
+                outcomes, wall, cut_short = _post_all(
+                    base, token, bodies, settings.clients, settings.deadline_s
+                )
+        finally:
+            if sealer is not None:
+                sealer.terminate()
+                sealer.wait(timeout=30)
+        app_cpu = _children_cpu_s(proc.pid) - app_cpu0
+        client_cpu = time.process_time() - client_cpu0
+        machine1 = _machine_cpu()
+    busy, total = machine1[0] - machine0[0], machine1[1] - machine0[1]
+    ok = [o for o in outcomes if o.status == 201]
+    return {
+        "workers": workers,
+        "warm": warm,
+        "outcomes": outcomes,
+        "ok": ok,
+        "wall": wall,
+        "cut_short": cut_short,
+        "rate": len(ok) / wall if wall > 0 else 0.0,
+        "app_cpu": app_cpu,
+        "client_cpu": client_cpu,
+        "busy_pct": round(100 * busy / total, 1) if total else None,
+        "load_average_before_after": [round(load0[0], 2), round(os.getloadavg()[0], 2)],
+        "locks": locks.summary() if isinstance(locks, LockSampler) else None,
+        "seal_lag": lag.summary() if isinstance(lag, SealLagSampler) else None,
+    }
+
+
 def bench_database(
     ctx: Context,
     db: Database,
@@ -609,6 +806,8 @@ def bench_database(
     bodies: list[bytes],
     warmup: list[bytes],
     workdir: Path,
+    single: list[bytes],
+    probe: list[bytes],
 ) -> dict[str, Any]:
     env = app_env(db)
     t0 = time.perf_counter()
@@ -628,31 +827,44 @@ def bench_database(
     )
     token = manage(ctx, env, "api_token", "demo-referrer", "--name", "bench").strip().splitlines()
     setup_s = time.perf_counter() - t0
-    ctx.log(f"{db.kind}: migrated and loaded in {setup_s:.1f} s; starting gunicorn")
+    ctx.log(f"{db.kind}: migrated and loaded in {setup_s:.1f} s")
+    one: dict[str, Any] | None = None
+    seal: dict[str, Any] | None = None
+    if single:
+        one = _phase(
+            ctx,
+            db,
+            env,
+            settings,
+            workers=1,
+            token=token[-1],
+            bodies=single,
+            warmup=warmup,
+            log_path=workdir / f"gunicorn-{db.kind}-1.log",
+            seal_loop=False,
+        )
+        ctx.log(f"{db.kind}: 1 worker {one['rate']:.1f}/s")
+    if db.pg_conninfo:
+        seal = timed_seal(ctx, env)  # everything so far, sealer stopped until now
+        ctx.log(f"{db.kind}: sealed {seal['rows_sealed']} rows at {seal['rows_per_s']}/s")
     log_path = workdir / f"gunicorn-{db.kind}.log"
-    with gunicorn(ctx, env, settings.workers, log_path) as (base, proc):
-        warm, _, _ = _post_all(base, token[-1], warmup, settings.clients, 60)
-        ctx.log(f"{db.kind}: {len(bodies)} referrals from {settings.clients} clients")
-        app_cpu0, client_cpu0, machine0 = (
-            _children_cpu_s(proc.pid),
-            time.process_time(),
-            _machine_cpu(),
-        )
-        sampler: contextlib.AbstractContextManager[Any] = (
-            LockSampler(db.pg_conninfo) if db.pg_conninfo else contextlib.nullcontext()
-        )
-        with sampler:
-            outcomes, wall, cut_short = _post_all(
-                base, token[-1], bodies, settings.clients, settings.deadline_s
-            )
-        app_cpu = _children_cpu_s(proc.pid) - app_cpu0
-        client_cpu = time.process_time() - client_cpu0
-        machine1 = _machine_cpu()
-    busy, total = machine1[0] - machine0[0], machine1[1] - machine0[1]
+    main = _phase(
+        ctx,
+        db,
+        env,
+        settings,
+        workers=settings.workers,
+        token=token[-1],
+        bodies=bodies,
+        warmup=warmup[: settings.clients],
+        log_path=log_path,
+        seal_loop=db.pg_conninfo is not None,
+    )
+    outcomes, wall, ok = main["outcomes"], main["wall"], main["ok"]
     log_text = _tail(log_path, 2_000_000)
-    ok = [o for o in outcomes if o.status == 201]
     references = {o.reference for o in ok if o.reference}
-    ctx.log(f"{db.kind}: {len(ok)} created in {wall:.1f} s; timing the raw INSERT")
+    ctx.log(f"{db.kind}: {len(ok)} created in {wall:.1f} s; counting statements, raw INSERT")
+    counted = statements_probe(ctx, env, token[-1], probe, workdir) if probe else None
     if db.sqlite_path is not None:
         ceiling = _ceiling_sqlite(db.sqlite_path, references)
     else:
@@ -665,19 +877,20 @@ def bench_database(
     samples: dict[str, str] = {}
     for o in failures:
         samples.setdefault(f"{o.status}: {(o.error or '')[:120]}", o.error or "")
-    api_rate = len(ok) / wall if wall > 0 else 0.0
+    api_rate = main["rate"]
     raw_rate = ceiling["rows"] / ceiling["bulk_s"] if ceiling["bulk_s"] > 0 else 0.0
     single_rate = ceiling["rows"] / ceiling["per_row_commit_s"] if ceiling["rows"] else 0.0
+    app_cpu = main["app_cpu"]
     return {
         "database": db.version,
         "database_facts": db.facts,
         "workers": settings.workers,
         "setup_s": round(setup_s, 1),
-        "warmup_requests": len(warm),
-        "warmup_non_201": sum(1 for o in warm if o.status != 201),
+        "warmup_requests": len(main["warm"]),
+        "warmup_non_201": sum(1 for o in main["warm"] if o.status != 201),
         "requests": len(outcomes),
         "requests_planned": len(bodies),
-        "cut_short_by_deadline": cut_short,
+        "cut_short_by_deadline": main["cut_short"],
         "created_201": len(ok),
         "non_201": len(failures),
         "status_counts": dict(statuses),
@@ -687,14 +900,33 @@ def bench_database(
         "children_new_record": sum(o.children_new for o in ok),
         "wall_s": round(wall, 3),
         "referrals_per_s": round(api_rate, 2),
+        "load_average_before_after": main["load_average_before_after"],
+        "single_worker": None
+        if one is None
+        else {
+            "referrals": len(one["ok"]),
+            "non_201": len(one["outcomes"]) - len(one["ok"]),
+            "wall_s": round(one["wall"], 2),
+            "referrals_per_s": round(one["rate"], 2),
+            "gunicorn_ms_per_referral": round(1000 * one["app_cpu"] / len(one["ok"]), 1)
+            if one["ok"]
+            else None,
+            "load_average_before_after": one["load_average_before_after"],
+            "pg_lock_waits": one["locks"],
+        },
+        "ratio_workers_to_one": round(api_rate / one["rate"], 2) if one and one["rate"] else None,
+        "statements_per_referral": counted,
+        "audit_seal": None
+        if seal is None
+        else {"backlog_pass": seal, "lag_under_load": main["seal_lag"]},
         "cpu": {
             "gunicorn_workers_s": round(app_cpu, 2),
             "gunicorn_ms_per_referral": round(1000 * app_cpu / len(ok), 1) if ok else None,
-            "load_generator_s": round(client_cpu, 2),
-            "machine_busy_pct": round(100 * busy / total, 1) if total else None,
+            "load_generator_s": round(main["client_cpu"], 2),
+            "machine_busy_pct": main["busy_pct"],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },
-        "pg_lock_waits": sampler.summary() if isinstance(sampler, LockSampler) else None,
+        "pg_lock_waits": main["locks"],
         "latency_ms": {
             "mean": round(statistics.fmean(latencies), 1) if latencies else None,
             "p50": round(_percentile(latencies, 50), 1) if latencies else None,
@@ -737,6 +969,7 @@ def rows_for(r: dict[str, Any]) -> list[dict[str, Any]]:
             r["cpu"]["gunicorn_ms_per_referral"],
             "ms",
             database=db,
+            goal="< 15 ms",
         ),
         row("machine CPU busy during the run", r["cpu"]["machine_busy_pct"], "%", database=db),
         row("raw INSERT ceiling (executemany, 1 tx)", raw["bulk_inserts_per_s"], "/s", database=db),
@@ -753,6 +986,45 @@ def rows_for(r: dict[str, Any]) -> list[dict[str, Any]]:
                 database=db,
             )
         )
+        out.append(
+            row(
+                "share of pg_stat_activity samples with a lock wait",
+                round(100 * locks["share_of_samples_with_a_lock_wait"], 1),
+                "%",
+                database=db,
+                goal="< 5 %",
+            )
+        )
+    one = r.get("single_worker")
+    if one:
+        out.append(
+            row(
+                f"rate with {r['workers']} workers / with 1 worker, same run "
+                f"({r['referrals_per_s']} vs {one['referrals_per_s']} /s)",
+                r["ratio_workers_to_one"],
+                "x",
+                database=db,
+                goal=">= 1.6",
+            )
+        )
+    counted = r.get("statements_per_referral")
+    if counted and counted.get("statements_mean") is not None:
+        out.append(
+            row(
+                "SQL statements per API referral (mean, in-process probe)",
+                counted["statements_mean"],
+                "",
+                database=db,
+            )
+        )
+    out.append(
+        row(
+            "load average (1 min) before, after the run",
+            ", ".join(str(x) for x in r["load_average_before_after"]),
+            "",
+            database=db,
+        )
+    )
     return out
 
 
@@ -767,7 +1039,11 @@ def run(ctx: Context) -> dict[str, Any]:
     if root not in sys.path:
         sys.path.insert(0, root)
     today = dt.datetime.now(ZoneInfo("Europe/London")).date()  # what demo_borough uses
-    bodies, warmup = build_payloads(settings.referrals, settings.clients * WARMUP_PER_CLIENT, today)
+    extra = settings.clients * WARMUP_PER_CLIENT + settings.single_worker + settings.probe
+    bodies, spare = build_payloads(settings.referrals, extra, today)
+    warmup = spare[: settings.clients * WARMUP_PER_CLIENT]
+    single = spare[len(warmup) : len(warmup) + settings.single_worker]
+    probe = spare[len(warmup) + len(single) :]
     per_db: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     for kind in settings.databases:
@@ -781,7 +1057,9 @@ def run(ctx: Context) -> dict[str, Any]:
                 else:
                     raise NotRunError(f"unknown database {kind!r}")
                 with manager as db:
-                    result = bench_database(ctx, db, settings, bodies, warmup, workdir)
+                    result = bench_database(
+                        ctx, db, settings, bodies, warmup, workdir, single, probe
+                    )
             except NotRunError as exc:
                 ctx.log(f"{kind}: not run: {exc}")
                 per_db[kind] = {"not_run": str(exc)}

@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import logging
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +31,10 @@ log = logging.getLogger("sightline.audit")
 
 class AuditUnavailableError(RuntimeError):
     pass
+
+
+# The open batch of the current connection's transaction (audit_batch), if any.
+_BATCH_ATTR = "sightline_audit_batch"
 
 
 def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
@@ -62,12 +68,43 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         raise AuditUnavailableError("audit_record must be called inside a transaction")
     _check_object_type(object_type)
+    values = _row_values(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_ref=object_ref,
+        child_id=child_id,
+        referral_id=referral_id,
+        reason=reason,
+        details=details,
+        actor_username=actor_username,
+    )
+    batch: list[dict[str, Any]] | None = getattr(connection, _BATCH_ATTR, None)
+    if batch is not None:
+        batch.append(values)
+        return _event(values)  # written, with its seq and time, when the batch closes
+    (event,) = audit_record_many([values])
+    return event
+
+
+def _row_values(
+    *,
+    actor: Any,
+    action: Action | str,
+    object_type: str,
+    object_id: str | int | uuid.UUID,
+    object_ref: str,
+    child_id: uuid.UUID | None,
+    referral_id: uuid.UUID | None,
+    reason: str,
+    details: dict[str, Any] | None,
+    actor_username: str,
+) -> dict[str, Any]:
+    """A row's hashed fields but its seq and time (taken when it is written)."""
     ctx = current_context()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    seq, occurred_at = _next_seq()
-    values: dict[str, Any] = {
-        "seq": seq,
-        "occurred_at": occurred_at,
+    return {
         "action": str(action),
         "actor_id": user.pk if user else None,
         "actor_username": user.username if user else actor_username,
@@ -84,55 +121,97 @@ def audit_record(
         "ip_address": ctx.ip_address,
         "channel": ctx.channel,
     }
-    row_hash = content_hash(values)
-    return AuditEvent.objects.create(
-        seq=values["seq"],
-        occurred_at=values["occurred_at"],
+
+
+def _event(values: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(
+        seq=values.get("seq"),
+        occurred_at=values.get("occurred_at") or timezone.now(),
         action=values["action"],
-        actor=user,
+        actor_id=values["actor_id"],
         actor_username=values["actor_username"],
         actor_agency=values["actor_agency"],
         actor_role=values["actor_role"],
-        object_type=object_type,
+        object_type=values["object_type"],
         object_id=values["object_id"],
-        object_ref=object_ref,
-        child_id=child_id,
-        referral_id=referral_id,
-        reason=reason,
+        object_ref=values["object_ref"],
+        child_id=values["child_id"],
+        referral_id=values["referral_id"],
+        reason=values["reason"],
         details=values["details"],
-        request_id=ctx.request_id,
-        ip_address=ctx.ip_address,
-        channel=ctx.channel,
+        request_id=values["request_id"],
+        ip_address=values["ip_address"],
+        channel=values["channel"],
         prev_hash="",
-        row_hash=row_hash,
+        row_hash=values.get("row_hash", ""),
     )
 
 
-def _next_seq() -> tuple[int, dt.datetime]:
-    """The row's seq and time, taken before the insert so the hash can cover the seq.
+def audit_record_many(rows: Sequence[dict[str, Any]]) -> list[AuditEvent]:
+    """Write rows (as `_row_values` makes them) in two statements however many there are:
+    their seqs and times in one (on PostgreSQL `nextval` then the database clock for each
+    row, as audit_record takes them), then one INSERT. Each row's hash is its own content,
+    seq included, exactly as a row written alone (ADR 0006)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditUnavailableError("audit_record must be called inside a transaction")
+    if not rows:
+        return []
+    events: list[AuditEvent] = []
+    for (seq, occurred_at), row in zip(_next_seqs(len(rows)), rows, strict=True):
+        values = {**row, "seq": seq, "occurred_at": occurred_at}
+        values["row_hash"] = content_hash(values)
+        events.append(_event(values))
+    return AuditEvent.objects.bulk_create(events)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Inside the block (which must be inside a transaction), audit_record keeps its rows and
+    writes them all when the block ends, with audit_record_many: two statements for a whole
+    step instead of two per row. If the block raises, nothing is written (the transaction is
+    being rolled back anyway). A batch inside a batch joins the outer one."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditUnavailableError("audit_batch must be used inside a transaction")
+    if getattr(connection, _BATCH_ATTR, None) is not None:
+        yield
+        return
+    batch: list[dict[str, Any]] = []
+    setattr(connection, _BATCH_ATTR, batch)
+    try:
+        yield
+    finally:
+        setattr(connection, _BATCH_ATTR, None)
+    audit_record_many(batch)
+
+
+def _next_seqs(count: int) -> list[tuple[int, dt.datetime]]:
+    """The rows' seqs and times, taken before the insert so each hash can cover its seq.
 
     PostgreSQL: nextval on the table's identity sequence, which is not transactional and never
-    waits; the time is the database clock read just after it (the sealer compares it with
-    pg_stat_activity.xact_start to decide when a gap is final). SQLite: writers are serialised
-    (BEGIN IMMEDIATE), so the next value of the table's AUTOINCREMENT counter is free until
-    this transaction ends; a rolled-back transaction leaves no gap there."""
+    waits; each row's time is the database clock read just after its own nextval (the sealer
+    compares it with pg_stat_activity.xact_start to decide when a gap is final). SQLite:
+    writers are serialised (BEGIN IMMEDIATE), so the next values of the table's AUTOINCREMENT
+    counter are free until this transaction ends; a rolled-back transaction leaves no gap."""
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The subquery is not flattened (volatile), so nextval runs before clock_timestamp.
+            # The subquery is not flattened (volatile), so each row's nextval runs before its
+            # clock_timestamp.
             cursor.execute(
                 "SELECT n.seq, clock_timestamp() FROM "
-                "(SELECT nextval(pg_get_serial_sequence(%s, 'seq')) AS seq) AS n",
-                [table],
+                "(SELECT nextval(pg_get_serial_sequence(%s, 'seq')) AS seq "
+                "FROM generate_series(1, %s)) AS n",
+                [table, count],
             )
-            seq, occurred_at = cursor.fetchone()
-            return int(seq), occurred_at.astimezone(dt.UTC)
+            rows = sorted((int(seq), at.astimezone(dt.UTC)) for seq, at in cursor.fetchall())
+            return rows
         cursor.execute(
             "SELECT max(n) FROM (SELECT seq AS n FROM sqlite_sequence "
             "WHERE name = 'audit_auditevent' UNION ALL SELECT max(seq) FROM audit_auditevent)"
         )
         (last,) = cursor.fetchone()
-    return int(last or 0) + 1, timezone.now().astimezone(dt.UTC)
+    now = timezone.now().astimezone(dt.UTC)
+    return [(int(last or 0) + i, now) for i in range(1, count + 1)]
 
 
 def audit_access_denied(

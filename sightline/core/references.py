@@ -5,14 +5,18 @@ sequence, created on first use and started after the counter row's value (so an 
 used counter rows carries on from where it was); nextval never waits for another
 transaction. A rolled-back intake leaves a gap in the numbers; references are unique and
 increasing, not gap-free. On SQLite, where writers are serialised anyway, the counter row is
-incremented as before."""
+incremented as before.
+
+Either way a call costs one statement, however many prefixes and numbers it takes: on
+PostgreSQL the function `sightline_references_reserve` (migration core 0003) finds or makes
+each prefix's counter row and sequence and returns the numbers; on SQLite one upsert of the
+counter rows returns their new values."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from collections.abc import Mapping
 
-from sightline.core.models import ReferenceCounter
+from django.db import connection, transaction
 
 
 def next_reference(prefix: str, year: int, width: int = 6) -> str:
@@ -22,50 +26,56 @@ def next_reference(prefix: str, year: int, width: int = 6) -> str:
 
 def references_reserve(prefix: str, year: int, *, count: int, width: int = 6) -> list[str]:
     """`count` consecutive-as-possible references in one call (bulk loaders)."""
+    return references_reserve_many(year, {prefix: count}, width=width)[prefix]
+
+
+def references_reserve_many(
+    year: int, counts: Mapping[str, int], *, width: int | Mapping[str, int] = 6
+) -> dict[str, list[str]]:
+    """References for several prefixes at once, in one statement: prefix -> its references,
+    increasing. `width` may differ by prefix."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_reference must run inside a transaction")
+    wanted = {p: int(n) for p, n in counts.items() if n > 0}
+    if not wanted:
+        return {p: [] for p in counts}
     if connection.vendor == "postgresql":
-        numbers = _from_sequence(prefix, year, count)
+        numbers = _from_sequences(year, wanted)
     else:
-        numbers = _from_counter_row(prefix, year, count)
-    return [f"{prefix}-{year}-{n:0{width}d}" for n in numbers]
+        numbers = _from_counter_rows(year, wanted)
+    out: dict[str, list[str]] = {p: [] for p in counts}
+    for prefix, taken in numbers.items():
+        w = width if isinstance(width, int) else width.get(prefix, 6)
+        out[prefix] = [f"{prefix}-{year}-{n:0{w}d}" for n in sorted(taken)]
+    return out
 
 
-def _counter(prefix: str, year: int) -> tuple[int, int]:
-    """The counter row's id and value, created if absent (once per prefix and year)."""
-    found = ReferenceCounter.objects.filter(prefix=prefix, year=year).values_list(
-        "pk", "last_value"
-    )
-    row = found.first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                made = ReferenceCounter.objects.create(prefix=prefix, year=year, last_value=0)
-            row = (made.pk, 0)
-        except IntegrityError:
-            row = found.get()  # another transaction created it first
-    return row
-
-
-def _from_sequence(prefix: str, year: int, count: int) -> list[int]:
-    pk, last_value = _counter(prefix, year)
-    name = f"core_reference_{int(pk)}"
+def _from_sequences(year: int, wanted: dict[str, int]) -> dict[str, list[int]]:
+    prefixes = sorted(wanted)
+    numbers: dict[str, list[int]] = {p: [] for p in prefixes}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
-        if not cursor.fetchone()[0]:
-            try:
-                with transaction.atomic():
-                    cursor.execute(
-                        f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(last_value) + 1}"
-                    )
-            except IntegrityError:
-                pass  # created at the same moment by another transaction, which committed
-        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [name, count])
-        return [int(n) for (n,) in cursor.fetchall()]
+        cursor.execute(
+            "SELECT ref_prefix, ref_number FROM sightline_references_reserve(%s, %s, %s)",
+            [prefixes, [wanted[p] for p in prefixes], year],
+        )
+        for prefix, n in cursor.fetchall():
+            numbers[prefix].append(int(n))
+    return numbers
 
 
-def _from_counter_row(prefix: str, year: int, count: int) -> list[int]:
-    pk, _ = _counter(prefix, year)
-    ReferenceCounter.objects.filter(pk=pk).update(last_value=F("last_value") + count)
-    last = ReferenceCounter.objects.values_list("last_value", flat=True).get(pk=pk)
-    return list(range(last - count + 1, last + 1))
+def _from_counter_rows(year: int, wanted: dict[str, int]) -> dict[str, list[int]]:
+    prefixes = sorted(wanted)
+    values = ", ".join("(%s, %s, %s)" for _ in prefixes)
+    params: list[str | int] = []
+    for prefix in prefixes:
+        params += [prefix, year, wanted[prefix]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_referencecounter (prefix, year, last_value) "  # noqa: S608 - placeholders only
+            f"VALUES {values} ON CONFLICT (prefix, year) DO UPDATE "
+            "SET last_value = core_referencecounter.last_value + excluded.last_value "
+            "RETURNING prefix, last_value",
+            params,
+        )
+        rows = cursor.fetchall()
+    return {p: list(range(last - wanted[p] + 1, last + 1)) for p, last in rows}

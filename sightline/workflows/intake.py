@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sightline.audit.services import audit_batch
 from sightline.escalation.choices import ClockKind
 from sightline.escalation.selectors import clock_due_at
 from sightline.escalation.services import clocks_on_referral_received
@@ -39,7 +40,13 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
     """Store the referral and its children (referrals, people), index what it names and run
     the alert rules (intel), start the decision and RAG clocks and mark a re-referral
     (escalation), copy the clocks' due times onto the referral, acknowledge it to the
-    referrer (outbox) and offer the narrative's indicators for the screening."""
+    referrer (outbox) and offer the narrative's indicators for the screening. The step's
+    audit rows are written together at its end (audit_batch)."""
+    with audit_batch():
+        return _intake(acting_user, data)
+
+
+def _intake(acting_user: Any, data: ReferralInput) -> IntakeResult:
     submitted = referral_submit(acting_user=acting_user, data=data)
     referral = submitted.referral
     intel = mentions_on_referral(
@@ -47,6 +54,8 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         acting_user=acting_user,
         vehicles=[v.strip() for v in data.vehicles if v.strip()],
         phones=[p.strip() for p in data.phones if p.strip()],
+        children=[c.referral_child for c in submitted.children],
+        new_referral=True,
     )
     started = clocks_on_referral_received(referral=referral, acting_user=acting_user)
     due = {clock.kind: clock.due_at for clock in started}
@@ -70,6 +79,7 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
         field="narrative",
         text=referral.narrative,
         child_age=min((a for a in ages if a is not None), default=None),
+        new_record=True,
     )
     missed_opportunities_check(  # a new child with no flagged words has no history to match
         acting_user=acting_user,

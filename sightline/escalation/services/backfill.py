@@ -1,12 +1,21 @@
 """Clocks for referrals that arrived before the clocks existed (or were bulk-loaded, like the
 demo borough): one bulk pass, one audit row. The clocks are what the hooks would have
 started; `demo_history` also completes older assessments on synthetic dates so the demo's
-dashboard has something to show (never for real data)."""
+dashboard has something to show (never for real data).
+
+The re-referral marks the hooks store are computed in memory too, from one read of every
+referral's children, dates and outcomes, and written with bulk upserts: the same marks as
+`rereferrals.rereferral_refresh` referral by referral (`clocks_backfill_one_by_one`, the
+path before, which `escalation/tests/test_backfill.py` holds the two to), without its five
+statements a referral."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
@@ -15,12 +24,14 @@ from django.utils import timezone
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.escalation.choices import RAG_KEYS, ClockKind, ClockStatus, TimescaleKey
-from sightline.escalation.models import Clock
+from sightline.escalation.models import Clock, ReReferral
+from sightline.escalation.rules import REREFERRAL_WINDOW
 from sightline.escalation.services.clocks import ASSESSMENT_OUTCOMES
 from sightline.escalation.services.common import front_door_agency
 from sightline.escalation.services.rereferrals import rereferral_refresh
 from sightline.escalation.timescales import due_at, partnership_calendar, timescales
-from sightline.referrals.models import Referral
+from sightline.referrals.choices import Outcome
+from sightline.referrals.models import Referral, ReferralChild
 
 CHUNK = 1000
 
@@ -41,6 +52,19 @@ def _finish(clock: Clock, at: dt.datetime | None, now: dt.datetime) -> Clock:
 def clocks_backfill(
     *, acting_user: Any, demo_history: bool = False, seed: int = 7
 ) -> dict[str, int]:
+    """Clocks and re-referral marks for every referral without clocks, in bulk."""
+    return _backfill(acting_user=acting_user, demo_history=demo_history, seed=seed, bulk=True)
+
+
+@transaction.atomic
+def clocks_backfill_one_by_one(
+    *, acting_user: Any, demo_history: bool = False, seed: int = 7
+) -> dict[str, int]:
+    """The same, each re-referral mark stored by `rereferral_refresh` (the path before)."""
+    return _backfill(acting_user=acting_user, demo_history=demo_history, seed=seed, bulk=False)
+
+
+def _backfill(*, acting_user: Any, demo_history: bool, seed: int, bulk: bool) -> dict[str, int]:
     now = timezone.now()
     rng = random.Random(seed)  # noqa: S311 - synthetic demo dates, not security
     calendar = partnership_calendar()
@@ -54,6 +78,7 @@ def clocks_backfill(
         .order_by("received_at")
     )
     batch: list[Clock] = []
+    marks = _Marks() if bulk else None
     for referral in todo.iterator(chunk_size=CHUNK):
         referrals += 1
         decision = getattr(referral, "decision", None)
@@ -102,8 +127,8 @@ def clocks_backfill(
                         ClockKind.ASSESSMENT,
                         start,
                         due,
-                        agency=decider.agency,
-                        team=decider.team,
+                        agency_id=decider.agency_id,
+                        team_id=decider.team_id,
                         assigned_to=decider,
                     ),
                     completed,
@@ -113,8 +138,13 @@ def clocks_backfill(
         if len(batch) >= CHUNK:
             made += len(Clock.objects.bulk_create(batch))
             batch = []
-        rereferral_refresh(referral=referral)
+        if marks is None:
+            rereferral_refresh(referral=referral)
+        else:
+            marks.add(referral)
     made += len(Clock.objects.bulk_create(batch))
+    if marks is not None:
+        marks.write(now)
     audit_record(
         actor=acting_user,
         action=Action.IMPORT,
@@ -123,3 +153,65 @@ def clocks_backfill(
         details={"referrals": referrals, "clocks": made, "demo_history": demo_history},
     )
     return {"referrals": referrals, "clocks": made}
+
+
+class _Marks:
+    """`rereferral_refresh` for many referrals: every referral's children, dates and outcomes
+    read once; each mark computed in memory over the same window and written in bulk."""
+
+    def __init__(self) -> None:
+        self.children: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        # child -> its referrals as (received_at, referral id, reference, outcome), by date
+        self.history: dict[uuid.UUID, list[tuple[dt.datetime, uuid.UUID, str, str]]] = defaultdict(
+            list
+        )
+        rows = ReferralChild.objects.values_list(
+            "child_id",
+            "referral_id",
+            "referral__received_at",
+            "referral__reference",
+            "referral__decision__outcome",
+        )
+        for child_id, rid, received, reference, outcome in rows.iterator(chunk_size=5000):
+            self.children[rid].add(child_id)
+            self.history[child_id].append((received, rid, reference, outcome or ""))
+        for referrals in self.history.values():
+            referrals.sort(key=lambda r: r[0])
+        self.times = {c: [r[0] for r in refs] for c, refs in self.history.items()}
+        self.pending: list[ReReferral] = []
+
+    def add(self, referral: Referral) -> None:
+        received = referral.received_at
+        low = received - REREFERRAL_WINDOW
+        seen: set[uuid.UUID] = set()
+        prior: dict[str, dt.datetime] = {}
+        kids = self.children.get(referral.pk, set())
+        for child_id in kids:
+            times = self.times[child_id]
+            for at, rid, reference, outcome in self.history[child_id][
+                bisect_left(times, low) : bisect_right(times, received)
+            ]:
+                seen.add(rid)
+                if at < received and rid != referral.pk and outcome == Outcome.NO_FURTHER_ACTION:
+                    prior[reference] = at
+        self.pending.append(
+            ReReferral(
+                referral=referral,
+                is_rereferral=bool(prior),
+                prior_nfa=[ref for ref, _at in sorted(prior.items(), key=lambda p: (p[1], p[0]))],
+                referrals_in_window=len(seen) if kids else 1,
+            )
+        )
+
+    def write(self, now: dt.datetime) -> None:
+        for mark in self.pending:
+            mark.computed_at = now
+        ReReferral.objects.bulk_create(
+            self.pending,
+            batch_size=CHUNK,
+            update_conflicts=True,
+            unique_fields=["referral"],
+            update_fields=[
+                "is_rereferral", "prior_nfa", "referrals_in_window", "computed_at", "updated_at",
+            ],
+        )  # fmt: skip

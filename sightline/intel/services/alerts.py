@@ -4,7 +4,7 @@ the transaction that changed it; and a practitioner's change of an alert's statu
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from sightline.intel.choices import ALERT_TRANSITIONS, AlertStatus, Certainty, E
 from sightline.intel.models import Alert
 from sightline.intel.services.common import ALERT_ROLES, IntelError
 from sightline.referrals.models import Referral
+
+if TYPE_CHECKING:
+    from sightline.intel.services.bulk_store import MemoryStore
 
 
 def _alert_summary(entity_type: str, entity_ref: str, trigger: str, links: list[Any]) -> str:
@@ -80,6 +83,51 @@ def alerts_apply(
         else:
             continue
         changed.append(alert)
+    return changed
+
+
+def alerts_apply_in_memory(
+    store: MemoryStore,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    fired_by: Referral,
+    raised: list[Alert],
+) -> list[tuple[Alert, Action, str]]:
+    """`alerts_apply` over a picture held in memory (intake's `IntakeStore`): the same
+    outcomes, the alerts changed in memory (new ones appended to `raised`, references from
+    the store), each with the audit action and event `alerts_apply` would record. The caller
+    writes them and records the audit rows."""
+    if entity_type not in rules.KIND_FOR:
+        return []
+    outcomes = rules.evaluate(
+        entity_type, entity_id, links_of=store.links_of, vehicles_of=store.vehicles_of
+    )
+    current = store.alerts[entity_id]
+    before = dict(current)
+    entity_ref = store.reference_of(entity_type, entity_id)
+    changed: list[tuple[Alert, Action, str]] = []
+    for trigger, outcome in outcomes.items():
+        alert = before.get(trigger)
+        if outcome.holds and alert is None:
+            reference = str(store.references("AL"))
+            alert = alert_new(
+                entity_type, entity_id, entity_ref, trigger, outcome, fired_by, reference=reference
+            )
+            alert.supersedes = before.get("children2") if trigger != "children2" else None
+            current[trigger] = alert
+            store.new.add(alert.pk)
+            raised.append(alert)
+            changed.append((alert, Action.CREATE, "raised"))
+        elif outcome.holds and alert is not None:
+            what = alert_update(alert, entity_ref, outcome)
+            if what is None:
+                continue
+            store.touch(alert.pk)
+            changed.append((alert, Action.CHANGE, what))
+        elif alert is not None and alert_withdraw(alert):
+            del current[trigger]
+            store.touch(alert.pk)
+            changed.append((alert, Action.CHANGE, "withdrawn"))
     return changed
 
 

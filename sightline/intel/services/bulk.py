@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.models import ReferenceCounter
+from sightline.core.references import references_reserve
 from sightline.intel import rules
 from sightline.intel.models import (
     Alert,
@@ -69,29 +70,33 @@ PERSON_FIELDS = [
 
 
 class ReferenceBlock:
-    """Readable references for one bulk run: each prefix's counter row is read under its lock
-    at first use, numbers are handed out in memory, and the counter is written back once at
-    the end (`core.references.next_reference` takes the lock once per number)."""
+    """Readable references for one bulk run, taken from `core.references` BLOCK at a time
+    per prefix (one statement each). On PostgreSQL they come from the prefix's sequence, as
+    intake's do, so a bulk run after live intake carries on after it (the counter row there
+    only names the sequence); numbers left over at the end are a gap, as a rolled-back
+    intake leaves. On SQLite the run holds the write lock throughout, so the counter is put
+    back to the last number handed out and the numbering stays gap-free."""
+
+    BLOCK = 1000
 
     def __init__(self, year: int) -> None:
         self.year = year
-        self.last: dict[str, int] = {}
+        self.free: dict[str, list[str]] = {}
+        self.last: dict[str, str] = {}
 
     def __call__(self, prefix: str) -> str:
-        if prefix not in self.last:
-            counter = (
-                ReferenceCounter.objects.select_for_update()
-                .filter(prefix=prefix, year=self.year)
-                .first()
-            )
-            self.last[prefix] = counter.last_value if counter is not None else 0
-        self.last[prefix] += 1
-        return f"{prefix}-{self.year}-{self.last[prefix]:07d}"
+        free = self.free.setdefault(prefix, [])
+        if not free:
+            free.extend(reversed(references_reserve(prefix, self.year, count=self.BLOCK, width=7)))
+        self.last[prefix] = free.pop()
+        return self.last[prefix]
 
     def save(self) -> None:
-        for prefix, value in self.last.items():
-            ReferenceCounter.objects.update_or_create(
-                prefix=prefix, year=self.year, defaults={"last_value": value}
+        if connection.vendor == "postgresql":
+            return
+        for prefix, reference in self.last.items():
+            ReferenceCounter.objects.filter(prefix=prefix, year=self.year).update(
+                last_value=int(reference.rsplit("-", 1)[1])
             )
 
 

@@ -1,22 +1,71 @@
-"""Indexing a newly submitted referral (intake calls this through its workflow)."""
+"""Indexing a newly submitted referral (intake calls this through its workflow).
+
+The steps are intake's (`mentions.index_referral`, the alert rules) run over `IntakeStore`:
+the part of the picture this referral can touch, read up front with a handful of batched
+reads (the places, phones and vehicles it names, the blocking keys of the persons it names
+and those persons, their links to what the referral names), then written with one bulk
+statement per table and the references of everything new taken in one statement. A person
+the referral is linked to has its mentions read when it is linked (one read each); the
+alert rules read the mentions, children and standing alerts of what was touched in one read
+each. No savepoint: a step of the caller's transaction (ADR 0009)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db.models import F, Q, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 
+from sightline.accounts.models import Agency
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.intel.models import Mention
-from sightline.intel.services.alerts import alerts_apply
+from sightline.core.references import references_reserve_many
+from sightline.core.transactions import in_callers_transaction
+from sightline.intel import entities, places
+from sightline.intel.choices import EntityType
+from sightline.intel.models import (
+    Alert,
+    Edge,
+    MatchCandidate,
+    Mention,
+    PersonKey,
+    PersonOfConcern,
+    Phone,
+    Place,
+    Suggestion,
+    Vehicle,
+)
+from sightline.intel.normalise import normalise_phone, normalise_plate, phonetic
+from sightline.intel.resolution import Profile, search_keys
+from sightline.intel.rules import household
+from sightline.intel.services.alerts import alert_notify, alerts_apply_in_memory
+from sightline.intel.services.bulk_store import MemoryStore
 from sightline.intel.services.common import IndexResult, IntelError
-from sightline.intel.services.mentions import index_referral
-from sightline.referrals.models import Referral
+from sightline.intel.services.mentions import index_referral, person_details
+from sightline.intel.services.suggest import suggestion_rows
+from sightline.people.matching import normalise_postcode
+from sightline.referrals.models import Referral, ReferralChild
+
+WIDTH = 7  # intel references: POC-2026-0000001
+PERSON_FIELDS = [
+    "profile",
+    "names",
+    "nicknames",
+    "description",
+    "addresses",
+    "phones",
+    "plates",
+    "estimated_birth_year",
+    "is_active",
+    "updated_at",
+]
 
 
-@transaction.atomic
+@in_callers_transaction
 def mentions_on_referral(
     *,
     referral: Referral,
@@ -24,18 +73,32 @@ def mentions_on_referral(
     vehicles: Sequence[str] = (),
     phones: Sequence[str] = (),
     notify: bool = True,
+    children: Sequence[ReferralChild] | None = None,
+    new_referral: bool = False,
 ) -> IndexResult:
     """Index a newly submitted referral: persons, places, vehicles and phones named on it
     become mentions of shared entities (found or made), candidates are stored with reasons,
     the narrative is read for suggestions, and the alert rules run, all in the caller's
-    transaction. Call once per referral, after its persons and places are saved."""
-    if Mention.objects.filter(referral=referral).exists():
+    transaction. Call once per referral, after its persons and places are saved.
+    `children`: the referral's children as the caller saved them (else they are read);
+    `new_referral`: the caller made the referral in this transaction, so it cannot have been
+    indexed yet (else that is checked)."""
+    if not new_referral and Mention.objects.filter(referral=referral).exists():
         raise IntelError("This referral has already been indexed.")
-    result, touched = index_referral(referral, vehicles=vehicles, phones=phones)
+    store = IntakeStore()
+    store.load_for(referral, children=children, vehicles=vehicles, phones=phones)
+    result, touched = index_referral(referral, vehicles=vehicles, phones=phones, store=store)
+    store.prepare_alerts({entity_id for _type, entity_id in touched})
+    raised: list[Alert] = []
+    changes: list[tuple[Alert, Action, str]] = []
     for entity_type, entity_id in sorted(touched):
-        result.alerts += alerts_apply(
-            entity_type, entity_id, fired_by=referral, acting_user=acting_user, notify=notify
-        )
+        changes += alerts_apply_in_memory(store, entity_type, entity_id, referral, raised)
+    store.write(raised, fresh_referral=referral.pk if new_referral else None)
+    result.alerts = [alert for alert, _action, _what in changes]
+    for alert, action, what in changes:
+        _alert_audit(alert, acting_user, action, what)
+    if notify:
+        alerts_notify(raised)
     audit_record(
         actor=acting_user,
         action=Action.LINK,
@@ -52,3 +115,421 @@ def mentions_on_referral(
         },
     )
     return result
+
+
+def _alert_audit(alert: Alert, acting_user: Any, action: Action, what: str) -> None:
+    audit_record(
+        actor=acting_user,
+        action=action,
+        object_type="intel_alert",
+        object_id=alert.pk,
+        object_ref=alert.reference,
+        referral_id=alert.fired_by_id,
+        actor_username="" if acting_user else "intel_rules",
+        details={
+            "event": what,
+            "kind": alert.kind,
+            "trigger": alert.trigger,
+            "certainty": alert.certainty,
+            "entity": alert.entity_ref,
+            "children": len(alert.child_ids),
+        },
+    )
+
+
+def alerts_notify(raised: list[Alert]) -> None:
+    for alert in raised:
+        alert_notify(alert)
+
+
+def _recorder(keys: set[str]) -> Callable[[str], uuid.UUID | None]:
+    """A `person_for_key` that finds no one and notes each key it is asked for."""
+
+    def record(key: str) -> uuid.UUID | None:
+        keys.add(key)
+        return None
+
+    return record
+
+
+class IntakeStore(MemoryStore):
+    """The picture one referral can touch, in memory; `write()` stores what changed.
+
+    New rows get placeholder references (`PL-2026-~1`) while the steps run; `write()` takes
+    the real ones for every prefix in one statement and puts them in place (in alert
+    summaries too), so numbering is what one-at-a-time creation would have given."""
+
+    def __init__(self) -> None:
+        super().__init__(self._placeholder)
+        self.year = timezone.localdate().year
+        self.tokens: dict[str, str] = {}  # placeholder -> prefix, in the order handed out
+        self.full: set[uuid.UUID] = set()  # entities whose every mention is loaded
+        self.referrals_full: set[uuid.UUID] = set()  # referrals whose every mention is loaded
+        self.kids_known: set[uuid.UUID] = set()
+        self.alerts_known: set[uuid.UUID] = set()
+        self.edge_kinds: dict[uuid.UUID, set[tuple[uuid.UUID, str]]] = defaultdict(set)
+        self.loaded_seq = -(10**9)  # rows on record sort before this run's at the same time
+
+    def _placeholder(self, prefix: str) -> str:
+        token = f"{prefix}-{self.year}-~{len(self.tokens) + 1}"
+        self.tokens[token] = prefix
+        return token
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def load_for(
+        self,
+        referral: Referral,
+        *,
+        children: Sequence[ReferralChild] | None,
+        vehicles: Sequence[str],
+        phones: Sequence[str],
+    ) -> None:
+        prefetch_related_objects([referral], "persons_named", "places_named")
+        persons = list(referral.persons_named.all())
+        named_places = list(referral.places_named.all())
+        self.referral_info[referral.pk] = (
+            referral.reference,
+            frozenset(referral.concern_categories or ()),
+        )
+        if Referral.source_agency.is_cached(referral):
+            self.agency_code[referral.source_agency_id] = referral.source_agency.code
+        self.referrals_full.add(referral.pk)
+        if children is not None:
+            self.kids[referral.pk] = [
+                (
+                    str(rc.child_id),
+                    rc.child.reference,
+                    household(
+                        rc.child.address, rc.child.postcode, rc.child.family_name, rc.child_id
+                    ),
+                )
+                for rc in children
+            ]
+            self.kids_known.add(referral.pk)
+        else:
+            self.kids_ensure([referral.pk])
+        self._load_places(named_places)
+        plates = [normalise_plate(p.vehicle_registration) for p in persons]
+        plates += [normalise_plate(v) for v in vehicles]
+        numbers = [normalise_phone(p.phone) for p in persons] + [normalise_phone(v) for v in phones]
+        self._load_phones({n for n in numbers if n})
+        self._load_vehicles([p for p in plates if p is not None])
+        self._load_persons(referral, persons)
+
+    def _load_places(self, named: list[Any]) -> None:
+        keys = {places.place_name_key(p.name) for p in named} - {""}
+        pcs = {normalise_postcode(p.postcode) for p in named} - {""}
+        if not keys and not pcs:
+            return
+        block = Q(name_key__in=sorted(keys)) | Q(postcode_key__in=sorted(pcs))
+        for place in Place.objects.filter(block).order_by("created_at"):
+            self._place_add(place)
+
+    def _load_phones(self, numbers: set[str]) -> None:
+        if not numbers:
+            return
+        for phone in Phone.objects.filter(number__in=sorted(numbers)).order_by("created_at"):
+            self.phones.setdefault(phone.number, phone)
+            self.phone_ids[phone.pk] = phone
+
+    def _load_vehicles(self, plates: list[Any]) -> None:
+        if not plates:
+            return
+        block = Q(pk__in=[])
+        full = sorted({p.value for p in plates if not p.is_partial})
+        if full:
+            block |= Q(registration__in=full, is_partial=False)
+        for plate in (p for p in plates if p.is_partial):
+            fits = (
+                Q(registration__startswith=plate.value)
+                if plate.anchor == "start"
+                else Q(registration__endswith=plate.value)
+            )
+            block |= (fits & Q(is_partial=False)) | Q(
+                registration=plate.value, is_partial=True, anchor=plate.anchor
+            )
+        for vehicle in Vehicle.objects.filter(block).order_by("created_at"):
+            self._vehicle_add(vehicle)
+
+    def _load_persons(self, referral: Referral, persons: list[Any]) -> None:
+        """The blocking keys the persons named (and the narrative's names) can look up, at
+        most STRONG_KEY_LIMIT rows a key, oldest first; the persons holding them; and their
+        links to the children and to the places, phones and vehicles found."""
+        year = timezone.localtime(referral.received_at).year
+        keys: set[str] = set()
+        for person in persons:
+            features = entities.features_from_details(
+                person_details(person, year=year, place_ids=[])
+            )
+            keys.update(search_keys(features))
+            if features.family:
+                keys.add(f"fam:{phonetic(features.family)}"[:60])
+        suggestion_rows(referral, [], _recorder(keys))  # the keys it would look up
+        if not keys:
+            return
+        ranked = (
+            PersonKey.objects.filter(key__in=sorted(keys))
+            .annotate(rank=Window(RowNumber(), partition_by=[F("key")], order_by=F("id").asc()))
+            .filter(rank__lte=entities.STRONG_KEY_LIMIT)
+            .order_by("id")
+            .values_list("person_id", "key")
+        )
+        rows = list(ranked)
+        if not rows:
+            return
+        ids = {person_id for person_id, _key in rows}
+        for person in PersonOfConcern.objects.filter(pk__in=ids).order_by("created_at"):
+            self._person_add(person)
+        for person_id, key in rows:
+            self._hold(person_id, {key})
+        context = {uuid.UUID(c) for c, _r, _h in self.kids.get(referral.pk, ())}
+        context |= {*self.places, *self.phone_ids, *self.vehicles, *ids}
+        for a_id, b_id, b_type in (
+            Edge.objects.filter(a_id__in=ids, b_id__in=context)
+            .values_list("a_id", "b_id", "b_type")
+            .distinct()
+        ):
+            self.edge_kinds[a_id].add((b_id, b_type))
+
+    def _person_add(self, person: PersonOfConcern) -> None:
+        self.persons[person.pk] = person
+        self.profiles[person.pk] = Profile.from_json(person.profile)
+        self.keys_of[person.pk] = set()
+
+    def mentions_ensure(self, entity_ids: Iterable[uuid.UUID]) -> None:
+        """Every mention of these entities (and the vehicles named with them), once."""
+        missing = sorted({e for e in entity_ids if e not in self.full and e not in self.new})
+        if not missing:
+            return
+        self.full.update(missing)
+        self._mentions_load(
+            Q(entity_id__in=missing) | Q(entity_type=EntityType.VEHICLE, via__entity_id__in=missing)
+        )
+
+    def _mentions_load(self, where: Q) -> None:
+        rows = (
+            Mention.objects.filter(where)
+            .annotate(
+                _ref=F("referral__reference"),
+                _categories=F("referral__concern_categories"),
+                _agency=F("agency__code"),
+            )
+            .order_by("occurred_at", "created_at")
+        )
+        for mention in rows:
+            if mention.referral_id is None:  # a partner event's mention: no referral to read
+                continue
+            self.referral_info.setdefault(
+                mention.referral_id,
+                (mention._ref, frozenset(mention._categories or ())),
+            )
+            self.agency_code.setdefault(mention.agency_id, mention._agency)
+            if mention.pk in self.mentions:
+                continue
+            self._mention_add(mention)
+            self.loaded_seq += 1
+            self.order[mention.pk] = (mention.occurred_at, self.loaded_seq)
+
+    def kids_ensure(self, referral_ids: Iterable[uuid.UUID]) -> None:
+        missing = sorted(set(referral_ids) - self.kids_known)
+        if not missing:
+            return
+        self.kids_known.update(missing)
+        rows = (
+            ReferralChild.objects.filter(referral_id__in=missing)
+            .order_by("created_at")
+            .values_list(
+                "referral_id",
+                "child_id",
+                "child__reference",
+                "child__address",
+                "child__postcode",
+                "child__family_name",
+            )
+        )
+        for rid, cid, ref, address, postcode, family in rows:
+            self.kids[rid].append((str(cid), ref, household(address, postcode, family, cid)))
+
+    def prepare_alerts(self, entity_ids: set[uuid.UUID]) -> None:
+        """What the alert rules read of these entities: their mentions, the children on those
+        referrals, and their standing alerts (one read each)."""
+        self.mentions_ensure(entity_ids)
+        self.kids_ensure(
+            {
+                m.referral_id
+                for e in entity_ids
+                for m in self.by_entity.get(e, ())
+                if m.referral_id is not None
+            }
+        )
+        missing = sorted(entity_ids - self.alerts_known - self.new)
+        self.alerts_known.update(entity_ids)
+        if missing:
+            standing = Alert.objects.filter(entity_id__in=missing).exclude(status="withdrawn")
+            for alert in standing.order_by("created_at"):
+                self.alerts[alert.entity_id][alert.trigger] = alert
+                self.loaded_alerts[alert.pk] = alert
+        unknown = {m.agency_id for e in entity_ids for m in self.by_entity.get(e, ())}
+        if unknown - set(self.agency_code):
+            self.agency_code.update(Agency.objects.values_list("pk", "code"))
+
+    # ---- the Store protocol, where the picture is partial -----------------------------------
+
+    def _context_shared(
+        self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
+    ) -> dict[uuid.UUID, frozenset[str]]:
+        found: dict[uuid.UUID, frozenset[str]] = {}
+        for pid in person_ids:
+            kinds = {kind for b_id, kind in self.edge_kinds.get(pid, ()) if b_id in context}
+            if kinds:
+                found[pid] = frozenset(kinds)
+        return found
+
+    def person_refresh(self, person_id: uuid.UUID) -> None:
+        self.mentions_ensure([person_id])
+        super().person_refresh(person_id)
+
+    def mentions_of(self, entity_id: uuid.UUID) -> list[Mention]:
+        self.mentions_ensure([entity_id])
+        return super().mentions_of(entity_id)
+
+    def edges_rebuild(self, referral_ids: list[uuid.UUID]) -> None:
+        missing = sorted(set(referral_ids) - self.referrals_full)
+        if missing:
+            self.referrals_full.update(missing)
+            self._mentions_load(Q(referral_id__in=missing))
+        self.kids_ensure(referral_ids)
+        super().edges_rebuild(referral_ids)
+
+    def links_of(self, entity_id: uuid.UUID) -> list[Any]:
+        if entity_id not in self.full and entity_id not in self.new:
+            self.prepare_alerts({entity_id})
+        return super().links_of(entity_id)
+
+    def vehicles_of(self, person_id: uuid.UUID) -> set[uuid.UUID]:
+        self.mentions_ensure([person_id])
+        return super().vehicles_of(person_id)
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def _references(self, alerts: list[Alert]) -> None:
+        """Real references for the placeholders, every prefix in one statement."""
+        counts: dict[str, int] = defaultdict(int)
+        for prefix in self.tokens.values():
+            counts[prefix] += 1
+        if not counts:
+            return
+        taken = references_reserve_many(self.year, counts, width=WIDTH)
+        real = {p: iter(refs) for p, refs in taken.items()}
+        given = {token: next(real[prefix]) for token, prefix in self.tokens.items()}
+        tables: list[Iterable[Any]] = [
+            self.persons.values(),
+            self.places.values(),
+            self.vehicles.values(),
+            self.phone_ids.values(),
+        ]
+        for table in tables:
+            for row in table:
+                if row.pk in self.new and row.reference in given:
+                    row.reference = given[row.reference]
+
+        def swap(text: str) -> str:
+            for token in sorted(given, key=len, reverse=True):
+                if token in text:
+                    text = text.replace(token, given[token])
+            return text
+
+        for alert in [*alerts, *self.loaded_alerts.values()]:
+            alert.reference = swap(alert.reference)
+            alert.entity_ref = swap(alert.entity_ref)
+            alert.summary = swap(alert.summary)
+
+    def write(self, raised: list[Alert], *, fresh_referral: uuid.UUID | None) -> None:
+        """Everything this referral made or changed, one statement per table and kind."""
+        self._references(raised)
+        new, dirty = self.new, self.dirty
+        now = timezone.now()
+        persons = list(self.persons.values())
+        PersonOfConcern.objects.bulk_create([p for p in persons if p.pk in new])
+        changed = [p for p in persons if p.pk in dirty]
+        for person in changed:
+            person.updated_at = now
+        PersonOfConcern.objects.bulk_update(changed, PERSON_FIELDS)
+        self._write_keys()
+        place_rows = list(self.places.values())
+        Place.objects.bulk_create([p for p in place_rows if p.pk in new])
+        filled = [p for p in place_rows if p.pk in dirty]
+        for place in filled:
+            place.updated_at = now
+        Place.objects.bulk_update(
+            filled,
+            ["postcode", "postcode_key", "latitude", "longitude", "address", "updated_at"],
+        )
+        Vehicle.objects.bulk_create([v for v in self.vehicles.values() if v.pk in new])
+        Phone.objects.bulk_create([p for p in self.phone_ids.values() if p.pk in new])
+        mentions = list(self.mentions.values())
+        Mention.objects.bulk_create([m for m in mentions if m.pk in new])
+        Mention.objects.bulk_update(
+            [m for m in mentions if m.pk in dirty],
+            ["entity_id", "link_status", "reasons", "score", "origin_entity_id"],
+        )
+        MatchCandidate.objects.bulk_create(self.candidates, ignore_conflicts=True)
+        Suggestion.objects.bulk_create(self.suggestions)
+        self._write_edges(fresh_referral)
+        Alert.objects.bulk_create(raised)
+        moved = [a for a in self.loaded_alerts.values() if a.pk in dirty]
+        for alert in moved:
+            alert.updated_at = now
+        Alert.objects.bulk_update(
+            moved,
+            [
+                "certainty",
+                "child_ids",
+                "evidence",
+                "referral_ids",
+                "summary",
+                "status",
+                "status_reason",
+                "updated_at",
+            ],
+        )
+
+    def _write_keys(self) -> None:
+        refreshed = [p for p in self.persons if p in self.new or p in self.dirty]
+        stale = [p for p in refreshed if p in self.dirty]
+        if stale:
+            PersonKey.objects.filter(person_id__in=stale).delete()
+        rows = sorted(
+            (self.holders[key][p], p, key)
+            for p in refreshed
+            for key in self.keys_of[p]
+            if p in self.holders.get(key, {})
+        )
+        PersonKey.objects.bulk_create(PersonKey(person_id=p, key=key) for _seq, p, key in rows)
+
+    def _write_edges(self, fresh_referral: uuid.UUID | None) -> None:
+        """`entities.edges_rebuild` for the referrals rebuilt (a referral made in this
+        transaction has no rows to delete)."""
+        referral_ids = sorted(self.edges_dirty)
+        stale = [rid for rid in referral_ids if rid != fresh_referral]
+        if stale:
+            Edge.objects.filter(referral_id__in=stale).delete()
+        rows: list[Edge] = []
+        for rid in referral_ids:
+            ents = sorted(self.snapshot[rid])
+            children = sorted({uuid.UUID(c) for c, _r, _h in self.kids.get(rid, ())})
+            for etype, eid in ents:
+                for cid in children:
+                    rows.append(
+                        Edge(a_type=etype, a_id=eid, b_type="child", b_id=cid, referral_id=rid)
+                    )
+                    rows.append(
+                        Edge(a_type="child", a_id=cid, b_type=etype, b_id=eid, referral_id=rid)
+                    )
+                for otype, oid in ents:
+                    if oid != eid:
+                        rows.append(
+                            Edge(a_type=etype, a_id=eid, b_type=otype, b_id=oid, referral_id=rid)
+                        )
+        Edge.objects.bulk_create(rows)

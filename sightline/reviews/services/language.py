@@ -11,7 +11,7 @@ from sightline.reviews.language import Flag, check_text, load_language
 from sightline.reviews.models import LanguageCheck, LanguageFlag
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a step of its caller's transaction when there is one
 def language_flags_record(
     *,
     acting_user: Any,
@@ -21,15 +21,19 @@ def language_flags_record(
     field: str,
     text: str,
     child_age: int | None = None,
+    new_record: bool = False,
 ) -> list[Flag]:
     """Check a stored text and keep what was found: one LanguageCheck row (the text was
     checked, by whom, in which agency and team) and a LanguageFlag per phrase. A text
-    checked again (an edit) replaces its earlier flags. Never refuses: flags do not block."""
+    checked again (an edit) replaces its earlier flags. Never refuses: flags do not block.
+    `new_record`: the record was made in this transaction, so it has no earlier check to
+    replace (one INSERT, and one more only when there are flags)."""
     language = load_language()
     flags = check_text(text, child_age=child_age, language=language)
-    LanguageCheck.objects.filter(
-        content_type=content_type, record_id=record_id, field=field
-    ).delete()
+    if not new_record:
+        LanguageCheck.objects.filter(
+            content_type=content_type, record_id=record_id, field=field
+        ).delete()
     agency_id = getattr(acting_user, "agency_id", None)
     team_id = getattr(acting_user, "team_id", None)
     check = LanguageCheck.objects.create(
