@@ -144,7 +144,7 @@ def test_loading_again_with_if_empty_changes_nothing(truth: Path, tmp_path: Path
 def test_audit_chain_still_verifies_after_the_import(truth: Path) -> None:
     report = verify_chain()
     assert report.ok, report.problem
-    event = AuditEvent.objects.get(action="data.import")
+    event = AuditEvent.objects.get(action="data.import", object_type="demo_borough")
     assert event.details["seed"] == 5
     assert event.details["children"] == CHILDREN
 
