@@ -5,9 +5,8 @@ victims, offenders (persons of concern and vehicles), locations, themes. Pure re
 Each item carries why it is there (`reasons`: [{why, label, refs}], `refs` being the
 readable references of the records it came from), so that the pack can footnote every line.
 
-Two sources are not modelled yet and return nothing today: repeat missing episodes (the
-`events` app) and the allocated worker (the `casework` app); see `repeat_missing_children`
-and `allocated_workers`."""
+Two sources come from other apps: repeat missing episodes (the `events` app,
+`repeat_missing_children`) and the allocated worker (the `casework` app, `allocated_workers`)."""
 
 from __future__ import annotations
 
@@ -20,6 +19,8 @@ from typing import Any
 from django.db.models import Max, Min
 from django.db.models.functions import Coalesce
 
+from sightline.casework.models import Allocation
+from sightline.events.models import MissingEpisode
 from sightline.intel.choices import AlertStatus, EntityType
 from sightline.intel.models import Alert, Mention, Place, Vehicle
 from sightline.intel.models import PersonOfConcern as Person
@@ -66,20 +67,45 @@ class Proposed:
         self.reasons.append({"why": why.value, "label": str(why.label), "refs": refs, "note": note})
 
 
+# The repeat-missing rule (practice reference P6): three episodes in 90 days.
+REPEAT_MISSING_EPISODES = 3
+REPEAT_MISSING_WINDOW = dt.timedelta(days=90)
+
+
 def repeat_missing_children(
     *, since: dt.datetime | None, until: dt.datetime
 ) -> dict[uuid.UUID, list[str]]:
-    """Children with repeat missing episodes in the window, with the episode references.
-
-    The `events` app (partner events: missing episodes and return interviews) does not exist
-    yet, so this returns nothing today. When it does, this is the one place to read it."""
-    return {}
+    """Children missing three or more times in the 90 days to `until` (the repeat-missing
+    rule), at least one episode of them new since the last meeting, with the episodes'
+    references (partner events' missing episodes)."""
+    episodes: dict[uuid.UUID, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    rows = MissingEpisode.objects.filter(
+        started_at__gt=until - REPEAT_MISSING_WINDOW, started_at__lte=until
+    ).values_list("child_id", "started_at", "event__reference")
+    for child_id, started_at, reference in rows:
+        episodes[child_id].append((started_at, reference))
+    return {
+        child_id: [ref for _at, ref in sorted(found)]
+        for child_id, found in episodes.items()
+        if len(found) >= REPEAT_MISSING_EPISODES
+        and (since is None or any(at > since for at, _ref in found))
+    }
 
 
 def allocated_workers(*, child_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """The allocated worker of each child. The `casework` app (allocation, the specialist
-    team) does not exist yet, so this returns nothing today."""
-    return {}
+    """Each child's current allocation (casework): the worker, or the team's allocation
+    queue (the specialist CSE team's, for a referral to it) while no worker is named."""
+    rows = Allocation.objects.filter(child_id__in=child_ids, ended_at__isnull=True).select_related(
+        "worker", "team"
+    )
+    return {
+        a.child_id: (
+            (a.worker.get_full_name() or a.worker.username)
+            if a.worker is not None
+            else f"{a.team.name} (allocation queue)"
+        )
+        for a in rows
+    }
 
 
 def alerts_at() -> Any:
