@@ -49,7 +49,7 @@ def test_three_episodes_in_ninety_days_are_repeat_missing_and_two_are_not() -> N
 
 
 def test_the_allocated_worker_or_the_teams_queue() -> None:
-    csc = AgencyFactory(kind="csc")
+    csc: Any = AgencyFactory(kind="csc")
     team = Team.objects.create(agency=csc, name="CSE team")
     worker: Any = UserFactory(username="cw-worker", agency=csc, role="cse_specialist", team=team)
     child = _child("CH-2026-0000803")
