@@ -63,7 +63,7 @@ class UserPatch(InputSchema):
     job_title: str | None = Field(None, max_length=200)
 
 
-class ReasonIn(InputSchema):
+class AdminReasonIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
@@ -233,7 +233,7 @@ def user_change(
     summary="Deactivate a user: their sessions and API tokens end at once",
 )
 def user_deactivate(
-    request: AuthenticatedHttpRequest, username: str, payload: ReasonIn
+    request: AuthenticatedHttpRequest, username: str, payload: AdminReasonIn
 ) -> dict[str, Any]:
     admin = _admin(request)
     user = services.user_deactivate(acting_user=admin, user=_user(username), reason=payload.reason)

@@ -75,7 +75,7 @@ class SignOffFilter(Schema):
     status: Literal["pending", "approved", "returned"] | None = None
 
 
-class ReasonIn(InputSchema):
+class SignOffReasonIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=10_000)
 
 
@@ -144,7 +144,7 @@ def sign_off_approve_api(request: HttpRequest, sign_off_id: uuid.UUID) -> dict[s
     summary="Return a proposed decision to the practitioner, with the reason",
 )  # fmt: skip
 def sign_off_return_api(
-    request: HttpRequest, sign_off_id: uuid.UUID, payload: ReasonIn
+    request: HttpRequest, sign_off_id: uuid.UUID, payload: SignOffReasonIn
 ) -> dict[str, Any]:
     sign_off = _sign_off(request, sign_off_id)
     user = _need(request, Cap.REFERRAL_SIGN_OFF, "sign off decisions")

@@ -67,7 +67,7 @@ class KindFilter(Schema):
     kind: KindLiteral | None = None
 
 
-class ImportOut(Schema):
+class EventImportOut(Schema):
     kind: str
     rows: int
     valid: int
@@ -205,7 +205,7 @@ def child_events(
 
 @router.post(
     "/imports",
-    response={201: ImportOut, 403: Detail, 422: Detail},
+    response={201: EventImportOut, 403: Detail, 422: Detail},
     summary="Import a CSV of partner events of one kind for your agency",
 )
 def events_import_api(

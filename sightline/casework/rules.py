@@ -114,6 +114,10 @@ def may_record_steps(user: Any) -> bool:
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     if isinstance(value, dt.datetime):
+        if value.tzinfo is None or not 1900 <= value.year <= 2200:
+            # Not a date any step can have (and too far out to convert to local time): the
+            # callers' own "before the referral" / "in the future" rules refuse it as such.
+            return value.date()
         return timezone.localtime(value).date()
     return value
 

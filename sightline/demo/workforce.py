@@ -18,6 +18,7 @@ from sightline.audit.services import audit_record
 from sightline.core.dates import add_months
 from sightline.workforce.choices import RoleGroup
 from sightline.workforce.models import Course, HeadcountSnapshot, StaffMember, TrainingRecord
+from sightline.workforce.services import course_sync
 
 EXTRA_STAFF_PER_TEAM = (6, 18)
 DEFAULT_TEAM = "Whole service"
@@ -76,6 +77,8 @@ def workforce_generate(*, seed: int, today: dt.date) -> dict[str, int]:
     rng = random.Random(seed)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
+    if not Course.objects.exists():  # a database emptied since its migrations seeded them
+        course_sync(actor_username="demo")
     courses = {c.code: c for c in Course.objects.all()}
     staff: list[StaffMember] = []
     heads: list[HeadcountSnapshot] = []

@@ -48,7 +48,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class ChildRef(_In):
+class EventChildIn(_In):
     """The child: an id the sender may see, or the details to match (never merged by itself)."""
 
     id: uuid.UUID | None = None
@@ -61,7 +61,7 @@ class ChildRef(_In):
     school: str = Field("", max_length=200)
 
     @model_validator(mode="after")
-    def _named_or_given(self) -> ChildRef:
+    def _named_or_given(self) -> EventChildIn:
         if self.id is None and not (self.given_name and self.family_name):
             raise ValueError("give the child's id, or their given and family names")
         if self.date_of_birth is not None and self.date_of_birth > timezone.localdate():
@@ -94,7 +94,7 @@ class EventBase(_In):
     occurred_at: dt.datetime
     recorded_at: dt.datetime | None = None
     agency: str | None = Field(None, max_length=20, description="Your agency's code (optional).")
-    child: ChildRef
+    child: EventChildIn
     summary: Text = ""
     persons_named: list[PersonNamedIn] = Field(default_factory=list, max_length=50)
     places_named: list[PlaceNamedIn] = Field(default_factory=list, max_length=50)

@@ -205,14 +205,14 @@ class EntryOut(Schema):
     is_gap: bool
 
 
-class ChronologyOut(Schema):
+class ReviewChronologyOut(Schema):
     review: str
     entries: list[EntryOut]
 
 
 @router.get(
     "/reviews/{review_id}/chronology",
-    response={200: ChronologyOut, 404: Detail},
+    response={200: ReviewChronologyOut, 404: Detail},
     summary="The review's integrated chronology, with reviewers' significance notes",
 )
 def review_chronology(request: HttpRequest, review_id: uuid.UUID) -> dict[str, Any]:

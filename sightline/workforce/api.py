@@ -52,7 +52,7 @@ class MonthOut(FiguresOut):
     month_end: dt.date
 
 
-class DueOut(Schema):
+class WorkforceDueOut(Schema):
     agency: str
     staff_id: str
     name: str
@@ -69,7 +69,7 @@ class CoverageOut(Schema):
     agencies: list[AgencyOut]
     months: list[MonthOut]
     due_for_refresher_count: int
-    due_for_refresher: list[DueOut]
+    due_for_refresher: list[WorkforceDueOut]
 
 
 class RowErrorOut(Schema):
@@ -78,7 +78,7 @@ class RowErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class WorkforceImportOut(Schema):
     kind: str
     rows: int
     created: int
@@ -147,7 +147,7 @@ def coverage(request: HttpRequest, filters: Query[CoverageFilter]) -> dict[str, 
 
 @router.post(
     "/workforce/imports",
-    response={201: ImportOut, 403: Detail, 422: Detail},
+    response={201: WorkforceImportOut, 403: Detail, 422: Detail},
     summary="Import a CSV of staff, training records or headcount for your agency",
 )
 def workforce_import(

@@ -1,4 +1,7 @@
-"""Indexing a newly submitted referral (intake calls this through its workflow).
+"""Longer than 400 lines because the intake store's batched reads and its one bulk write are
+one unit; it splits with the bulk store when the quadratic profile refresh is reworked.
+
+Indexing a newly submitted referral (intake calls this through its workflow).
 
 The steps are intake's (`mentions.index_referral`, the alert rules) run over `IntakeStore`:
 the part of the picture this referral can touch, read up front with a handful of batched

@@ -19,7 +19,7 @@ from sightline.meetings.api.schemas import (
     DiscussionOut,
     ItemIn,
     MeetingOut,
-    ReasonIn,
+    MeetingReasonIn,
     StatusIn,
 )
 from sightline.meetings.choices import MeetingStatus
@@ -79,7 +79,7 @@ def agenda_item_add(request: HttpRequest, meeting_id: str, payload: ItemIn) -> d
     summary="Take an item off the agenda, with a reason (a chair; audited)",
 )
 def agenda_item_remove(
-    request: HttpRequest, meeting_id: str, item_id: str, payload: ReasonIn
+    request: HttpRequest, meeting_id: str, item_id: str, payload: MeetingReasonIn
 ) -> dict[str, Any]:
     user = _user(request)
     meeting = _meeting(user, meeting_id)

@@ -172,7 +172,7 @@ class ItemIn(InputSchema):
     reason: str = Field(..., max_length=2000)
 
 
-class ReasonIn(InputSchema):
+class MeetingReasonIn(InputSchema):
     reason: str = Field(..., max_length=2000)
 
 
