@@ -235,8 +235,9 @@ def audit_access_denied(
             actor=actor,
             action=Action.ACCESS_DENIED,
             object_type=what or "request",
-            object_ref=object_ref[:40],
+            object_ref=object_ref[:40].replace("\x00", ""),
             referral_id=referral_id,
             child_id=child_id,
-            details={"method": method, "path": path[:300]},
+            # A path may hold a NUL (PostgreSQL's JSON cannot): shown, not stored raw.
+            details={"method": method, "path": path[:300].replace("\x00", "\\x00")},
         )

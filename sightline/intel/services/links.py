@@ -66,7 +66,11 @@ def mention_confirm(
 ) -> LinkDecision:
     """The practitioner confirms that this mention is this entity: the mention is linked (moved
     there if it was elsewhere) as confirmed, and alerts are raised or confirmed."""
-    mention = Mention.objects.select_for_update().select_related("referral").get(pk=mention.pk)
+    mention = (
+        Mention.objects.select_for_update(of=("self",))
+        .select_related("referral")
+        .get(pk=mention.pk)
+    )
     target = entities.entity_get(mention.entity_type, entity_id)
     if target is None:
         raise IntelError("There is no such entity of this kind.")
@@ -106,7 +110,11 @@ def mention_reject(
     """The practitioner says this mention is not this entity. If it was linked there (a
     probable match), it goes back to an entity of its own, and probable alerts that rested on
     the link are withdrawn; if the entity was only a candidate, the candidate is rejected."""
-    mention = Mention.objects.select_for_update().select_related("referral").get(pk=mention.pk)
+    mention = (
+        Mention.objects.select_for_update(of=("self",))
+        .select_related("referral")
+        .get(pk=mention.pk)
+    )
     target = entities.entity_get(mention.entity_type, entity_id)
     if target is None:
         raise IntelError("There is no such entity of this kind.")
@@ -180,7 +188,9 @@ def mention_link_undo(
     if decision.undone_at is not None:
         raise IntelError("This decision has already been undone.")
     mention = (
-        Mention.objects.select_for_update().select_related("referral").get(pk=decision.mention_id)
+        Mention.objects.select_for_update(of=("self",))
+        .select_related("referral")
+        .get(pk=decision.mention_id)
     )
     if mention.entity_id != decision.after_entity_id:
         raise IntelError("The link has changed since; undo the later decision first.")
