@@ -200,7 +200,9 @@ class ReferralChildOut(Schema):
     reference: str
     age_on_day: int | None
     screening_required: bool
-    match_status: str
+    match_status: str | None = Field(
+        None, description="Whether the child was matched; only for roles that match children."
+    )
 
 
 class ReferralOut(Schema):

@@ -55,6 +55,7 @@ from sightline.referrals.rules import needs_manager_sign_off
 from sightline.referrals.selectors import (
     can_see_assessment,
     child_supplied_by_own_agency,
+    children_openable,
     referral_get,
 )
 from sightline.screening.choices import LEVEL_RANK
@@ -104,6 +105,11 @@ def referral_out(referral: Referral, user: Any) -> dict[str, Any]:
                     screenings.append(_screening_out(s, rc.child_id))
     top = max(screenings, key=lambda s: LEVEL_RANK[s["level"]], default=None)
     decision = getattr(referral, "decision", None)
+    links = list(referral.children.all())
+    # The submitter is never told whether a child was already known, nor given an id that
+    # answers 404: the child's id only where the record opens, else the referral-child's.
+    matcher = user.has_capability(Cap.CHILD_MATCH)
+    openable = children_openable(user=user, child_ids=[rc.child_id for rc in links])
     return {
         "reference": referral.reference,
         "status": referral.status,
@@ -115,13 +121,13 @@ def referral_out(referral: Referral, user: Any) -> dict[str, Any]:
         "decision_due_at": referral.decision_due_at,
         "children": [
             {
-                "id": rc.child_id,
-                "reference": rc.child.reference,
+                "id": rc.child_id if rc.child_id in openable else rc.pk,
+                "reference": rc.child.reference if rc.child_id in openable else str(rc),
                 "age_on_day": rc.age_on_day,
                 "screening_required": rc.screening_required,
-                "match_status": rc.match_status,
+                "match_status": rc.match_status if matcher else None,
             }
-            for rc in referral.children.all()
+            for rc in links
         ],
         "screening": top,
         "screenings": screenings,
@@ -209,6 +215,8 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
                 m.candidate_id, child_supplied_by_own_agency(user=user, child=m.candidate)
             )
 
+    openable = children_openable(user=user, child_ids=list(own))
+
     def told(child_id: Any) -> bool:
         return matcher or own.get(child_id, False)
 
@@ -222,7 +230,7 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
         "children": [
             {
                 "id": c.referral_child.child_id
-                if told(c.referral_child.child_id)
+                if told(c.referral_child.child_id) and c.referral_child.child_id in openable
                 else c.referral_child.pk,
                 "reference": c.referral_child.child.reference
                 if told(c.referral_child.child_id)
@@ -239,7 +247,7 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
                         "reasons": m.reasons,
                     }
                     for m in c.candidates
-                    if told(m.candidate_id)
+                    if told(m.candidate_id) and m.candidate_id in openable
                 ],
             }
             for c in result.children

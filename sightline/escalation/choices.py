@@ -13,6 +13,7 @@ class ClockKind(models.TextChoices):
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     ASSESSMENT = "assessment", "Child and family assessment"
     ICPC = "icpc", "Initial child protection conference"
+    REVIEW_CONFERENCE = "review_conference", "Review child protection conference"
     SCREENING_REVIEW = "screening_review", "CSE screening review"
     RETURN_INTERVIEW = "return_interview", "Return-home interview"
     REFERRER_FEEDBACK = "referrer_feedback", "Feedback to the referrer"
@@ -52,6 +53,8 @@ class TimescaleKey(models.TextChoices):
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     ASSESSMENT = "assessment", "Child and family assessment"
     ICPC = "icpc", "Initial child protection conference"
+    REVIEW_CONFERENCE = "review_conference", "First review conference (after the initial)"
+    REVIEW_CONFERENCE_NEXT = "review_conference_next", "Later review conferences"
     SCREENING_REVIEW = "screening_review", "CSE screening review"
     RETURN_INTERVIEW = "return_interview", "Return-home interview"
     REFERRER_FEEDBACK = "referrer_feedback", "Feedback to the referrer"
@@ -71,6 +74,10 @@ DEFAULT_TIMESCALES: dict[str, tuple[int, str]] = {
     TimescaleKey.STRATEGY_DISCUSSION: (0, Unit.END_OF_WORKING_DAY),
     TimescaleKey.ASSESSMENT: (45, Unit.WORKING_DAYS),
     TimescaleKey.ICPC: (15, Unit.WORKING_DAYS),
+    # Working Together 2023: the first review within 3 months of the initial conference, then
+    # at intervals of no more than 6 months while the plan lasts.
+    TimescaleKey.REVIEW_CONFERENCE: (3, Unit.MONTHS),
+    TimescaleKey.REVIEW_CONFERENCE_NEXT: (6, Unit.MONTHS),
     TimescaleKey.SCREENING_REVIEW: (3, Unit.MONTHS),
     TimescaleKey.RETURN_INTERVIEW: (72, Unit.HOURS),
     TimescaleKey.REFERRER_FEEDBACK: (1, Unit.WORKING_DAYS),

@@ -106,6 +106,15 @@ def child_supplied_by_own_agency(*, user: Any, child: Any) -> bool:
     return bool(first is not None and first == getattr(user, "agency_id", None))
 
 
+def children_openable(*, user: Any, child_ids: Any) -> set[Any]:
+    """Which of these child ids the user may open as records (an answer gives a child's id only
+    where following it does not answer 404)."""
+    ids = [c for c in child_ids if c is not None]
+    if not ids:
+        return set()
+    return set(child_scope(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def child_get(*, user: Any, child_id: Any) -> Child | None:
     return child_scope(user=user).filter(pk=child_id).first()
 

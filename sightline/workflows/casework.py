@@ -144,10 +144,20 @@ def conference_record(
         acting_user=acting_user, child=child, referral=referral, kind=kind, held_on=held_on,
         enquiry=enquiry, outcome=outcome, plan_category=plan_category,
     )  # fmt: skip
+    plan_goes_on = conference.outcome in (
+        ConferenceOutcome.CP_PLAN, ConferenceOutcome.CP_PLAN_CONTINUES,
+    )  # fmt: skip
     if conference.kind == ConferenceKind.INITIAL:
         clocks_on_step(
             acting_user=acting_user, referral=referral, meets=ClockKind.ICPC,
             at=_start_of_day(held_on), reason="Initial child protection conference held.",
+            starts_review="first" if plan_goes_on else "",
+        )  # fmt: skip
+    else:  # a review conference meets its clock; the next is due while the plan goes on
+        clocks_on_step(
+            acting_user=acting_user, referral=referral, meets=ClockKind.REVIEW_CONFERENCE,
+            at=_start_of_day(held_on), reason="Review child protection conference held.",
+            starts_review="next" if plan_goes_on else "",
         )  # fmt: skip
     if conference.outcome == ConferenceOutcome.CP_PLAN:
         services.plan_create(
@@ -174,9 +184,17 @@ def plan_record(*, acting_user: Any, child: Any, referral: Any, **fields: Any) -
 
 @transaction.atomic
 def plan_close(*, acting_user: Any, plan: Plan, ended_on: dt.date, end_reason: str) -> Plan:
-    return services.plan_end(
+    """A child protection plan ended outside a conference: no review conference is due."""
+    ended = services.plan_end(
         acting_user=acting_user, plan=plan, ended_on=ended_on, end_reason=end_reason
     )
+    if ended.kind == PlanKind.CHILD_PROTECTION and ended.referral_id is not None:
+        clocks_on_step(
+            acting_user=acting_user, referral=ended.referral, meets="",
+            at=_start_of_day(ended_on), reason=f"Child protection plan ended: {end_reason}",
+            stops=ClockKind.REVIEW_CONFERENCE,
+        )  # fmt: skip
+    return ended
 
 
 @transaction.atomic

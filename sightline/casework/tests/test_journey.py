@@ -33,6 +33,7 @@ from sightline.workflows import (
     decision_record,
     enquiry_outcome,
     enquiry_start,
+    plan_close,
     plan_record,
     referral_screen,
     strategy_discussion_record,
@@ -233,6 +234,8 @@ def test_the_steps_keep_their_order_and_dates(teacher: Any, front_door: Any, man
     )  # fmt: skip
     assert Clock.objects.get(referral=referral, kind="icpc").status == "met"
     assert Plan.objects.get(child=child).category == "SAB"
+    review = Clock.objects.get(referral=referral, kind="review_conference", status="running")
+    assert review.detail == "first" and 89 <= (review.due_at.date() - today).days <= 92
     for kind in ("cp", "cin"):
         with pytest.raises(Conflict):
             plan_record(
@@ -242,6 +245,21 @@ def test_the_steps_keep_their_order_and_dates(teacher: Any, front_door: Any, man
     with pytest.raises(Conflict, match="end before it starts"):
         _end_plan_before_start(front_door)
     assert Plan.objects.count() == 1
+    # A review conference meets the first review clock and starts the next (six months) while
+    # the plan goes on; the plan ending stops it.
+    conference_record(
+        acting_user=front_door, child=child, referral=referral, kind="review", held_on=today,
+        enquiry=None, outcome="cp_plan_continues", plan_category="SAB",
+    )  # fmt: skip
+    first = Clock.objects.get(referral=referral, kind="review_conference", detail="first")
+    assert first.status == "met"
+    later = Clock.objects.get(referral=referral, kind="review_conference", status="running")
+    assert later.detail == "next" and 180 <= (later.due_at.date() - today).days <= 185
+    plan_close(
+        acting_user=front_door, plan=Plan.objects.get(), ended_on=today, end_reason="Safe now."
+    )
+    later.refresh_from_db()
+    assert later.status == "stopped"
 
 
 def _end_plan_before_start(user: Any) -> None:
@@ -317,3 +335,65 @@ def test_the_submitter_never_learns_of_another_agencys_record(
     assert Child.objects.count() == 1  # it was matched, but the analyst is not told
     assert signed_in(analyst).get(f"/children/{known.pk}/").status_code == 404
     assert signed_in(front_door).get(f"/children/{known.pk}/").status_code == 200
+
+
+def test_a_referrer_is_never_given_an_id_that_answers_404_nor_the_match_status(
+    agencies: dict[str, Any], front_door: Any
+) -> None:
+    nurse = UserFactory(username="nurse2", agency=agencies["health"], role=Role.REFERRER)
+    analyst = UserFactory(username="analyst2", agency=agencies["police"], role=Role.POLICE_ANALYST)
+    # The nurse's answer: every id it gives either opens or is the referral-child's own.
+    mine = post(token_client(nurse), "/api/v1/referrals", _ellie_body()).json()
+    given = mine["children"][0]["id"]
+    known = Child.objects.get()
+    if given == str(known.pk):
+        assert signed_in(nurse).get(f"/children/{given}/").status_code == 200
+    else:  # the referral-child's own id, which names no child record
+        assert not Child.objects.filter(pk=given).exists()
+    # The analyst's referral matches the nurse's child; reading it back tells nothing of that.
+    theirs = post(token_client(analyst), "/api/v1/referrals", _ellie_body()).json()
+    back = token_client(analyst).get(f"/api/v1/referrals/{theirs['reference']}").json()
+    assert back["children"][0]["match_status"] is None
+    assert back["children"][0]["id"] != str(known.pk)
+    assert known.reference not in json.dumps(back)
+    # The front door, which matches children, reads the match and the child's own id.
+    full = token_client(front_door).get(f"/api/v1/referrals/{theirs['reference']}").json()
+    assert full["children"][0]["match_status"] == "matched"
+    assert full["children"][0]["id"] == str(known.pk)
+
+
+def _ellie_body() -> dict[str, Any]:
+    payload = json.loads(json.dumps(referral_input().__dict__, default=str))
+    return {
+        "narrative": payload["narrative"],
+        "children": [{"given_name": "Ellie", "family_name": "Marston",
+                      "date_of_birth": "2011-05-14", "sex": "female", "postcode": "NB4 7QX"}],
+    }  # fmt: skip
+
+
+def test_a_superseded_decision_stops_the_clocks_only_it_started(
+    teacher: Any, front_door: Any, manager: Any
+) -> None:
+    referral = screened(teacher, front_door, HIGH)
+    decision_record(
+        acting_user=manager, referral=referral, outcome="assessment", reason="Synthetic."
+    )
+    assessment = Clock.objects.get(referral=referral, kind="assessment")
+    assert assessment.status == "running"
+    challenge = escalation.challenge_raise(
+        acting_user=teacher, referral=referral, reason="Another agency holds this; please rethink."
+    )
+    answered = post(
+        token_client(front_door), f"/api/v1/challenges/{challenge.pk}/respond",
+        {"stage_outcome": "decision_to_change", "reason": "Police lead this enquiry."},
+    )  # fmt: skip
+    assert answered.status_code == 200, answered.content
+    new = post(
+        token_client(manager), f"/api/v1/referrals/{referral.reference}/decision",
+        {"outcome": "other_agency", "reason": "Police lead; referred on."},
+    )  # fmt: skip
+    assert new.status_code == 200, new.content
+    assessment.refresh_from_db()
+    assert assessment.status == "stopped" and "superseded" in assessment.stopped_reason
+    # The strategy discussion clock a high screening started is the child's, not the decision's.
+    assert Clock.objects.get(referral=referral, kind="strategy_discussion").status == "running"

@@ -9,7 +9,7 @@ from django.test import Client
 from sightline.accounts.services import api_token_issue
 from sightline.audit.models import AuditEvent
 from sightline.people.models import Child
-from sightline.referrals.models import Referral
+from sightline.referrals.models import ChildMatchCandidate, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,10 @@ def test_second_referral_for_same_child_matches_existing_record(police_officer: 
     first = post(client, "/api/v1/referrals", PAYLOAD).json()
     second = post(client, "/api/v1/referrals", PAYLOAD).json()
     assert second["children"][0]["matched_existing"] is True
-    assert second["children"][0]["id"] == first["children"][0]["id"]
+    # Same child record (its reference); a referrer who may not open child records is given
+    # the referral-child's id, never a child id that would answer 404 (issue 11, section 8).
+    assert second["children"][0]["reference"] == first["children"][0]["reference"]
+    assert second["children"][0]["id"] != str(Child.objects.get().pk)
     assert Child.objects.count() == 1
 
 
@@ -89,8 +92,11 @@ def test_similar_child_is_offered_as_candidate_not_merged(police_officer: Any) -
     body = post(client, "/api/v1/referrals", variant).json()
     child = body["children"][0]
     assert child["matched_existing"] is False
-    assert child["candidates"], "a similar existing child should be proposed"
-    assert "same date of birth" in child["candidates"][0]["reasons"]
+    # Matching is the front door's work (issue 11, section 8): the candidate is recorded for
+    # roles with child.match, and the referrer, who may not open child records, is not shown it.
+    assert child["candidates"] == []
+    candidate = ChildMatchCandidate.objects.get()
+    assert "same date of birth" in candidate.reasons
     assert Child.objects.count() == 2
 
 

@@ -14,6 +14,7 @@ from sightline.core.calendar import WorkingCalendar
 from sightline.core.transactions import in_callers_transaction
 from sightline.escalation import rules
 from sightline.escalation.choices import (
+    OPEN_CLOCK_STATUSES,
     RAG_KEYS,
     ClockKind,
     ClockStatus,
@@ -27,6 +28,7 @@ from sightline.escalation.services.clocks.base import (
     clock_meet,
     clock_start,
     clocks_start,
+    close_escalation,
     meet_if_open,
     open_clock,
 )
@@ -205,6 +207,7 @@ def clocks_on_decision(*, referral: Referral, decision: Any, acting_user: Any) -
     ]
     decider = decision.decided_by
     owner = {"agency": decider.agency, "team": decider.team, "assigned_to": decider}
+    stopped = _stop_superseded(referral, decision, at=at)
     started = _decision_starts(referral, decision, owner, calendar=calendar, at=at)
     feedback, _new = clock_start(
         referral=referral,
@@ -229,10 +232,50 @@ def clocks_on_decision(*, referral: Referral, decision: Any, acting_user: Any) -
             "met": [c.kind for c in met] + [ClockKind.REFERRER_FEEDBACK],
             "late": [c.kind for c in met if c.is_late],
             "started": {c.kind: c.due_at.isoformat() for c in started},
+            "stopped": [c.kind for c in stopped],
             "rereferral": mark.is_rereferral,
         },
     )
     return started
+
+
+def _implied_kinds(outcome: str) -> set[str]:
+    """The clocks a decision's outcome starts (see _decision_starts)."""
+    kinds: set[str] = set()
+    if outcome == Outcome.STRATEGY_DISCUSSION:
+        kinds.add(ClockKind.STRATEGY_DISCUSSION)
+    if outcome in ASSESSMENT_OUTCOMES:
+        kinds.add(ClockKind.ASSESSMENT)
+    return kinds
+
+
+def _stop_superseded(referral: Referral, decision: Any, *, at: dt.datetime) -> list[Clock]:
+    """A decision that supersedes another (after a challenge) stops the open clocks the old
+    outcome started and the new one does not imply, so no escalation runs on work nobody now
+    has to do. A strategy discussion clock started by a high screening stays."""
+    replaced = Decision.objects.filter(superseded_by=decision).first()
+    if replaced is None:
+        return []
+    gone = _implied_kinds(replaced.outcome) - _implied_kinds(decision.outcome)
+    if not gone:
+        return []
+    reason = (
+        f"The decision that started it ({replaced.get_outcome_display()}) was superseded by "
+        f"{decision.get_outcome_display()}."
+    )
+    clocks = list(
+        Clock.objects.select_for_update(of=("self",))
+        .filter(referral=referral, kind__in=gone, status__in=OPEN_CLOCK_STATUSES)
+        .exclude(kind=ClockKind.STRATEGY_DISCUSSION, detail="screening high")
+    )
+    for clock in clocks:
+        rules.guard_clock(clock.status, ClockStatus.STOPPED)
+        clock.status = ClockStatus.STOPPED
+        clock.stopped_reason = reason
+        clock.next_check_at = None
+        clock.save(update_fields=["status", "stopped_reason", "next_check_at", "updated_at"])
+        close_escalation(clock, at=at, reason=f"Clock stopped: {reason}")
+    return clocks
 
 
 def _decision_starts(

@@ -143,6 +143,7 @@ def clocks_on_step(
     reason: str,
     starts_icpc: bool = False,
     starts_assessment: bool = False,
+    starts_review: str = "",
     stops: str = "",
 ) -> dict[str, Any]:
     """A casework step recorded (casework app, through its workflow): meet the open clock of
@@ -167,6 +168,21 @@ def clocks_on_step(
             assigned_to=acting_user,
         )
         started[ClockKind.ASSESSMENT] = clock.due_at.isoformat()
+    if starts_review:  # "first" after the initial conference, "next" after a review
+        clock, _new = clock_start(
+            referral=referral,
+            kind=ClockKind.REVIEW_CONFERENCE,
+            started_at=at,
+            key=TimescaleKey.REVIEW_CONFERENCE
+            if starts_review == "first"
+            else TimescaleKey.REVIEW_CONFERENCE_NEXT,
+            calendar=partnership_calendar(),
+            agency=acting_user.agency,
+            team=acting_user.team,
+            assigned_to=acting_user,
+            detail=starts_review,
+        )
+        started[ClockKind.REVIEW_CONFERENCE] = clock.due_at.isoformat()
     stopped = open_clock(referral, stops) if stops else None
     if stopped is not None:
         rules.guard_clock(stopped.status, ClockStatus.STOPPED)
