@@ -1,4 +1,4 @@
-"""Batch entity resolution of person records with Splink, on DuckDB or Spark (ADR 0203).
+"""Batch entity resolution of person records with Splink, on DuckDB or Spark (ADR 0208).
 
 Input CSV: an `id` column and any of COLUMNS (absent or blank columns are fine). Output CSV:
 id, cluster_id. Normalisation happens in DuckDB SQL (names folded, given names mapped to

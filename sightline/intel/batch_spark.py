@@ -1,4 +1,4 @@
-"""The batch model (sightline.intel.batch_model) on Splink's Spark backend (ADR 0203).
+"""The batch model (sightline.intel.batch_model) on Splink's Spark backend (ADR 0208).
 
 The normalised records arrive as Parquet (written by DuckDB in `batch.resolve`); the same
 settings, training and clustering threshold run on Spark. Local mode by default
