@@ -30,6 +30,7 @@ def _session(checkpoints: str) -> Any:
         .config("spark.sql.shuffle.partitions", os.environ.get("SIGHTLINE_SPARK_PARTITIONS", "8"))
         .config("spark.default.parallelism", os.environ.get("SIGHTLINE_SPARK_PARTITIONS", "8"))
         .config("spark.driver.memory", os.environ.get("SIGHTLINE_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.sql.warehouse.dir", str(Path(checkpoints) / "warehouse"))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
