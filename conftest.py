@@ -21,6 +21,8 @@ SLOW_PATHS = (
     "sightline/demo/tests/test_quality.py",
     "sightline/demo/tests/test_generator.py",
     "sightline/meetings/tests/test_demo_borough.py",
+    "sightline/intel/tests/test_batch_febrl.py",
+    "sightline/intel/tests/test_batch_spark.py",
 )
 
 

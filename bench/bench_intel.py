@@ -6,14 +6,14 @@
    in one IN lookup, each weak key capped), then scoring with `intel.resolution.compare`.
    Queries are mentions of existing persons written with errors (short forms, typos,
    nickname only, phone in another format). p95 of the whole call.
-2. `manage.py intel_resolve` (Splink, DuckDB) on ~1,000,000 generated person records with
-   realistic errors (demo.synthetic): wall time, peak memory (RSS) and pairwise F1.
+2. Batch resolution (`manage.py intel_resolve` on 1,000,000 records) moved to
+   `bench/bench_resolve.py` (issue 12 §4), which also reports CPU time and the data's ceiling.
 3. Two-step network around a node in a graph of 1,000,000 nodes and 5,000,000 links stored
    both ways in the `intel.Edge` shape (index on a_id): p95 of the two indexed lookups.
 
-Knobs: BENCH_INTEL_PERSONS (1000000), BENCH_INTEL_RECORDS_ENTITIES (625000, about 1.6
-records each), BENCH_INTEL_NODES (1000000), BENCH_INTEL_LINKS (5000000), BENCH_INTEL_QUERIES
-(500), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres). Only 127.0.0.1 is contacted.
+Knobs: BENCH_INTEL_PERSONS (1000000), BENCH_INTEL_NODES (1000000), BENCH_INTEL_LINKS
+(5000000), BENCH_INTEL_QUERIES (500), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres).
+Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ import io
 import json
 import os
 import random
-import resource
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -42,7 +39,6 @@ NAME = "intel"
 TITLE = "Intel: candidate matching, batch resolution, network lookups"
 
 PERSONS = int(os.environ.get("BENCH_INTEL_PERSONS", "1000000"))
-ENTITIES = int(os.environ.get("BENCH_INTEL_RECORDS_ENTITIES", "625000"))
 NODES = int(os.environ.get("BENCH_INTEL_NODES", "1000000"))
 LINKS = int(os.environ.get("BENCH_INTEL_LINKS", "5000000"))
 QUERIES = int(os.environ.get("BENCH_INTEL_QUERIES", "500"))
@@ -268,38 +264,6 @@ def _bench_network(conn: Any, log: Any) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _bench_resolve(ctx: Any, log: Any) -> list[dict[str, Any]]:
-    from sightline.demo.synthetic import write_people
-    from sightline.intel.batch import pairwise_f1
-
-    with tempfile.TemporaryDirectory() as tmp:
-        source, target = Path(tmp) / "people.csv", Path(tmp) / "clusters.csv"
-        truth = write_people(source, entities=ENTITIES, seed=3)
-        log(f"{len(truth)} person records written; running intel_resolve")
-        root = getattr(ctx, "root", BENCH_DIR.parent)
-        python = str(getattr(ctx, "python", sys.executable))
-        began = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run(
-            [python, "manage.py", "intel_resolve", "--input", str(source), "--output",
-             str(target)],
-            cwd=root, check=True, capture_output=True,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
-        )  # fmt: skip
-        elapsed = time.perf_counter() - began
-        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-        precision, recall, f1 = pairwise_f1(truth, target)
-    db = "duckdb"
-    return [
-        row(f"intel_resolve time ({len(truth):,} records)", round(elapsed, 1), "s",
-            database=db, goal="< 60 s"),
-        row("intel_resolve peak memory", round(peak), "MiB", database=db),
-        row("intel_resolve pairwise F1", round(f1, 4), "", database=db, goal=">= 0.99"),
-        row("intel_resolve pairwise precision", round(precision, 4), "", database=db),
-        row("intel_resolve pairwise recall", round(recall, 4), "", database=db),
-    ]  # fmt: skip
-
-
 def run(ctx: Any = None) -> dict[str, Any]:
     import psycopg
 
@@ -321,7 +285,6 @@ def run(ctx: Any = None) -> dict[str, Any]:
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.close()
-    rows += _bench_resolve(ctx, log)
     return {"rows": rows}
 
 

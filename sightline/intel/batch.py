@@ -1,9 +1,15 @@
-"""Batch entity resolution of person records with Splink on DuckDB (ADR 0201).
+"""Batch entity resolution of person records with Splink, on DuckDB or Spark (ADR 0208).
 
-Input CSV columns: id, given_name, surname, date_of_birth, address, postcode, phone (any may
-be blank). Output CSV: id, cluster_id. Normalisation happens in DuckDB SQL (names folded,
-given names mapped to their group in data/nicknames.csv, UK phones to E.164-like digits,
-postcodes without spaces), so a million rows never pass through Python objects.
+Input CSV: an `id` column and any of COLUMNS (absent or blank columns are fine). Output CSV:
+id, cluster_id. Normalisation happens in DuckDB SQL (names folded, given names mapped to
+their group in data/nicknames.csv, UK phones to national digits, dates to ISO, postcodes and
+identifiers without spaces), so a million rows never pass through Python objects. A column
+blank in every row is left out of the model (comparisons, blocking and training) with a
+warning, and the report says what the model was trained on.
+
+The model is one Fellegi-Sunter model (m and u estimated from the file itself, term frequency
+adjustments on names; sightline.intel.batch_model); `engine="spark"` runs the same model on
+Splink's Spark backend (sightline.intel.batch_spark), reading the normalised table as Parquet.
 
 This is for persons of concern (adults) only. Children are never merged automatically; the
 people app proposes child matches for a practitioner to confirm.
@@ -13,18 +19,27 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI
 
+from sightline.intel.batch_model import (
+    COLUMNS,
+    MATCH_THRESHOLD,
+    PREDICT_FLOOR,
+    build_linker,
+    train,
+)
+from sightline.intel.batch_spark import run_spark
 from sightline.intel.normalise import DATA_DIR, given_key, normalise_name
 
-MATCH_THRESHOLD = 0.9
+__all__ = ["COLUMNS", "MATCH_THRESHOLD", "ResolveReport", "pairwise_f1", "resolve"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,11 @@ class ResolveReport:
     records: int
     clusters: int
     pairs: int
+    trained_on: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
+    training_blocks: tuple[str, ...] = ()
+    engine: str = "duckdb"
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _given_groups(con: duckdb.DuckDBPyConnection) -> None:
@@ -46,100 +66,130 @@ def _given_groups(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO given_groups VALUES (?, ?)", sorted(rows)).fetchall()
 
 
-_PREPARE = """
-CREATE OR REPLACE TABLE people AS
-WITH raw AS (
-    SELECT * FROM read_csv(?, header = true, all_varchar = true)
-), clean AS (
-    SELECT
-        id,
-        NULLIF(regexp_replace(lower(strip_accents(coalesce(given_name, ''))), '[^a-z]', '',
-            'g'), '') AS given_name,
-        NULLIF(regexp_replace(lower(strip_accents(coalesce(surname, ''))), '[^a-z]', '',
-            'g'), '') AS surname,
-        NULLIF(trim(coalesce(date_of_birth, '')), '') AS date_of_birth,
-        NULLIF(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]', '', 'g'), '') AS address,
-        NULLIF(regexp_replace(upper(coalesce(postcode, '')), '[^A-Z0-9]', '', 'g'), '')
-            AS postcode,
-        regexp_replace(coalesce(phone, ''), '[^0-9+]', '', 'g') AS phone_raw
-    FROM raw
-)
-SELECT
-    c.id, c.given_name, c.surname, c.date_of_birth, c.address, c.postcode,
-    coalesce(g.key, c.given_name) AS given_key,
-    CASE
-        WHEN c.phone_raw LIKE '+44%' THEN '0' || ltrim(substr(c.phone_raw, 4), '0')
-        WHEN c.phone_raw LIKE '0044%' THEN '0' || ltrim(substr(c.phone_raw, 5), '0')
-        WHEN c.phone_raw LIKE '44%' AND length(c.phone_raw) = 12 THEN '0' || substr(c.phone_raw, 3)
-        WHEN c.phone_raw LIKE '0%' THEN c.phone_raw
+def _letters(col: str) -> str:
+    return f"NULLIF(regexp_replace(lower(strip_accents(trim({col}))), '[^a-z]', '', 'g'), '')"
+
+
+def _date(col: str) -> str:
+    forms = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+    tries = ", ".join(f"try_strptime(trim({col}), '{f}')" for f in forms)
+    return f"strftime(coalesce({tries}), '%Y-%m-%d')"
+
+
+# Each output column from the raw (all VARCHAR) input column of the same name.
+_CLEAN = {
+    "given_name": _letters("given_name"),
+    "surname": _letters("surname"),
+    "date_of_birth": _date("date_of_birth"),
+    "address": "NULLIF(regexp_replace(lower(strip_accents(address)), '[^a-z0-9]', '', 'g'), '')",
+    "town": _letters("town"),
+    "postcode": "NULLIF(regexp_replace(upper(postcode), '[^A-Z0-9]', '', 'g'), '')",
+    "phone": "NULLIF(regexp_replace(phone, '[^0-9+]', '', 'g'), '')",
+    "identifier": "NULLIF(regexp_replace(upper(identifier), '[^A-Z0-9]', '', 'g'), '')",
+}
+
+# UK numbers to national digits: +44 / 0044 / 44 prefixes and a dropped leading zero.
+_PHONE = """CASE
+        WHEN phone LIKE '+44%' THEN '0' || ltrim(substr(phone, 4), '0')
+        WHEN phone LIKE '0044%' THEN '0' || ltrim(substr(phone, 5), '0')
+        WHEN phone LIKE '44%' AND length(phone) = 12 THEN '0' || substr(phone, 3)
+        WHEN phone LIKE '7%' AND length(phone) = 10 THEN '0' || phone
+        WHEN length(phone) >= 7 THEN replace(phone, '+', '')
         ELSE NULL
-    END AS phone,
-    substr(c.surname, 1, 3) AS surname3,
-    substr(c.date_of_birth, 1, 4) AS birth_year
-FROM clean c LEFT JOIN given_groups g ON g.name = c.given_name
-"""
+    END"""
 
 
-def _settings() -> SettingsCreator:
-    return SettingsCreator(
-        link_type="dedupe_only",
-        unique_id_column_name="id",
-        probability_two_random_records_match=1e-6,
-        comparisons=[
-            cl.CustomComparison(
-                output_column_name="given_name",
-                comparison_levels=[
-                    cll.NullLevel("given_name"),
-                    cll.ExactMatchLevel("given_key"),  # same name or same group (Steve, Steven)
-                    cll.JaroWinklerLevel("given_name", 0.9),  # Reece / Reese, typos
-                    cll.ElseLevel(),
-                ],
-            ),
-            cl.JaroWinklerAtThresholds("surname", [0.95, 0.88]),
-            cl.DateOfBirthComparison(
-                "date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d"
-            ),
-            cl.ExactMatch("phone"),
-            cl.PostcodeComparison("postcode"),
-            cl.LevenshteinAtThresholds("address", [2]),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("phone"),
-            # The full name alone is not a blocking rule: on the held-out set only 11 % of
-            # pairs agreeing on the name and nothing else were one person, and the rule made
-            # nine in ten of all comparisons. Name + birth year keeps day or month typos.
-            block_on("given_key", "surname", "birth_year"),
-            block_on("date_of_birth", "surname3"),
-            block_on("postcode", "given_key"),
-            # A surname typo in its first three letters with no phone or postcode in common:
-            block_on("date_of_birth", "given_key"),
-            block_on("address", "given_key"),
-        ],
-        retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
-    )
+def _prepare(con: duckdb.DuckDBPyConnection, source: Path) -> list[str]:
+    """Create table `people` from the CSV; return the columns holding at least one value."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(?, header = true, "
+        "all_varchar = true)",
+        [str(source)],
+    ).fetchall()
+    header = {r[0] for r in con.execute("DESCRIBE raw").fetchall()}
+    if "id" not in header:
+        raise ValueError("The file has no id column.")
+    cols = [f"CAST({_CLEAN[c]} AS VARCHAR) AS {c}" for c in COLUMNS if c in header]
+    cols += [f"CAST(NULL AS VARCHAR) AS {c}" for c in COLUMNS if c not in header]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE clean AS SELECT id, {', '.join(cols)} FROM raw"  # noqa: S608
+    ).fetchall()
+    con.execute("DROP TABLE raw").fetchall()
+    con.execute(
+        f"""CREATE OR REPLACE TABLE people AS SELECT
+            c.id, c.given_name, c.surname, c.date_of_birth, c.address, c.town, c.postcode,
+            {_PHONE} AS phone, c.identifier,
+            coalesce(g.key, c.given_name) AS given_key,
+            substr(c.surname, 1, 3) AS surname3,
+            substr(c.date_of_birth, 1, 4) AS birth_year,
+            CASE WHEN length(c.postcode) >= 5 THEN substr(c.postcode, 1, length(c.postcode) - 2)
+                 ELSE substr(c.postcode, 1, 2) END AS postcode_sector
+        FROM clean c LEFT JOIN given_groups g ON g.name = c.given_name"""  # noqa: S608
+    ).fetchall()
+    con.execute("DROP TABLE clean").fetchall()
+    counts = con.execute(
+        f"SELECT {', '.join(f'count({c})' for c in COLUMNS)} FROM people"  # noqa: S608
+    ).fetchall()[0]
+    return [c for c, n in zip(COLUMNS, counts, strict=True) if n]
 
 
-def resolve(input_path: Path, output_path: Path, *, threads: int | None = None) -> ResolveReport:
+def resolve(
+    input_path: Path,
+    output_path: Path,
+    *,
+    threads: int | None = None,
+    engine: str = "duckdb",
+    model_in: Path | None = None,
+    model_out: Path | None = None,
+) -> ResolveReport:
     """Cluster the records in `input_path` and write id,cluster_id to `output_path`."""
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}").fetchall()
     _given_groups(con)
-    con.execute(_PREPARE, [str(input_path)]).fetchall()
-    records = con.execute("SELECT count(*) FROM people").fetchall()[0][0]
+    present = _prepare(con, input_path)
+    left_out = tuple(c for c in COLUMNS if c not in present)
+    warnings = tuple(
+        f"column {c} is blank in every row: left out of training and comparison" for c in left_out
+    )
+    for message in warnings:
+        logger.warning(message)
+    if not present:
+        raise ValueError("Every column is blank: nothing to compare.")
+    records = int(con.execute("SELECT count(*) FROM people").fetchall()[0][0])
+    if engine == "spark":
+        with tempfile.TemporaryDirectory() as tmp:
+            parquet = Path(tmp) / "people.parquet"
+            con.execute("COPY people TO ? (FORMAT parquet)", [str(parquet)]).fetchall()
+            con.close()
+            sessions, clusters, pairs = run_spark(
+                parquet, output_path, present, model_in=model_in, model_out=model_out
+            )
+    elif engine == "duckdb":
+        sessions, clusters, pairs = _run_duckdb(con, present, output_path, model_in, model_out)
+        con.close()
+    else:
+        raise ValueError(f"Unknown engine: {engine}")
+    return ResolveReport(
+        records, clusters, pairs, tuple(present), left_out, sessions, engine, warnings
+    )
+
+
+def _run_duckdb(
+    con: duckdb.DuckDBPyConnection,
+    present: list[str],
+    output_path: Path,
+    model_in: Path | None,
+    model_out: Path | None,
+) -> tuple[tuple[str, ...], int, int]:
     db_api = DuckDBAPI(connection=con)
     people = db_api.register("people", table_name="people_in")
-    linker = Linker(people, _settings())
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("date_of_birth", "surname3"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("phone"), estimate_without_term_frequencies=True
-    )
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    linker = build_linker(db_api, people, present, model_in)
+    sessions = ("loaded " + str(model_in),) if model_in else train(linker, present)
+    if model_out is not None:
+        linker.misc.save_model_to_json(str(model_out), overwrite=True)
+    predictions = linker.inference.predict(threshold_match_probability=PREDICT_FLOOR)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=MATCH_THRESHOLD
     )
@@ -155,8 +205,7 @@ def resolve(input_path: Path, output_path: Path, *, threads: int | None = None) 
     n_clusters = con.execute(
         f"SELECT count(DISTINCT cluster_id) FROM {clusters.physical_name}"  # noqa: S608
     ).fetchall()[0][0]
-    con.close()
-    return ResolveReport(int(records), int(n_clusters), int(pairs))
+    return sessions, int(n_clusters), int(pairs)
 
 
 def pairwise_f1(truth: dict[str, str], clusters_csv: Path) -> tuple[float, float, float]:
@@ -174,7 +223,6 @@ def pairwise_f1(truth: dict[str, str], clusters_csv: Path) -> tuple[float, float
         joint[(cluster, entity)] += 1
         by_pred[cluster] += 1
         by_true[entity] += 1
-    _ = defaultdict
 
     def pairs(n: int) -> int:
         return n * (n - 1) // 2
