@@ -200,4 +200,21 @@ def test_the_demo_boroughs_census_validates(tmp_path: Path) -> None:
     )  # fmt: skip
     result = cin_census("2025-26")
     assert result.children > 0 and result.xml is not None
+    assert [f.as_dict() for f in result.errors] == []  # zero rule errors
     SCHEMA.validate(etree.fromstring(result.xml))
+
+    # A bad record seeded into the borough is reported by child and rule, and --strict
+    # (as every download is) then writes nothing.
+    assessment = (
+        Assessment.objects.filter(referral__received_at__date__gte=D(2025, 5, 1),
+                                  referral__received_at__date__lte=D(2026, 3, 1))
+        .select_related("referral", "child").order_by("referral__received_at").first()
+    )  # fmt: skip
+    assert assessment is not None
+    received = assessment.referral.received_at.date()
+    Assessment.objects.filter(pk=assessment.pk).update(started_on=received - dt.timedelta(days=9))
+    strict = cin_census("2025-26", strict=True)
+    assert strict.xml is None
+    assert [(f.child, f.rule) for f in strict.errors] == [
+        (la_child_id(assessment.child.reference), "1103")
+    ]
