@@ -18,11 +18,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from sightline.casework.models import Assessment
+from sightline.referrals.models import ReferralChild
 from sightline.reporting.returns import annex_a
 from sightline.reporting.returns.census import la_child_id
 
 pytestmark = pytest.mark.e2e
 
+SLOW_MS = 90_000
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHARTS = "() => window.Chart && document.querySelectorAll('canvas[data-sl-dash-chart]').length"
 DRAWN = (
@@ -31,25 +33,41 @@ DRAWN = (
 )
 
 
+def _tab(browsing: Any, username: str) -> Any:
+    """A signed-in tab that waits longer than the default: the demo borough's pages are the
+    largest the journeys open, on a machine that may be busy."""
+    tab = browsing.tab()
+    tab.page.set_default_timeout(SLOW_MS)
+    tab.page.set_default_navigation_timeout(SLOW_MS)
+    tab.sign_in(username)
+    return tab
+
+
 def _shot(tab: Any, name: str) -> None:
     tab.page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
 def _seed_bad_record() -> str:
-    """One 2025-26 assessment dated before its referral (DfE rule 1103); its child's ID."""
-    assessment = (
-        Assessment.objects.filter(
+    """An assessment dated before its 2025-26 referral (DfE rule 1103); its child's ID."""
+    link = (
+        ReferralChild.objects.filter(
             referral__received_at__date__gte=dt.date(2025, 5, 1),
             referral__received_at__date__lte=dt.date(2026, 3, 1),
+            child__isnull=False,
+            referral__decision__outcome="assessment",  # an open episode: no closure to follow
         )
         .select_related("referral", "child")
         .order_by("referral__received_at")
         .first()
     )
-    assert assessment is not None, "the demo borough has an assessment in 2025-26"
-    received = assessment.referral.received_at.date()
-    Assessment.objects.filter(pk=assessment.pk).update(started_on=received - dt.timedelta(days=9))
-    return la_child_id(assessment.child.reference)
+    assert link is not None and link.child is not None
+    received = link.referral.received_at.date()
+    Assessment.objects.create(
+        child=link.child, referral=link.referral, recorded_by=link.referral.referred_by,
+        agency=link.referral.source_agency, started_on=received - dt.timedelta(days=9),
+        authorised_on=received + dt.timedelta(days=20), factors=["11A"],
+    )  # fmt: skip
+    return la_child_id(link.child.reference)
 
 
 def test_returns_dashboard_coverage_and_administration(
@@ -60,7 +78,7 @@ def test_returns_dashboard_coverage_and_administration(
         with_history=True, stdout=io.StringIO(),
     )  # fmt: skip
     bad_child = _seed_bad_record()
-    lead = browsing.tab(safeguarding_lead.username)
+    lead = _tab(browsing, safeguarding_lead.username)
     page = lead.page
 
     # The census: nothing written while an error remains; the failure names child and rule.
@@ -95,6 +113,10 @@ def test_returns_dashboard_coverage_and_administration(
     page.wait_for_function(DRAWN)
     assert page.locator("canvas[data-sl-dash-chart]").count() == 7
     _shot(lead, "dashboard.png")
+    page.emulate_media(media="print")
+    assert not page.locator("form.sl-dash-filters").is_visible()  # the print layout
+    _shot(lead, "dashboard-print.png")
+    page.emulate_media(media="screen")
     cell = page.locator("#table-referrals tbody a.govuk-link").first
     figure = int(cell.inner_text())
     with page.expect_navigation():
@@ -107,7 +129,7 @@ def test_returns_dashboard_coverage_and_administration(
     _shot(lead, "workforce-coverage.png")
 
     # Administration (the system administrator: users and configuration, no case content).
-    admin = browsing.tab(no_access.username)
+    admin = _tab(browsing, no_access.username)
     for path, name in (
         ("/admin-console/users/", "admin-users.png"),
         ("/admin-console/agencies/", "admin-agencies.png"),
