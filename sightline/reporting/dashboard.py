@@ -184,6 +184,7 @@ def _referrals_figure(user: Any, f: Filters) -> Figure:
     return Figure(
         "referrals", "Referrals by referring agency and front-door outcome", columns,
         [Series(k, label, [counts.get((k, c), 0) for c, _ in columns]) for k, label in outcomes],
+        chart="stacked",
     )  # fmt: skip
 
 

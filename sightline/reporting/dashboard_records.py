@@ -84,9 +84,9 @@ def _referrals(user: Any, f: Filters, series: str, column: str) -> list[Record]:
         else qs.filter(decision__outcome=series)
     )
     return [
-        Record(r.reference, _local(r.received_at), r.source_agency.name,
+        Record(r.reference, _local(r.received_at), r.get_status_display(),
                reverse("referrals:detail", args=[r.reference]))
-        for r in qs.select_related("source_agency").order_by("-received_at")[:LIMIT]
+        for r in qs.order_by("-received_at")[:LIMIT]
     ]  # fmt: skip
 
 

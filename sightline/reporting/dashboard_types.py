@@ -101,7 +101,7 @@ class Figure:
     title: str
     columns: list[tuple[str, str]]  # (key, label): months, agencies or clock kinds
     series: list[Series]
-    chart: str = "bar"  # "bar" or "line"
+    chart: str = "bar"  # "bar", "stacked" (bars, series stacked) or "line"
     note: str = ""
     shares: list[tuple[str, list[int | None]]] = field(default_factory=list)
 

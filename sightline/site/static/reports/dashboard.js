@@ -15,6 +15,7 @@
     if (!source) { return; }
     var fig = JSON.parse(source.textContent || "{}");
     var line = fig.chart === "line";
+    var stacked = fig.chart === "stacked";
     new Chart(canvas, {
       type: line ? "line" : "bar",
       data: {
@@ -28,8 +29,8 @@
         animation: false,
         maintainAspectRatio: false,
         scales: {
-          y: { beginAtZero: true, ticks: { precision: 0 }, grid: { color: "#b1b4b6" } },
-          x: { grid: { display: false }, ticks: { color: "#0b0c0c" } }
+          y: { stacked: stacked, beginAtZero: true, ticks: { precision: 0 }, grid: { color: "#b1b4b6" } },
+          x: { stacked: stacked, grid: { display: false }, ticks: { color: "#0b0c0c" } }
         },
         plugins: { legend: { position: "bottom" } }
       }
