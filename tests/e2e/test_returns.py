@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from sightline.accounts.services import api_token_issue
 from sightline.casework.models import Assessment
 from sightline.referrals.models import ReferralChild
 from sightline.reporting.returns import annex_a
@@ -129,6 +130,7 @@ def test_returns_dashboard_coverage_and_administration(
     _shot(lead, "workforce-coverage.png")
 
     # Administration (the system administrator: users and configuration, no case content).
+    api_token_issue(acting_user=no_access, user=safeguarding_lead, name="returns-robot")
     admin = _tab(browsing, no_access.username)
     for path, name in (
         ("/admin-console/users/", "admin-users.png"),
