@@ -155,19 +155,20 @@ def child() -> None:
     t0 = time.perf_counter()
     _seed(CHILDREN)
     seeded = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = cin_census("2025-26")
-    census_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    census_s, census_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     sheets = annex_a.build(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
     book = annex_a.workbook(sheets)
-    annex_s = time.perf_counter() - t0
+    annex_s, annex_cpu = time.perf_counter() - t0, time.process_time() - c0
     dash_s, dash_queries = _dashboard()
     print(json.dumps({
         "children": result.children, "seed_s": seeded, "census_s": census_s,
         "census_bytes": len(result.xml or b""), "failures": len(result.failures),
         "annex_s": annex_s, "annex_rows": sum(len(s.rows) for s in sheets),
-        "annex_bytes": len(book), "dashboard_s": dash_s, "dashboard_queries": dash_queries,
+        "annex_bytes": len(book), "census_cpu_s": census_cpu, "annex_cpu_s": annex_cpu,
+        "dashboard_s": dash_s, "dashboard_queries": dash_queries,
         "load": os.getloadavg()[0],
     }))  # fmt: skip
 
@@ -185,8 +186,12 @@ def run(ctx: Any) -> dict[str, Any]:
             row("children in the census", r["children"]),
             row("CIN census (gather, checks, XML)", round(r["census_s"], 2), "s",
                 goal="< 60 s", database="SQLite"),
+            row("CIN census, CPU time of the process", round(r["census_cpu_s"], 2), "s",
+                database="SQLite"),
             row("CIN census XML size", round(r["census_bytes"] / 1024), "KiB"),
             row("Annex A (lists 1, 3-7, xlsx)", round(r["annex_s"], 2), "s", goal="< 60 s",
+                database="SQLite"),
+            row("Annex A, CPU time of the process", round(r["annex_cpu_s"], 2), "s",
                 database="SQLite"),
             row("Annex A rows", r["annex_rows"]),
             row("partnership dashboard, the year's figures", round(r["dashboard_s"], 2), "s",
