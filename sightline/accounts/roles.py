@@ -87,6 +87,8 @@ class Cap:
     OVERRIDE_VIEW = "override.view"
     # Search across children and intelligence (reporting)
     SEARCH = "search.use"
+    # The partnership dashboard (reporting.dashboard)
+    DASHBOARD_VIEW = "dashboard.view"
 
 
 _SUBMITTERS = {
@@ -223,6 +225,10 @@ for _role in Role:
     if _role == Role.SYSTEM_ADMIN:
         caps |= {Cap.USER_MANAGE}
     ROLE_CAPABILITIES[_role.value] = frozenset(caps)
+
+# The partnership dashboard: its safeguarding lead, the MACE chair and managers (issue 16 §3).
+for _role in (Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.SAFEGUARDING_LEAD, Role.MACE_CHAIR):
+    ROLE_CAPABILITIES[_role.value] = ROLE_CAPABILITIES[_role.value] | {Cap.DASHBOARD_VIEW}
 
 
 def role_has(role: str, capability: str) -> bool:

@@ -15,6 +15,7 @@ from sightline.api.auth import TokenAuth
 from sightline.api.casework import router as casework_router
 from sightline.api.casework_plans import router as casework_plans_router
 from sightline.api.casework_steps import router as casework_steps_router
+from sightline.api.dashboard import router as dashboard_router
 from sightline.api.events import router as events_router
 from sightline.api.hub import router as hub_router
 from sightline.api.openapi import document_common_errors
@@ -94,6 +95,7 @@ api.add_router("", returns_router)
 api.add_router("", casework_steps_router)
 api.add_router("", casework_plans_router)
 api.add_router("", hub_router)
+api.add_router("", dashboard_router)
 
 
 @api.exception_handler(DomainError)

@@ -16,7 +16,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
+from sightline.audit.services import audit_access_denied, audit_record
 from sightline.casework.choices import PlanKind
 from sightline.core.errors import Invalid
 from sightline.reporting.returns.census import ChildRow, CollectionYear, Episode, gather
@@ -216,8 +216,19 @@ def csv_text(sheet: Sheet) -> str:
     return out.getvalue()
 
 
+def _checked(user: object, start: dt.date, end: dt.date) -> list[Sheet]:
+    """The sheets, or the period's refusal recorded (an `access.denied` row of its own)."""
+    try:
+        return build(start, end)
+    except Invalid:
+        audit_access_denied(
+            actor=user, method="GET", path=f"annex_a {start}..{end}", what="annex_a"
+        )
+        raise
+
+
 def annex_a_export(*, user: object, start: dt.date, end: dt.date) -> bytes:
-    sheets = build(start, end)
+    sheets = _checked(user, start, end)
     with transaction.atomic():
         audit_record(
             actor=user,
@@ -227,3 +238,19 @@ def annex_a_export(*, user: object, start: dt.date, end: dt.date) -> bytes:
             details={"from": str(start), "to": str(end), "rows": sum(len(s.rows) for s in sheets)},
         )
     return workbook(sheets)
+
+
+def annex_a_csv_export(*, user: object, start: dt.date, end: dt.date, key: str) -> str:
+    """One list as CSV (the same headers and rows as its sheet), audited as an export."""
+    if key not in LISTS:
+        raise Invalid(f"Annex A has no list {key!r} here (lists: {', '.join(LISTS)}).")
+    sheet = next(s for s in _checked(user, start, end) if s.key == key)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=Action.EXPORT,
+            object_type="annex_a",
+            object_ref=f"Annex A {key} {start}..{end}",
+            details={"from": str(start), "to": str(end), "list": key, "rows": len(sheet.rows)},
+        )
+    return csv_text(sheet)

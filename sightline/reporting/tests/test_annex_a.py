@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from sightline.accounts.tests.clients import token_client
+from sightline.accounts.tests.clients import signed_in, token_client
 from sightline.audit.models import AuditEvent
 from sightline.casework.models import Assessment, Plan
 from sightline.referrals.models import Referral
@@ -98,3 +98,40 @@ def test_formula_text_is_escaped() -> None:
     book = load_workbook(io.BytesIO(annex_a.workbook([sheet])))
     assert book["List 1"]["A2"].value == "'=HYPERLINK(1)"
     assert book["List 1"]["A2"].data_type == "s"
+
+
+def test_the_page_downloads_the_workbook_or_one_list_and_refuses_a_bad_period(
+    teacher: Any, safeguarding_lead: Any
+) -> None:
+    _world(teacher)
+    client = signed_in(safeguarding_lead)
+    spec = _spec()
+    page = client.get("/reports/returns/")
+    assert page.status_code == 200 and b"Download Annex A" in page.content
+    period = "from=2025-04-01&to=2026-03-31"
+    book_answer = client.get(f"/reports/returns/annex-a.xlsx?{period}")
+    assert book_answer.status_code == 200
+    assert book_answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(book_answer.content))
+    for key in annex_a.LISTS:
+        header = [c.value for c in book[key.replace("_", " ").title()][1]]
+        columns = sorted(spec[key], key=lambda r: int(r["position"]))
+        assert header == [c["column_header"] for c in columns], key
+    listed = client.get(f"/reports/returns/annex-a.xlsx?{period}&list=list_3")
+    assert listed.status_code == 200 and listed["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(listed.content.decode())))
+    assert rows[0] == [
+        c["column_header"] for c in sorted(spec["list_3"], key=lambda r: int(r["position"]))
+    ]
+    assert len(rows) == 2  # the one referral of the period
+    exports = AuditEvent.objects.filter(action="record.export", object_type="annex_a")
+    assert exports.count() == 2
+
+    too_long = client.get("/reports/returns/annex-a.xlsx?from=2020-01-01&to=2025-01-01")
+    assert too_long.status_code == 422 and b"three years" in too_long.content
+    refused = AuditEvent.objects.filter(action="access.denied", object_type="annex_a")
+    assert refused.count() == 1
+    assert client.get("/reports/returns/annex-a.xlsx?from=soon&to=").status_code == 422
+    assert client.get(f"/reports/returns/annex-a.xlsx?{period}&list=list_9").status_code == 422
+    assert exports.count() == 2  # nothing more exported
+    assert signed_in(teacher).get(f"/reports/returns/annex-a.xlsx?{period}").status_code == 404

@@ -24,7 +24,7 @@ from sightline.casework.models import (
 )
 from sightline.core.errors import Invalid
 from sightline.people.models import Child
-from sightline.referrals.models import Referral
+from sightline.referrals.models import Referral, ReferralChild
 from sightline.referrals.tests.factories import submit
 from sightline.reporting.returns import cin_census
 from sightline.reporting.returns.census import (
@@ -200,4 +200,27 @@ def test_the_demo_boroughs_census_validates(tmp_path: Path) -> None:
     )  # fmt: skip
     result = cin_census("2025-26")
     assert result.children > 0 and result.xml is not None
+    assert [f.as_dict() for f in result.errors] == []  # zero rule errors
     SCHEMA.validate(etree.fromstring(result.xml))
+
+    # A bad record seeded into the borough is reported by child and rule, and --strict
+    # (as every download is) then writes nothing.
+    link = (
+        ReferralChild.objects.filter(referral__received_at__date__gte=D(2025, 5, 1),
+                                     referral__received_at__date__lte=D(2026, 3, 1),
+                                     child__isnull=False,
+                                     referral__decision__outcome="assessment")
+        .select_related("referral", "child").order_by("referral__received_at").first()
+    )  # fmt: skip
+    assert link is not None and link.child is not None
+    received = link.referral.received_at.date()
+    Assessment.objects.create(
+        child=link.child, referral=link.referral, recorded_by=link.referral.referred_by,
+        agency=link.referral.source_agency, started_on=received - dt.timedelta(days=9),
+        authorised_on=received + dt.timedelta(days=20), factors=["11A"],
+    )  # fmt: skip
+    strict = cin_census("2025-26", strict=True)
+    assert strict.xml is None
+    assert [(f.child, f.rule) for f in strict.errors] == [
+        (la_child_id(link.child.reference), "1103")
+    ]

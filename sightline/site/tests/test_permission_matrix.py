@@ -976,6 +976,26 @@ ENDPOINTS += [
     ),
 ]  # fmt: skip
 
+# The partnership dashboard (reporting.dashboard) for dashboard.view, counted in the user's
+# scope; the Annex A page's download for report.statutory (issue 16).
+ENDPOINTS += [
+    page("GET", "reports:dashboard", has(Cap.DASHBOARD_VIEW)),
+    page("GET", "reports:dashboard_csv", has(Cap.DASHBOARD_VIEW), lambda w: ["clocks"]),
+    Endpoint(
+        "page", "GET", "reports:dashboard_records", has(Cap.DASHBOARD_VIEW),
+        lambda w: reverse("reports:dashboard_records", args=["clocks"])
+        + "?series=due&column=decision",
+    ),
+    Endpoint(
+        "api", "GET", f"{API}/dashboard", has(Cap.DASHBOARD_VIEW),
+        lambda w: f"{API}/dashboard", None, lambda r: True, "",
+    ),
+    Endpoint(
+        "page", "GET", "reports:annex_a", has(Cap.REPORT_STATUTORY),
+        lambda w: reverse("reports:annex_a") + "?from=2025-04-01&to=2026-03-31",
+    ),
+]  # fmt: skip
+
 # Reviews: the seeded review's reviewer holds a grant, so every review.view role sees it.
 ENDPOINTS += [
     page("GET", "language:report", has(Cap.LANGUAGE_REPORT)),
