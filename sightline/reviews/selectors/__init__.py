@@ -10,7 +10,9 @@ from sightline.reviews.selectors.detectors import (
 )
 from sightline.reviews.selectors.language import (
     LanguageReport,
+    language_flags_of,
     language_report,
+    record_flags,
     report_agencies,
 )
 from sightline.reviews.selectors.recommendations import (
@@ -36,12 +38,14 @@ __all__ = [
     "detector_run_get",
     "detector_runs",
     "entry_row",
+    "language_flags_of",
     "language_report",
     "missed_opportunity_get",
     "missed_opportunity_list",
     "recommendation_get",
     "recommendation_list",
     "recommendation_scope",
+    "record_flags",
     "report_agencies",
     "review_chronology",
     "review_get",
