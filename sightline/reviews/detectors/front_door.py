@@ -19,7 +19,7 @@ from sightline.reviews.detectors.base import (
     Hit,
     day,
 )
-from sightline.reviews.detectors.history import History, Ref
+from sightline.reviews.detectors.history import History, Ref, Screen
 
 
 def _ref(r: Ref) -> Evidence:
@@ -139,37 +139,86 @@ def disagreed_no_escalation(h: History, p: dict[str, Any]) -> list[Hit]:
     return hits
 
 
+# Decisions after which the child's case is open (casework runs; a CSE screening is reviewed
+# while it does): the practice reference's "case" for P17's review part.
+OPEN_CASE = frozenset({"assessment", "strategy_discussion", "specialist_cse_team"})
+
+
+def _review_due(s: Screen, p: dict[str, Any]) -> dt.date:
+    return s.review_on or (day(s.screened_at) + dt.timedelta(days=int(p["review_days"])))
+
+
+def _in_force(h: History, at: dt.datetime, p: dict[str, Any]) -> Screen | None:
+    """The child's screening in force at a moment: the latest one before it, while its review
+    date has not passed (an older one no longer speaks for the child)."""
+    before = [s for s in h.screenings if s.screened_at <= at]
+    if not before or _local(at) > _review_due(before[-1], p):
+        return None
+    return before[-1]
+
+
+def _closures(h: History) -> list[tuple[str, dt.datetime, Evidence]]:
+    """Every closing of the child's case: a referral decided no further action or advice only
+    (the front door), and a closure of the child's episode (casework)."""
+    out = [
+        (r.reference, r.decided_at, _decision(r))
+        for r in h.referrals
+        if r.outcome in CLOSED and r.decided_at is not None
+    ]
+    for ref, on, agency in h.closures:
+        at = timezone.make_aware(dt.datetime.combine(on, dt.time(23, 59)))
+        out.append((ref, at, Evidence("episode_closure", ref, agency, on)))
+    return sorted(out, key=lambda c: c[1])
+
+
+def _case_open_on(h: History, due: dt.date) -> Ref | None:
+    """The referral that left the child's case open on a day: the latest decision by then
+    opened casework, and no closure (a later closing decision or an episode closure) came
+    between it and the day."""
+    decided = [r for r in h.referrals if r.decided_at is not None and _local(r.decided_at) <= due]
+    if not decided:
+        return None
+    last = max(decided, key=lambda r: r.decided_at or r.received_at)
+    if last.outcome not in OPEN_CASE or last.decided_at is None:
+        return None
+    opened_on = _local(last.decided_at)
+    if any(opened_on <= on <= due for _ref, on, _agency in h.closures):
+        return None
+    return last
+
+
 def closed_while_screened(h: History, p: dict[str, Any]) -> list[Hit]:
-    """P17: a referral closed while the child's latest screening was medium or high; or a
-    screening past its review date with no newer screening."""
+    """P17, as the practice reference reads it (the 3-monthly review of a CSE screen):
+    (a) the child's case closed (a referral decided no further action or advice only, or the
+    child's episode closed) while the screening in force was medium or high; (b) while the
+    child's case is open (a decision that opened casework, not since closed), a medium or high
+    screening passes its review date with no newer screening. A referral never decided, or
+    closed, is not an open case (the decision clock, P13, and part (a) speak for it)."""
     hits = []
-    for r in h.referrals:
-        if r.outcome not in CLOSED or r.decided_at is None:
+    for ref, at, closing in _closures(h):
+        s = _in_force(h, at, p)
+        if s is None or s.level not in RAISED_LEVELS:
             continue
-        before = [s for s in h.screenings if s.screened_at <= r.decided_at]
-        if before and before[-1].level in RAISED_LEVELS:
-            s = before[-1]
-            hits.append(Hit(
-                "P17", h.child_id, h.child_ref, _local(r.decided_at),
-                f"{h.child_ref}: {r.reference} closed while the CSE screening was {s.level}",
-                (_ref(r), _decision(r),
-                 Evidence("screening", s.reference, s.agency, day(s.screened_at))),
-            ))  # fmt: skip
+        hits.append(Hit(
+            "P17", h.child_id, h.child_ref, _local(at),
+            f"{h.child_ref}: {ref} closed while the CSE screening was {s.level}",
+            (closing, Evidence("screening", s.reference, s.agency, day(s.screened_at))),
+        ))  # fmt: skip
+    today = timezone.localdate()
     for i, s in enumerate(h.screenings):
         if s.level not in RAISED_LEVELS:
             continue
-        due = s.review_on or (day(s.screened_at) + dt.timedelta(days=int(p["review_days"])))
-        later = [t for t in h.screenings[i + 1 :] if day(t.screened_at) <= due]
-        if later:
+        due = _review_due(s, p)
+        if due >= today or any(day(t.screened_at) <= due for t in h.screenings[i + 1 :]):
             continue
-        first = due + dt.timedelta(days=1)
-        if first > timezone.localdate():
+        case = _case_open_on(h, due)
+        if case is None:
             continue
         hits.append(Hit(
-            "P17", h.child_id, h.child_ref, first,
+            "P17", h.child_id, h.child_ref, due + dt.timedelta(days=1),
             f"{h.child_ref}: the {s.level} CSE screening on {s.reference} was not reviewed by "
-            f"{due.isoformat()}",
-            (Evidence("screening", s.reference, s.agency, day(s.screened_at)),),
+            f"{due.isoformat()} while the case opened by {case.reference} was open",
+            (Evidence("screening", s.reference, s.agency, day(s.screened_at)), _decision(case)),
         ))  # fmt: skip
     return hits
 
@@ -225,8 +274,8 @@ def prior_unmet_need(h: History, p: dict[str, Any]) -> list[Hit]:
 
 
 CASEWORK = (
-    "Casework (not yet in this tree) will add: strategy discussions with their outcome, "
-    "section 47 enquiries, assessments, plans and the allocated worker."
+    "Casework is read for strategy discussions, initial conferences and episode closures; "
+    "not yet for section 47 enquiries, assessments, plans or the allocated worker."
 )
 
 DETECTORS = [
@@ -275,10 +324,13 @@ DETECTORS = [
     ),
     Detector(
         "P17", "Closed while screened medium or high, or screening not reviewed",
-        "A referral closed while the child's latest CSE screening was medium or high; or a "
+        "The child's case closed (a referral decided no further action or advice only, or the "
+        "child's episode closed in casework) while the screening in force was medium or high; "
+        "or, while the case is open (a decision that opened casework, not since closed), a "
         "medium or high screening past its review date (3 months by default) with no newer one.",
         "Re-screen the child; a manager confirms the closure or reopens it.",
-        "Case closure after the front door (casework's plans and closures). " + CASEWORK,
+        "Screenings reviewed on paper; plans ended without an episode closure; early help "
+        "cases (not counted as open casework). " + CASEWORK,
         {"review_days": 92}, closed_while_screened,
         live_on=frozenset({"decide", "sweep"}), group="front door",
     ),

@@ -2,10 +2,9 @@
 number of children (one write reads one child; a retrospective run reads them in chunks).
 
 Read-only, from the models of the apps below reviews (never their services): referrals and
-decisions, screenings, escalation's statutory steps, clocks and challenges, partner events,
-intel's mentions, the language checker's flags, MACE proposals and discussions, and review
-recommendations. Casework (proposals, strategy discussions, section 47, conferences, plans,
-allocation) is not modelled here yet; the detectors that will use it say so in `cannot_see`.
+decisions, screenings, escalation's statutory steps, clocks and challenges, casework's strategy
+discussions, initial conferences and episode closures, partner events, intel's mentions, the
+language checker's flags, MACE proposals and discussions, and review recommendations.
 """
 
 from __future__ import annotations
@@ -18,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
+from sightline.casework.models import Conference, EpisodeClosure, StrategyDiscussion
 from sightline.escalation.models import Challenge, Clock, StatutoryStep
 from sightline.events.detectors import Picture
 from sightline.events.models import Event, MissingEpisode
@@ -120,6 +121,8 @@ class History:
     flags: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     mace_on: list[dt.date] = field(default_factory=list)
+    # casework's closures of the child's episode: (referral reference, closed on, agency)
+    closures: list[tuple[str, dt.date, str]] = field(default_factory=list)
     picture: Picture | None = None
 
     def age_on(self, day: dt.date) -> int | None:
@@ -150,6 +153,7 @@ def _chunk(ids: list[uuid.UUID]) -> dict[uuid.UUID, History]:
     ref_of = _referrals(hist)
     _screenings(hist, ref_of)
     _escalation(hist, ref_of)
+    _casework(hist)
     _events(hist)
     _namings(hist, ref_of)
     _peers(hist, ref_of)
@@ -230,6 +234,28 @@ def _escalation(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uui
     ):
         for cid in ref_of[rid]:
             hist[cid].challenges.append((ref, at))
+
+
+def _casework(hist: dict[uuid.UUID, History]) -> None:
+    """Casework's strategy discussions and initial conferences join escalation's statutory
+    steps (the same kinds the detectors read); closures of the child's episode are kept."""
+    ids = list(hist)
+    for cid, ref, agency, at, outcome in StrategyDiscussion.objects.filter(
+        child_id__in=ids
+    ).values_list("child_id", "referral__reference", "agency__code", "held_at", "outcome"):
+        hist[cid].steps.append(Step("strategy_discussion", ref, agency or "", at, outcome or ""))
+    for cid, ref, agency, on, outcome in Conference.objects.filter(
+        child_id__in=ids, kind="initial"
+    ).values_list("child_id", "referral__reference", "agency__code", "held_on", "outcome"):
+        at = timezone.make_aware(dt.datetime.combine(on, dt.time(12, 0)))
+        hist[cid].steps.append(Step("conference_held", ref, agency or "", at, outcome or ""))
+    for cid, ref, on, agency in EpisodeClosure.objects.filter(child_id__in=ids).values_list(
+        "child_id", "referral__reference", "closed_on", "agency__code"
+    ):
+        hist[cid].closures.append((ref, on, agency or ""))
+    for h in hist.values():
+        h.steps.sort(key=lambda s: s.happened_at)
+        h.closures.sort(key=lambda c: c[1])
 
 
 def _events(hist: dict[uuid.UUID, History]) -> None:

@@ -270,6 +270,45 @@ def test_p17_closed_while_screened_high() -> None:
     assert codes(child(referrals=[closed], screenings=low), "P17") == []
 
 
+def test_p17_a_stale_screening_does_not_make_a_later_closure_a_hit() -> None:
+    """A high screening two years old, past its review date, no longer speaks for the child:
+    a neglect referral closed now is not "closed while screened high"."""
+    old = [Screen("SL-OLD", "csc", "high", ago(700), None)]
+    closed = ref(10, outcome="no_further_action", decided=9, cats=("neglect",))
+    assert codes(child(referrals=[closed], screenings=old), "P17") == []
+
+
+def test_p17_an_episode_closed_in_casework_while_screened_high() -> None:
+    opened = ref(40, outcome="assessment", decided=39)
+    high = [Screen(opened.reference, "csc", "high", ago(39.5), None)]
+    closure = [(opened.reference, ago(5).date(), "csc")]
+    hits = DETECTORS["P17"].run(child(referrals=[opened], screenings=high, closures=closure))
+    assert [(x.pattern, x.first_visible_on) for x in hits] == [("P17", ago(5).date())]
+    assert hits[0].evidence[0].type == "episode_closure"
+
+
+def test_p17_an_unreviewed_screening_counts_only_while_the_case_is_open() -> None:
+    high = [Screen("SL-120", "csc", "high", ago(119), None)]  # due 92 days later, passed
+    in_casework = ref(120, outcome="assessment", decided=118, reference="SL-120")
+    hits = DETECTORS["P17"].run(child(referrals=[in_casework], screenings=high))
+    assert [x.first_visible_on for x in hits] == [ago(119).date() + dt.timedelta(days=93)]
+    # Never decided: the decision clock (P13) speaks for it, not P17.
+    undecided = ref(120, reference="SL-120")
+    assert codes(child(referrals=[undecided], screenings=high), "P17") == []
+    # Early help, or closed as no further action (part (a) covers a closure in force).
+    early = ref(120, outcome="early_help", decided=118, reference="SL-120")
+    assert codes(child(referrals=[early], screenings=high), "P17") == []
+    # Closed in casework before the review date: the closure is the hit (part (a)), not the
+    # review that was no longer owed.
+    closed = [("SL-120", ago(60).date(), "csc")]
+    hits = DETECTORS["P17"].run(child(referrals=[in_casework], screenings=high, closures=closed))
+    assert [x.evidence[0].type for x in hits] == ["episode_closure"]
+    # Re-screened in time: reviewed.
+    again = [*high, Screen("SL-120", "csc", "medium", ago(60), None)]
+    assert [x.summary for x in DETECTORS["P17"].run(
+        child(referrals=[in_casework], screenings=again))] == []  # fmt: skip
+
+
 def test_p18_family_report_closed_with_no_action() -> None:
     report = ref(20, outcome="no_further_action", decided=19, agency="public", kind="other",
                  cats=("missing",))  # fmt: skip
