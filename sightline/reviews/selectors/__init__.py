@@ -15,6 +15,12 @@ from sightline.reviews.selectors.language import (
     record_flags,
     report_agencies,
 )
+from sightline.reviews.selectors.reader import (
+    ReviewChildRecord,
+    review_child_get,
+    review_referral_get,
+    review_referrals,
+)
 from sightline.reviews.selectors.recommendations import (
     Tracker,
     recommendation_get,
@@ -33,6 +39,7 @@ from sightline.reviews.selectors.reviews import (
 __all__ = [
     "Entry",
     "LanguageReport",
+    "ReviewChildRecord",
     "ReviewWindow",
     "Tracker",
     "detector_run_get",
@@ -47,9 +54,12 @@ __all__ = [
     "recommendation_scope",
     "record_flags",
     "report_agencies",
+    "review_child_get",
     "review_chronology",
     "review_get",
     "review_list",
+    "review_referral_get",
+    "review_referrals",
     "review_scope",
     "reviewer_windows",
     "run_hits",
