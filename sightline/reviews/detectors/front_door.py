@@ -139,22 +139,8 @@ def disagreed_no_escalation(h: History, p: dict[str, Any]) -> list[Hit]:
     return hits
 
 
-# Decisions after which the child's case is open (casework runs; a CSE screening is reviewed
-# while it does): the practice reference's "case" for P17's review part.
-OPEN_CASE = frozenset({"assessment", "strategy_discussion", "specialist_cse_team"})
-
-
 def _review_due(s: Screen, p: dict[str, Any]) -> dt.date:
     return s.review_on or (day(s.screened_at) + dt.timedelta(days=int(p["review_days"])))
-
-
-def _in_force(h: History, at: dt.datetime, p: dict[str, Any]) -> Screen | None:
-    """The child's screening in force at a moment: the latest one before it, while its review
-    date has not passed (an older one no longer speaks for the child)."""
-    before = [s for s in h.screenings if s.screened_at <= at]
-    if not before or _local(at) > _review_due(before[-1], p):
-        return None
-    return before[-1]
 
 
 def _closures(h: History) -> list[tuple[str, dt.datetime, Evidence]]:
@@ -171,54 +157,31 @@ def _closures(h: History) -> list[tuple[str, dt.datetime, Evidence]]:
     return sorted(out, key=lambda c: c[1])
 
 
-def _case_open_on(h: History, due: dt.date) -> Ref | None:
-    """The referral that left the child's case open on a day: the latest decision by then
-    opened casework, and no closure (a later closing decision or an episode closure) came
-    between it and the day."""
-    decided = [r for r in h.referrals if r.decided_at is not None and _local(r.decided_at) <= due]
-    if not decided:
-        return None
-    last = max(decided, key=lambda r: r.decided_at or r.received_at)
-    if last.outcome not in OPEN_CASE or last.decided_at is None:
-        return None
-    opened_on = _local(last.decided_at)
-    if any(opened_on <= on <= due for _ref, on, _agency in h.closures):
-        return None
-    return last
-
-
 def closed_while_screened(h: History, p: dict[str, Any]) -> list[Hit]:
-    """P17, as the practice reference reads it (the 3-monthly review of a CSE screen):
-    (a) the child's case closed (a referral decided no further action or advice only, or the
-    child's episode closed) while the screening in force was medium or high; (b) while the
-    child's case is open (a decision that opened casework, not since closed), a medium or high
-    screening passes its review date with no newer screening. A referral never decided, or
-    closed, is not an open case (the decision clock, P13, and part (a) speak for it)."""
+    """P17, as the practice reference reads it: the child's case closed (a referral decided no
+    further action or advice only, or the child's episode closed in casework) while the
+    child's latest CSE screening was medium or high, or while that screening was overdue for
+    its review (3 months by default) and not redone: a closure on a risk nobody reassessed.
+    The stale case counts when the closure is of the screened referral itself or of the
+    child's casework episode; a later, unrelated referral closed long after an old screening
+    is not "closed while screened". An unreviewed screening on a case still open is not P17
+    (nothing has been closed on it yet)."""
     hits = []
     for ref, at, closing in _closures(h):
-        s = _in_force(h, at, p)
-        if s is None or s.level not in RAISED_LEVELS:
+        before = [s for s in h.screenings if s.screened_at <= at]
+        if not before or before[-1].level not in RAISED_LEVELS:
+            continue
+        s, due = before[-1], _review_due(before[-1], p)
+        screen = Evidence("screening", s.reference, s.agency, day(s.screened_at))
+        if _local(at) <= due:
+            what = f"while the CSE screening was {s.level}"
+        elif closing.type == "episode_closure" or s.reference == ref:
+            what = f"on a {s.level} CSE screening not reviewed since {due.isoformat()}"
+        else:
             continue
         hits.append(Hit(
-            "P17", h.child_id, h.child_ref, _local(at),
-            f"{h.child_ref}: {ref} closed while the CSE screening was {s.level}",
-            (closing, Evidence("screening", s.reference, s.agency, day(s.screened_at))),
-        ))  # fmt: skip
-    today = timezone.localdate()
-    for i, s in enumerate(h.screenings):
-        if s.level not in RAISED_LEVELS:
-            continue
-        due = _review_due(s, p)
-        if due >= today or any(day(t.screened_at) <= due for t in h.screenings[i + 1 :]):
-            continue
-        case = _case_open_on(h, due)
-        if case is None:
-            continue
-        hits.append(Hit(
-            "P17", h.child_id, h.child_ref, due + dt.timedelta(days=1),
-            f"{h.child_ref}: the {s.level} CSE screening on {s.reference} was not reviewed by "
-            f"{due.isoformat()} while the case opened by {case.reference} was open",
-            (Evidence("screening", s.reference, s.agency, day(s.screened_at)), _decision(case)),
+            "P17", h.child_id, h.child_ref, _local(at), f"{h.child_ref}: {ref} closed {what}",
+            (closing, screen),
         ))  # fmt: skip
     return hits
 
@@ -323,14 +286,14 @@ DETECTORS = [
         live_on=frozenset({"sweep"}), group="front door",
     ),
     Detector(
-        "P17", "Closed while screened medium or high, or screening not reviewed",
+        "P17", "Closed while screened medium or high, or on a screening not reviewed",
         "The child's case closed (a referral decided no further action or advice only, or the "
-        "child's episode closed in casework) while the screening in force was medium or high; "
-        "or, while the case is open (a decision that opened casework, not since closed), a "
-        "medium or high screening past its review date (3 months by default) with no newer one.",
+        "child's episode closed in casework) while the latest CSE screening was medium or "
+        "high, or was past its review date (3 months by default) and not redone.",
         "Re-screen the child; a manager confirms the closure or reopens it.",
-        "Screenings reviewed on paper; plans ended without an episode closure; early help "
-        "cases (not counted as open casework). " + CASEWORK,
+        "Screenings reviewed on paper; plans ended without an episode closure; an unreviewed "
+        "screening on a case still open (not a closure; the review itself is not a clock "
+        "here). " + CASEWORK,
         {"review_days": 92}, closed_while_screened,
         live_on=frozenset({"decide", "sweep"}), group="front door",
     ),

@@ -287,26 +287,22 @@ def test_p17_an_episode_closed_in_casework_while_screened_high() -> None:
     assert hits[0].evidence[0].type == "episode_closure"
 
 
-def test_p17_an_unreviewed_screening_counts_only_while_the_case_is_open() -> None:
-    high = [Screen("SL-120", "csc", "high", ago(119), None)]  # due 92 days later, passed
+def test_p17_a_closure_on_a_screening_nobody_reviewed() -> None:
+    high = [Screen("SL-120", "csc", "high", ago(119), None)]  # review due 92 days later
     in_casework = ref(120, outcome="assessment", decided=118, reference="SL-120")
-    hits = DETECTORS["P17"].run(child(referrals=[in_casework], screenings=high))
-    assert [x.first_visible_on for x in hits] == [ago(119).date() + dt.timedelta(days=93)]
-    # Never decided: the decision clock (P13) speaks for it, not P17.
-    undecided = ref(120, reference="SL-120")
-    assert codes(child(referrals=[undecided], screenings=high), "P17") == []
-    # Early help, or closed as no further action (part (a) covers a closure in force).
-    early = ref(120, outcome="early_help", decided=118, reference="SL-120")
-    assert codes(child(referrals=[early], screenings=high), "P17") == []
-    # Closed in casework before the review date: the closure is the hit (part (a)), not the
-    # review that was no longer owed.
-    closed = [("SL-120", ago(60).date(), "csc")]
+    # Open and unreviewed: nothing has been closed on it (not P17).
+    assert codes(child(referrals=[in_casework], screenings=high), "P17") == []
+    # The episode closed after the review date, with no new screening: P17.
+    closed = [("SL-120", ago(5).date(), "csc")]
     hits = DETECTORS["P17"].run(child(referrals=[in_casework], screenings=high, closures=closed))
-    assert [x.evidence[0].type for x in hits] == ["episode_closure"]
-    # Re-screened in time: reviewed.
-    again = [*high, Screen("SL-120", "csc", "medium", ago(60), None)]
-    assert [x.summary for x in DETECTORS["P17"].run(
-        child(referrals=[in_casework], screenings=again))] == []  # fmt: skip
+    assert [x.first_visible_on for x in hits] == [ago(5).date()]
+    assert "not reviewed since" in hits[0].summary
+    # Re-screened low before closing: the closure rests on a current screening.
+    again = [*high, Screen("SL-120", "csc", "low", ago(10), None)]
+    assert codes(child(referrals=[in_casework], screenings=again, closures=closed), "P17") == []
+    # The screened referral itself left undecided past the review date, then closed: P17.
+    late = ref(120, outcome="no_further_action", decided=5, reference="SL-120")
+    assert codes(child(referrals=[late], screenings=high), "P17") == ["P17"]
 
 
 def test_p18_family_report_closed_with_no_action() -> None:
