@@ -36,7 +36,7 @@ from sightline.reviews.choices import TextKind
 from sightline.reviews.services import language_flags_record
 
 
-def _flag(user: Any, child: Any, kind: str, record_id: Any, field: str, text: str) -> None:
+def flag_text(user: Any, child: Any, kind: str, record_id: Any, field: str, text: str) -> None:
     """Keep a text's language flags (reviews), read with the child's age today."""
     dob, today = getattr(child, "date_of_birth", None), timezone.localdate()
     age = (
@@ -71,7 +71,7 @@ def strategy_discussion_record(
         reason="Strategy discussion held.",
         starts_icpc=discussion.outcome == StrategyOutcome.SECTION_47,
     )
-    _flag(acting_user, child, TextKind.STRATEGY_OUTCOME, discussion.pk, "outcome_reason",
+    flag_text(acting_user, child, TextKind.STRATEGY_OUTCOME, discussion.pk, "outcome_reason",
           discussion.outcome_reason)  # fmt: skip
     return discussion
 
@@ -85,7 +85,7 @@ def strategy_discussion_outcome(
         acting_user=acting_user, discussion=discussion, outcome=outcome,
         outcome_reason=outcome_reason, actions=actions,
     )  # fmt: skip
-    _flag(acting_user, discussion.child, TextKind.STRATEGY_OUTCOME, discussion.pk,
+    flag_text(acting_user, discussion.child, TextKind.STRATEGY_OUTCOME, discussion.pk,
           "outcome_reason", discussion.outcome_reason)  # fmt: skip
     if discussion.outcome == StrategyOutcome.SECTION_47:
         clocks_on_step(
@@ -218,7 +218,7 @@ def case_note_record(
     note = services.note_add(
         acting_user=acting_user, child=child, kind=kind, body=body, referral=referral
     )
-    _flag(acting_user, child, TextKind.CASE_NOTE, note.pk, "text", note.text)
+    flag_text(acting_user, child, TextKind.CASE_NOTE, note.pk, "text", note.text)
     return note
 
 

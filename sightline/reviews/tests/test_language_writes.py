@@ -4,6 +4,7 @@ and shown to the manager at sign-off. A flag never blocks the save."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -13,15 +14,20 @@ from django.utils import timezone
 
 from sightline.accounts.tests.clients import signed_in, token_client
 from sightline.casework.models import CaseNote, SignOff
+from sightline.events.kinds import event_parse
+from sightline.events.models import MissingEpisode
+from sightline.events.tests.helpers import missing
 from sightline.referrals.models import Decision, Referral
 from sightline.referrals.tests.factories import submit
 from sightline.reviews.models import LanguageFlag
-from sightline.workflows import referral_screen
+from sightline.workflows import event_receive, referral_screen, return_interview_step
 
 pytestmark = pytest.mark.django_db
 
 WORDING = "Family will supervise. She is making her own choices."
 PHRASES = ["Family will supervise", "making her own choices"]
+ELLIE = {"given_name": "Ellie", "family_name": "Marston", "date_of_birth": "2011-05-14",
+         "postcode": "NB4 7QX", "sex": "female"}  # fmt: skip
 HIGH = [
     {"code": "B1", "status": "present", "basis": "evidence"},
     {"code": "C2", "status": "present", "basis": "evidence"},
@@ -162,3 +168,24 @@ def test_the_page_a_save_leads_to_names_the_flagged_phrases(teacher: Any, front_
         follow=True,
     )
     assert "Check your wording" not in plain.content.decode()
+
+
+def test_return_interview_notes_are_checked_but_not_the_childs_words(
+    police_officer: Any, front_door: Any
+) -> None:
+    body = missing("M-L1", started=dt.timedelta(hours=30), returned=dt.timedelta(hours=20),
+                   child=ELLIE)  # fmt: skip
+    result = event_receive(
+        acting_user=police_officer, agency=police_officer.agency, data=event_parse(body)
+    )
+    episode = MissingEpisode.objects.get(event=result.event)
+    interview = return_interview_step(
+        acting_user=front_door, episode=episode, status="completed", at=timezone.now(),
+        interviewer="RHI worker", child_said="I was making my own choices, he's my boyfriend.",
+        with_whom="Her boyfriend (24).", actions="Mum will keep an eye on her.",
+    )  # fmt: skip
+    stored = LanguageFlag.objects.filter(record_id=interview.pk).order_by("field")
+    assert [(f.field, f.phrase) for f in stored] == [
+        ("actions", "Mum will keep an eye on"),
+        ("with_whom", "boyfriend"),
+    ]
