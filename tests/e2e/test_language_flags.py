@@ -50,7 +50,9 @@ def test_flags_at_writing_and_at_sign_off(
     page = practitioner.page
     practitioner.open(detail)
     page.get_by_label("No further action", exact=True).check()
-    page.get_by_label("Reason for the decision").fill(WORDING)
+    reason = page.get_by_label("Reason for the decision")
+    reason.fill(WORDING)
+    reason.press("End")  # a key typed: htmx checks the text after half a second
     box = page.locator("#language-flags-reason .sl-language-flags__box")
     box.wait_for()
     for phrase in PHRASES:
