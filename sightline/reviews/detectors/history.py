@@ -28,6 +28,7 @@ from sightline.intel.models import Mention
 from sightline.meetings.models import ChildProposal, Discussion
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
+from sightline.reviews.choices import TextKind
 from sightline.reviews.models import LanguageFlag, Recommendation, ReviewChild
 from sightline.screening.models import Screening
 
@@ -352,6 +353,28 @@ def _peers(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUI
         h.peer_screened = {p[0]: screened.get(p[0], []) for p in h.peers}
 
 
+# Text kept under the child's reference (notes, strategy outcomes, return interviews) and
+# under the referral's (proposals and their return reasons).
+CHILD_TEXT = (TextKind.CASE_NOTE, TextKind.STRATEGY_OUTCOME, TextKind.RETURN_INTERVIEW)
+REFERRAL_TEXT = (TextKind.PROPOSAL_REASONING, TextKind.RETURN_REASON)
+
+
+def _other_flags(hist: dict[uuid.UUID, History]) -> None:
+    by_child = {h.child_ref: h.child_id for h in hist.values()}
+    by_referral: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for h in hist.values():
+        for r in h.referrals:
+            by_referral[r.reference].append(h.child_id)
+    rows = LanguageFlag.objects.filter(
+        Q(content_type__in=CHILD_TEXT, record_ref__in=list(by_child))
+        | Q(content_type__in=REFERRAL_TEXT, record_ref__in=list(by_referral))
+    ).values_list("content_type", "record_ref", "phrase", "agency__code", "created_at")
+    for kind, ref, phrase, agency, at in rows:
+        cids = [by_child[ref]] if kind in CHILD_TEXT else by_referral[ref]
+        for cid in cids:
+            hist[cid].flags.append((ref, phrase, agency or "", at))
+
+
 def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUID]]) -> None:
     decision_of = {
         r.decision_id: (h.child_id, r.reference)
@@ -365,6 +388,7 @@ def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.U
     ).values_list("record_id", "phrase", "agency__code", "created_at"):
         cid, ref = ref_ids.get(rid) or decision_of[rid]
         hist[cid].flags.append((ref, phrase, agency or "", at))
+    _other_flags(hist)
     reviews: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for review_id, cid in ReviewChild.objects.filter(child_id__in=list(hist)).values_list(
         "review_id", "child_id"

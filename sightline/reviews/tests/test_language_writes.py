@@ -19,6 +19,7 @@ from sightline.events.models import MissingEpisode
 from sightline.events.tests.helpers import missing
 from sightline.referrals.models import Decision, Referral
 from sightline.referrals.tests.factories import submit
+from sightline.reviews.detectors import DETECTORS, histories_for
 from sightline.reviews.models import LanguageFlag
 from sightline.workflows import event_receive, referral_screen, return_interview_step
 
@@ -137,6 +138,9 @@ def test_a_case_note_and_a_strategy_discussion_answer_their_flags(
     assert note.status_code == 201, note.content
     assert phrases(note.json()) == ["Mum will keep an eye on"]
     assert CaseNote.objects.get().text.startswith("Visited.")  # saved, not blocked
+    # P9 reads the note's flag too (the child is screened high).
+    history = histories_for([child_id])[child_id]
+    assert [h.pattern for h in DETECTORS["P9"].run(history)] == ["P9"]
     held = post(client, f"/api/v1/children/{child_id}/strategy-discussions", {
         "held_at": timezone.now().isoformat(), "police_present": True, "csc_present": True,
         "health_present": True,
