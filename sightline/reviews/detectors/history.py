@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
-from sightline.casework.models import Conference, EpisodeClosure, StrategyDiscussion
 from sightline.escalation.models import Challenge, Clock, StatutoryStep
 from sightline.events.detectors import Picture
 from sightline.events.models import Event, MissingEpisode
@@ -28,7 +26,7 @@ from sightline.intel.models import Mention
 from sightline.meetings.models import ChildProposal, Discussion
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
-from sightline.reviews.choices import TextKind
+from sightline.reviews.detectors.history_casework import casework_steps, other_flags
 from sightline.reviews.models import LanguageFlag, Recommendation, ReviewChild
 from sightline.screening.models import Screening
 
@@ -154,7 +152,7 @@ def _chunk(ids: list[uuid.UUID]) -> dict[uuid.UUID, History]:
     ref_of = _referrals(hist)
     _screenings(hist, ref_of)
     _escalation(hist, ref_of)
-    _casework(hist)
+    casework_steps(hist, Step)
     _events(hist)
     _namings(hist, ref_of)
     _peers(hist, ref_of)
@@ -235,28 +233,6 @@ def _escalation(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uui
     ):
         for cid in ref_of[rid]:
             hist[cid].challenges.append((ref, at))
-
-
-def _casework(hist: dict[uuid.UUID, History]) -> None:
-    """Casework's strategy discussions and initial conferences join escalation's statutory
-    steps (the same kinds the detectors read); closures of the child's episode are kept."""
-    ids = list(hist)
-    for cid, ref, agency, at, outcome in StrategyDiscussion.objects.filter(
-        child_id__in=ids
-    ).values_list("child_id", "referral__reference", "agency__code", "held_at", "outcome"):
-        hist[cid].steps.append(Step("strategy_discussion", ref, agency or "", at, outcome or ""))
-    for cid, ref, agency, on, outcome in Conference.objects.filter(
-        child_id__in=ids, kind="initial"
-    ).values_list("child_id", "referral__reference", "agency__code", "held_on", "outcome"):
-        at = timezone.make_aware(dt.datetime.combine(on, dt.time(12, 0)))
-        hist[cid].steps.append(Step("conference_held", ref, agency or "", at, outcome or ""))
-    for cid, ref, on, agency in EpisodeClosure.objects.filter(child_id__in=ids).values_list(
-        "child_id", "referral__reference", "closed_on", "agency__code"
-    ):
-        hist[cid].closures.append((ref, on, agency or ""))
-    for h in hist.values():
-        h.steps.sort(key=lambda s: s.happened_at)
-        h.closures.sort(key=lambda c: c[1])
 
 
 def _events(hist: dict[uuid.UUID, History]) -> None:
@@ -353,28 +329,6 @@ def _peers(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUI
         h.peer_screened = {p[0]: screened.get(p[0], []) for p in h.peers}
 
 
-# Text kept under the child's reference (notes, strategy outcomes, return interviews) and
-# under the referral's (proposals and their return reasons).
-CHILD_TEXT = (TextKind.CASE_NOTE, TextKind.STRATEGY_OUTCOME, TextKind.RETURN_INTERVIEW)
-REFERRAL_TEXT = (TextKind.PROPOSAL_REASONING, TextKind.RETURN_REASON)
-
-
-def _other_flags(hist: dict[uuid.UUID, History]) -> None:
-    by_child = {h.child_ref: h.child_id for h in hist.values()}
-    by_referral: dict[str, list[uuid.UUID]] = defaultdict(list)
-    for h in hist.values():
-        for r in h.referrals:
-            by_referral[r.reference].append(h.child_id)
-    rows = LanguageFlag.objects.filter(
-        Q(content_type__in=CHILD_TEXT, record_ref__in=list(by_child))
-        | Q(content_type__in=REFERRAL_TEXT, record_ref__in=list(by_referral))
-    ).values_list("content_type", "record_ref", "phrase", "agency__code", "created_at")
-    for kind, ref, phrase, agency, at in rows:
-        cids = [by_child[ref]] if kind in CHILD_TEXT else by_referral[ref]
-        for cid in cids:
-            hist[cid].flags.append((ref, phrase, agency or "", at))
-
-
 def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUID]]) -> None:
     decision_of = {
         r.decision_id: (h.child_id, r.reference)
@@ -388,7 +342,7 @@ def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.U
     ).values_list("record_id", "phrase", "agency__code", "created_at"):
         cid, ref = ref_ids.get(rid) or decision_of[rid]
         hist[cid].flags.append((ref, phrase, agency or "", at))
-    _other_flags(hist)
+    other_flags(hist)
     reviews: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for review_id, cid in ReviewChild.objects.filter(child_id__in=list(hist)).values_list(
         "review_id", "child_id"
