@@ -107,4 +107,10 @@ def test_flags_at_writing_and_at_sign_off(
     main = page.locator("main").inner_text()
     assert "P17" in main and referral.reference in main
     page.screenshot(path=str(SHOTS / "detector-alert.png"), full_page=True)
+
+    # The training page counts them, its chart drawn by the one shared chart script.
+    boss.open("/language/")
+    assert "Language in records" in page.locator("main").inner_text()
+    assert page.locator("canvas[data-sl-chart]").evaluate("c => c.width > 0")
+    assert "“making their own choices”" in page.locator("main").inner_text()
     browsing.assert_clean()
