@@ -79,6 +79,9 @@ def child(seed: int, networks: int) -> dict[str, Any]:
         hits = hits_for(histories_for(ids).values())
     seconds = time.perf_counter() - started
     by_pattern: Counter[str] = Counter(h.pattern for h in hits)
+    children_by_pattern: Counter[str] = Counter(
+        p for p, _c in {(h.pattern, h.child_id) for h in hits}
+    )
     hit_children = {key_of.get(h.child_id) for h in hits}
     net_children = {key_of.get(h.child_id) for h in hits if h.pattern in NETWORK_PATTERNS}
     false_children = {
@@ -93,6 +96,7 @@ def child(seed: int, networks: int) -> dict[str, Any]:
         "network_children_network_hit": len(network_keys & net_children),
         "hits": len(hits),
         "by_pattern": dict(by_pattern),
+        "children_by_pattern": dict(children_by_pattern),
         "false_hits": sum(
             1
             for h in hits
@@ -121,6 +125,7 @@ def _one(template: Path, work: Path, job: tuple[int, int]) -> dict[str, Any]:
 def run(ctx: Any = None) -> dict[str, Any]:
     log = ctx.log if ctx is not None else print
     jobs = [(s, 2) for s in SEEDS] + [(s, 0) for s in SEEDS]
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="sl-detectors-") as tmp:
         work = Path(tmp)
         template = work / "template.sqlite3"
@@ -129,6 +134,7 @@ def run(ctx: Any = None) -> dict[str, Any]:
         log(f"{len(jobs)} boroughs on {os.cpu_count()} cores")
         with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
             results = list(pool.map(lambda j: _one(template, work, j), jobs))
+    load_after = os.getloadavg()[0]
     planted = [r for r in results if r["networks"]]
     quiet = [r for r in results if not r["networks"]]
     kids = sum(r["network_children"] for r in planted)
@@ -139,6 +145,9 @@ def run(ctx: Any = None) -> dict[str, Any]:
     planted_patterns: Counter[str] = Counter()
     for r in planted:
         planted_patterns.update(r["by_pattern"])
+    quiet_child_patterns: Counter[str] = Counter()
+    for r in quiet:
+        quiet_child_patterns.update(r.get("children_by_pattern", {}))
     per100 = 100 * sum(r["false_hits"] for r in quiet) / max(1, quiet_children)
     worst = max(quiet, key=lambda r: (r["false_hits"] / max(1, r["children"]), -r["seed"]))
 
@@ -160,6 +169,10 @@ def run(ctx: Any = None) -> dict[str, Any]:
             fmt(quiet_patterns, quiet_children)),
         row("planted boroughs: hits per 100 children by pattern",
             fmt(planted_patterns, sum(r["children"] for r in planted))),
+        row("no-network boroughs: children with a hit per 100 children, by pattern",
+            fmt(quiet_child_patterns, quiet_children)),
+        row("load average (1 min) before, after the run",
+            f"{load_before:.2f}, {load_after:.2f}"),
         row("every detector over one borough (300 children), slowest",
             max(r["seconds"] for r in results), "s"),
     ]  # fmt: skip

@@ -26,6 +26,8 @@ from sightline.core.errors import ApiError
 from sightline.escalation.selectors import challenge_get
 from sightline.people.models import Child
 from sightline.referrals.models import Referral
+from sightline.reviews.api import StoredFlagOut
+from sightline.reviews.selectors import language_flags_of, record_flags
 from sightline.workflows import (
     challenge_answer,
     child_allocate,
@@ -64,6 +66,7 @@ class SignOffOut(Schema):
     answered_by: str | None
     answered_at: dt.datetime | None
     return_reason: str
+    language_flags: list[StoredFlagOut] = []
 
 
 class SignOffPage(Schema):
@@ -79,7 +82,9 @@ class SignOffReasonIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=10_000)
 
 
-def sign_off_out(s: SignOff) -> dict[str, Any]:
+def sign_off_out(s: SignOff, flags: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The proposal, with the language flags of its reasoning and return reason (the manager
+    sees the practitioner's flagged phrases at sign-off)."""
     return {
         "id": s.pk,
         "referral": s.referral.reference,
@@ -92,6 +97,7 @@ def sign_off_out(s: SignOff) -> dict[str, Any]:
         "answered_by": s.answered_by.username if s.answered_by else None,
         "answered_at": s.answered_at,
         "return_reason": s.return_reason,
+        "language_flags": language_flags_of(s.pk) if flags is None else flags,
     }
 
 
@@ -106,7 +112,8 @@ def sign_offs(request: HttpRequest, filters: Query[SignOffFilter]) -> dict[str, 
             actor=user, action=Action.LIST, object_type="sign_offs",
             details={"status": filters.status, "count": len(rows)},
         )  # fmt: skip
-    return {"count": len(rows), "items": [sign_off_out(s) for s in rows]}
+    flags = record_flags(record_ids=[s.pk for s in rows])
+    return {"count": len(rows), "items": [sign_off_out(s, flags[s.pk]) for s in rows]}
 
 
 def _sign_off(request: HttpRequest, sign_off_id: uuid.UUID) -> SignOff:
@@ -121,6 +128,7 @@ class DecisionMade(Schema):
     outcome: str
     decided_by: str
     signed_off_by: str | None
+    language_flags: list[StoredFlagOut] = []
 
 
 @router.post(
@@ -136,6 +144,7 @@ def sign_off_approve_api(request: HttpRequest, sign_off_id: uuid.UUID) -> dict[s
         "outcome": decision.outcome,
         "decided_by": decision.decided_by.username,
         "signed_off_by": decision.signed_off_by.username if decision.signed_off_by else None,
+        "language_flags": language_flags_of(decision.pk),
     }
 
 

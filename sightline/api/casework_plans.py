@@ -16,6 +16,8 @@ from sightline.casework import selectors
 from sightline.casework.models import Conference, Plan, Section47Enquiry
 from sightline.core.api import InputSchema
 from sightline.core.errors import ApiError
+from sightline.reviews.api import StoredFlagOut
+from sightline.reviews.selectors import language_flags_of
 from sightline.workflows import (
     case_note_record,
     conference_record,
@@ -172,6 +174,7 @@ class NoteOut(Schema):
     author: str
     agency: str
     written_at: dt.datetime
+    language_flags: list[StoredFlagOut] = []
 
 
 @router.post(
@@ -184,4 +187,5 @@ def note_create(request: HttpRequest, child_id: uuid.UUID, payload: NoteIn) -> S
     return Status(201, {
         "id": note.pk, "child_id": child.pk, "kind": note.kind, "text": note.text,
         "author": user.username, "agency": user.agency.code, "written_at": note.written_at,
+        "language_flags": language_flags_of(note.pk),
     })  # fmt: skip

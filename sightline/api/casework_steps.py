@@ -23,6 +23,8 @@ from sightline.core.api import InputSchema
 from sightline.core.errors import ApiError
 from sightline.people.models import Child
 from sightline.referrals.models import Referral
+from sightline.reviews.api import StoredFlagOut
+from sightline.reviews.selectors import language_flags_of
 from sightline.workflows import (
     assessment_progress,
     assessment_start,
@@ -82,10 +84,12 @@ class StrategyOut(Schema):
     outcome: str
     outcome_reason: str
     actions: str
+    language_flags: list[StoredFlagOut] = []
 
 
 def _strategy_out(d: StrategyDiscussion) -> dict[str, Any]:
     return {
+        "language_flags": language_flags_of(d.pk),
         "id": d.pk, "child_id": d.child_id, "referral": d.referral.reference,
         "held_at": d.held_at, "police_present": d.police_present, "csc_present": d.csc_present,
         "health_present": d.health_present, "others_present": d.others_present,

@@ -14,6 +14,7 @@ from sightline.core.api import InputSchema
 from sightline.escalation.api import ClockOut, EscalationOut
 from sightline.people.choices import Sex
 from sightline.referrals.choices import ConcernCategory, Outcome, PlaceKind, Urgency
+from sightline.reviews.api import StoredFlagOut
 from sightline.screening.choices import RiskLevel
 
 # The vocabularies are the apps' TextChoices (their values are what the API accepts).
@@ -119,6 +120,7 @@ class ReferralCreatedOut(Schema):
     screening_required: bool
     children: list[IntakeChildOut]
     suggested_indicators: list[SuggestionOut]
+    language_flags: list[StoredFlagOut] = []
 
 
 class MarkIn(Schema):
@@ -185,6 +187,7 @@ class ProposalOut(Schema):
     reason: str
     proposed_by: str
     proposed_at: dt.datetime
+    language_flags: list[StoredFlagOut] = []
 
 
 class DecisionOut(Schema):
@@ -193,6 +196,7 @@ class DecisionOut(Schema):
     decided_at: dt.datetime
     decided_by: str
     signed_off_by: str | None
+    language_flags: list[StoredFlagOut] = []
 
 
 class ReferralChildOut(Schema):

@@ -58,6 +58,7 @@ from sightline.referrals.selectors import (
     children_openable,
     referral_get,
 )
+from sightline.reviews.selectors import language_flags_of
 from sightline.screening.choices import LEVEL_RANK
 from sightline.workflows import (
     IntakeResult,
@@ -255,6 +256,7 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
         "suggested_indicators": [
             {"code": s.code, "label": s.label, "phrase": s.phrase} for s in result.suggestions
         ],
+        "language_flags": [{**f.as_dict(), "field": "narrative"} for f in result.language_flags],
     }
 
 
@@ -347,6 +349,7 @@ def referral_decision(
                 "reason": sign_off.reasoning,
                 "proposed_by": user.username,
                 "proposed_at": sign_off.proposed_at,
+                "language_flags": language_flags_of(sign_off.pk),
             },
         )
     decision = decision_record(
@@ -362,4 +365,5 @@ def referral_decision(
         "decided_at": decision.decided_at,
         "decided_by": decision.decided_by.username,
         "signed_off_by": decision.signed_off_by.username if decision.signed_off_by else None,
+        "language_flags": language_flags_of(decision.pk),
     }

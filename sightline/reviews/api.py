@@ -50,6 +50,12 @@ class FlagOut(Schema):
     alternatives: list[str]
 
 
+class StoredFlagOut(FlagOut):
+    """A flag kept with a stored text, in the answer to the write that stored it."""
+
+    field: str = Field("", description="The field of the record the phrase is in.")
+
+
 class CheckOut(Schema):
     flags: list[FlagOut]
 

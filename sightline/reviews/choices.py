@@ -68,6 +68,11 @@ OVERDUE = "overdue"
 class TextKind(models.TextChoices):
     REFERRAL_NARRATIVE = "referral.narrative", "Referral: what the concern is"
     DECISION_REASON = "decision.reason", "Decision: the reason"
+    PROPOSAL_REASONING = "sign_off.reasoning", "Proposed decision: the reasoning"
+    RETURN_REASON = "sign_off.return_reason", "Sign-off: the reason for returning"
+    CASE_NOTE = "case_note.body", "Case note"
+    STRATEGY_OUTCOME = "strategy_discussion.outcome_reason", "Strategy discussion: the outcome"
+    RETURN_INTERVIEW = "return_interview", "Return interview: the practitioner's notes"
 
 
 # Timescales of a review after a serious incident, in working days (Working Together 2023).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sightline.reviews.views import detectors, language, recommendations, reviews
+from sightline.reviews.views import detectors, language, reader, recommendations, reviews
 
 app_name = "reviews"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<uuid:review_id>/significance/", reviews.significance, name="significance"),
     path("<uuid:review_id>/reviewers/", reviews.grant, name="grant"),
     path("<uuid:review_id>/close/", reviews.close, name="close"),
+    path("<uuid:review_id>/referrals/<str:reference>/", reader.referral_read, name="referral_read"),
+    path("<uuid:review_id>/children/<uuid:child_id>/", reader.child_read, name="child_read"),
     path("<uuid:review_id>/findings/", reviews.finding_add, name="finding_add"),
     path(
         "<uuid:review_id>/recommendations/",

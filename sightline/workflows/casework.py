@@ -1,6 +1,7 @@
 """The statutory steps after the front door, each one function: the casework record
 (casework), then the clock it meets and the clock it starts (escalation); allocation of a
-child's work, telling the worker. One transaction each."""
+child's work, telling the worker; the language flags of the text practitioners write
+(reviews). One transaction each."""
 
 from __future__ import annotations
 
@@ -31,6 +32,22 @@ from sightline.casework.models import (
 from sightline.escalation.choices import ClockKind, InboxKind
 from sightline.escalation.services import clocks_assign, clocks_on_step
 from sightline.escalation.services.notify import notify
+from sightline.reviews.choices import TextKind
+from sightline.reviews.services import language_flags_record
+
+
+def flag_text(user: Any, child: Any, kind: str, record_id: Any, field: str, text: str) -> None:
+    """Keep a text's language flags (reviews), read with the child's age today."""
+    dob, today = getattr(child, "date_of_birth", None), timezone.localdate()
+    age = (
+        None
+        if dob is None
+        else today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+    )
+    language_flags_record(
+        acting_user=user, content_type=kind, record_id=record_id, record_ref=child.reference,
+        field=field, text=text or "", child_age=age,
+    )  # fmt: skip
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -54,6 +71,8 @@ def strategy_discussion_record(
         reason="Strategy discussion held.",
         starts_icpc=discussion.outcome == StrategyOutcome.SECTION_47,
     )
+    flag_text(acting_user, child, TextKind.STRATEGY_OUTCOME, discussion.pk, "outcome_reason",
+          discussion.outcome_reason)  # fmt: skip
     return discussion
 
 
@@ -66,6 +85,8 @@ def strategy_discussion_outcome(
         acting_user=acting_user, discussion=discussion, outcome=outcome,
         outcome_reason=outcome_reason, actions=actions,
     )  # fmt: skip
+    flag_text(acting_user, discussion.child, TextKind.STRATEGY_OUTCOME, discussion.pk,
+          "outcome_reason", discussion.outcome_reason)  # fmt: skip
     if discussion.outcome == StrategyOutcome.SECTION_47:
         clocks_on_step(
             acting_user=acting_user, referral=discussion.referral, meets="",
@@ -212,9 +233,11 @@ def episode_closure_record(
 def case_note_record(
     *, acting_user: Any, child: Any, kind: str, body: str, referral: Any = None
 ) -> CaseNote:
-    return services.note_add(
+    note = services.note_add(
         acting_user=acting_user, child=child, kind=kind, body=body, referral=referral
     )
+    flag_text(acting_user, child, TextKind.CASE_NOTE, note.pk, "text", note.text)
+    return note
 
 
 @transaction.atomic

@@ -78,21 +78,21 @@ def _closure_check(referral: Referral, user: Any, outcome: str, rationale: str) 
 def _after_decision(acting_user: Any, referral: Referral, decision: Decision) -> None:
     clocks_on_decision(referral=referral, decision=decision, acting_user=acting_user)
     _allocate_on_decision(acting_user, referral, decision)
-    ages = [a for a in referral.children.values_list("age_on_day", flat=True) if a is not None]
-    language_flags_record(
-        acting_user=acting_user,
-        content_type=TextKind.DECISION_REASON,
-        record_id=decision.pk,
-        record_ref=referral.reference,
-        field="reason",
-        text=decision.reason,
-        child_age=min(ages, default=None),
-    )
+    _flag(acting_user, referral, TextKind.DECISION_REASON, decision.pk, "reason", decision.reason)
     missed_opportunities_check(
         acting_user=acting_user,
         child_ids=referral.children.values_list("child_id", flat=True),
         trigger="decide",
     )
+
+
+def _flag(user: Any, referral: Referral, kind: str, record_id: Any, field: str, text: str) -> None:
+    """Keep a text's language flags (reviews), read with the youngest child's age."""
+    ages = [a for a in referral.children.values_list("age_on_day", flat=True) if a is not None]
+    language_flags_record(
+        acting_user=user, content_type=kind, record_id=record_id,
+        record_ref=referral.reference, field=field, text=text, child_age=min(ages, default=None),
+    )  # fmt: skip
 
 
 def specialist_team(agency_id: Any) -> Team | None:
@@ -184,6 +184,7 @@ def decision_propose(*, acting_user: Any, referral: Referral, outcome: str, reas
         reasoning=reason,
         risk_level=referral_rules.highest_level(fresh),
     )
+    _flag(acting_user, referral, TextKind.PROPOSAL_REASONING, sign_off.pk, "reasoning", reason)
     notify(
         users=[
             u
@@ -232,6 +233,8 @@ def sign_off_approve(*, acting_user: Any, sign_off: SignOff) -> Decision:
 def sign_off_return(*, acting_user: Any, sign_off: SignOff, reason: str) -> SignOff:
     """The manager returns the proposal with a reason the practitioner sees."""
     sign_off = sign_off_mark_returned(acting_user=acting_user, sign_off=sign_off, reason=reason)
+    _flag(acting_user, sign_off.referral, TextKind.RETURN_REASON, sign_off.pk, "return_reason",
+          sign_off.return_reason)  # fmt: skip
     _tell_proposer(sign_off, f"returned. The reason: {sign_off.return_reason}")
     return sign_off
 

@@ -23,7 +23,9 @@ from sightline.events.selectors import latest_referrals
 from sightline.intel.models import Alert
 from sightline.intel.services import Source, mentions_on_source
 from sightline.people.models import Child
+from sightline.reviews.choices import TextKind
 from sightline.reviews.services import missed_opportunities_check
+from sightline.workflows.casework import flag_text
 
 # Event kinds whose names are exploitation concerns for the place rule (P5).
 EXPLOITATION_KINDS = {"missing_episode", "police_incident", "safe_and_well"}
@@ -131,6 +133,11 @@ def return_interview_step(
     interview = events.return_interview_record(
         acting_user=acting_user, episode=episode, status=status, **facts
     )
+    # The practitioner's own words (not what the child said, which is recorded as said).
+    for name in ("with_whom", "actions", "not_offered_reason"):
+        if getattr(interview, name, ""):
+            flag_text(acting_user, episode.child, TextKind.RETURN_INTERVIEW, interview.pk, name,
+                      getattr(interview, name))  # fmt: skip
     if status == "completed" and episode.clock_id is not None:
         referral = latest_referrals([episode.child_id]).get(episode.child_id)
         if referral is not None:

@@ -1,8 +1,7 @@
-"""Casework patterns (P13, P14, P15, P16, P18), built on what is modelled today: escalation's
-clocks and statutory steps, missing episodes, education events, MACE proposals and
-discussions, and referrals. The casework app (proposals, strategy discussions, section 47,
-assessments, conferences, plans, allocation) is on its own branch; each detector says what it
-will use once that lands."""
+"""Casework patterns (P13, P14, P15, P16, P18), built on escalation's clocks and statutory
+steps, casework's strategy discussions and initial conferences (read into the same steps),
+missing episodes, education events, MACE proposals and discussions, and referrals. Each
+detector says what of casework it does not read yet."""
 
 from __future__ import annotations
 
@@ -154,7 +153,7 @@ def parent_report_no_action(h: History, p: dict[str, Any]) -> list[Hit]:
     return hits
 
 
-CASEWORK = "Once casework lands: "
+CASEWORK = "Not yet read from casework: "
 
 DETECTORS = [
     Detector(

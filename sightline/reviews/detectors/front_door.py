@@ -19,7 +19,7 @@ from sightline.reviews.detectors.base import (
     Hit,
     day,
 )
-from sightline.reviews.detectors.history import History, Ref
+from sightline.reviews.detectors.history import History, Ref, Screen
 
 
 def _ref(r: Ref) -> Evidence:
@@ -139,37 +139,49 @@ def disagreed_no_escalation(h: History, p: dict[str, Any]) -> list[Hit]:
     return hits
 
 
+def _review_due(s: Screen, p: dict[str, Any]) -> dt.date:
+    return s.review_on or (day(s.screened_at) + dt.timedelta(days=int(p["review_days"])))
+
+
+def _closures(h: History) -> list[tuple[str, dt.datetime, Evidence]]:
+    """Every closing of the child's case: a referral decided no further action or advice only
+    (the front door), and a closure of the child's episode (casework)."""
+    out = [
+        (r.reference, r.decided_at, _decision(r))
+        for r in h.referrals
+        if r.outcome in CLOSED and r.decided_at is not None
+    ]
+    for ref, on, agency in h.closures:
+        at = timezone.make_aware(dt.datetime.combine(on, dt.time(23, 59)))
+        out.append((ref, at, Evidence("episode_closure", ref, agency, on)))
+    return sorted(out, key=lambda c: c[1])
+
+
 def closed_while_screened(h: History, p: dict[str, Any]) -> list[Hit]:
-    """P17: a referral closed while the child's latest screening was medium or high; or a
-    screening past its review date with no newer screening."""
+    """P17, as the practice reference reads it: the child's case closed (a referral decided no
+    further action or advice only, or the child's episode closed in casework) while the
+    child's latest CSE screening was medium or high, or while that screening was overdue for
+    its review (3 months by default) and not redone: a closure on a risk nobody reassessed.
+    The stale case counts when the closure is of the screened referral itself or of the
+    child's casework episode; a later, unrelated referral closed long after an old screening
+    is not "closed while screened". An unreviewed screening on a case still open is not P17
+    (nothing has been closed on it yet)."""
     hits = []
-    for r in h.referrals:
-        if r.outcome not in CLOSED or r.decided_at is None:
+    for ref, at, closing in _closures(h):
+        before = [s for s in h.screenings if s.screened_at <= at]
+        if not before or before[-1].level not in RAISED_LEVELS:
             continue
-        before = [s for s in h.screenings if s.screened_at <= r.decided_at]
-        if before and before[-1].level in RAISED_LEVELS:
-            s = before[-1]
-            hits.append(Hit(
-                "P17", h.child_id, h.child_ref, _local(r.decided_at),
-                f"{h.child_ref}: {r.reference} closed while the CSE screening was {s.level}",
-                (_ref(r), _decision(r),
-                 Evidence("screening", s.reference, s.agency, day(s.screened_at))),
-            ))  # fmt: skip
-    for i, s in enumerate(h.screenings):
-        if s.level not in RAISED_LEVELS:
-            continue
-        due = s.review_on or (day(s.screened_at) + dt.timedelta(days=int(p["review_days"])))
-        later = [t for t in h.screenings[i + 1 :] if day(t.screened_at) <= due]
-        if later:
-            continue
-        first = due + dt.timedelta(days=1)
-        if first > timezone.localdate():
+        s, due = before[-1], _review_due(before[-1], p)
+        screen = Evidence("screening", s.reference, s.agency, day(s.screened_at))
+        if _local(at) <= due:
+            what = f"while the CSE screening was {s.level}"
+        elif closing.type == "episode_closure" or s.reference == ref:
+            what = f"on a {s.level} CSE screening not reviewed since {due.isoformat()}"
+        else:
             continue
         hits.append(Hit(
-            "P17", h.child_id, h.child_ref, first,
-            f"{h.child_ref}: the {s.level} CSE screening on {s.reference} was not reviewed by "
-            f"{due.isoformat()}",
-            (Evidence("screening", s.reference, s.agency, day(s.screened_at)),),
+            "P17", h.child_id, h.child_ref, _local(at), f"{h.child_ref}: {ref} closed {what}",
+            (closing, screen),
         ))  # fmt: skip
     return hits
 
@@ -225,8 +237,8 @@ def prior_unmet_need(h: History, p: dict[str, Any]) -> list[Hit]:
 
 
 CASEWORK = (
-    "Casework (not yet in this tree) will add: strategy discussions with their outcome, "
-    "section 47 enquiries, assessments, plans and the allocated worker."
+    "Casework is read for strategy discussions, initial conferences and episode closures; "
+    "not yet for section 47 enquiries, assessments, plans or the allocated worker."
 )
 
 DETECTORS = [
@@ -274,11 +286,14 @@ DETECTORS = [
         live_on=frozenset({"sweep"}), group="front door",
     ),
     Detector(
-        "P17", "Closed while screened medium or high, or screening not reviewed",
-        "A referral closed while the child's latest CSE screening was medium or high; or a "
-        "medium or high screening past its review date (3 months by default) with no newer one.",
+        "P17", "Closed while screened medium or high, or on a screening not reviewed",
+        "The child's case closed (a referral decided no further action or advice only, or the "
+        "child's episode closed in casework) while the latest CSE screening was medium or "
+        "high, or was past its review date (3 months by default) and not redone.",
         "Re-screen the child; a manager confirms the closure or reopens it.",
-        "Case closure after the front door (casework's plans and closures). " + CASEWORK,
+        "Screenings reviewed on paper; plans ended without an episode closure; an unreviewed "
+        "screening on a case still open (not a closure; the review itself is not a clock "
+        "here). " + CASEWORK,
         {"review_days": 92}, closed_while_screened,
         live_on=frozenset({"decide", "sweep"}), group="front door",
     ),

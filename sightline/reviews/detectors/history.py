@@ -2,10 +2,9 @@
 number of children (one write reads one child; a retrospective run reads them in chunks).
 
 Read-only, from the models of the apps below reviews (never their services): referrals and
-decisions, screenings, escalation's statutory steps, clocks and challenges, partner events,
-intel's mentions, the language checker's flags, MACE proposals and discussions, and review
-recommendations. Casework (proposals, strategy discussions, section 47, conferences, plans,
-allocation) is not modelled here yet; the detectors that will use it say so in `cannot_see`.
+decisions, screenings, escalation's statutory steps, clocks and challenges, casework's strategy
+discussions, initial conferences and episode closures, partner events, intel's mentions, the
+language checker's flags, MACE proposals and discussions, and review recommendations.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from sightline.intel.models import Mention
 from sightline.meetings.models import ChildProposal, Discussion
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
+from sightline.reviews.detectors.history_casework import casework_steps, other_flags
 from sightline.reviews.models import LanguageFlag, Recommendation, ReviewChild
 from sightline.screening.models import Screening
 
@@ -120,6 +120,8 @@ class History:
     flags: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     mace_on: list[dt.date] = field(default_factory=list)
+    # casework's closures of the child's episode: (referral reference, closed on, agency)
+    closures: list[tuple[str, dt.date, str]] = field(default_factory=list)
     picture: Picture | None = None
 
     def age_on(self, day: dt.date) -> int | None:
@@ -150,6 +152,7 @@ def _chunk(ids: list[uuid.UUID]) -> dict[uuid.UUID, History]:
     ref_of = _referrals(hist)
     _screenings(hist, ref_of)
     _escalation(hist, ref_of)
+    casework_steps(hist, Step)
     _events(hist)
     _namings(hist, ref_of)
     _peers(hist, ref_of)
@@ -339,6 +342,7 @@ def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.U
     ).values_list("record_id", "phrase", "agency__code", "created_at"):
         cid, ref = ref_ids.get(rid) or decision_of[rid]
         hist[cid].flags.append((ref, phrase, agency or "", at))
+    other_flags(hist)
     reviews: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for review_id, cid in ReviewChild.objects.filter(child_id__in=list(hist)).values_list(
         "review_id", "child_id"

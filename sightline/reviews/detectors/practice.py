@@ -68,11 +68,11 @@ DETECTORS = [
     Detector(
         "P9", "Victim-blaming language",
         "A phrase the language checker flags ('consensual', 'lifestyle choice', 'boyfriend' for "
-        "an abuser, 'promiscuous') in a referral or decision about a child with exploitation "
-        "indicators.",
+        "an abuser, 'promiscuous') in a referral, decision, proposal, case note, strategy "
+        "discussion outcome or return interview about a child with exploitation indicators.",
         "The author's manager discusses the wording with them; correct the record.",
-        "Text outside referral narratives and decision reasons (casework notes, minutes, "
-        "partner events' free text).",
+        "MACE minutes and partner events' own free text (not checked yet); the other casework "
+        "steps' free text (enquiry, assessment, plan and closure notes).",
         {"levels": ["low", "medium", "high"]}, victim_blaming,
         live_on=frozenset({"intake", "decide"}), group="practice",
     ),

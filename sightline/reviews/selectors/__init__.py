@@ -10,8 +10,16 @@ from sightline.reviews.selectors.detectors import (
 )
 from sightline.reviews.selectors.language import (
     LanguageReport,
+    language_flags_of,
     language_report,
+    record_flags,
     report_agencies,
+)
+from sightline.reviews.selectors.reader import (
+    ReviewChildRecord,
+    review_child_get,
+    review_referral_get,
+    review_referrals,
 )
 from sightline.reviews.selectors.recommendations import (
     Tracker,
@@ -31,21 +39,27 @@ from sightline.reviews.selectors.reviews import (
 __all__ = [
     "Entry",
     "LanguageReport",
+    "ReviewChildRecord",
     "ReviewWindow",
     "Tracker",
     "detector_run_get",
     "detector_runs",
     "entry_row",
+    "language_flags_of",
     "language_report",
     "missed_opportunity_get",
     "missed_opportunity_list",
     "recommendation_get",
     "recommendation_list",
     "recommendation_scope",
+    "record_flags",
     "report_agencies",
+    "review_child_get",
     "review_chronology",
     "review_get",
     "review_list",
+    "review_referral_get",
+    "review_referrals",
     "review_scope",
     "reviewer_windows",
     "run_hits",

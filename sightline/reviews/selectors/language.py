@@ -90,3 +90,37 @@ def language_report(
              "alternatives": entry.alternatives if entry else ()}
         )  # fmt: skip
     return report
+
+
+def record_flags(
+    *, record_ids: list[Any], field: str | None = None
+) -> dict[Any, list[dict[str, Any]]]:
+    """The stored flags of records the caller has already fetched through its own scoped
+    selector (a decision, a proposal, a note): record id -> flags as the API gives them
+    (phrase, start, end, category, why, alternatives). One query for any number of records.
+    Scope is the record's: call it only with ids of records the user may read."""
+    language = load_language()
+    out: dict[Any, list[dict[str, Any]]] = {rid: [] for rid in record_ids}
+    rows = LanguageFlag.objects.filter(record_id__in=record_ids)
+    if field is not None:
+        rows = rows.filter(field=field)
+    for flag in rows.order_by("record_id", "start"):
+        entry = language.entry(flag.code)
+        out.setdefault(flag.record_id, []).append(
+            {
+                "phrase": flag.phrase,
+                "start": flag.start,
+                "end": flag.end,
+                "category": flag.category,
+                "category_name": language.categories.get(flag.category, flag.category),
+                "why": entry.why if entry else "",
+                "alternatives": list(entry.alternatives) if entry else [],
+                "field": flag.field,
+            }
+        )
+    return out
+
+
+def language_flags_of(record_id: Any, field: str | None = None) -> list[dict[str, Any]]:
+    """One record's stored flags (see `record_flags`)."""
+    return record_flags(record_ids=[record_id], field=field)[record_id]

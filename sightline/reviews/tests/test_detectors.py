@@ -270,6 +270,41 @@ def test_p17_closed_while_screened_high() -> None:
     assert codes(child(referrals=[closed], screenings=low), "P17") == []
 
 
+def test_p17_a_stale_screening_does_not_make_a_later_closure_a_hit() -> None:
+    """A high screening two years old, past its review date, no longer speaks for the child:
+    a neglect referral closed now is not "closed while screened high"."""
+    old = [Screen("SL-OLD", "csc", "high", ago(700), None)]
+    closed = ref(10, outcome="no_further_action", decided=9, cats=("neglect",))
+    assert codes(child(referrals=[closed], screenings=old), "P17") == []
+
+
+def test_p17_an_episode_closed_in_casework_while_screened_high() -> None:
+    opened = ref(40, outcome="assessment", decided=39)
+    high = [Screen(opened.reference, "csc", "high", ago(39.5), None)]
+    closure = [(opened.reference, ago(5).date(), "csc")]
+    hits = DETECTORS["P17"].run(child(referrals=[opened], screenings=high, closures=closure))
+    assert [(x.pattern, x.first_visible_on) for x in hits] == [("P17", ago(5).date())]
+    assert hits[0].evidence[0].type == "episode_closure"
+
+
+def test_p17_a_closure_on_a_screening_nobody_reviewed() -> None:
+    high = [Screen("SL-120", "csc", "high", ago(119), None)]  # review due 92 days later
+    in_casework = ref(120, outcome="assessment", decided=118, reference="SL-120")
+    # Open and unreviewed: nothing has been closed on it (not P17).
+    assert codes(child(referrals=[in_casework], screenings=high), "P17") == []
+    # The episode closed after the review date, with no new screening: P17.
+    closed = [("SL-120", ago(5).date(), "csc")]
+    hits = DETECTORS["P17"].run(child(referrals=[in_casework], screenings=high, closures=closed))
+    assert [x.first_visible_on for x in hits] == [ago(5).date()]
+    assert "not reviewed since" in hits[0].summary
+    # Re-screened low before closing: the closure rests on a current screening.
+    again = [*high, Screen("SL-120", "csc", "low", ago(10), None)]
+    assert codes(child(referrals=[in_casework], screenings=again, closures=closed), "P17") == []
+    # The screened referral itself left undecided past the review date, then closed: P17.
+    late = ref(120, outcome="no_further_action", decided=5, reference="SL-120")
+    assert codes(child(referrals=[late], screenings=high), "P17") == ["P17"]
+
+
 def test_p18_family_report_closed_with_no_action() -> None:
     report = ref(20, outcome="no_further_action", decided=19, agency="public", kind="other",
                  cats=("missing",))  # fmt: skip

@@ -35,6 +35,8 @@ from sightline.casework.models import Section47Enquiry, StrategyDiscussion
 from sightline.casework.services import CaseworkInvalid
 from sightline.core.errors import NotPermitted
 from sightline.core.permissions import capability_required
+from sightline.reviews.selectors import record_flags
+from sightline.site.language_flags import tell_flags
 from sightline.workflows import (
     assessment_start,
     case_note_record,
@@ -57,6 +59,7 @@ def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     with transaction.atomic():
         rows = list(selectors.sign_off_list(user=request.user, status=status)[:200])
         owners = selectors.owners_of_referrals([s.referral_id for s in rows])
+        flags = record_flags(record_ids=[s.pk for s in rows])
         audit_record(
             actor=request.user, action=Action.LIST, object_type="sign_offs",
             details={"status": status, "count": len(rows)},
@@ -64,7 +67,13 @@ def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(
             request,
             "casework/sign_offs.html",
-            {"rows": rows, "owners": owners, "status": status, "statuses": SignOffStatus.choices},
+            {
+                "rows": rows,
+                "owners": owners,
+                "flags": flags,
+                "status": status,
+                "statuses": SignOffStatus.choices,
+            },
         )
 
 
@@ -189,10 +198,11 @@ def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:
     post = request.POST
     episode = selectors.episode_referral(user=user, child=child)
     if step == "note":
-        case_note_record(
+        note = case_note_record(
             acting_user=user, child=child, kind=post.get("kind", ""), body=post.get("text", ""),
             referral=episode,
         )  # fmt: skip
+        tell_flags(request, note.pk)
         return "Case note added."
     if step == "allocate":
         if not user.has_capability(Cap.CASEWORK_ALLOCATE):
@@ -219,7 +229,7 @@ def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:
     if episode is None:
         raise CaseworkInvalid("This child has no open episode to record the step against.")
     if step == "strategy":
-        strategy_discussion_record(
+        held = strategy_discussion_record(
             acting_user=user, child=child, referral=episode,
             held_at=_moment(post.get("held_at", ""), "date and time of the discussion"),
             police_present=post.get("police_present") == "on",
@@ -229,6 +239,7 @@ def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:
             absence_reason=post.get("absence_reason", ""), outcome=post.get("outcome", ""),
             outcome_reason=post.get("outcome_reason", ""), actions=post.get("actions", ""),
         )  # fmt: skip
+        tell_flags(request, held.pk)
         return "Strategy discussion recorded."
     if step == "enquiry":
         sd_id = post.get("strategy_discussion", "")

@@ -9,6 +9,7 @@ from sightline.accounts.roles import Role, is_manager
 from sightline.casework import rules as casework_rules
 from sightline.casework import selectors as casework_selectors
 from sightline.referrals import rules
+from sightline.reviews.selectors import record_flags
 from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK
 
@@ -22,9 +23,16 @@ def decision_context(user: Any, referral: Any, full: bool) -> dict[str, Any]:
     level = rules.highest_level(referral)
     codes = casework_rules.override_indicators(referral)
     labels = {i.code: i.label for i in scoring.load_catalogue().indicators}
+    sign_offs = list(casework_selectors.sign_offs_of_referral(referral))
+    decision = getattr(referral, "decision", None)
+    flags = record_flags(
+        record_ids=[*(s.pk for s in sign_offs), *([decision.pk] if decision else [])]
+    )
     return {
         "superseded": superseded,
-        "sign_offs": casework_selectors.sign_offs_of_referral(referral),
+        "sign_offs": sign_offs,
+        "sign_off_flags": flags,
+        "decision_flags": flags.get(decision.pk, []) if decision else [],
         "pending_sign_off": casework_selectors.pending_sign_off(referral),
         "top_level": level,
         "confirm_needed": LEVEL_RANK.get(level, 0) >= LEVEL_RANK["medium"],

@@ -37,6 +37,7 @@ from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskL
 from sightline.screening.selectors import indicator_list
 from sightline.screening.services import ScreeningError, screening_level_preview
 from sightline.site.frontdoor.decision import confirm_missing, decision_context
+from sightline.site.language_flags import tell_flags
 from sightline.workflows import decision_propose, decision_record, referral_intake, referral_screen
 
 PAGE_SIZE = 50
@@ -178,7 +179,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     if request.POST.get("propose") and not is_manager(request.user):
         return _propose(request, referral, form)
     try:
-        decision_record(
+        decision = decision_record(
             acting_user=request.user,
             referral=referral,
             outcome=form.cleaned_data["outcome"],
@@ -191,6 +192,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         form.add_error(None, str(exc))
         return _audited_detail(request, referral, form, status=422)
     messages.success(request, "Decision recorded. The referrer can now see it.")
+    tell_flags(request, decision.pk)
     return redirect("referrals:detail", reference=reference)
 
 
@@ -201,13 +203,14 @@ def _propose(request: HttpRequest, referral: Any, form: DecisionForm) -> HttpRes
         form.add_error(None, f"Confirm that you propose no further action at {level} risk.")
         return _audited_detail(request, referral, form, status=422)
     try:
-        decision_propose(
+        sign_off = decision_propose(
             acting_user=request.user, referral=referral, outcome=outcome,
             reason=form.cleaned_data["reason"],
         )  # fmt: skip
     except services.DecisionBlocked as exc:
         return _audited_detail(request, referral, form, status=409, blocker=str(exc))
     messages.success(request, "Sent to a team manager for sign-off. You will be told the answer.")
+    tell_flags(request, sign_off.pk)
     return redirect("referrals:detail", reference=referral.reference)
 
 

@@ -182,6 +182,15 @@ PAGES = [
         "review_chronology", child="child_id",
     ),
     Read(
+        "reviews/<uuid:review_id>/referrals/<str:reference>/", "/reviews/{review}/referrals/{ref}/",
+        "safeguarding_lead", Action.VIEW, "referral", child="child_id", referral="referral_id",
+    ),
+    Read(
+        "reviews/<uuid:review_id>/children/<uuid:child_id>/",
+        "/reviews/{review}/children/{child_id}/", "safeguarding_lead", Action.VIEW, "child",
+        child="child_id",
+    ),
+    Read(
         "reviews/<uuid:review_id>/chronology.csv", "/reviews/{review}/chronology.csv",
         "safeguarding_lead", Action.EXPORT, "review_chronology", child="child_id",
     ),

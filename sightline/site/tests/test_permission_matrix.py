@@ -1019,6 +1019,12 @@ ENDPOINTS += [
         "POST", "reviews:recommendation_add", has(Cap.REVIEW_MANAGE), _id("review"),
         body={"text": REASON},
     ),
+    # The records a review cites, read through it (referral A's child is the review's); a
+    # referral or child outside the review is not found for anyone (reviews/tests/test_reader).
+    page("GET", "reviews:referral_read", has(Cap.REVIEW_VIEW),
+         lambda w: [w.ids["review"], w.refs["A"]]),
+    page("GET", "reviews:child_read", has(Cap.REVIEW_VIEW),
+         lambda w: [w.ids["review"], w.child["A"]]),
     page("GET", "reviews:tracker", has(Cap.RECOMMENDATION_VIEW)),
     page("GET", "reviews:tracker_csv", has(Cap.RECOMMENDATION_VIEW)),
     page("GET", "reviews:recommendation", _owns_recommendation, _id("recommendation")),

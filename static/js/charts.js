@@ -1,8 +1,11 @@
-/* Charts on the escalation pages, drawn with the vendored Chart.js from figures the page
-   embeds with json_script. Each canvas names its figures in data-sl-chart; the figures are
-   {title, labels, values, unit}, values being percentages (null for no figure). Every chart
-   has a table with the same figures on the page, so nothing here is the only way to read
-   them. No inline script or style: the Content-Security-Policy allows neither. */
+/* Bar charts, drawn with the vendored Chart.js from figures the page embeds with json_script:
+   one script for every app's pages (the escalation performance page, the reviews' tracker and
+   language pages). Each canvas names its figures in data-sl-chart; the figures are
+   {title, labels, values, unit}, null for no figure. A unit of "%" draws a 0 to 100 scale;
+   any other unit a scale from zero in whole numbers. data-sl-chart-empty on the canvas says
+   what a null figure means in the tooltip ("no decisions"). Every chart has a table with the
+   same figures on the page, so nothing here is the only way to read them. No inline script
+   or style: the Content-Security-Policy allows neither. */
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
@@ -36,11 +39,23 @@
     }
   };
 
+  function yScale(unit) {
+    if (unit === "%") {
+      return {
+        min: 0, max: 100,
+        ticks: { stepSize: 25, callback: function (v) { return v + unit; } },
+        grid: { color: GRID }
+      };
+    }
+    return { beginAtZero: true, ticks: { precision: 0 }, grid: { color: GRID } };
+  }
+
   function draw(canvas) {
     var source = document.getElementById(canvas.getAttribute("data-sl-chart"));
     if (!source) { return; }
     var figures = JSON.parse(source.textContent || "{}");
     var unit = figures.unit || "";
+    var empty = canvas.getAttribute("data-sl-chart-empty") || "no figure";
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -52,11 +67,7 @@
         maintainAspectRatio: false,
         layout: { padding: { top: 20 } },
         scales: {
-          y: {
-            min: 0, max: 100,
-            ticks: { stepSize: 25, callback: function (v) { return v + unit; } },
-            grid: { color: GRID }
-          },
+          y: yScale(unit),
           x: { grid: { display: false }, ticks: { color: INK } }
         },
         plugins: {
@@ -64,7 +75,7 @@
           tooltip: {
             callbacks: {
               label: function (item) {
-                return item.raw === null ? "no decisions" : item.raw + unit;
+                return item.raw === null ? empty : item.raw + unit;
               }
             }
           },
