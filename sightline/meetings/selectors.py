@@ -132,3 +132,12 @@ def visible_child_refs(*, user: Any, child_ids: list[Any]) -> tuple[dict[uuid.UU
     refs = dict(Child.objects.filter(pk__in=ids).values_list("pk", "reference"))
     shown = {i: refs[i] for i in ids if i in refs and i not in hidden}
     return shown, len(ids) - len(shown)
+
+
+def action_owner_candidates(*, meeting: Meeting) -> QuerySet[User]:
+    """Who may own an action agreed at this meeting: active people of the invited agencies."""
+    return (
+        User.objects.filter(is_active=True, agency__in=meeting.invited_agencies.all())
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name")[:500]
+    )
