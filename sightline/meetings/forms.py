@@ -85,10 +85,14 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[Any], owners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "Not tied to an item")] + [
+        item_field = self.fields["item"]
+        owner_field = self.fields["owner"]
+        assert isinstance(item_field, forms.ChoiceField)
+        assert isinstance(owner_field, forms.ChoiceField)
+        item_field.choices = [("", "Not tied to an item")] + [
             (str(i.pk), f"{i.get_section_display()}: {i.subject_ref}") for i in items
         ]
-        self.fields["owner"].choices = [("", "Choose the owner")] + [
+        owner_field.choices = [("", "Choose the owner")] + [
             (str(u.pk), f"{u.display_name} ({u.agency.name})") for u in owners
         ]
 

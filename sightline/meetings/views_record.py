@@ -32,8 +32,14 @@ from sightline.meetings.views import _meeting
 
 
 def _audit_read(request: HttpRequest, meeting: Meeting, what: str) -> None:
-    audit_record(actor=request.user, action=Action.VIEW, object_type="mace_meeting",
-                 object_id=meeting.pk, object_ref=meeting.reference, details={"form": what})  # fmt: skip
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        object_type="mace_meeting",
+        object_id=meeting.pk,
+        object_ref=meeting.reference,
+        details={"form": what},
+    )
 
 
 def _posted(request: HttpRequest) -> Any:

@@ -60,7 +60,7 @@ def test_chair_records_attendance_discussion_and_actions_on_the_pages(
     url = reverse("meetings:attendance", args=[meeting.pk])
     form = chair.get(url)
     assert form.status_code == 200 and "Record attendance" in form.content.decode()
-    names = [n for n in form.context["form"].fields]
+    names = list(form.context["form"].fields)
     assert chair.post(url, {}).status_code == 422
     assert not meeting.attendance.exists()
     saved = chair.post(url, dict.fromkeys(names, "present"))
