@@ -220,6 +220,15 @@ PAGES = [
          Action.LIST, "mace_measures"),
     Read("meetings/disruption/<uuid:disruption_id>/", "/meetings/disruption/{disruption}/",
          "mace_chair", Action.VIEW, "mace_disruption"),
+    Read("meetings/<uuid:meeting_id>/attendance/", "/meetings/{meeting}/attendance/",
+         "mace_chair", Action.VIEW, "mace_meeting"),
+    Read("meetings/<uuid:meeting_id>/items/<uuid:item_id>/discussion/",
+         "/meetings/{meeting}/items/{item}/discussion/", "mace_chair", Action.VIEW,
+         "mace_meeting"),
+    Read("meetings/<uuid:meeting_id>/actions/new/", "/meetings/{meeting}/actions/new/",
+         "mace_chair", Action.VIEW, "mace_meeting"),
+    Read("meetings/actions/<uuid:action_id>/", "/meetings/actions/{action}/", "manager",
+         Action.VIEW, "mace_action"),
 ]  # fmt: skip
 
 API_READS = [
@@ -361,6 +370,8 @@ NOT_READS = {
     "api:PATCH /api/v1/recommendations/{recommendation_id}": "audited by recommendation_update",
     "meetings/<uuid:meeting_id>/pack/issue/": "POST only; audited by pack_generate",
     "meetings/<uuid:meeting_id>/items/<uuid:item_id>/remove/": "POST; agenda_item_remove",
+    "meetings/<uuid:meeting_id>/hold/": "POST only; audited by meeting_hold",
+    "meetings/<uuid:meeting_id>/minutes/approve/": "POST only; audited by minutes_approve",
     "api:POST /api/v1/meetings": "audited by meeting_create",
     "api:POST /api/v1/meetings/{meeting_id}/pack": "audited by pack_generate (export)",
     "api:POST /api/v1/meetings/{meeting_id}/actions": "audited by action_create",
