@@ -9,10 +9,12 @@ from django.db.models import Q, QuerySet
 
 from sightline.accounts.models import Agency, User
 from sightline.accounts.roles import Cap, Role
-from sightline.intel.selectors import hidden_child_ids
+from sightline.intel.models import Mention
+from sightline.intel.selectors import entity_mentions, hidden_child_ids
 from sightline.meetings.models import (
     AgendaItem,
     Disruption,
+    IntelGrading,
     Meeting,
     MeetingAction,
     Pack,
@@ -141,3 +143,20 @@ def action_owner_candidates(*, meeting: Meeting) -> QuerySet[User]:
         .select_related("agency")
         .order_by("agency__name", "last_name", "first_name")[:500]
     )
+
+
+def mention_for_grading(*, user: Any, mention_id: Any) -> Any:
+    """An intel mention the user can see (intel's scope), for grading; None otherwise."""
+    pk = as_uuid(mention_id)
+    if pk is None:
+        return None
+    entity_id = Mention.objects.filter(pk=pk).values_list("entity_id", flat=True).first()
+    if entity_id is None:
+        return None
+    return entity_mentions(user=user, entity_id=entity_id).filter(pk=pk).first()
+
+
+def gradings_for(entity_ids: list[Any]) -> dict[uuid.UUID, IntelGrading]:
+    """The grade of each graded mention of these entities, by mention id."""
+    rows = IntelGrading.objects.filter(entity_id__in=entity_ids)
+    return {g.mention_id: g for g in rows}

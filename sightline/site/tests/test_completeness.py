@@ -378,6 +378,7 @@ NOT_READS = {
     "api:PATCH /api/v1/actions/{action_id}": "audited by action_update",
     "api:GET /api/v1/disruption/tactics": "the tactic catalogue, no case data",
     "api:POST /api/v1/disruptions": "audited by disruption_create",
+    "api:POST /api/v1/mentions/{mention_id}/grade": "audited by intel_grade_record",
     "api:PATCH /api/v1/disruptions/{disruption_id}": "audited by disruption_update",
     "api:POST /api/v1/disruptions/{disruption_id}/breaches": "audited by breach_record",
     "api:POST /api/v1/meetings/{meeting_id}/agenda": "audited by agenda_build",

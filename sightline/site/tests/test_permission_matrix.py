@@ -648,7 +648,7 @@ ENDPOINTS: list[Endpoint] = [
             body={"summary": REASON},
         )
         for m in ("GET", "POST")
-    ),  # fmt: skip
+    ),
     *(
         page(m, "meetings:action_new", chairs_meeting, _id("meeting"), body={})
         for m in ("GET", "POST")
@@ -660,7 +660,7 @@ ENDPOINTS: list[Endpoint] = [
         lambda r: r == R.HEALTH_LEAD or chairs_meeting(r),
         _id("action"),
         body={"status": "open", "update": REASON},
-    ),  # fmt: skip
+    ),
     page("GET", "search:search", has(Cap.SEARCH)),
     # Every API operation.
     op(
@@ -938,6 +938,14 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w: {"update": REASON},
     ),
     op("GET", f"{API}/disruption/tactics", has(Cap.DISRUPTION_VIEW), refusal_403=lambda r: True),
+    op(
+        "POST",
+        f"{API}/mentions/{{mention_id}}/grade",
+        has(Cap.DISRUPTION_MANAGE, Cap.INTEL_VIEW),
+        lambda w: {"mention_id": w.ids["mention"]},
+        body=lambda w: {"source": "2", "information": "B", "handling": "P"},
+        refusal_403=lambda r: True,
+    ),
     op(
         "POST",
         f"{API}/disruptions",
