@@ -3,7 +3,8 @@
 In a child process (its own Django setup, settings `config.settings.test`: SQLite in memory,
 migrated first), 40 synthetic referrals are taken in through the real intake workflow, each
 naming its child, two of 30 adults and one of 15 places (so the intel app links them and
-raises alerts); a meeting is planned, its agenda built from the data and topped up by the
+raises alerts); every other item of intelligence is graded and every fourth child has a
+child protection plan; a meeting is planned, its agenda built from the data and topped up by the
 chair to exactly 40 children, 30 persons and 15 places; then `pack_generate` is timed (read
 the agenda, every page's content, render the HTML, WeasyPrint to PDF, store, audit). Goal:
 under 20 s. Also reported: pages, PDF size, and the HTML-only part (the pack page in
@@ -82,6 +83,7 @@ def _seed() -> tuple[Any, Any]:
             ),
         )
     groups_refresh()  # the connected groups the themes page shows
+    _grades_and_plans(chair, la)
     meeting = services.meeting_create(
         acting_user=chair,
         held_on=timezone.localdate() + dt.timedelta(days=7),
@@ -90,6 +92,30 @@ def _seed() -> tuple[Any, Any]:
         cutoff_at=timezone.now() + dt.timedelta(minutes=5),
     )
     return meeting, chair
+
+
+def _grades_and_plans(chair: Any, la: Any) -> None:
+    """Every other item of intelligence graded (3x5x2), a child protection plan for every
+    fourth child: the pack's grading tables and plans are then part of what is timed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sightline.casework.models import Plan
+    from sightline.intel.models import Mention
+    from sightline.meetings.services import intel_grade_record
+    from sightline.referrals.models import ReferralChild
+
+    for n, mention in enumerate(list(Mention.objects.order_by("occurred_at"))[::2]):
+        intel_grade_record(
+            acting_user=chair, mention=mention, source="12"[n % 2], information="ABC"[n % 3],
+            handling="PC"[n % 2], conditions="Not to be shared with the family." * (n % 2),
+        )  # fmt: skip
+    for rc in list(ReferralChild.objects.select_related("referral").order_by("pk"))[::4]:
+        Plan.objects.create(
+            child_id=rc.child_id, referral=rc.referral, recorded_by=la, agency=la.agency,
+            kind="cp", category="SAB", started_on=timezone.localdate() - dt.timedelta(days=20),
+        )  # fmt: skip
 
 
 def _top_up(meeting: Any, chair: Any) -> dict[str, int]:
