@@ -160,3 +160,19 @@ def gradings_for(entity_ids: list[Any]) -> dict[uuid.UUID, IntelGrading]:
     """The grade of each graded mention of these entities, by mention id."""
     rows = IntelGrading.objects.filter(entity_id__in=entity_ids)
     return {g.mention_id: g for g in rows}
+
+
+def actions_of(*, user: Any) -> QuerySet[MeetingAction]:
+    """The MACE actions a person tracks: their own, and for a team manager their team's
+    (the specialist team's manager sees the team's MACE actions)."""
+    if not holds(user, Cap.MEETING_VIEW):
+        return MeetingAction.objects.none()
+    mine = Q(owner=user)
+    if user.role == Role.TEAM_MANAGER and user.team_id:
+        mine |= Q(owner__team_id=user.team_id)
+    return (
+        MeetingAction.objects.filter(mine)
+        .exclude(status="cancelled")
+        .select_related("meeting", "owner", "owner_agency")
+        .order_by("status", "due_on", "reference")
+    )

@@ -23,4 +23,5 @@ urlpatterns = [
     ),
     path("<uuid:meeting_id>/actions/new/", views_record.action_new, name="action_new"),
     path("actions/<uuid:action_id>/", views_record.action_detail, name="action"),
+    path("actions/", views_record.action_list, name="actions"),
 ]

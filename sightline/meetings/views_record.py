@@ -186,3 +186,13 @@ def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
                      object_id=action.pk, object_ref=action.reference)  # fmt: skip
         return _page(request, action.meeting, form, f"Action {action.reference}",
                      button="Save the update", action=action)  # fmt: skip
+
+
+@capability_required(Cap.MEETING_VIEW)
+def action_list(request: HttpRequest) -> HttpResponse:
+    """The MACE actions the user owns (a team manager: the team's), open ones first."""
+    with transaction.atomic():
+        rows = list(selectors.actions_of(user=request.user)[:300])
+        audit_record(actor=request.user, action=Action.LIST, object_type="mace_action",
+                     details={"count": len(rows)})  # fmt: skip
+        return render(request, "meetings/action_list.html", {"rows": rows})

@@ -103,3 +103,30 @@ def test_chair_records_attendance_discussion_and_actions_on_the_pages(
                                      actor_username=health.username).exists()  # fmt: skip
     # a member who is not a chair cannot record attendance
     assert owner.get(reverse("meetings:attendance", args=[meeting.pk])).status_code in (403, 404)
+
+
+def test_team_manager_sees_the_teams_mace_actions_and_nobody_elses(
+    meeting: Any, chairs: Any, health: Any, manager: Any, agencies: Any
+) -> None:
+    from sightline.accounts.models import Team
+    from sightline.accounts.roles import Role
+    from sightline.accounts.tests.factories import UserFactory
+
+    team = Team.objects.create(agency=agencies["csc"], name="Specialist CSE team")
+    worker = UserFactory(username="cse-worker", agency=agencies["csc"], role=Role.CSE_SPECIALIST,
+                         team=team)  # fmt: skip
+    manager.team = team
+    manager.save()
+    due = meeting.held_on + dt.timedelta(days=14)
+    theirs, other = (
+        services.action_create(acting_user=chairs[0], meeting=meeting, description="Visit",
+                               owner_agency=u.agency, owner=u, due_on=due)
+        for u in (worker, health)
+    )  # fmt: skip
+    page = signed_in(manager).get(reverse("meetings:actions"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert theirs.reference in text and other.reference not in text
+    own = signed_in(health).get(reverse("meetings:actions")).content.decode()
+    assert other.reference in own and theirs.reference not in own
+    assert AuditEvent.objects.filter(object_type="mace_action", action=Action.LIST).count() == 2

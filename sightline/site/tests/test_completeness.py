@@ -229,6 +229,7 @@ PAGES = [
          "mace_chair", Action.VIEW, "mace_meeting"),
     Read("meetings/actions/<uuid:action_id>/", "/meetings/actions/{action}/", "manager",
          Action.VIEW, "mace_action"),
+    Read("meetings/actions/", "/meetings/actions/", "manager", Action.LIST, "mace_action"),
 ]  # fmt: skip
 
 API_READS = [

@@ -654,6 +654,7 @@ ENDPOINTS: list[Endpoint] = [
         for m in ("GET", "POST")
     ),
     page("GET", "meetings:action", sees_meeting, _id("action")),
+    page("GET", "meetings:actions", has(Cap.MEETING_VIEW)),
     page(
         "POST",
         "meetings:action",
