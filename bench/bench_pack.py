@@ -3,10 +3,12 @@
 In a child process (its own Django setup, settings `config.settings.test`: SQLite in memory,
 migrated first), 40 synthetic referrals are taken in through the real intake workflow, each
 naming its child, two of 30 adults and one of 15 places (so the intel app links them and
-raises alerts); a meeting is planned, its agenda built from the data and topped up by the
+raises alerts); every other item of intelligence is graded and every fourth child has a
+child protection plan; a meeting is planned, its agenda built from the data and topped up by the
 chair to exactly 40 children, 30 persons and 15 places; then `pack_generate` is timed (read
 the agenda, every page's content, render the HTML, WeasyPrint to PDF, store, audit). Goal:
-under 20 s. Also reported: pages, PDF size, and the HTML-only part (the pack page in
+under 20 s. Also reported: the CPU time the process spent (what the load of other work on
+the machine does not inflate), pages, PDF size, and the HTML-only part (the pack page in
 Sightline). Knobs: BENCH_PACK_RUNS (3; the median is reported); BENCH_PACK_PDF (a path to
 keep the last PDF at, for looking at its pages).
 """
@@ -82,6 +84,7 @@ def _seed() -> tuple[Any, Any]:
             ),
         )
     groups_refresh()  # the connected groups the themes page shows
+    _grades_and_plans(chair, la)
     meeting = services.meeting_create(
         acting_user=chair,
         held_on=timezone.localdate() + dt.timedelta(days=7),
@@ -90,6 +93,30 @@ def _seed() -> tuple[Any, Any]:
         cutoff_at=timezone.now() + dt.timedelta(minutes=5),
     )
     return meeting, chair
+
+
+def _grades_and_plans(chair: Any, la: Any) -> None:
+    """Every other item of intelligence graded (3x5x2), a child protection plan for every
+    fourth child: the pack's grading tables and plans are then part of what is timed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sightline.casework.models import Plan
+    from sightline.intel.models import Mention
+    from sightline.meetings.services import intel_grade_record
+    from sightline.referrals.models import ReferralChild
+
+    for n, mention in enumerate(list(Mention.objects.order_by("occurred_at"))[::2]):
+        intel_grade_record(
+            acting_user=chair, mention=mention, source="12"[n % 2], information="ABC"[n % 3],
+            handling="PC"[n % 2], conditions="Not to be shared with the family." * (n % 2),
+        )  # fmt: skip
+    for rc in list(ReferralChild.objects.select_related("referral").order_by("pk"))[::4]:
+        Plan.objects.create(
+            child_id=rc.child_id, referral=rc.referral, recorded_by=la, agency=la.agency,
+            kind="cp", category="SAB", started_on=timezone.localdate() - dt.timedelta(days=20),
+        )  # fmt: skip
 
 
 def _top_up(meeting: Any, chair: Any) -> dict[str, int]:
@@ -137,13 +164,14 @@ def child() -> None:
     meeting, chair = _seed()
     counts = _top_up(meeting, chair)
     seeded = time.perf_counter() - t0
-    timings, html_timings, pages, size = [], [], 0, 0
+    timings, cpu_timings, html_timings, pages, size = [], [], [], 0, 0
     for n in range(RUNS):
         if n:  # later runs: a member's own copy of the issued pack
             meeting = Meeting.objects.get(pk=meeting.pk)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         pack = services.pack_generate(acting_user=chair, meeting=meeting)
         timings.append(time.perf_counter() - started)
+        cpu_timings.append(time.process_time() - cpu)
         pages, size = pack.pages, len(bytes(pack.pdf))
         if os.environ.get("BENCH_PACK_PDF"):  # keep the last PDF (for looking at its pages)
             Path(os.environ["BENCH_PACK_PDF"]).write_bytes(bytes(pack.pdf))
@@ -151,7 +179,8 @@ def child() -> None:
         render_to_string("meetings/pack_page.html", services.pack_context(meeting, chair))
         html_timings.append(time.perf_counter() - started)
     print(json.dumps({
-        "counts": counts, "seed_s": seeded, "pack_s": timings, "html_s": html_timings,
+        "counts": counts, "seed_s": seeded, "pack_s": timings, "pack_cpu_s": cpu_timings,
+        "html_s": html_timings,
         "pages": pages, "bytes": size,
     }))  # fmt: skip
 
@@ -172,6 +201,8 @@ def run(ctx: Any) -> dict[str, Any]:
                 f"{c['child']} / {c['person']} / {c['place']}"),
             row("pack generation, median of runs", round(median, 2), "s", goal="< 20 s",
                 database="SQLite"),
+            row("pack generation, CPU time of the process, median", round(
+                statistics.median(result["pack_cpu_s"]), 2), "s", database="SQLite"),
             row("pack pages", result["pages"]),
             row("pack PDF size", round(result["bytes"] / 1024), "KiB"),
             row("pack as an HTML page (same content), median", round(

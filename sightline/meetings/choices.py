@@ -145,3 +145,24 @@ class AlertKind(models.TextChoices):
 class AlertStatus(models.TextChoices):
     NEW = "new", "New"
     SEEN = "seen", "Seen"
+
+
+# The 3x5x2 intelligence grading (College of Policing APP, Intelligence management): how
+# reliable the source is, how the source knows it, and whether and how it may be shared.
+class SourceGrade(models.TextChoices):
+    RELIABLE = "1", "1: Reliable"
+    UNTESTED = "2", "2: Untested"
+    NOT_RELIABLE = "3", "3: Not reliable"
+
+
+class InformationGrade(models.TextChoices):
+    DIRECT = "A", "A: Known directly to the source"
+    CORROBORATED = "B", "B: Known indirectly to the source but corroborated"
+    INDIRECT = "C", "C: Known indirectly to the source"
+    NOT_KNOWN = "D", "D: Not known"
+    SUSPECT = "E", "E: Suspected to be false or malicious"
+
+
+class HandlingCode(models.TextChoices):
+    PERMITTED = "P", "P: Lawful sharing permitted"
+    CONDITIONS = "C", "C: Lawful sharing permitted with conditions"

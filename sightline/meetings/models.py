@@ -18,9 +18,12 @@ from sightline.meetings.choices import (
     AlertStatus,
     Attendance,
     DisruptionStatus,
+    HandlingCode,
+    InformationGrade,
     ItemOrigin,
     MeetingStatus,
     Section,
+    SourceGrade,
     SubjectType,
     TargetType,
 )
@@ -277,3 +280,25 @@ class RegisterAlert(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_ref}"
+
+
+class IntelGrading(BaseModel):
+    """The 3x5x2 grade of one item of intelligence (an intel mention: a person, place or
+    vehicle named by an agency on a referral or partner event), given by a police analyst or
+    a MACE chair before the item goes into a pack. Regrading replaces it (audited)."""
+
+    mention = models.OneToOneField("intel.Mention", on_delete=models.CASCADE, related_name="+")
+    entity_id = models.UUIDField(db_index=True)
+    source = models.CharField(max_length=1, choices=SourceGrade.choices)
+    information = models.CharField(max_length=1, choices=InformationGrade.choices)
+    handling = models.CharField(max_length=1, choices=HandlingCode.choices)
+    conditions = models.TextField(blank=True)
+    graded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    graded_at = models.DateTimeField()
+
+    @property
+    def code(self) -> str:
+        return f"{self.source}{self.information}{self.handling}"
+
+    def __str__(self) -> str:
+        return f"grade {self.code}"

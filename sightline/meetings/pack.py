@@ -19,6 +19,7 @@ from sightline.intel.models import PersonOfConcern as Person
 from sightline.meetings.agenda import alerts_at, allocated_workers
 from sightline.meetings.choices import ACTIVE_DISRUPTION, Section, SubjectType
 from sightline.meetings.models import Discussion, Disruption, Meeting, MeetingAction
+from sightline.meetings.pack_sources import child_plans, grade_summary, intelligence
 from sightline.meetings.svg import bar_chart
 from sightline.meetings.tactics import tactic_get
 from sightline.people.models import Child
@@ -181,8 +182,19 @@ def _entity_refs(pairs: list[tuple[str, uuid.UUID]]) -> dict[uuid.UUID, str]:
     return refs
 
 
-def _child_pages(items: list[Any], user: Any, until: dt.datetime) -> list[Page]:
+def _plan_body(found: dict[str, Any], shown: bool, notes: Notes) -> dict[str, Any]:
+    plan = found["plan"]
+    return {
+        "plan": (plan and shown and {**plan, "fn": notes.cite(plan["ref"])}) or None,
+        "plan_withheld": bool(plan) and not shown,
+        "actions": [{**a, "fn": notes.cite(a["reference"])} for a in found["actions"]],
+        "mace_review_on": found["mace_review_on"],
+    }
+
+
+def _child_pages(items: list[Any], user: Any, until: dt.datetime, held_on: dt.date) -> list[Page]:
     ids = [i.subject_id for i in items]
+    plans = child_plans(ids, until, held_on)
     children = {c.pk: c for c in Child.objects.filter(pk__in=ids)}
     in_scope = set(child_scope(user=user).filter(pk__in=ids).values_list("pk", flat=True))
     links = _links(ids)
@@ -218,6 +230,7 @@ def _child_pages(items: list[Any], user: Any, until: dt.datetime) -> list[Page]:
             ),
             "worker": workers.get(child.pk, ""),
         }  # fmt: skip
+        page.body |= _plan_body(plans[child.pk], child.pk in in_scope, page.notes)
         pages.append(page)
     return pages
 
@@ -265,11 +278,7 @@ def _entity_pages(items: list[Any], kind: str, until: dt.datetime) -> list[Page]
         [p for v in links.values() for p in v] + [("place", p) for v in places.values() for p in v]
     )
     disruptions = _disruptions_for(ids)
-    mentions = defaultdict(list)
-    for e, ref, at, agency in Mention.objects.filter(
-        entity_id__in=ids, occurred_at__lte=until
-    ).values_list("entity_id", "referral__reference", "occurred_at", "agency__name"):
-        mentions[e].append((ref, at, agency))
+    intel = intelligence(ids, until)
     pages = []
     for item in items:
         entity = entities.get(item.subject_id)
@@ -277,9 +286,10 @@ def _entity_pages(items: list[Any], kind: str, until: dt.datetime) -> list[Page]
             continue
         page = Page(kind, f"{'Person of concern' if kind == 'person' else kind.title()} "
                           f"{entity.reference}", item.is_new)  # fmt: skip
-        seen = mentions.get(entity.pk, [])
-        days90 = until - dt.timedelta(days=90)
-        days365 = until - dt.timedelta(days=365)
+        items_seen = intel.get(entity.pk, [])
+        seen = [(m["ref"], m["on"], m["agency"]) for m in items_seen]
+        days90 = (until - dt.timedelta(days=90)).date()
+        days365 = (until - dt.timedelta(days=365)).date()
         children = sorted(
             refs[i] for t, i in links.get(entity.pk, []) if t == "child" and i in refs
         )
@@ -296,6 +306,9 @@ def _entity_pages(items: list[Any], kind: str, until: dt.datetime) -> list[Page]
             "concerns_365": len([m for m in seen if m[1] > days365]),
             "concern_fn": page.notes.cite(*sorted({m[0] for m in seen})[:12]),
             "agencies": sorted({m[2] for m in seen}),
+            "grade": grade_summary(items_seen),
+            "intelligence": [{**m, "fn": page.notes.cite(m["ref"])} for m in items_seen[:15]],
+            "intelligence_more": max(0, len(items_seen) - 15),
         }  # fmt: skip
         if kind == "person":
             page.body |= {
@@ -366,7 +379,7 @@ def pack_pages(meeting: Meeting, items: list[Any], user: Any, until: dt.datetime
     child_items = by[(Section.VICTIMS, SubjectType.CHILD)]
     return [
         _actions_page(meeting, until),
-        *_child_pages(child_items, user, until),
+        *_child_pages(child_items, user, until, meeting.held_on),
         *_entity_pages(by[(Section.OFFENDERS, SubjectType.PERSON)], "person", until),
         *_entity_pages(by[(Section.OFFENDERS, SubjectType.VEHICLE)], "vehicle", until),
         *_entity_pages(by[(Section.LOCATIONS, SubjectType.PLACE)], "place", until),

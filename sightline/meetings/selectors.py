@@ -9,10 +9,12 @@ from django.db.models import Q, QuerySet
 
 from sightline.accounts.models import Agency, User
 from sightline.accounts.roles import Cap, Role
-from sightline.intel.selectors import hidden_child_ids
+from sightline.intel.models import Mention
+from sightline.intel.selectors import entity_mentions, hidden_child_ids
 from sightline.meetings.models import (
     AgendaItem,
     Disruption,
+    IntelGrading,
     Meeting,
     MeetingAction,
     Pack,
@@ -132,3 +134,45 @@ def visible_child_refs(*, user: Any, child_ids: list[Any]) -> tuple[dict[uuid.UU
     refs = dict(Child.objects.filter(pk__in=ids).values_list("pk", "reference"))
     shown = {i: refs[i] for i in ids if i in refs and i not in hidden}
     return shown, len(ids) - len(shown)
+
+
+def action_owner_candidates(*, meeting: Meeting) -> QuerySet[User]:
+    """Who may own an action agreed at this meeting: active people of the invited agencies."""
+    return (
+        User.objects.filter(is_active=True, agency__in=meeting.invited_agencies.all())
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name")[:500]
+    )
+
+
+def mention_for_grading(*, user: Any, mention_id: Any) -> Any:
+    """An intel mention the user can see (intel's scope), for grading; None otherwise."""
+    pk = as_uuid(mention_id)
+    if pk is None:
+        return None
+    entity_id = Mention.objects.filter(pk=pk).values_list("entity_id", flat=True).first()
+    if entity_id is None:
+        return None
+    return entity_mentions(user=user, entity_id=entity_id).filter(pk=pk).first()
+
+
+def gradings_for(entity_ids: list[Any]) -> dict[uuid.UUID, IntelGrading]:
+    """The grade of each graded mention of these entities, by mention id."""
+    rows = IntelGrading.objects.filter(entity_id__in=entity_ids)
+    return {g.mention_id: g for g in rows}
+
+
+def actions_of(*, user: Any) -> QuerySet[MeetingAction]:
+    """The MACE actions a person tracks: their own, and for a team manager their team's
+    (the specialist team's manager sees the team's MACE actions)."""
+    if not holds(user, Cap.MEETING_VIEW):
+        return MeetingAction.objects.none()
+    mine = Q(owner=user)
+    if user.role == Role.TEAM_MANAGER and user.team_id:
+        mine |= Q(owner__team_id=user.team_id)
+    return (
+        MeetingAction.objects.filter(mine)
+        .exclude(status="cancelled")
+        .select_related("meeting", "owner", "owner_agency")
+        .order_by("status", "due_on", "reference")
+    )

@@ -11,11 +11,10 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
-from sightline.meetings.services import actions_sweep, register_sweep
+from sightline.meetings.apps import meetings_sweep_at
 
 
 @task()
 def meetings_sweep_task() -> dict[str, Any]:
     """Idempotent: each overdue notice, escalation and alert happens once."""
-    now = timezone.now()
-    return {"actions": actions_sweep(at=now), "register": register_sweep(at=now)}
+    return meetings_sweep_at(timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sightline.meetings import views
+from sightline.meetings import views, views_record
 
 app_name = "meetings"
 urlpatterns = [
@@ -13,4 +13,15 @@ urlpatterns = [
     path("disruption/", views.register, name="register"),
     path("disruption/measures/", views.measures, name="measures"),
     path("disruption/<uuid:disruption_id>/", views.disruption_detail, name="disruption"),
+    path("<uuid:meeting_id>/attendance/", views_record.attendance, name="attendance"),
+    path("<uuid:meeting_id>/hold/", views_record.hold, name="hold"),
+    path("<uuid:meeting_id>/minutes/approve/", views_record.minutes_approve, name="approve"),
+    path(
+        "<uuid:meeting_id>/items/<uuid:item_id>/discussion/",
+        views_record.discussion,
+        name="discussion",
+    ),
+    path("<uuid:meeting_id>/actions/new/", views_record.action_new, name="action_new"),
+    path("actions/<uuid:action_id>/", views_record.action_detail, name="action"),
+    path("actions/", views_record.action_list, name="actions"),
 ]

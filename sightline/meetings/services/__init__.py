@@ -10,6 +10,7 @@ from sightline.meetings.services.disruption import (
     disruption_update,
     register_sweep,
 )
+from sightline.meetings.services.grading import intel_grade_record
 from sightline.meetings.services.meetings import (
     attendance_record,
     child_propose,
@@ -40,6 +41,7 @@ __all__ = [
     "discussion_record",
     "disruption_create",
     "disruption_update",
+    "intel_grade_record",
     "meeting_create",
     "meeting_hold",
     "minutes_amend",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sightline.accounts.tests.clients import token_client
 from sightline.audit.models import AuditEvent
 from sightline.intel.models import Alert, Mention
 from sightline.meetings.models import Disruption, Meeting, MeetingAction, Pack
+from sightline.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -93,8 +95,6 @@ def test_pack_pdf_has_the_sections_and_footnoted_references(
     assert pdf.status_code == 409  # not issued yet: a chair issues it
     assert chair.post(f"{API}/meetings/{mid}/pack").status_code == 201
     pdf = token_client(health).get(f"{API}/meetings/{mid}/pack.pdf")
-    import io
-
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     for heading in ("OFFICIAL-SENSITIVE", "DO NOT FORWARD", "Information-sharing statement",
                     "Lawful basis", "Action log", "Child ", "Person of concern", "Themes",
@@ -140,3 +140,56 @@ def test_disruption_register_refuses_bad_input_and_logs_breaches(chairs: Any, al
     listed = client.get(f"{API}/persons/{person}/disruptions").json()
     assert [d["reference"] for d in listed] == [made.json()["reference"]]
     assert Mention.objects.filter(entity_id=person).exists()
+
+
+def test_pack_carries_the_intelligence_grading_and_the_childs_plan(
+    chairs: Any, health: Any, alerted: Any
+) -> None:
+    from sightline.casework.models import Plan
+    from sightline.meetings.models import IntelGrading
+
+    chair = token_client(chairs[0])
+    url = f"{API}/mentions/{alerted['mention']}/grade"
+    # handling code C with no conditions, a grade off the scale: 422, nothing stored
+    for body in ({"source": "2", "information": "B", "handling": "C"},
+                 {"source": "4", "information": "B", "handling": "P"}):  # fmt: skip
+        assert _post(chair, url, body).status_code == 422
+    assert not IntelGrading.objects.exists()
+    # someone who does not grade intelligence: 403; an item the chair cannot see: 404
+    assert _post(token_client(health), url, {"source": "1", "information": "A",
+                                            "handling": "P"}).status_code == 403  # fmt: skip
+    missing = f"{API}/mentions/{alerted['child_id']}/grade"
+    assert (
+        _post(chair, missing, {"source": "1", "information": "A", "handling": "P"}).status_code
+        == 404
+    )
+    graded = _post(chair, url, {"source": "2", "information": "B", "handling": "C",
+                               "conditions": "Not to be shared with the family."})  # fmt: skip
+    assert graded.status_code == 200 and graded.json()["code"] == "2BC", graded.content
+    assert AuditEvent.objects.filter(object_type="intel_mention", object_id=alerted["mention"])
+    child_id = alerted["child_id"]
+    referral = Referral.objects.get(pk=alerted["referral_id"])
+    Plan.objects.create(child_id=child_id, referral=referral, recorded_by=chairs[1],
+                        agency=chairs[1].agency, kind="cp", category="SAB",
+                        started_on=timezone.localdate() - dt.timedelta(days=10))  # fmt: skip
+    mid = _new_meeting(chair, chairs, health, timezone.localdate() + dt.timedelta(days=7)).json()[
+        "id"
+    ]
+    Meeting.objects.filter(pk=mid).update(cutoff_at=timezone.now() + dt.timedelta(minutes=5))
+    assert chair.post(f"{API}/meetings/{mid}/pack").status_code == 201
+
+    def pack_text(client: Any) -> str:
+        pdf = client.get(f"{API}/meetings/{mid}/pack.pdf")
+        pages = PdfReader(io.BytesIO(pdf.content)).pages
+        return " ".join(" ".join(p.extract_text().split()) for p in pages)
+
+    # the local authority chair sees the child's record: the plan in full
+    text = pack_text(token_client(chairs[1]))
+    for expected in ("Intelligence grade (3x5x2)", "strongest 2B C", "2BC",
+                     "Not to be shared with the family", "Child protection plan (Sexual abuse)",
+                     "next review conference due by", "Next MACE review"):  # fmt: skip
+        assert expected in text, expected
+    # the police chair does not: the plan is said to be held by children's social care
+    police = pack_text(chair)
+    assert "Child protection plan" not in police and "2BC" in police
+    assert "Plan Held by children's social care" in police

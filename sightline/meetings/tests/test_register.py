@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import uuid
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from sightline.core.errors import Invalid
@@ -110,3 +113,41 @@ def test_tactic_whose_target_type_it_does_not_allow_is_refused(chairs: Any, aler
             dates=services.DisruptionDates(),
         )  # fmt: skip
     assert not Disruption.objects.exists()
+
+
+def test_register_alerts_fire_when_sweep_replays_time_forward(
+    meeting: Any, chairs: Any, health: Any, alerted: Any
+) -> None:
+    """`manage.py sweep --at` runs the MACE sweeps after the escalation sweep (ADR 0503)."""
+
+    def sweep_at(days: int) -> dict[str, Any]:
+        out = io.StringIO()
+        at = timezone.localtime(timezone.now() + dt.timedelta(days=days))
+        call_command("sweep", at=at.replace(tzinfo=None).isoformat(), no_mail=True, stdout=out)
+        return dict(json.loads(out.getvalue())["meetings"])
+
+    person = alerted["person"]
+    for _ in range(3 - Edge.objects.filter(a_id=person, b_type="child").count()):
+        Edge.objects.create(a_type="person", a_id=person, b_type="child", b_id=uuid.uuid4())
+    action = services.action_create(
+        acting_user=chairs[0], meeting=meeting, description="Visit", owner_agency=health.agency,
+        owner=health, due_on=meeting.held_on + dt.timedelta(days=7),
+    )  # fmt: skip
+    first = sweep_at(0)
+    assert first["register"]["no_disruption_alerts"] == 0 and first["actions"]["overdue"] == 0
+    month = sweep_at(31)  # 30 days since the first link, the action a fortnight late
+    assert month["register"]["no_disruption_alerts"] == 1
+    assert month["actions"] == {"overdue": 1, "escalated": 1}
+    assert RegisterAlert.objects.get(kind="no_disruption").person_id == person
+    today = timezone.localdate()
+    d = _cawn(chairs, alerted, today, today + dt.timedelta(days=45))
+    soon = sweep_at(35)  # ten days before the notice expires
+    assert soon["register"]["expiry_alerts"] == 1
+    assert RegisterAlert.objects.get(kind="expiry_soon").disruption == d
+    assert sweep_at(46)["register"]["expired"] == 1
+    d.refresh_from_db()
+    assert d.status == DisruptionStatus.EXPIRED
+    again = sweep_at(46)  # a replay at the same time does nothing twice
+    assert not any(again["register"].values()) and again["actions"]["overdue"] == 0
+    assert MeetingAction.objects.get(pk=action.pk).escalated_at is not None
+    assert OutboxMessage.objects.filter(kind="mace_action_escalated").count() == 2

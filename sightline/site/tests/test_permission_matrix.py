@@ -632,6 +632,36 @@ ENDPOINTS: list[Endpoint] = [
     page("GET", "meetings:register", has(Cap.DISRUPTION_VIEW)),
     page("GET", "meetings:measures", has(Cap.DISRUPTION_VIEW)),
     page("GET", "meetings:disruption", has(Cap.DISRUPTION_VIEW), _id("disruption")),
+    # Recording a meeting on its pages: chairs; an action's page for its owner and members.
+    *(
+        page(m, "meetings:attendance", chairs_meeting, _id("meeting"), body={})
+        for m in ("GET", "POST")
+    ),
+    page("POST", "meetings:hold", chairs_meeting, _id("meeting"), body={}),
+    page("POST", "meetings:approve", chairs_meeting, _id("meeting"), body={}),
+    *(
+        page(
+            m,
+            "meetings:discussion",
+            chairs_meeting,
+            lambda w: [w.ids["meeting"], w.ids["item"]],
+            body={"summary": REASON},
+        )
+        for m in ("GET", "POST")
+    ),
+    *(
+        page(m, "meetings:action_new", chairs_meeting, _id("meeting"), body={})
+        for m in ("GET", "POST")
+    ),
+    page("GET", "meetings:action", sees_meeting, _id("action")),
+    page("GET", "meetings:actions", has(Cap.MEETING_VIEW)),
+    page(
+        "POST",
+        "meetings:action",
+        lambda r: r == R.HEALTH_LEAD or chairs_meeting(r),
+        _id("action"),
+        body={"status": "open", "update": REASON},
+    ),
     page("GET", "search:search", has(Cap.SEARCH)),
     # Every API operation.
     op(
@@ -909,6 +939,14 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w: {"update": REASON},
     ),
     op("GET", f"{API}/disruption/tactics", has(Cap.DISRUPTION_VIEW), refusal_403=lambda r: True),
+    op(
+        "POST",
+        f"{API}/mentions/{{mention_id}}/grade",
+        has(Cap.DISRUPTION_MANAGE, Cap.INTEL_VIEW),
+        lambda w: {"mention_id": w.ids["mention"]},
+        body=lambda w: {"source": "2", "information": "B", "handling": "P"},
+        refusal_403=lambda r: True,
+    ),
     op(
         "POST",
         f"{API}/disruptions",

@@ -1,5 +1,7 @@
 """One escalation sweep, as if at a given time: `manage.py sweep --at 2026-03-02T09:00`.
-It runs the sweep here and now (not through the task queue), then sends queued e-mail."""
+It runs the sweep here and now (not through the task queue), then the other apps' registered
+sweeps (`sightline.core.sweeps`: MACE actions and the disruption register), then sends
+queued e-mail."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from sightline.core.sweeps import sweeps_run
 from sightline.core.tasks import outbox_relay_task
 from sightline.escalation.services import sweep
 
@@ -39,5 +42,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         at = parse_at(options.get("at"))
         report = sweep(at=at, batch_size=options["batch_size"])
+        others = sweeps_run(at)
         sent = 0 if options["no_mail"] else outbox_relay_task.call()
-        self.stdout.write(json.dumps({**report.as_dict(), "emails_sent": sent}))
+        self.stdout.write(json.dumps({**report.as_dict(), **others, "emails_sent": sent}))
