@@ -4,10 +4,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from sightline.accounts.roles import Role
 from sightline.accounts.tests.clients import token_client
+from sightline.accounts.tests.factories import UserFactory
 from sightline.audit.models import AuditEvent
-from sightline.events.models import Event, MissingEpisode
+from sightline.events.models import Event, EventAlert, MissingEpisode
 from sightline.events.tests.helpers import CHILD, ago, missing
 from sightline.intel.models import Mention
 
@@ -124,3 +127,34 @@ def test_child_events_are_scoped_by_agency(
     assert seen.status_code == 200
     assert [e["reference"] for e in seen.json()] == [created["reference"]]
     assert AuditEvent.objects.filter(object_type="child_events", child_id=child_id).exists()
+
+
+def test_event_detector_alerts_are_in_the_one_alerts_list(health_lead: Any, csc: Any) -> None:
+    young = {
+        **CHILD,
+        "date_of_birth": (timezone.localdate() - dt.timedelta(days=12 * 365)).isoformat(),
+    }
+    body = {
+        "kind": "health_attendance",
+        "source_id": "H-U13",
+        "occurred_at": ago(hours=2),
+        "child": young,
+        "attendance_type": "sexual_health",
+        "reasons": ["sti_test"],
+    }
+    answer = post(token_client(health_lead), body)
+    assert answer.status_code == 201, answer.content
+    raised = EventAlert.objects.get(detector="under13_sexual_health")
+    assert raised.reference in answer.json()["alerts_raised"]
+    specialist = UserFactory(username="ev-cse", agency=csc, role=Role.CSE_SPECIALIST)
+    listed = token_client(specialist).get("/api/v1/alerts").json()
+    mine = [a for a in listed["results"] if a["kind"] == "event"]
+    assert [(a["reference"], a["pattern"], a["trigger"]) for a in mine] == [
+        (raised.reference, "P10", "under13_sexual_health")
+    ]
+    assert mine[0]["children"][0]["reference"] == raised.child.reference
+    assert listed["count"] >= 1
+    dismissed = token_client(specialist).get("/api/v1/alerts?status=dismissed").json()
+    assert not [a for a in dismissed["results"] if a["kind"] == "event"]
+    paged = token_client(specialist).get("/api/v1/alerts?offset=1&limit=5").json()
+    assert raised.reference not in [a["reference"] for a in paged["results"]]
