@@ -1,6 +1,7 @@
 """Partner events API: an event arrives (`POST /events`), a missing episode's later facts
-(`PATCH /events/{id}`), a child's events (`GET /children/{id}/events`) and CSV imports
-(`POST /imports`). Mounted at the API root. Arrivals call the `event_receive` workflows."""
+(`PATCH /events/{id}`), a child's events (`GET /children/{id}/events`), CSV imports
+(`POST /imports`) and the return interviews due or overdue (`GET /missing/return-interviews`).
+Mounted at the API root. Arrivals call the `event_receive` workflows."""
 
 from __future__ import annotations
 
@@ -61,6 +62,20 @@ class EventOut(Schema):
     recorded_at: Any
     summary: str
     fields: dict[str, Any]
+
+
+class ReturnInterviewOut(Schema):
+    event_id: uuid.UUID
+    reference: str
+    child: dict[str, Any]
+    returned_at: Any
+    due_at: Any
+    status: str
+    is_overdue: bool
+
+
+class ReturnInterviewFilter(Schema):
+    status: Literal["due", "overdue"] = "due"
 
 
 class KindFilter(Schema):
@@ -247,3 +262,36 @@ def events_import_api(
             "alerts_raised": result.alerts,
         },
     )
+
+
+@router.get(
+    "/missing/return-interviews",
+    response={200: list[ReturnInterviewOut], 403: Detail, 422: Detail},
+    summary="Return interviews still open: due within their 72 hours, or overdue",
+)
+def return_interviews(
+    request: HttpRequest, filters: Query[ReturnInterviewFilter]
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    if not user.has_capability(Cap.MISSING_VIEW):
+        raise ApiError(403, "Your role cannot see the missing-children lists.")
+    with transaction.atomic():
+        episodes = list(selectors.return_interviews_waiting(user=user, status=filters.status)[:500])
+        audit_record(
+            actor=user,
+            action=Action.LIST,
+            object_type="missing_children",
+            details={"status": filters.status, "count": len(episodes)},
+        )
+    return [
+        {
+            "event_id": e.event_id,
+            "reference": e.event.reference,
+            "child": {"id": e.child_id, "reference": e.child.reference},
+            "returned_at": e.returned_at,
+            "due_at": e.interview_due_at,
+            "status": e.interview_status,
+            "is_overdue": filters.status == "overdue",
+        }
+        for e in episodes
+    ]

@@ -195,6 +195,28 @@ class MissingOverview:
     months: list[MonthMeasures]
 
 
+def return_interviews_waiting(
+    *, user: Any, status: str, at: dt.datetime | None = None
+) -> QuerySet[MissingEpisode]:
+    """Returned children whose interview is still open, in the user's event scope: `due` (the
+    72 hours not yet run out) or `overdue`, soonest due first."""
+    if not user.has_capability(Cap.MISSING_VIEW):
+        return MissingEpisode.objects.none()
+    now = at or timezone.now()
+    visible = event_scope(user=user).filter(kind=EventKind.MISSING_EPISODE)
+    waiting = MissingEpisode.objects.filter(
+        event__in=visible,
+        returned_at__isnull=False,
+        interview_due_at__isnull=False,
+        interview_status__in=OPEN_INTERVIEW,
+    )
+    if status == "overdue":
+        waiting = waiting.filter(interview_due_at__lt=now)
+    else:
+        waiting = waiting.filter(interview_due_at__gte=now)
+    return waiting.select_related("event", "child").order_by("interview_due_at")
+
+
 def missing_overview(
     *, user: Any, at: dt.datetime | None = None, months: int = 12
 ) -> MissingOverview:

@@ -158,3 +158,25 @@ def test_event_detector_alerts_are_in_the_one_alerts_list(health_lead: Any, csc:
     assert not [a for a in dismissed["results"] if a["kind"] == "event"]
     paged = token_client(specialist).get("/api/v1/alerts?offset=1&limit=5").json()
     assert raised.reference not in [a["reference"] for a in paged["results"]]
+
+
+def test_return_interviews_due_and_overdue_are_listed_apart(
+    officer: Any, front_door: Any, education_lead: Any
+) -> None:
+    client = token_client(officer)
+    late = post(
+        client, missing("M-20", started=dt.timedelta(days=5), returned=dt.timedelta(days=4))
+    )
+    due = post(
+        client, missing("M-21", started=dt.timedelta(hours=9), returned=dt.timedelta(hours=8))
+    )
+    assert late.status_code == due.status_code == 201
+    url = "/api/v1/missing/return-interviews"
+    overdue = token_client(front_door).get(url, {"status": "overdue"})
+    assert overdue.status_code == 200, overdue.content
+    assert [e["reference"] for e in overdue.json()] == [late.json()["reference"]]
+    assert overdue.json()[0]["is_overdue"] is True
+    waiting = token_client(front_door).get(url, {"status": "due"}).json()
+    assert [e["reference"] for e in waiting] == [due.json()["reference"]]
+    assert token_client(front_door).get(url, {"status": "late"}).status_code == 422
+    assert token_client(education_lead).get(url).status_code == 403
