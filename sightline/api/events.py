@@ -26,10 +26,16 @@ from sightline.events import rules, selectors
 from sightline.events.choices import EventKind
 from sightline.events.csvio import MAX_BYTES
 from sightline.events.imports import rows_parse
-from sightline.events.kinds import EventIn, MissingFacts
+from sightline.events.kinds import EventOrInterviewIn, MissingFacts, ReturnInterviewIn
 from sightline.events.models import Event
 from sightline.people.models import Child
-from sightline.workflows import EventReceived, episode_update, event_receive, events_import
+from sightline.workflows import (
+    EventReceived,
+    episode_update,
+    event_receive,
+    events_import,
+    return_interview_step,
+)
 
 router = Router(tags=["events"])
 KindLiteral = Literal[
@@ -142,8 +148,13 @@ def received_out(result: EventReceived) -> dict[str, Any]:
         "same agency, kind and `source_id` again answers 200 with the event already stored)."
     ),
 )
-def event_create(request: HttpRequest, payload: Body[EventIn]) -> Status[Any]:
+def event_create(
+    request: HttpRequest,
+    payload: Body[EventOrInterviewIn],
+) -> Status[Any]:
     user = _user(request)
+    if isinstance(payload, ReturnInterviewIn):
+        return _interview_step(request, user, payload)
     if not user.has_capability(Cap.EVENT_SUBMIT):
         raise ApiError(403, "Your role cannot send partner events.")
     agency = _agency(user, payload.agency)
@@ -153,6 +164,27 @@ def event_create(request: HttpRequest, payload: Body[EventIn]) -> Status[Any]:
         result = event_receive(acting_user=user, agency=agency, data=payload, child=child)
         body = json.loads(json.dumps(received_out(result), cls=DjangoJSONEncoder))
         return (201 if result.created else 200), body
+
+    status, body = idempotent(request, user, work)
+    return Status(status, body)
+
+
+def _interview_step(request: HttpRequest, user: Any, payload: ReturnInterviewIn) -> Status[Any]:
+    """Kind `return_interview`: a step of the episode's return interview (the front door and
+    the CSE specialists record them), on an episode the user may see (else 404)."""
+    if not user.has_capability(Cap.RETURN_INTERVIEW_RECORD):
+        raise ApiError(403, "Your role cannot record return interviews.")
+    episode = selectors.episode_for_interview(
+        user=user, event_id=payload.episode_id, source_id=payload.episode_source_id
+    )
+    if episode is None:
+        raise NotFound("No missing episode with that id that you can see.")
+
+    def work() -> tuple[int, Any]:
+        return_interview_step(acting_user=user, episode=episode, **payload.step())
+        result = EventReceived(episode.event, False)
+        body = json.loads(json.dumps(received_out(result), cls=DjangoJSONEncoder))
+        return 201, body
 
     status, body = idempotent(request, user, work)
     return Status(status, body)

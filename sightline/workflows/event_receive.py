@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from sightline.accounts.models import Agency
+from sightline.escalation.models import Clock
 from sightline.escalation.services import clocks_on_child_returned, return_interview_record
 from sightline.events import services as events
 from sightline.events.detectors import Finding, detect
@@ -67,9 +68,14 @@ def _index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
 
 
 def _clock(acting_user: Any, episode: MissingEpisode) -> uuid.UUID | None:
-    """The return-interview clock on the child's latest referral (ADR 0901); none without one."""
-    referral = latest_referrals([episode.child_id]).get(episode.child_id)
-    if referral is None or episode.returned_at is None:
+    """The return-interview clock on the child's latest referral received by the end of the
+    interview's 72 hours (ADR 0901); none without one: an episode about a return long before
+    any referral (history sent late) has its overdue interview raised by the events sweep."""
+    if episode.returned_at is None:
+        return None
+    by = episode.interview_due_at or episode.returned_at
+    referral = latest_referrals([episode.child_id], received_by=by).get(episode.child_id)
+    if referral is None:
         return None
     clock = clocks_on_child_returned(
         referral=referral, returned_at=episode.returned_at, acting_user=acting_user
@@ -132,12 +138,15 @@ def return_interview_step(
         acting_user=acting_user, episode=episode, status=status, **facts
     )
     if status == "completed" and episode.clock_id is not None:
-        referral = latest_referrals([episode.child_id]).get(episode.child_id)
+        # The referral the episode's clock hangs on (not a later one).
+        clock = Clock.objects.select_related("referral").filter(pk=episode.clock_id).first()
+        referral = clock.referral if clock is not None else None
         if referral is not None:
             return_interview_record(
                 acting_user=acting_user,
                 referral=referral,
-                held_at=facts["at"],
+                # A referral that arrived after the interview was held: met on its arrival.
+                held_at=max(facts["at"], referral.received_at),
                 outcome="completed",
                 notes="Return interview completed (partner events).",
             )

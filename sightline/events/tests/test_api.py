@@ -180,3 +180,50 @@ def test_return_interviews_due_and_overdue_are_listed_apart(
     assert [e["reference"] for e in waiting] == [due.json()["reference"]]
     assert token_client(front_door).get(url, {"status": "late"}).status_code == 422
     assert token_client(education_lead).get(url).status_code == 403
+
+
+def test_safe_and_well_check_is_the_issues_name_for_the_kind(officer: Any) -> None:
+    body = {
+        "kind": "safe_and_well_check",
+        "source_id": "SW-1",
+        "occurred_at": ago(hours=1),
+        "child": CHILD,
+        "officer": "PC on the response team",
+        "outcome": "Home and well.",
+    }
+    answer = post(token_client(officer), body)
+    assert answer.status_code == 201, answer.content
+    assert Event.objects.get(source_id="SW-1").kind == "safe_and_well"
+    assert post(token_client(officer), {**body, "kind": "safe_and_well"}).status_code == 200
+
+
+def test_return_interview_kind_records_the_episodes_interview(
+    officer: Any, front_door: Any, education_lead: Any
+) -> None:
+    created = post(
+        token_client(officer),
+        missing("M-30", started=dt.timedelta(hours=30), returned=dt.timedelta(hours=20)),
+    ).json()
+    step = {
+        "kind": "return_interview",
+        "episode_source_id": "M-30",
+        "status": "completed",
+        "at": ago(hours=2),
+        "interviewer": "RHI worker",
+        "child_said": "Stayed at a friend's flat.",
+    }
+    assert post(token_client(officer), step).status_code == 403  # the police do not record it
+    answer = post(token_client(front_door), step)
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["id"] == created["id"]
+    episode = MissingEpisode.objects.get(event_id=created["id"])
+    assert episode.interview_status == "completed"
+    assert episode.interview.child_said == "Stayed at a friend's flat."
+    again = post(token_client(front_door), {**step, "status": "offered"})
+    assert again.status_code == 409  # a completed interview cannot be offered again
+    unknown = post(token_client(front_door), {**step, "episode_source_id": "M-404"})
+    assert unknown.status_code == 404
+    nothing = post(
+        token_client(front_door), {k: v for k, v in step.items() if k != "episode_source_id"}
+    )
+    assert nothing.status_code == 422

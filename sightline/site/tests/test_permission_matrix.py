@@ -814,6 +814,20 @@ ENDPOINTS: list[Endpoint] = [
         lambda w: {"child_id": w.ids["education_child"]},
         variant="education",
     ),
+    # A return-interview step through POST /events (kind return_interview) on child A's episode.
+    op(
+        "POST",
+        f"{API}/events",
+        lambda r: has(Cap.RETURN_INTERVIEW_RECORD)(r) and sees_event(r),
+        body=lambda w: {
+            "kind": "return_interview",
+            "episode_id": str(w.ids["event"]),
+            "status": "offered",
+            "at": dt.datetime.now(tz=dt.UTC).isoformat(),
+        },
+        refusal_403=lambda r: True,
+        variant="return_interview",
+    ),
     op(
         "GET",
         f"{API}/missing/return-interviews",
