@@ -87,7 +87,9 @@ def _page(
 ) -> tuple[int, list[dict[str, Any]], list[int]]:
     """One page over several querysets read one after another: (total, results, rows taken
     from each)."""
-    total, results, taken = 0, [], []
+    total = 0
+    results: list[dict[str, Any]] = []
+    taken: list[int] = []
     for qs, out in sources:
         count = qs.count()
         start = max(0, offset - total)
