@@ -104,9 +104,12 @@ def _interviews(specs: list[EventSpec], recorder: User, now: dt.datetime) -> int
 
 
 @transaction.atomic
-def demo_events_load(*, borough: Borough, now: dt.datetime | None = None) -> EventsLoadReport:
+def demo_events_load(
+    *, borough: Borough, now: dt.datetime | None = None, clocks: bool = True
+) -> EventsLoadReport:
     """Import the borough's partner events (those up to `now`) and their return interviews.
-    Loading the same borough again stores nothing new (each event's source id)."""
+    Loading the same borough again stores nothing new (each event's source id). Without
+    `clocks` no return-interview clock is started (a demo loaded without clock history)."""
     now = now or timezone.now()
     children = _children(borough)
     agencies = {
@@ -129,7 +132,12 @@ def demo_events_load(*, borough: Borough, now: dt.datetime | None = None) -> Eve
             skipped += len(rows)
             continue
         result = events_import(
-            acting_user=sender, agency=agency, rows=rows, filename=f"demo-{kind}.csv", notify=False
+            acting_user=sender,
+            agency=agency,
+            rows=rows,
+            filename=f"demo-{kind}.csv",
+            notify=False,
+            clocks=clocks,
         )
         stored, already = stored + result.stored, already + result.already_stored
         alerts += len(result.alerts)

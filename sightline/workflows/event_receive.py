@@ -169,9 +169,11 @@ def events_import(
     rows: Sequence[EventBase],
     filename: str = "",
     notify: bool = True,
+    clocks: bool = True,
 ) -> ImportResult:
     """An import's valid rows: stored in bulk, then the per-event steps that name someone
-    (intel) or start a clock, then the detectors over every child touched, in one pass."""
+    (intel) or start a clock (`clocks=False`: none, for a demo loaded without its clocks'
+    history), then the detectors over every child touched, in one pass."""
     bulk = events.events_store_many(
         acting_user=acting_user, agency=agency, rows=rows, filename=filename
     )
@@ -182,7 +184,7 @@ def events_import(
         event__in=[e.pk for e in bulk.events if e.kind == "missing_episode"],
         returned_at__isnull=False,
     )
-    with_referral = latest_referrals(list({e.child_id for e in episodes}))
+    with_referral = latest_referrals(list({e.child_id for e in episodes})) if clocks else {}
     for episode in episodes:
         if episode.child_id in with_referral:
             _clock(acting_user, episode)

@@ -99,5 +99,7 @@ class Command(BaseCommand):
                 f"mentions, {counts['alerts']} alert changes) in {indexed - done:.1f}s; started "
                 f"{clocks['clocks']} clocks in {time.perf_counter() - indexed:.1f}s."
             )
-        # Partner events last, so their mentions meet the referrals' (issue 13 §4).
-        self.stdout.write(demo_events_summary(demo_events_load(borough=borough)))
+        # Partner events last, so their mentions meet the referrals' (issue 13 §4); their
+        # return-interview clocks only with the other clocks' history.
+        loaded = demo_events_load(borough=borough, clocks=options["with_history"])
+        self.stdout.write(demo_events_summary(loaded))
