@@ -1,6 +1,7 @@
 """Partner events API: an event arrives (`POST /events`), a missing episode's later facts
-(`PATCH /events/{id}`), a child's events (`GET /children/{id}/events`) and CSV imports
-(`POST /imports`). Mounted at the API root. Arrivals call the `event_receive` workflows."""
+(`PATCH /events/{id}`), a child's events (`GET /children/{id}/events`), CSV imports
+(`POST /imports`) and the return interviews due or overdue (`GET /missing/return-interviews`).
+Mounted at the API root. Arrivals call the `event_receive` workflows."""
 
 from __future__ import annotations
 
@@ -25,10 +26,16 @@ from sightline.events import rules, selectors
 from sightline.events.choices import EventKind
 from sightline.events.csvio import MAX_BYTES
 from sightline.events.imports import rows_parse
-from sightline.events.kinds import EventIn, MissingFacts
+from sightline.events.kinds import EventOrInterviewIn, MissingFacts, ReturnInterviewIn
 from sightline.events.models import Event
 from sightline.people.models import Child
-from sightline.workflows import EventReceived, episode_update, event_receive, events_import
+from sightline.workflows import (
+    EventReceived,
+    episode_update,
+    event_receive,
+    events_import,
+    return_interview_step,
+)
 
 router = Router(tags=["events"])
 KindLiteral = Literal[
@@ -61,6 +68,20 @@ class EventOut(Schema):
     recorded_at: Any
     summary: str
     fields: dict[str, Any]
+
+
+class ReturnInterviewOut(Schema):
+    event_id: uuid.UUID
+    reference: str
+    child: dict[str, Any]
+    returned_at: Any
+    due_at: Any
+    status: str
+    is_overdue: bool
+
+
+class ReturnInterviewFilter(Schema):
+    status: Literal["due", "overdue"] = "due"
 
 
 class KindFilter(Schema):
@@ -127,8 +148,13 @@ def received_out(result: EventReceived) -> dict[str, Any]:
         "same agency, kind and `source_id` again answers 200 with the event already stored)."
     ),
 )
-def event_create(request: HttpRequest, payload: Body[EventIn]) -> Status[Any]:
+def event_create(
+    request: HttpRequest,
+    payload: Body[EventOrInterviewIn],
+) -> Status[Any]:
     user = _user(request)
+    if isinstance(payload, ReturnInterviewIn):
+        return _interview_step(request, user, payload)
     if not user.has_capability(Cap.EVENT_SUBMIT):
         raise ApiError(403, "Your role cannot send partner events.")
     agency = _agency(user, payload.agency)
@@ -138,6 +164,27 @@ def event_create(request: HttpRequest, payload: Body[EventIn]) -> Status[Any]:
         result = event_receive(acting_user=user, agency=agency, data=payload, child=child)
         body = json.loads(json.dumps(received_out(result), cls=DjangoJSONEncoder))
         return (201 if result.created else 200), body
+
+    status, body = idempotent(request, user, work)
+    return Status(status, body)
+
+
+def _interview_step(request: HttpRequest, user: Any, payload: ReturnInterviewIn) -> Status[Any]:
+    """Kind `return_interview`: a step of the episode's return interview (the front door and
+    the CSE specialists record them), on an episode the user may see (else 404)."""
+    if not user.has_capability(Cap.RETURN_INTERVIEW_RECORD):
+        raise ApiError(403, "Your role cannot record return interviews.")
+    episode = selectors.episode_for_interview(
+        user=user, event_id=payload.episode_id, source_id=payload.episode_source_id
+    )
+    if episode is None:
+        raise NotFound("No missing episode with that id that you can see.")
+
+    def work() -> tuple[int, Any]:
+        return_interview_step(acting_user=user, episode=episode, **payload.step())
+        result = EventReceived(episode.event, False)
+        body = json.loads(json.dumps(received_out(result), cls=DjangoJSONEncoder))
+        return 201, body
 
     status, body = idempotent(request, user, work)
     return Status(status, body)
@@ -247,3 +294,36 @@ def events_import_api(
             "alerts_raised": result.alerts,
         },
     )
+
+
+@router.get(
+    "/missing/return-interviews",
+    response={200: list[ReturnInterviewOut], 403: Detail, 422: Detail},
+    summary="Return interviews still open: due within their 72 hours, or overdue",
+)
+def return_interviews(
+    request: HttpRequest, filters: Query[ReturnInterviewFilter]
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    if not user.has_capability(Cap.MISSING_VIEW):
+        raise ApiError(403, "Your role cannot see the missing-children lists.")
+    with transaction.atomic():
+        episodes = list(selectors.return_interviews_waiting(user=user, status=filters.status)[:500])
+        audit_record(
+            actor=user,
+            action=Action.LIST,
+            object_type="missing_children",
+            details={"status": filters.status, "count": len(episodes)},
+        )
+    return [
+        {
+            "event_id": e.event_id,
+            "reference": e.event.reference,
+            "child": {"id": e.child_id, "reference": e.child.reference},
+            "returned_at": e.returned_at,
+            "due_at": e.interview_due_at,
+            "status": e.interview_status,
+            "is_overdue": filters.status == "overdue",
+        }
+        for e in episodes
+    ]

@@ -127,6 +127,19 @@ class Detector(models.TextChoices):
     RETURN_INTERVIEW_OVERDUE = "return_interview_overdue", "Return interview overdue (no referral)"
 
 
+# The practice pattern (reference §7.3) each detector watches for, as the alerts list shows it.
+DETECTOR_PATTERN: dict[str, str] = {
+    Detector.REPEAT_MISSING: "P6",
+    Detector.MISSING_SCREENED_CHILD: "P6",
+    Detector.RETURN_INTERVIEW_OVERDUE: "P6",
+    Detector.FOUND_WITH_UNLINKED: "P7",
+    Detector.VICTIM_AS_OFFENDER: "P8",
+    Detector.UNDER16_SEXUAL_HEALTH: "P10",
+    Detector.UNDER13_SEXUAL_HEALTH: "P10",
+    Detector.ACCUMULATING_CONCERNS: "P11",
+}
+
+
 class EventAlertStatus(models.TextChoices):
     NEW = "new", "New"
     REVIEWED = "reviewed", "Reviewed"

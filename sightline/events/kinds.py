@@ -189,11 +189,17 @@ def episode_times_check(
 
 
 class SafeAndWellIn(EventBase):
-    kind: Literal["safe_and_well"]
+    # "safe_and_well_check" is the issue's API name for the kind; it is stored as safe_and_well.
+    kind: Literal["safe_and_well", "safe_and_well_check"]
     episode_source_id: Short = Field("", description="The missing episode's source_id.")
     officer: Short = ""
     outcome: Text = ""
     disclosures: Text = ""
+
+    @model_validator(mode="after")
+    def _one_name(self) -> SafeAndWellIn:
+        self.kind = "safe_and_well"
+        return self
 
 
 class HealthAttendanceIn(EventBase):
@@ -253,6 +259,36 @@ class HousingIn(GenericIn):
     kind: Literal["housing"]
 
 
+class ReturnInterviewIn(_In):
+    """A return-interview step sent to `POST /events` (kind `return_interview`): it is not an
+    event of its own but the record of the missing episode named by `episode_id` or by the
+    episode's `episode_source_id` (as the police sent it)."""
+
+    kind: Literal["return_interview"]
+    episode_id: uuid.UUID | None = None
+    episode_source_id: Short = ""
+    status: Literal["offered", "accepted", "declined", "not_offered", "completed"]
+    at: dt.datetime
+    not_offered_reason: Text = ""
+    interviewer: Short = ""
+    is_independent: bool = True
+    where_stayed: Text = ""
+    with_whom: Text = ""
+    child_said: Annotated[str, Field(max_length=5000)] = ""
+    actions: Text = ""
+
+    @model_validator(mode="after")
+    def _names_an_episode(self) -> ReturnInterviewIn:
+        if self.episode_id is None and not self.episode_source_id:
+            raise ValueError("give the episode_id or the episode_source_id of the episode")
+        self.at = aware(self.at)
+        return self
+
+    def step(self) -> dict[str, Any]:
+        """The facts `return_interview_step` takes (status and at included)."""
+        return self.model_dump(exclude={"kind", "episode_id", "episode_source_id"})
+
+
 EventIn = Annotated[
     PoliceIncidentIn
     | MissingEpisodeIn
@@ -261,6 +297,18 @@ EventIn = Annotated[
     | EducationIn
     | YouthJusticeIn
     | HousingIn,
+    Field(discriminator="kind"),
+]
+# What `POST /events` takes: an event of a kind, or a return-interview step.
+EventOrInterviewIn = Annotated[
+    PoliceIncidentIn
+    | MissingEpisodeIn
+    | SafeAndWellIn
+    | HealthAttendanceIn
+    | EducationIn
+    | YouthJusticeIn
+    | HousingIn
+    | ReturnInterviewIn,
     Field(discriminator="kind"),
 ]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(EventIn)
@@ -293,7 +341,7 @@ def problems_of(exc: ValidationError) -> list[tuple[str, str]]:
 def event_parse(data: dict[str, Any]) -> EventBase:
     """The event as its kind's model; EventInvalid naming each bad field otherwise."""
     kind = data.get("kind")
-    if kind not in KIND_MODELS:
+    if kind not in KIND_MODELS and kind != "safe_and_well_check":
         raise EventInvalid([("kind", "must be one of " + ", ".join(EventKind.values))])
     try:
         parsed: EventBase = _ADAPTER.validate_python(data)

@@ -119,6 +119,22 @@ def episode_get(*, user: Any, event_id: Any) -> MissingEpisode | None:
     return MissingEpisode.objects.select_related("event", "child").filter(event__in=visible).first()
 
 
+def episode_for_interview(
+    *, user: Any, event_id: uuid.UUID | None, source_id: str
+) -> MissingEpisode | None:
+    """The missing episode a return interview is about, by its event id or the source id the
+    police sent it with, in the user's event scope."""
+    if event_id is not None:
+        return episode_get(user=user, event_id=event_id)
+    visible = event_scope(user=user).filter(kind=EventKind.MISSING_EPISODE, source_id=source_id)
+    return (
+        MissingEpisode.objects.select_related("event", "child")
+        .filter(event__in=visible)
+        .order_by("-started_at")
+        .first()
+    )
+
+
 def allocated_worker_recipients(*, child_id: uuid.UUID) -> list[User]:
     """Who is told at once about a child's urgent finding. Until the casework app's
     allocation lands this is the assignee of the clocks on the child's latest referral,
@@ -157,13 +173,15 @@ def latest_referral_id(child_id: uuid.UUID) -> uuid.UUID | None:
     return found
 
 
-def latest_referrals(child_ids: list[uuid.UUID]) -> dict[uuid.UUID, Referral]:
+def latest_referrals(
+    child_ids: list[uuid.UUID], *, received_by: dt.datetime | None = None
+) -> dict[uuid.UUID, Referral]:
+    """Each child's latest referral (received by `received_by`, when given)."""
     out: dict[uuid.UUID, Referral] = {}
-    for referral in (
-        Referral.objects.filter(children__child_id__in=child_ids)
-        .order_by("received_at")
-        .prefetch_related("children")
-    ):
+    referrals = Referral.objects.filter(children__child_id__in=child_ids)
+    if received_by is not None:
+        referrals = referrals.filter(received_at__lte=received_by)
+    for referral in referrals.order_by("received_at").prefetch_related("children"):
         for rc in referral.children.all():
             if rc.child_id in child_ids:
                 out[rc.child_id] = referral
@@ -193,6 +211,28 @@ class MissingOverview:
     overdue: list[MissingEpisode]
     repeat_children: list[tuple[Child, int]]
     months: list[MonthMeasures]
+
+
+def return_interviews_waiting(
+    *, user: Any, status: str, at: dt.datetime | None = None
+) -> QuerySet[MissingEpisode]:
+    """Returned children whose interview is still open, in the user's event scope: `due` (the
+    72 hours not yet run out) or `overdue`, soonest due first."""
+    if not user.has_capability(Cap.MISSING_VIEW):
+        return MissingEpisode.objects.none()
+    now = at or timezone.now()
+    visible = event_scope(user=user).filter(kind=EventKind.MISSING_EPISODE)
+    waiting = MissingEpisode.objects.filter(
+        event__in=visible,
+        returned_at__isnull=False,
+        interview_due_at__isnull=False,
+        interview_status__in=OPEN_INTERVIEW,
+    )
+    if status == "overdue":
+        waiting = waiting.filter(interview_due_at__lt=now)
+    else:
+        waiting = waiting.filter(interview_due_at__gte=now)
+    return waiting.select_related("event", "child").order_by("interview_due_at")
 
 
 def missing_overview(

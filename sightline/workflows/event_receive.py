@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from sightline.accounts.models import Agency
+from sightline.escalation.models import Clock
 from sightline.escalation.services import clocks_on_child_returned, return_interview_record
 from sightline.events import services as events
 from sightline.events.detectors import Finding, detect
@@ -69,9 +70,14 @@ def _index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
 
 
 def _clock(acting_user: Any, episode: MissingEpisode) -> uuid.UUID | None:
-    """The return-interview clock on the child's latest referral (ADR 0901); none without one."""
-    referral = latest_referrals([episode.child_id]).get(episode.child_id)
-    if referral is None or episode.returned_at is None:
+    """The return-interview clock on the child's latest referral received by the end of the
+    interview's 72 hours (ADR 0901); none without one: an episode about a return long before
+    any referral (history sent late) has its overdue interview raised by the events sweep."""
+    if episode.returned_at is None:
+        return None
+    by = episode.interview_due_at or episode.returned_at
+    referral = latest_referrals([episode.child_id], received_by=by).get(episode.child_id)
+    if referral is None:
         return None
     clock = clocks_on_child_returned(
         referral=referral, returned_at=episode.returned_at, acting_user=acting_user
@@ -139,12 +145,15 @@ def return_interview_step(
             flag_text(acting_user, episode.child, TextKind.RETURN_INTERVIEW, interview.pk, name,
                       getattr(interview, name))  # fmt: skip
     if status == "completed" and episode.clock_id is not None:
-        referral = latest_referrals([episode.child_id]).get(episode.child_id)
+        # The referral the episode's clock hangs on (not a later one).
+        clock = Clock.objects.select_related("referral").filter(pk=episode.clock_id).first()
+        referral = clock.referral if clock is not None else None
         if referral is not None:
             return_interview_record(
                 acting_user=acting_user,
                 referral=referral,
-                held_at=facts["at"],
+                # A referral that arrived after the interview was held: met on its arrival.
+                held_at=max(facts["at"], referral.received_at),
                 outcome="completed",
                 notes="Return interview completed (partner events).",
             )
@@ -167,9 +176,11 @@ def events_import(
     rows: Sequence[EventBase],
     filename: str = "",
     notify: bool = True,
+    clocks: bool = True,
 ) -> ImportResult:
     """An import's valid rows: stored in bulk, then the per-event steps that name someone
-    (intel) or start a clock, then the detectors over every child touched, in one pass."""
+    (intel) or start a clock (`clocks=False`: none, for a demo loaded without its clocks'
+    history), then the detectors over every child touched, in one pass."""
     bulk = events.events_store_many(
         acting_user=acting_user, agency=agency, rows=rows, filename=filename
     )
@@ -180,7 +191,7 @@ def events_import(
         event__in=[e.pk for e in bulk.events if e.kind == "missing_episode"],
         returned_at__isnull=False,
     )
-    with_referral = latest_referrals(list({e.child_id for e in episodes}))
+    with_referral = latest_referrals(list({e.child_id for e in episodes})) if clocks else {}
     for episode in episodes:
         if episode.child_id in with_referral:
             _clock(acting_user, episode)

@@ -11,6 +11,7 @@ from sightline.demo.generator.drafts import drafts_build
 from sightline.demo.generator.mentions import OrdinaryAdults
 from sightline.demo.generator.networks import networks_build
 from sightline.demo.generator.organisations import organisations_build
+from sightline.demo.generator.partner_events import events_build
 from sightline.demo.generator.plans import ChildPlan
 from sightline.demo.generator.referrals import ReferralWriter
 from sightline.demo.generator.specs import Borough, ChildSpec
@@ -63,6 +64,10 @@ def _borough_make(*, children: int, years: int, seed: int, end: date, networks: 
         referrals=referrals,
         recorder=recorder,
     )
+    # Partner events draw from a random source of their own: the rest is the same without them.
+    events, truth["events"] = events_build(
+        seed=seed, start=world.calendar.start, end=end, children=plans, networks=planted
+    )
     return Borough(
         seed=seed,
         name=BOROUGH_NAME,
@@ -72,6 +77,7 @@ def _borough_make(*, children: int, years: int, seed: int, end: date, networks: 
         referrals=referrals,
         truth=truth,
         teams=tuple(orgs.teams),
+        events=events,
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from sightline.demo.generator.partner_events import EventSpec
 
 Sex = Literal["female", "male", "unknown"]
 Channel = Literal["web_form", "api", "phone", "email"]
@@ -102,3 +105,4 @@ class Borough:
     referrals: tuple[ReferralSpec, ...]
     truth: dict[str, Any]
     teams: tuple[TeamSpec, ...] = ()
+    events: tuple[EventSpec, ...] = ()  # partner events (generator.partner_events)

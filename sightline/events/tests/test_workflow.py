@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from sightline.escalation.models import Clock, Escalation
+from sightline.escalation.models import Clock, Escalation, InboxItem
+from sightline.escalation.tests.factories import ladder_users
 from sightline.events.kinds import event_parse
 from sightline.events.models import EventAlert, MissingEpisode
 from sightline.events.services import events_sweep
@@ -93,3 +94,42 @@ def test_third_episode_raises_repeat_missing_once(officer: Any) -> None:
     alerts = EventAlert.objects.filter(detector="repeat_missing")
     assert alerts.count() == 1
     assert alerts.get().asks == "cse_screening"
+
+
+def test_replay_return_interview_clock_climbs_the_ladder_like_every_clock(
+    officer: Any, front_door: Any, csc: Any
+) -> None:
+    """Every six hours with `sweep --at` from the return to nine days on: nothing before the 72
+    hours run out, then raised once and climbed rung by rung to the top, then quiet (a
+    completed interview meets the clock: test_completed_interview_meets_the_clock)."""
+    people = ladder_users(csc)
+    submit(front_door)
+    late = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(
+        missing("M-L1", started=dt.timedelta(hours=30), returned=dt.timedelta(hours=20),
+                child=ELLIE)))  # fmt: skip
+    clock = Clock.objects.get(pk=str(late.clock_id))
+    seen: dict[dt.datetime, tuple[int, int]] = {}  # (escalations of the clock, their steps)
+    at = clock.started_at
+    while at <= clock.due_at + dt.timedelta(days=6):
+        call_command("sweep", at=at.isoformat(), stdout=io.StringIO())
+        mine = Escalation.objects.filter(clock=clock)
+        seen[at] = (mine.count(), sum(e.events.count() for e in mine))
+        at += dt.timedelta(hours=6)
+    escalation = Escalation.objects.get(clock=clock)
+    assert all(n == 0 for when, (n, _) in seen.items() if when < clock.due_at)
+    assert all(n == 1 for when, (n, _) in seen.items() if when > clock.due_at)
+    steps = list(escalation.events.values_list("kind", "rung"))
+    assert steps[0] == ("raised", 1)
+    assert [rung for kind, rung in steps if kind == "climbed"] == [2, 3, 4]
+    told = set(
+        InboxItem.objects.filter(escalation=escalation).values_list("user__username", flat=True)
+    )
+    assert {
+        people["team_manager"].username,
+        people["head"].username,
+        people["lead"].username,
+    } <= told
+    settled = {
+        count for when, (_, count) in seen.items() if when >= clock.due_at + dt.timedelta(days=5)
+    }
+    assert settled == {len(steps)}  # at the top nothing more happens

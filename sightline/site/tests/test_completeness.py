@@ -252,6 +252,11 @@ PAGES = [
 
 API_READS = [
     Read(
+        "api:GET /api/v1/missing/return-interviews",
+        "/api/v1/missing/return-interviews?status=overdue", "manager", Action.LIST,
+        "missing_children",
+    ),
+    Read(
         "api:GET /api/v1/children/{child_id}/events", "/api/v1/children/{child_id}/events",
         "manager", Action.VIEW, "child_events", child="child_id",
     ),

@@ -220,6 +220,17 @@ def seed() -> World:
         "mention": mention_b.pk,
         "link_decision": decision.pk,
     }
+    # An education absence on child B from the education lead: seen by that lead and children's
+    # social care, not by the police analyst (who sees child A's police episode).
+    world.ids["education_child"] = event_receive(
+        acting_user=users[R.EDUCATION_LEAD], agency=users[R.EDUCATION_LEAD].agency,
+        data=event_parse({
+            "kind": "education", "source_id": "ED-1", "education_type": "absence",
+            "attendance_percent": 91.0, "child": {"id": str(world.child["B"])},
+            "occurred_at": (dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=30)).isoformat(),
+        }),
+        child=b.children[0].referral_child.child,
+    ).event.child_id  # fmt: skip
     from sightline.reviews.models import DetectorRun, MissedOpportunity
 
     world.ids["mo"] = MissedOpportunity.objects.create(
@@ -411,6 +422,13 @@ def sees_event(role: str) -> bool:
     return role in {
         R.FRONT_DOOR_PRACTITIONER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.SAFEGUARDING_LEAD,
         R.CSE_SPECIALIST, R.POLICE_ANALYST,
+    }  # fmt: skip
+
+
+def sees_education_event(role: str) -> bool:
+    return role in {
+        R.FRONT_DOOR_PRACTITIONER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.SAFEGUARDING_LEAD,
+        R.CSE_SPECIALIST, R.EDUCATION_LEAD,
     }  # fmt: skip
 
 
@@ -811,6 +829,41 @@ ENDPOINTS: list[Endpoint] = [
         lambda w: {"child_id": w.ids["event_child"]},
     ),
     op("POST", f"{API}/imports", has(Cap.EVENT_IMPORT), refusal_403=lambda r: True),
+    # Child B's education absence: the education lead sees it, the police analyst does not.
+    page(
+        "GET",
+        "events:child",
+        lambda r: has(Cap.EVENT_VIEW)(r) and sees_education_event(r),
+        _id("education_child"),
+        variant="education",
+    ),
+    op(
+        "GET",
+        f"{API}/children/{{child_id}}/events",
+        lambda r: has(Cap.EVENT_VIEW)(r) and sees_education_event(r),
+        lambda w: {"child_id": w.ids["education_child"]},
+        variant="education",
+    ),
+    # A return-interview step through POST /events (kind return_interview) on child A's episode.
+    op(
+        "POST",
+        f"{API}/events",
+        lambda r: has(Cap.RETURN_INTERVIEW_RECORD)(r) and sees_event(r),
+        body=lambda w: {
+            "kind": "return_interview",
+            "episode_id": str(w.ids["event"]),
+            "status": "offered",
+            "at": dt.datetime.now(tz=dt.UTC).isoformat(),
+        },
+        refusal_403=lambda r: True,
+        variant="return_interview",
+    ),
+    op(
+        "GET",
+        f"{API}/missing/return-interviews",
+        has(Cap.MISSING_VIEW),
+        refusal_403=lambda r: True,
+    ),
     op("GET", f"{API}/alerts", has(Cap.ALERT_VIEW), refusal_403=lambda r: True),
     op(
         "POST",

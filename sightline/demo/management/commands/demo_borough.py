@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from sightline.demo.events_load import demo_events_load, demo_events_summary
 from sightline.demo.generator import generate_borough
 from sightline.demo.services import borough_load
 from sightline.demo.workforce import workforce_generate, workforce_summary
@@ -98,3 +99,7 @@ class Command(BaseCommand):
                 f"mentions, {counts['alerts']} alert changes) in {indexed - done:.1f}s; started "
                 f"{clocks['clocks']} clocks in {time.perf_counter() - indexed:.1f}s."
             )
+        # Partner events last, so their mentions meet the referrals' (issue 13 §4); their
+        # return-interview clocks only with the other clocks' history.
+        loaded = demo_events_load(borough=borough, clocks=options["with_history"])
+        self.stdout.write(demo_events_summary(loaded))
