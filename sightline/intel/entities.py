@@ -158,9 +158,12 @@ def rank_persons(
             if features.birth_year and profile.birth_years:
                 years = sorted(profile.birth_years)
                 gaps[pk] = abs(features.birth_year - years[len(years) // 2])
-    # Equal scores are common in a large register (several "John Smith"s of a similar age):
-    # the one whose recorded age is nearest the mention's comes first, then the reference.
-    ranked.sort(key=lambda r: (-r.score, gaps.get(r.entity_id, 99), r.reference))
+    # Near-equal scores are common in a large register (several "John Smith"s of a similar
+    # age, one written "Jon"): within a tenth of each other, the one whose recorded age is
+    # nearest the mention's comes first, then the higher score, then the reference.
+    ranked.sort(
+        key=lambda r: (-int(r.score * 10 + 1e-9), gaps.get(r.entity_id, 99), -r.score, r.reference)
+    )
     return ranked[:limit]
 
 

@@ -350,9 +350,10 @@ def with_context(base: Score, shared: frozenset[str]) -> Score:
 # Blocking keys (ADR 0206). Exact identifiers (`nm:`, `nick:`, `tel:`, `vrm:`, `adr:`) are
 # looked up together; the broader name keys (`CAPPED_KEYS`) each read a bounded number of
 # rows, so a common surname or first name costs one bounded index scan. `gp:` (first-name
-# group and the surname's first three letters) finds a misspelt surname; `iy:` (initial,
-# surname sound and birth decade) finds a short form the table does not know, or an initial.
-CAPPED_KEYS = ("fam:", "giv:", "ini:", "gp:", "iy:")
+# group and the surname's first three letters; `gpy:` with the birth decade, looked up
+# instead when an age is given) finds a misspelt surname; `iy:` (initial, surname sound and
+# birth decade) finds a short form the table does not know, or an initial.
+CAPPED_KEYS = ("fam:", "giv:", "ini:", "gp:", "gpy:", "iy:")
 
 
 def _decades(year: int, spread: int = 0) -> list[int]:
@@ -367,6 +368,8 @@ def _name_keys(f: PersonFeatures, spread: int) -> list[str]:
         keys.append(f"fam:{sound}")
         if group:
             keys += [f"nm:{group}:{sound}", f"gp:{group}:{f.family[:3]}"]
+            if f.birth_year:
+                keys += [f"gpy:{group}:{f.family[:3]}:{d}" for d in _decades(f.birth_year, spread)]
         if f.initial:
             keys.append(f"ini:{f.initial}:{sound}")
             if f.birth_year:
@@ -409,14 +412,16 @@ def search_keys(f: PersonFeatures) -> list[str]:
     read the other way round ("SMITH John": surname first); the birth decades within five
     years of the age given (an estimate). A first name alone is looked up only when no
     surname is given, an initial and surname only when no age is."""
-    keys = [k for k in person_keys(f) if not k.startswith(("iy:", "giv:", "ini:"))]
+    keys = [k for k in person_keys(f) if not k.startswith(("iy:", "gpy:", "giv:", "ini:"))]
     if f.plate is not None and f.plate.is_partial:
         keys.append(f"vrm:{f.plate.anchor}:{f.plate.value}")
     if f.plate is not None and not f.plate.is_partial and len(f.plate.value) == 7:
         keys += [f"vrm:start:{f.plate.value[:4]}", f"vrm:end:{f.plate.value[4:]}"]
     if f.given and f.family:
         keys.append(f"nm:{given_key(f.family)}:{phonetic(f.given)}")
-    keys += [k for k in _name_keys(f, 5) if k.startswith("iy:")]
+    keys += [k for k in _name_keys(f, 5) if k.startswith(("iy:", "gpy:"))]
+    if f.birth_year:  # the age-banded surname-prefix key stands for the plain one
+        keys = [k for k in keys if not k.startswith("gp:")]
     if f.given and not f.family:
         keys.append(f"giv:{given_key(f.given)}")
     if f.initial and f.family and not f.birth_year:
