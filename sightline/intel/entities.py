@@ -267,6 +267,29 @@ def persons_kept_apart(a: uuid.UUID, b: uuid.UUID) -> bool:
     ).exists()
 
 
+def person_survivor(person_id: uuid.UUID, *, hops: int = 20) -> uuid.UUID | None:
+    """The active person a merged-away (inactive) person's mentions went to, followed through
+    later merges; None when the person is active, unknown or was never merged. Unscoped: the
+    caller applies the user's scope to the answer (ADR 0205)."""
+    current = person_id
+    for _ in range(hops):
+        row = PersonOfConcern.objects.filter(pk=current).values_list("is_active", flat=True)
+        if not row:
+            return None
+        if row[0]:
+            return None if current == person_id else current
+        into = (
+            PersonChange.objects.filter(from_person=current, kind=PersonChangeKind.MERGE)
+            .order_by("-created_at")
+            .values_list("into_person", flat=True)
+            .first()
+        )
+        if into is None:
+            return None
+        current = into
+    return None
+
+
 # ---- vehicles, phones ----------------------------------------------------------------------
 
 

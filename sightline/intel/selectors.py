@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap
-from sightline.intel.choices import AlertStatus, EntityType, PersonChangeKind
+from sightline.intel.choices import AlertStatus, EntityType
+from sightline.intel.entities import person_survivor
 from sightline.intel.models import (
     ENTITY_MODELS,
     Alert,
@@ -373,35 +374,20 @@ def hotspot_list(
 # ---- merged and split persons (ADR 0205) ----------------------------------------------------
 
 
-def person_moved_to(*, user: Any, person_id: Any, hops: int = 20) -> Entity | None:
+def person_moved_to(*, user: Any, person_id: Any) -> Entity | None:
     """The person a merged person's mentions went to (followed through later merges), if the
     user may see it; None when the person is still active, was never merged, or the
     surviving person is out of the user's view. An old reference keeps finding its person."""
     if not _can(user, Cap.INTEL_VIEW):
         return None
     try:
-        current = uuid.UUID(str(person_id))
+        pk = uuid.UUID(str(person_id))
     except ValueError:
         return None
-    start = current
-    for _ in range(hops):
-        row = PersonOfConcern.objects.filter(pk=current).values_list("is_active", flat=True)
-        if not row:
-            return None
-        if row[0]:
-            break
-        into = (
-            PersonChange.objects.filter(from_person=current, kind=PersonChangeKind.MERGE)
-            .order_by("-created_at")
-            .values_list("into_person", flat=True)
-            .first()
-        )
-        if into is None:
-            return None
-        current = into
-    if current == start:
+    survivor = person_survivor(pk)
+    if survivor is None:
         return None
-    return entity_get(user=user, entity_type=EntityType.PERSON, entity_id=current)
+    return entity_get(user=user, entity_type=EntityType.PERSON, entity_id=survivor)
 
 
 def person_changes(*, user: Any, person_id: uuid.UUID) -> list[dict[str, Any]]:
