@@ -1,4 +1,7 @@
-"""The bulk indexer's picture, held in memory: entities, blocking keys, mentions, adjacency and
+"""Longer than 400 lines because the in-memory picture answers every lookup of the `Store`
+protocol and keeps each person's profile, keys and display fields current in one place.
+
+The bulk indexer's picture, held in memory: entities, blocking keys, mentions, adjacency and
 alerts, loaded once, changed by the same steps intake runs (`mentions.index_referral` against
 this store), and written once at the end with bulk inserts and updates.
 
