@@ -149,7 +149,7 @@ def rank_persons(
 ) -> list[Ranked]:
     """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
     ranked: list[Ranked] = []
-    gaps: dict[uuid.UUID, int] = {}
+    gaps: dict[uuid.UUID, int] = {}  # years between the mention's age and the person's
     for pk, reference, profile in rows:
         own = compare(features, profile, rare_surname=pk == sole)
         result = with_context(own, shared.get(pk, frozenset()))
@@ -159,12 +159,28 @@ def rank_persons(
                 years = sorted(profile.birth_years)
                 gaps[pk] = abs(features.birth_year - years[len(years) // 2])
     # Near-equal scores are common in a large register (several "John Smith"s of a similar
-    # age, one written "Jon"): within a tenth of each other, the one whose recorded age is
-    # nearest the mention's comes first, then the higher score, then the reference.
+    # age, one written "Jon"): within a tenth of each other, a person whose recorded age is
+    # within AGE_FITS years of the mention's (an estimate) comes first, then one within
+    # AGE_NEAR, then the higher score, then the reference (ADR 0206).
     ranked.sort(
-        key=lambda r: (-int(r.score * 10 + 1e-9), gaps.get(r.entity_id, 99), -r.score, r.reference)
+        key=lambda r: (
+            -int(r.score * 10 + 1e-9),
+            _age_band(gaps.get(r.entity_id)),
+            -r.score,
+            r.reference,
+        )
     )
     return ranked[:limit]
+
+
+AGE_FITS = 2
+AGE_NEAR = 5
+
+
+def _age_band(gap: int | None) -> int:
+    if gap is None:
+        return 1  # no age on one side: between a fitting age and a distant one
+    return 0 if gap <= AGE_FITS else 1 if gap <= AGE_NEAR else 2
 
 
 def context_shared(
