@@ -14,13 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sightline.core.references import next_reference
-from sightline.intel.choices import EntityType, LinkStatus, PersonChangeKind
+from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.models import (
     ENTITY_MODELS,
     Edge,
     Entity,
     Mention,
-    PersonChange,
     PersonKey,
     PersonOfConcern,
     Phone,
@@ -272,38 +271,6 @@ def person_refresh(person_id: uuid.UUID) -> None:
     PersonOfConcern.objects.filter(pk=person_id).update(**fields, updated_at=timezone.now())
     PersonKey.objects.filter(person_id=person_id).delete()
     PersonKey.objects.bulk_create(PersonKey(person_id=person_id, key=k) for k in sorted(keys))
-
-
-def persons_kept_apart(a: uuid.UUID, b: uuid.UUID) -> bool:
-    """A practitioner split one of these persons from the other: indexing does not merge
-    them again (ADR 0205)."""
-    return PersonChange.objects.filter(
-        Q(from_person=a, into_person=b) | Q(from_person=b, into_person=a),
-        kind=PersonChangeKind.SPLIT,
-    ).exists()
-
-
-def person_survivor(person_id: uuid.UUID, *, hops: int = 20) -> uuid.UUID | None:
-    """The active person a merged-away (inactive) person's mentions went to, followed through
-    later merges; None when the person is active, unknown or was never merged. Unscoped: the
-    caller applies the user's scope to the answer (ADR 0205)."""
-    current = person_id
-    for _ in range(hops):
-        row = PersonOfConcern.objects.filter(pk=current).values_list("is_active", flat=True)
-        if not row:
-            return None
-        if row[0]:
-            return None if current == person_id else current
-        into = (
-            PersonChange.objects.filter(from_person=current, kind=PersonChangeKind.MERGE)
-            .order_by("-created_at")
-            .values_list("into_person", flat=True)
-            .first()
-        )
-        if into is None:
-            return None
-        current = into
-    return None
 
 
 # ---- vehicles, phones ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from sightline.accounts.roles import Cap
 from sightline.intel.choices import AlertStatus, EntityType
-from sightline.intel.entities import person_survivor
+from sightline.intel.history import person_survivor
 from sightline.intel.models import (
     ENTITY_MODELS,
     Alert,

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models.lookups import IsNull
 from django.urls import reverse
 
-from sightline.intel.entities import person_survivor
+from sightline.intel.history import person_survivor
 from sightline.intel.models import PersonKey, PersonOfConcern, Phone, Place, Vehicle
 from sightline.intel.normalise import display_phone, display_plate, normalise_nickname, phonetic
 from sightline.intel.places import place_name_key

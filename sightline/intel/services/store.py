@@ -9,6 +9,7 @@ import uuid
 from typing import Any, Protocol
 
 from sightline.intel import entities, places
+from sightline.intel.history import persons_kept_apart
 from sightline.intel.models import MatchCandidate, Mention, PersonChange, Place, Suggestion
 from sightline.intel.normalise import Plate
 from sightline.intel.resolution import PersonFeatures
@@ -108,4 +109,4 @@ class DatabaseStore:
         change.save()
 
     def kept_apart(self, a: uuid.UUID, b: uuid.UUID) -> bool:
-        return entities.persons_kept_apart(a, b)
+        return persons_kept_apart(a, b)
