@@ -207,20 +207,25 @@ def _bench_candidates(conn: Any, log: Any) -> list[dict[str, Any]]:
         for q in queries[:20]:  # warm-up
             _candidate_lookup(cur, PersonFeatures.from_named(year=2026, **_fields(q)))
         times: list[float] = []
+        cpu: list[float] = []  # this process's CPU per call: what the load average does not inflate
         found = 0
         for q in queries:
             features = PersonFeatures.from_named(year=2026, **_fields(q))
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             ranked = _candidate_lookup(cur, features)
             times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
             found += bool(ranked) and q["truth"] in {pid for pid, _s in ranked[:5]}
     return [
         row("candidate match p95 (1M persons)", _p95(times), "ms", database="postgresql",
             goal="< 20 ms"),
         row("candidate match median", round(statistics.median(times) * 1000, 2), "ms",
             database="postgresql"),
-        row("true person in top 5 candidates", round(found / len(queries), 3), "share",
+        row("candidate match app CPU p95 (client process)", _p95(cpu), "ms",
             database="postgresql"),
+        row("true person in top 5 candidates", round(found / len(queries), 3), "share",
+            database="postgresql", goal=">= 0.95"),
+        row("load average after", round(os.getloadavg()[0], 2), "", database="postgresql"),
         row("persons loaded (with keys)", round(load_s, 1), "s", database="postgresql"),
     ]  # fmt: skip
 
