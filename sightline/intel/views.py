@@ -186,7 +186,9 @@ def person_split(request: HttpRequest, entity_id: uuid.UUID) -> HttpResponse:
                     error = str(exc)
                 else:
                     messages.success(
-                        request, f"{len(chosen)} mentions moved to a new person, {new.reference}."
+                        request,
+                        f"{len(chosen)} mention{'s' if len(chosen) != 1 else ''} moved to a new "
+                        f"person, {new.reference}.",
                     )
                     return redirect("intel:person", entity_id=new.pk)
         _audit(
