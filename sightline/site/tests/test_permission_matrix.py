@@ -449,6 +449,7 @@ API = "/api/v1"
 def _person_id(w: World) -> dict[str, Any]:
     return {"person_id": w.ids["person"]}
 
+
 ENDPOINTS: list[Endpoint] = [
     # Web pages that take a record's id or reference.
     page(
