@@ -114,3 +114,39 @@ class LinkDecisionOut(Schema):
     linked_to: uuid.UUID
     link_status: str
     undone: bool
+
+
+class PersonChangeOut(Schema):
+    id: uuid.UUID
+    kind: str = Field(description='"merge" (by indexing) or "split" (by a practitioner).')
+    at: dt.datetime
+    from_person: dict[str, Any]
+    into_person: dict[str, Any]
+    mentions: int
+    reason: str
+    by: str
+
+
+class PersonOut(Schema):
+    id: uuid.UUID
+    reference: str
+    is_active: bool
+    names: list[str]
+    nicknames: list[str]
+    estimated_birth_year: int | None
+    phones: list[str]
+    plates: list[str]
+    mentions: int = Field(description="Mentions of this person the caller may see.")
+    changes: list[PersonChangeOut] = Field(description="Merges and splits it took part in.")
+
+
+class SplitIn(InputSchema):
+    mention_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SplitOut(Schema):
+    person: PersonOut
+    from_person: EntityRef
+    change_id: uuid.UUID
+    alerts_changed: int

@@ -77,3 +77,8 @@ class Priority(models.IntegerChoices):
 class LinkAction(models.TextChoices):
     CONFIRM = "confirm", "Confirmed"
     REJECT = "reject", "Rejected"
+
+
+class PersonChangeKind(models.TextChoices):
+    MERGE = "merge", "Merged (its mentions moved to another person)"
+    SPLIT = "split", "Split (mentions moved out to a new person)"

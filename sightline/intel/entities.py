@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ from sightline.intel.normalise import (
 )
 from sightline.intel.resolution import (
     CANDIDATE,
+    CAPPED_KEYS,
     PersonFeatures,
     Profile,
     compare,
@@ -84,6 +86,14 @@ def features_from_details(details: dict[str, Any]) -> PersonFeatures:
     )
 
 
+def key_plan(features: PersonFeatures) -> tuple[list[str], list[str]]:
+    """The keys to look up for a mention: exact identifiers (one lookup, at most
+    STRONG_KEY_LIMIT rows) and the broader name keys (each at most WEAK_KEY_LIMIT rows)."""
+    keys = search_keys(features)
+    capped = [k for k in keys if k.startswith(CAPPED_KEYS)]
+    return sorted(k for k in keys if not k.startswith(CAPPED_KEYS)), capped
+
+
 def person_candidates(
     features: PersonFeatures,
     *,
@@ -91,13 +101,12 @@ def person_candidates(
     context: frozenset[uuid.UUID] = frozenset(),
 ) -> list[Ranked]:
     """Existing persons of concern this mention may be, best first (blocking keys, then
-    scoring). Weak keys (a surname or first name alone) are capped so a common name costs one
-    bounded index scan. `context`: the children on the referral and the entities already
-    resolved on it; a candidate already joined to one of them (through another referral)
-    scores more (`resolution.with_context`)."""
-    keys = search_keys(features)
-    strong = [k for k in keys if not k.startswith(("fam:", "giv:"))]
-    weak = [k for k in keys if k.startswith(("fam:", "giv:"))]
+    scoring). Broad keys (a surname or first name alone, or with an initial or an age band)
+    are capped so a common name costs one bounded index scan: all of them in one statement.
+    `context`: the children on the referral and the entities already resolved on it; a
+    candidate already joined to one of them (through another referral) scores more
+    (`resolution.with_context`)."""
+    strong, capped = key_plan(features)
     ids: set[uuid.UUID] = set()
     if strong:
         ids.update(
@@ -105,10 +114,16 @@ def person_candidates(
                 :STRONG_KEY_LIMIT
             ]
         )
-    for key in weak:
-        ids.update(
+    if capped:
+        parts = [
             PersonKey.objects.filter(key=key).values_list("person_id", flat=True)[:WEAK_KEY_LIMIT]
-        )
+            for key in capped
+        ]
+        if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            ids.update(parts[0].union(*parts[1:], all=True))  # one statement (PostgreSQL)
+        else:
+            for part in parts:
+                ids.update(part)
     if not ids:
         return []
     rows = PersonOfConcern.objects.filter(pk__in=ids, is_active=True).values_list(
@@ -133,13 +148,38 @@ def rank_persons(
 ) -> list[Ranked]:
     """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
     ranked: list[Ranked] = []
+    gaps: dict[uuid.UUID, int] = {}  # years between the mention's age and the person's
     for pk, reference, profile in rows:
         own = compare(features, profile, rare_surname=pk == sole)
         result = with_context(own, shared.get(pk, frozenset()))
         if result.score >= CANDIDATE:
             ranked.append(Ranked(pk, reference, result.score, result.reasons, own.score))
-    ranked.sort(key=lambda r: (-r.score, r.reference))
+            if features.birth_year and profile.birth_years:
+                years = sorted(profile.birth_years)
+                gaps[pk] = abs(features.birth_year - years[len(years) // 2])
+    # Near-equal scores are common in a large register (several "John Smith"s of a similar
+    # age, one written "Jon"): within a tenth of each other, a person whose recorded age is
+    # within AGE_FITS years of the mention's (an estimate) comes first, then one within
+    # AGE_NEAR, then the higher score, then the reference (ADR 0206).
+    ranked.sort(
+        key=lambda r: (
+            -int(r.score * 10 + 1e-9),
+            _age_band(gaps.get(r.entity_id)),
+            -r.score,
+            r.reference,
+        )
+    )
     return ranked[:limit]
+
+
+AGE_FITS = 2
+AGE_NEAR = 5
+
+
+def _age_band(gap: int | None) -> int:
+    if gap is None:
+        return 1  # no age on one side: between a fitting age and a distant one
+    return 0 if gap <= AGE_FITS else 1 if gap <= AGE_NEAR else 2
 
 
 def context_shared(

@@ -18,6 +18,7 @@ from sightline.intel.choices import (
     EntityType,
     LinkAction,
     LinkStatus,
+    PersonChangeKind,
     Priority,
     SuggestionKind,
     SuggestionStatus,
@@ -69,6 +70,36 @@ class PersonKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PersonChange(BaseModel):
+    """A merge or a split of persons of concern, kept so that an old reference still finds its
+    person: `from_person` gave up the mentions in `mention_ids` to `into_person`. A merge is
+    made by indexing (a mention matched both; `decided_by` empty) and moves every mention; a
+    split is a practitioner's, with a reason, and makes `into_person`. ADR 0205."""
+
+    kind = models.CharField(max_length=10, choices=PersonChangeKind.choices)
+    from_person = models.UUIDField()
+    into_person = models.UUIDField()
+    mention_ids = models.JSONField(default=list)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intel_person_changes",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["from_person", "created_at"], name="intel_change_from_idx"),
+            models.Index(fields=["into_person", "created_at"], name="intel_change_into_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
 
 
 class Place(Entity):

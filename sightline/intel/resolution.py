@@ -13,20 +13,22 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from sightline.intel.keys import CAPPED_KEYS, person_keys, plate_read_key, search_keys
 from sightline.intel.normalise import (
     Plate,
     description_details,
     description_tokens,
     fold,
-    given_key,
     given_names_equivalent,
     normalise_nickname,
     normalise_phone,
     normalise_plate,
     phonetic,
-    plate_keys,
     split_name,
 )
+
+# The blocking keys live in `intel.keys` (ADR 0206); they are read from here as before.
+__all__ = ["CAPPED_KEYS", "person_keys", "plate_read_key", "search_keys"]
 
 HIGH_CONFIDENCE = 0.75
 CANDIDATE = 0.3
@@ -345,39 +347,3 @@ def with_context(base: Score, shared: frozenset[str]) -> Score:
     if not added:
         return base
     return Score(round(min(base.score + min(added, CONTEXT_CAP), 1.0), 3), tuple(why))
-
-
-def person_keys(f: PersonFeatures) -> list[str]:
-    """The blocking keys a mention is searched by (and, once linked, found by)."""
-
-    keys: list[str] = []
-    if f.family:
-        keys.append(f"fam:{phonetic(f.family)}")
-        if f.given:
-            keys.append(f"nm:{given_key(f.given)}:{phonetic(f.family)}")
-        elif f.initial:
-            keys.append(f"ini:{f.initial}:{phonetic(f.family)}")
-    if f.given:
-        keys.append(f"giv:{given_key(f.given)}")
-    if f.nickname:
-        keys.append(f"nick:{f.nickname}")
-    if f.phone:
-        keys.append(f"tel:{f.phone}")
-    if f.plate is not None:
-        if f.plate.is_partial:
-            keys.append(f"vrm:{f.plate.anchor}:{f.plate.value}")
-        else:
-            keys += [f"vrm:{k}" for k in plate_keys(f.plate.value)]
-    if f.address:
-        keys.append(f"adr:{f.address[:50]}")
-    return list(dict.fromkeys(k[:60] for k in keys))
-
-
-def search_keys(f: PersonFeatures) -> list[str]:
-    """Keys to look up for a mention: its own, plus a partial plate's full-plate halves."""
-    keys = person_keys(f)
-    if f.plate is not None and f.plate.is_partial:
-        keys.append(f"vrm:{f.plate.anchor}:{f.plate.value}")
-    if f.plate is not None and not f.plate.is_partial and len(f.plate.value) == 7:
-        keys += [f"vrm:start:{f.plate.value[:4]}", f"vrm:end:{f.plate.value[4:]}"]
-    return list(dict.fromkeys(keys))

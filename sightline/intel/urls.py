@@ -8,6 +8,7 @@ urlpatterns = [
     path("alerts/<uuid:alert_id>/", views.alert_detail, name="alert"),
     path("alerts/<uuid:alert_id>/status/", views.alert_status, name="alert_status"),
     path("persons/<uuid:entity_id>/", views.person_detail, name="person"),
+    path("persons/<uuid:entity_id>/split/", views.person_split, name="person_split"),
     path("places/<uuid:entity_id>/", views.place_detail, name="place"),
     path("vehicles/<uuid:entity_id>/", views.vehicle_detail, name="vehicle"),
     path("mentions/<uuid:mention_id>/<str:verdict>/", views.mention_decide, name="mention_decide"),

@@ -20,6 +20,7 @@ from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.intel import selectors, services
 from sightline.intel.choices import AlertStatus, EntityType
+from sightline.intel.services.persons import person_split as person_split_service
 from sightline.referrals.selectors import child_get
 
 PAGE_SIZE = 50
@@ -106,6 +107,10 @@ def _entity_page(request: HttpRequest, entity_type: str, entity_id: uuid.UUID) -
         entity = selectors.entity_get(
             user=request.user, entity_type=entity_type, entity_id=entity_id
         )
+        if entity is None and entity_type == EntityType.PERSON:
+            moved = selectors.person_moved_to(user=request.user, person_id=entity_id)
+            if moved is not None:  # a merged person's old page: the surviving person's
+                return redirect("intel:person", entity_id=moved.pk, permanent=True)
         if entity is None:
             raise Http404
         mentions = Paginator(
@@ -134,6 +139,9 @@ def _entity_page(request: HttpRequest, entity_type: str, entity_id: uuid.UUID) -
                 "page": mentions,
                 "alerts": list(alerts[:20]),
                 "can_link": can_link,
+                "changes": selectors.person_changes(user=request.user, person_id=entity.pk)
+                if entity_type == EntityType.PERSON
+                else [],
             },
         )
 
@@ -151,6 +159,72 @@ def place_detail(request: HttpRequest, entity_id: uuid.UUID) -> HttpResponse:
 @capability_required(Cap.INTEL_VIEW)
 def vehicle_detail(request: HttpRequest, entity_id: uuid.UUID) -> HttpResponse:
     return _entity_page(request, EntityType.VEHICLE, entity_id)
+
+
+@capability_required(Cap.INTEL_LINK)
+def person_split(request: HttpRequest, entity_id: uuid.UUID) -> HttpResponse:
+    """Choose mentions of a person that are someone else, and say why (ADR 0205)."""
+    with transaction.atomic():
+        person = selectors.entity_get(
+            user=request.user, entity_type=EntityType.PERSON, entity_id=entity_id
+        )
+        if person is None:
+            raise Http404
+        mentions = list(selectors.entity_mentions(user=request.user, entity_id=person.pk)[:200])
+        error = ""
+        if request.method == "POST":
+            chosen, error = _chosen(request, {m.pk for m in mentions})
+            if not error:
+                try:
+                    new, _change, _alerts = person_split_service(
+                        acting_user=request.user,
+                        person=person,  # type: ignore[arg-type]
+                        mention_ids=chosen,
+                        reason=request.POST.get("reason", ""),
+                    )
+                except services.IntelError as exc:
+                    error = str(exc)
+                else:
+                    messages.success(
+                        request,
+                        f"{len(chosen)} mention{'s' if len(chosen) != 1 else ''} moved to a new "
+                        f"person, {new.reference}.",
+                    )
+                    return redirect("intel:person", entity_id=new.pk)
+        _audit(
+            request,
+            Action.VIEW,
+            "intel_person",
+            object_id=person.pk,
+            object_ref=person.reference,
+        )
+        return render(
+            request,
+            "intel/person_split.html",
+            {
+                "entity": person,
+                "mentions": mentions,
+                "error": error,
+                "chosen": set(request.POST.getlist("mention")),
+                "reason": request.POST.get("reason", ""),
+            },
+            status=422 if error else 200,
+        )
+
+
+def _chosen(request: HttpRequest, shown: set[uuid.UUID]) -> tuple[list[uuid.UUID], str]:
+    chosen: list[uuid.UUID] = []
+    for value in request.POST.getlist("mention"):
+        try:
+            pk = uuid.UUID(value)
+        except ValueError:
+            return [], "Choose mentions from the list."
+        if pk not in shown:
+            return [], "Choose mentions from the list."
+        chosen.append(pk)
+    if not chosen:
+        return [], "Choose at least one mention to split out."
+    return chosen, ""
 
 
 @require_POST

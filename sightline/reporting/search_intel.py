@@ -12,10 +12,18 @@ from typing import Any
 from django.db.models.lookups import IsNull
 from django.urls import reverse
 
+from sightline.intel.history import person_survivor
 from sightline.intel.models import PersonKey, PersonOfConcern, Phone, Place, Vehicle
 from sightline.intel.normalise import display_phone, display_plate, normalise_nickname, phonetic
 from sightline.intel.places import place_name_key
-from sightline.intel.resolution import CANDIDATE, PersonFeatures, Profile, compare, search_keys
+from sightline.intel.resolution import (
+    CANDIDATE,
+    CAPPED_KEYS,
+    PersonFeatures,
+    Profile,
+    compare,
+    search_keys,
+)
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import seen_in_intel
 from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
@@ -31,8 +39,18 @@ def _seen_by(user: Any, outer: str = "pk") -> IsNull:
 def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     visible = PersonOfConcern.objects.filter(_seen_by(user), is_active=True)
     if q.reference:
-        rows = visible.filter(reference=q.reference)
-        return [_person_hit(p, 1.0, ("same reference",)) for p in rows[:PER_TYPE]]
+        rows = list(visible.filter(reference=q.reference)[:PER_TYPE])
+        if rows:
+            return [_person_hit(p, 1.0, ("same reference",)) for p in rows]
+        # A merged person's old reference finds the person it was merged into (ADR 0205).
+        old = PersonOfConcern.objects.filter(reference=q.reference, is_active=False).first()
+        survivor = person_survivor(old.pk) if old is not None else None
+        if survivor is None:
+            return []
+        return [
+            _person_hit(p, 1.0, (f"merged from {q.reference}",))
+            for p in visible.filter(pk=survivor)[:1]
+        ]
     features = _person_features(q, today)
     keys = search_keys(features)
     if not q.family and q.given:  # one word: a surname as well as a first name or nickname
@@ -42,7 +60,7 @@ def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     # As intel.entities.person_candidates: strong keys (a full name, nickname, phone or
     # registration) in one lookup, each weak key (a surname or a first name alone) capped.
     in_scope = PersonKey.objects.filter(_seen_by(user, "person_id"), person__is_active=True)
-    strong_keys = [k for k in keys if not k.startswith(("fam:", "giv:"))]
+    strong_keys = [k for k in keys if not k.startswith(CAPPED_KEYS)]
     strong: set[uuid.UUID] = set()
     if strong_keys:
         strong.update(

@@ -27,6 +27,7 @@ from sightline.intel.models import (
     Edge,
     MatchCandidate,
     Mention,
+    PersonChange,
     PersonKey,
     PersonOfConcern,
     Phone,
@@ -217,6 +218,7 @@ def _alerts_in_memory(
 
 def _write(store: MemoryStore, raised: list[Alert]) -> None:
     """Everything the run made or changed, in bulk, parents before children."""
+    store.persons_finish()
     new, dirty = store.new, store.dirty
 
     def made(rows: Iterable[Any]) -> list[Any]:
@@ -229,6 +231,7 @@ def _write(store: MemoryStore, raised: list[Alert]) -> None:
     PersonOfConcern.objects.bulk_create(made(persons), batch_size=BATCH)
     PersonOfConcern.objects.bulk_update(changed(persons), PERSON_FIELDS, batch_size=BATCH)
     _write_keys(store)
+    PersonChange.objects.bulk_create(store.changes, batch_size=BATCH)
     places = list(store.places.values())
     Place.objects.bulk_create(made(places), batch_size=BATCH)
     Place.objects.bulk_update(

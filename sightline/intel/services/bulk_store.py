@@ -1,4 +1,7 @@
-"""The bulk indexer's picture, held in memory: entities, blocking keys, mentions, adjacency and
+"""Longer than 400 lines because the in-memory picture answers every lookup of the `Store`
+protocol and keeps each person's profile, keys and display fields current in one place.
+
+The bulk indexer's picture, held in memory: entities, blocking keys, mentions, adjacency and
 alerts, loaded once, changed by the same steps intake runs (`mentions.index_referral` against
 this store), and written once at the end with bulk inserts and updates.
 
@@ -11,15 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from itertools import islice
 from typing import Any
 
 from sightline.accounts.models import Agency
 from sightline.intel import entities, places
-from sightline.intel.choices import EntityType, LinkStatus
+from sightline.intel.choices import EntityType, LinkStatus, PersonChangeKind
 from sightline.intel.models import (
     Alert,
     MatchCandidate,
     Mention,
+    PersonChange,
     PersonKey,
     PersonOfConcern,
     Phone,
@@ -27,7 +32,7 @@ from sightline.intel.models import (
     Vehicle,
 )
 from sightline.intel.normalise import Plate, normalise_phone, phonetic
-from sightline.intel.resolution import PersonFeatures, Profile, search_keys
+from sightline.intel.resolution import PersonFeatures, Profile, person_keys
 from sightline.intel.rules import Link, household
 from sightline.intel.services.store import PlaceFound
 from sightline.intel.services.suggest import suggestion_rows
@@ -74,6 +79,12 @@ class MemoryStore:
         self.new: set[uuid.UUID] = set()  # ids of rows made in this run
         self.dirty: set[uuid.UUID] = set()  # ids of rows on record changed in this run
         self.edges_dirty: set[uuid.UUID] = set()
+        # person -> the mentions its in-memory profile and keys were built from
+        self.folded: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self.unfinished: set[uuid.UUID] = set()  # persons whose display fields are stale
+        self.changes: list[PersonChange] = []  # merges made in this run
+        self.apart: set[frozenset[uuid.UUID]] | None = None  # persons split apart
+        self.summaries = 0  # mention details read to build profiles (the complexity test)
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -118,7 +129,9 @@ class MemoryStore:
     def _hold(self, person_id: uuid.UUID, keys: set[str]) -> None:
         for key in sorted(keys):
             self.key_seq += 1
-            self.holders[key][person_id] = self.key_seq
+            held = self.holders[key]
+            held.pop(person_id, None)
+            held[person_id] = self.key_seq
         self.keys_of[person_id] |= keys
 
     def _place_add(self, place: Place) -> None:
@@ -180,19 +193,17 @@ class MemoryStore:
     def person_candidates(
         self, features: PersonFeatures, *, context: frozenset[uuid.UUID]
     ) -> list[entities.Ranked]:
-        keys = search_keys(features)
-        strong = sorted(k for k in keys if not k.startswith(("fam:", "giv:")))
-        weak = [k for k in keys if k.startswith(("fam:", "giv:"))]
+        strong, weak = entities.key_plan(features)
         ids: set[uuid.UUID] = set()
-        rows = [p for k in strong for p in self._holders(k)][: entities.STRONG_KEY_LIMIT]
-        ids.update(rows)
+        rows = [p for k in strong for p in self._holders(k, entities.STRONG_KEY_LIMIT)]
+        ids.update(rows[: entities.STRONG_KEY_LIMIT])
         for key in weak:
-            ids.update(self._holders(key)[: entities.WEAK_KEY_LIMIT])
+            ids.update(self._holders(key, entities.WEAK_KEY_LIMIT))
         if not ids:
             return []
         sole = None
         if features.family:
-            holders = self._holders(f"fam:{phonetic(features.family)}"[:60])
+            holders = self._holders(f"fam:{phonetic(features.family)}"[:60], 2)
             sole = holders[0] if len(holders) == 1 else None
         active = [p for p in ids if self.persons[p].is_active]
         return entities.rank_persons(
@@ -202,9 +213,10 @@ class MemoryStore:
             shared=self._context_shared(ids, context),
         )
 
-    def _holders(self, key: str) -> list[uuid.UUID]:
-        held = self.holders.get(key, {})
-        return sorted(held, key=held.__getitem__)
+    def _holders(self, key: str, limit: int | None = None) -> list[uuid.UUID]:
+        """Holders of a key, oldest row first: the dict keeps them in that order, since a
+        holder is always removed before it is held again (`_hold`)."""
+        return list(islice(self.holders.get(key, {}), limit))
 
     def _context_shared(
         self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
@@ -231,17 +243,46 @@ class MemoryStore:
         return person.pk
 
     def person_refresh(self, person_id: uuid.UUID) -> None:
-        mentions = sorted(self.by_entity.get(person_id, ()), key=lambda m: self.order[m.pk])
-        _profile, fields, keys = entities.person_summary(m.details for m in mentions)
-        person = self.persons[person_id]
-        for name, value in fields.items():
-            setattr(person, name, value)
-        self.profiles[person_id] = Profile.from_json(fields["profile"])
+        """The person's profile and blocking keys after its mentions changed. Linear over a
+        run: only the mentions added since the last refresh are read (a full rebuild only
+        when one left, as after a merge); the display fields are rebuilt once, at the end
+        (`persons_finish`). The keys move behind the other holders', as the database's
+        delete-and-insert does."""
+        mentions = self.by_entity.get(person_id, [])
+        folded = self.folded.get(person_id)
+        present = {m.pk for m in mentions}
+        if folded is None or not folded <= present:
+            profile, keys, folded = Profile(), set(), set()
+        else:
+            profile, keys = self.profiles[person_id], self.keys_of[person_id]
+        added = sorted((m for m in mentions if m.pk not in folded), key=lambda m: self.order[m.pk])
+        for mention in added:
+            features = entities.features_from_details(mention.details)
+            profile.add(features)
+            keys = keys | set(person_keys(features))
+            folded.add(mention.pk)
+        self.summaries += len(added)
+        self.folded[person_id] = folded
+        self.profiles[person_id] = profile
+        self.persons[person_id].is_active = bool(mentions)
         for key in self.keys_of[person_id]:
             self.holders[key].pop(person_id, None)
         self.keys_of[person_id] = set()
         self._hold(person_id, keys)
+        self.unfinished.add(person_id)
         self.touch(person_id)
+
+    def persons_finish(self) -> None:
+        """The display fields (names, phones, plates, profile as stored) of every person the
+        run refreshed, each rebuilt once from its mentions in order."""
+        for person_id in sorted(self.unfinished):
+            mentions = sorted(self.by_entity.get(person_id, ()), key=lambda m: self.order[m.pk])
+            _profile, fields, _keys = entities.person_summary(m.details for m in mentions)
+            self.summaries += len(mentions)
+            person = self.persons[person_id]
+            for name, value in fields.items():
+                setattr(person, name, value)
+        self.unfinished.clear()
 
     def mentions_of(self, entity_id: uuid.UUID) -> list[Mention]:
         return sorted(self.by_entity.get(entity_id, ()), key=lambda m: self.order[m.pk])
@@ -318,7 +359,7 @@ class MemoryStore:
         return rows
 
     def _first_holder(self, key: str) -> uuid.UUID | None:
-        holders = self._holders(key)
+        holders = self._holders(key, 1)
         return holders[0] if holders else None
 
     def edges_rebuild(self, referral_ids: list[uuid.UUID]) -> None:
@@ -333,6 +374,17 @@ class MemoryStore:
         self.snapshot[rid] = nodes
         for _t, eid in nodes:
             self.node_referrals[eid].add(rid)
+
+    def person_merged(self, change: PersonChange) -> None:
+        self.changes.append(change)
+
+    def kept_apart(self, a: uuid.UUID, b: uuid.UUID) -> bool:
+        if self.apart is None:  # read once, when a merge is first considered; splits are few
+            pairs = PersonChange.objects.filter(kind=PersonChangeKind.SPLIT).values_list(
+                "from_person", "into_person"
+            )
+            self.apart = {frozenset(pair) for pair in pairs}
+        return frozenset((a, b)) in self.apart
 
     def touch(self, pk: uuid.UUID) -> None:
         if pk not in self.new:

@@ -35,6 +35,7 @@ from sightline.intel.models import (
     Edge,
     MatchCandidate,
     Mention,
+    PersonChange,
     PersonKey,
     PersonOfConcern,
     Phone,
@@ -451,6 +452,7 @@ class IntakeStore(MemoryStore):
     def write(self, raised: list[Alert], *, fresh_referral: uuid.UUID | None) -> None:
         """Everything this referral made or changed, one statement per table and kind."""
         self._references(raised)
+        self.persons_finish()
         new, dirty = self.new, self.dirty
         now = timezone.now()
         persons = list(self.persons.values())
@@ -460,6 +462,8 @@ class IntakeStore(MemoryStore):
             person.updated_at = now
         PersonOfConcern.objects.bulk_update(changed, PERSON_FIELDS)
         self._write_keys()
+        if self.changes:
+            PersonChange.objects.bulk_create(self.changes)
         place_rows = list(self.places.values())
         Place.objects.bulk_create([p for p in place_rows if p.pk in new])
         filled = [p for p in place_rows if p.pk in dirty]

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils import timezone
 
 from sightline.intel import entities
-from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus
-from sightline.intel.models import MatchCandidate, Mention
+from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, PersonChangeKind
+from sightline.intel.models import MatchCandidate, Mention, PersonChange
 from sightline.intel.normalise import normalise_phone, normalise_plate
 from sightline.intel.resolution import HIGH_CONFIDENCE
 from sightline.intel.services.common import IndexResult
@@ -168,6 +168,8 @@ def _person_mention(
     ranked = store.person_candidates(features, context=frozenset(context))
     top = pick_top(ranked)
     for other in to_merge(top, ranked):
+        if top is None or store.kept_apart(top.entity_id, other.entity_id):
+            continue  # a practitioner split them (ADR 0205)
         result.candidates += _person_merge(store, into=top, other=other)
         touched.add((EntityType.PERSON, other.entity_id))
     if top is not None and top.score >= HIGH_CONFIDENCE:
@@ -221,6 +223,15 @@ def _person_merge(store: Store, *, into: Any, other: Any) -> list[MatchCandidate
         mention.reasons = [reason, *other.reasons]
         mention.score = other.score
     store.mentions_moved(moving)
+    store.person_merged(
+        PersonChange(
+            kind=PersonChangeKind.MERGE,
+            from_person=other.entity_id,
+            into_person=into.entity_id,
+            mention_ids=[str(m.pk) for m in moving],
+            reason=reason,
+        )
+    )
     store.person_refresh(into.entity_id)
     store.person_refresh(other.entity_id)
     store.edges_rebuild(sorted({m.source_key for m in moving}))

@@ -9,7 +9,8 @@ import uuid
 from typing import Any, Protocol
 
 from sightline.intel import entities, places
-from sightline.intel.models import MatchCandidate, Mention, Place, Suggestion
+from sightline.intel.history import persons_kept_apart
+from sightline.intel.models import MatchCandidate, Mention, PersonChange, Place, Suggestion
 from sightline.intel.normalise import Plate
 from sightline.intel.resolution import PersonFeatures
 from sightline.intel.services.suggest import suggest
@@ -48,6 +49,10 @@ class Store(Protocol):
     def suggest(self, referral: Referral, mentions: list[Mention]) -> list[Suggestion]: ...
 
     def edges_rebuild(self, referral_ids: list[uuid.UUID]) -> None: ...
+
+    def person_merged(self, change: PersonChange) -> None: ...
+
+    def kept_apart(self, a: uuid.UUID, b: uuid.UUID) -> bool: ...
 
 
 class DatabaseStore:
@@ -99,3 +104,9 @@ class DatabaseStore:
 
     def edges_rebuild(self, referral_ids: list[uuid.UUID]) -> None:
         entities.edges_rebuild(referral_ids)
+
+    def person_merged(self, change: PersonChange) -> None:
+        change.save()
+
+    def kept_apart(self, a: uuid.UUID, b: uuid.UUID) -> bool:
+        return persons_kept_apart(a, b)

@@ -97,3 +97,37 @@ def test_bulk_index_adds_to_a_picture_already_indexed(tmp_path: Path) -> None:
     got = _picture()
     for part in ("entities", "links", "alerts", "edges", "keys", "suggestions"):
         assert got[part] == expected[part], part
+
+
+def test_bulk_person_refresh_is_linear_in_the_mentions_of_a_person(
+    police_officer: Any, refer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: a person named on N referrals had its profile rebuilt from all its mentions
+    at each one (N²/2 mention reads). Now each mention is read a bounded number of times:
+    once to index it, once into the profile, once for the display fields at the end."""
+    from sightline.intel import entities
+    from sightline.intel.models import PersonOfConcern
+
+    n = 24
+    carl = {"name": "Carl Venn", "approximate_age": 35, "phone": "07700 900456"}
+    for i in range(n):
+        refer(police_officer, child=("Ruby", FAMILIES[i % len(FAMILIES)] + "x" * (i // 8)),
+              persons=[carl])  # fmt: skip
+    for model in (Alert, Edge, MatchCandidate, Suggestion, PersonKey):
+        model.objects.all().delete()
+    Mention.objects.all().delete()
+    PersonOfConcern.objects.all().delete()
+    reads = {"n": 0}
+    parse = entities.features_from_details
+
+    def counted(details: dict[str, Any]) -> Any:
+        reads["n"] += 1
+        return parse(details)
+
+    monkeypatch.setattr(entities, "features_from_details", counted)
+    intel_bulk_index()
+    assert Mention.objects.filter(entity_type="person").values("entity_id").distinct().count() == 1
+    assert n <= reads["n"] <= 4 * n  # rebuilt at every mention, it was n * (n + 1) / 2 + n
+
+
+FAMILIES = ["Marsh", "Lowe", "Adeyemi", "Novak", "Quinn", "Ferris", "Hale", "Pryce"]

@@ -274,3 +274,18 @@ def test_api_search_is_refused_to_roles_without_it(agencies: dict[str, Any]) -> 
     response = token_client(auditor).get("/api/v1/search", {"q": "x", "purpose": "review"})
     assert response.status_code == 403
     assert signed_in(auditor).get("/search/").status_code == 404
+
+
+def test_a_merged_persons_old_reference_finds_the_person_it_was_merged_into(
+    manager: Any, world: dict[str, Any]
+) -> None:
+    """ADR 0205: an old reference keeps finding its person after a merge."""
+    from sightline.intel.models import PersonChange, PersonOfConcern
+
+    dean = PersonOfConcern.objects.get(is_active=True)
+    old = PersonOfConcern.objects.create(reference="POC-2026-0000099", is_active=False)
+    PersonChange.objects.create(kind="merge", from_person=old.pk, into_person=dean.pk)
+    hits = _run(manager, "POC-2026-0000099", ALL).of_type("person")
+    assert [h.reference for h in hits] == [dean.reference]
+    assert hits[0].reasons == ("merged from POC-2026-0000099",)
+    assert _run(manager, "POC-2026-0000098", ALL).of_type("person") == []

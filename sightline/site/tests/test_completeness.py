@@ -164,6 +164,8 @@ PAGES = [
          "intel_alert"),
     Read("intel/persons/<uuid:entity_id>/", "/intel/persons/{person}/", "manager", Action.VIEW,
          "intel_person"),
+    Read("intel/persons/<uuid:entity_id>/split/", "/intel/persons/{person}/split/", "manager",
+         Action.VIEW, "intel_person"),
     Read(
         "intel/network/<str:node_type>/<uuid:node_id>/", "/intel/network/child/{child_id}/",
         "manager", Action.VIEW, "intel_network_page", child="child_id",
@@ -301,6 +303,8 @@ API_READS = [
         "api:GET /api/v1/persons/{person_id}/network", "/api/v1/persons/{person}/network",
         "manager", Action.VIEW, "intel_network",
     ),
+    Read("api:GET /api/v1/persons/{person_id}", "/api/v1/persons/{person}", "manager",
+         Action.VIEW, "intel_person"),
     Read(
         "api:GET /api/v1/networks/{node_type}/{node_id}", "/api/v1/networks/child/{child_id}",
         "manager", Action.VIEW, "intel_network", child="child_id",
@@ -364,6 +368,7 @@ NOT_READS = {
     "escalation/challenges/<uuid:challenge_id>/escalate/": "POST only; challenge_escalate",
     "intel/alerts/<uuid:alert_id>/status/": "POST only; alert_status_set",
     "intel/mentions/<uuid:mention_id>/<str:verdict>/": "POST only; mention_confirm/reject",
+    "api:POST /api/v1/persons/{person_id}/split": "audited (record.change) by person_split",
     "intel/places/<uuid:entity_id>/": "same view as persons (place, no child named)",
     "intel/vehicles/<uuid:entity_id>/": "same view as persons (vehicle, no child named)",
     "api:GET /api/v1/screening/indicators": "the indicator catalogue, no case data",

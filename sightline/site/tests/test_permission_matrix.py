@@ -463,6 +463,11 @@ def _meeting_id(w: World) -> dict[str, Any]:
 
 API = "/api/v1"
 
+
+def _person_id(w: World) -> dict[str, Any]:
+    return {"person_id": w.ids["person"]}
+
+
 ENDPOINTS: list[Endpoint] = [
     # Web pages that take a record's id or reference.
     page(
@@ -591,6 +596,16 @@ ENDPOINTS: list[Endpoint] = [
         body={"status": "reviewed", "reason": REASON},
     ),
     page("GET", "intel:person", has(Cap.INTEL_VIEW), _id("person")),
+    *(
+        page(
+            method,
+            "intel:person_split",
+            has(Cap.INTEL_LINK),
+            _id("person"),
+            body={"reason": REASON} if method == "POST" else None,  # no mention chosen: 422
+        )
+        for method in ("GET", "POST")
+    ),
     page("GET", "intel:place", has(Cap.INTEL_VIEW), _id("place")),
     page("GET", "intel:vehicle", has(Cap.INTEL_VIEW), _id("vehicle")),
     page(
@@ -878,6 +893,16 @@ ENDPOINTS: list[Endpoint] = [
         f"{API}/persons/{{person_id}}/network",
         has(Cap.INTEL_VIEW, Cap.NETWORK_VIEW),
         lambda w: {"person_id": w.ids["person"]},
+    ),
+    op("GET", f"{API}/persons/{{person_id}}", has(Cap.INTEL_VIEW), _person_id),
+    op(
+        "POST",
+        f"{API}/persons/{{person_id}}/split",
+        has(Cap.INTEL_LINK),
+        _person_id,
+        # a mention that is not the person's: allowed roles get 422 and nothing is stored
+        body=lambda w: {"mention_ids": [str(w.ids["alert"])], "reason": REASON},
+        refusal_403=has(Cap.INTEL_VIEW),
     ),
     op(
         "GET",
