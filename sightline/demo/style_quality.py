@@ -26,6 +26,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sightline.demo.generator import Borough
@@ -44,9 +45,11 @@ class StyleCounts:
     wrong: Counter[str] = field(default_factory=Counter)
     due: Counter[str] = field(default_factory=Counter)
     on_time: Counter[str] = field(default_factory=Counter)
+    dated_back: Counter[str] = field(default_factory=Counter)
     false_alerts: Counter[str] = field(default_factory=Counter)
     adults: int = 0
     adults_on_time: int = 0
+    adults_dated_back: int = 0  # alerted later, dated back to that referral (a late link)
     person_alerts: int = 0
     false_person_alerts: int = 0
     # mentions that did not reach their adult's entity, for the failure notes
@@ -99,33 +102,37 @@ def _adult_entities(
     return out
 
 
-def _alert_order(matched: _Matched) -> dict[uuid.UUID, list[int]]:
-    """Entity -> the arrival positions of the referrals that fired person alerts on it."""
-    fired: dict[uuid.UUID, list[int]] = defaultdict(list)
-    rows = (
-        Alert.objects.filter(kind=AlertKind.PERSON_MULTIPLE_CHILDREN)
-        .exclude(status=AlertStatus.WITHDRAWN)
-        .values_list("entity_id", "fired_by_id")
+@dataclass(frozen=True)
+class _Fired:
+    order: int  # arrival position of the referral that fired the alert
+    possible_at: datetime | None  # when the rule first held, where the matcher records it
+
+
+def _alerts_fired(matched: _Matched) -> dict[uuid.UUID, list[_Fired]]:
+    """Entity -> the person alerts on it (not withdrawn)."""
+    fired: dict[uuid.UUID, list[_Fired]] = defaultdict(list)
+    alerts = Alert.objects.filter(kind=AlertKind.PERSON_MULTIPLE_CHILDREN).exclude(
+        status=AlertStatus.WITHDRAWN
     )
-    for entity_id, referral_id in rows:
-        if referral_id in matched.referral_order:
-            fired[entity_id].append(matched.referral_order[referral_id])
+    for alert in alerts:
+        if alert.fired_by_id in matched.referral_order:
+            at = matched.referral_order[alert.fired_by_id]
+            fired[alert.entity_id].append(_Fired(at, getattr(alert, "possible_at", None)))
     return fired
 
 
-def measure_styles(borough: Borough) -> StyleCounts:
-    matched = _matched(borough)
-    styles = {k: [*v, ANY] for k, v in borough.truth["mention_styles"].items()}
+def _linking(
+    borough: Borough, styles: dict[str, list[str]], entity_of: dict[str, uuid.UUID]
+) -> tuple[StyleCounts, dict[str, tuple[uuid.UUID | None, set[uuid.UUID]]], set[uuid.UUID]]:
+    """Mentions joined to their adult's record and mentions wrongly on an adult's record."""
     written = _written(borough)
-    entity_of = _entity_of_mention(matched)
     adults = _adult_entities(borough, entity_of)
     owner: dict[uuid.UUID, str] = {own: a for a, (own, _) in adults.items() if own is not None}
-    adult_of = {
-        k: a["adult_key"] for n in borough.truth["networks"] for a in n["adults"]
-        for k in a["mention_keys"]
-    }  # fmt: skip
-    canonical = {a["adult_key"]: a["canonical_name"] for n in borough.truth["networks"]
-                 for a in n["adults"]}  # fmt: skip
+    adult_of, canonical = {}, {}
+    for network in borough.truth["networks"]:
+        for adult in network["adults"]:
+            canonical[adult["adult_key"]] = adult["canonical_name"]
+            adult_of.update(dict.fromkeys(adult["mention_keys"], adult["adult_key"]))
     out = StyleCounts()
     for key, entity in entity_of.items():
         adult = adult_of.get(key)
@@ -141,8 +148,21 @@ def measure_styles(borough: Borough) -> StyleCounts:
             out.on_adults.update(styles[key])
             if adult != owner[entity]:
                 out.wrong.update(styles[key])
-    spec_order = {k: matched.referral_order[pk] for pk, k in matched.spec_key_of_ref.items()}
-    fired = _alert_order(matched)
+    return out, adults, set(owner)
+
+
+def _earliest(
+    out: StyleCounts,
+    borough: Borough,
+    styles: dict[str, list[str]],
+    adults: dict[str, tuple[uuid.UUID | None, set[uuid.UUID]]],
+    fired: dict[uuid.UUID, list[_Fired]],
+    spec_order: dict[str, int],
+) -> None:
+    """Adults alerted at the referral naming their second child: by the alert that referral
+    (or an earlier one) fired, and also by a later alert dated back to it (a late link)."""
+    written = _written(borough)
+    received = {r.key: r.received_at for r in borough.referrals}
     for network in borough.truth["networks"]:
         for adult in network["adults"]:
             second = adult["second_child_referral_key"]
@@ -151,25 +171,37 @@ def measure_styles(borough: Borough) -> StyleCounts:
             key = next(k for k in adult["mention_keys"] if k.startswith(second + "-"))
             out.adults += 1
             out.due.update(styles[key])
-            entities = adults[adult["adult_key"]][1]
-            due_at = spec_order[second]
-            if any(at <= due_at for e in entities for at in fired.get(e, ())):
+            alerts = [f for e in adults[adult["adult_key"]][1] for f in fired.get(e, ())]
+            if any(f.order <= spec_order[second] for f in alerts):
                 out.adults_on_time += 1
                 out.on_time.update(styles[key])
+            elif any(f.possible_at and f.possible_at <= received[second] for f in alerts):
+                out.adults_dated_back += 1
+                out.dated_back.update(styles[key])
             else:
                 out.late.append(
-                    {"adult": canonical[adult["adult_key"]], "written": written[key],
+                    {"adult": adult["canonical_name"], "written": written[key],
                      "styles": styles[key]}
                 )  # fmt: skip
+
+
+def measure_styles(borough: Borough) -> StyleCounts:
+    matched = _matched(borough)
+    styles = {k: [*v, ANY] for k, v in borough.truth["mention_styles"].items()}
+    entity_of = _entity_of_mention(matched)
+    out, adults, owned = _linking(borough, styles, entity_of)
+    spec_order = {k: matched.referral_order[pk] for pk, k in matched.spec_key_of_ref.items()}
+    fired = _alerts_fired(matched)
+    _earliest(out, borough, styles, adults, fired, spec_order)
     by_entity: dict[uuid.UUID, set[str]] = defaultdict(set)
     for key, entity in entity_of.items():
         by_entity[entity].update(
             s for s in styles[key] if s.startswith(("name:", "ordinary:")) or s == ANY
         )
-    for entity, ats in fired.items():
-        out.person_alerts += len(ats)
-        if entity not in owner:
-            out.false_person_alerts += len(ats)
+    for entity, alerts in fired.items():
+        out.person_alerts += len(alerts)
+        if entity not in owned:
+            out.false_person_alerts += len(alerts)
             for style in by_entity.get(entity, {"unknown"}):
-                out.false_alerts[style] += len(ats)
+                out.false_alerts[style] += len(alerts)
     return out

@@ -121,6 +121,13 @@ def street_short(given: str) -> str:
     return letters[: vowel + 2] + "o"  # Stevo, Robo, Jono
 
 
+def first_syllable(given: str) -> str:
+    """ "Abdu" from Abdullahi, "Ke" from Kevin: the name up to and including its first vowel."""
+    letters = "".join(ch for ch in given if ch.isalpha())
+    vowel = next((i for i, ch in enumerate(letters) if i > 0 and ch.lower() in "aeiouy"), 1)
+    return letters[: vowel + 1]
+
+
 def short_forms(given: str) -> tuple[str, ...]:
     """Every unseen short form of ``given`` the generator may write."""
     found: tuple[str, ...] = STREET_SHORT.get(given, ())

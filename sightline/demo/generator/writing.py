@@ -14,7 +14,7 @@ from typing import Final
 
 from sightline.demo.generator.helpers import weighted
 from sightline.demo.generator.names import NAME_VARIANTS, surname_typo
-from sightline.demo.generator.people import short_forms
+from sightline.demo.generator.people import first_syllable, short_forms
 
 # How a network adult's name is written, with weights ("none": nickname or identifiers only).
 NAME_STYLES: Final[tuple[tuple[str, float], ...]] = (
@@ -83,7 +83,7 @@ def _half(rng: random.Random, family: str) -> str:
 
 
 def _short(rng: random.Random, given: str, family: str) -> str:
-    forms = [f for f in short_forms(given) if f != family] or [given[:3]]
+    forms = [f for f in short_forms(given) if f != family] or [first_syllable(given)]
     return rng.choice(forms)
 
 

@@ -21,14 +21,17 @@ import pytest
 from sightline.demo.generator import generate_borough
 from sightline.demo.quality import measure
 from sightline.demo.services import borough_load
+from sightline.demo.style_quality import ANY, measure_styles
 from sightline.intel.services import intel_bulk_index
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("seed", "recall_floor"), [(2026, 0.85), (4, 0.6)])
+@pytest.mark.parametrize(
+    ("seed", "recall_floor", "joined_floor"), [(2026, 0.85, 0.75), (4, 0.6, 0.5)]
+)
 def test_planted_networks_are_linked_and_alerted_without_human_confirmation(
-    tmp_path: Path, seed: int, recall_floor: float
+    tmp_path: Path, seed: int, recall_floor: float, joined_floor: float
 ) -> None:
     borough = generate_borough(children=300, years=2, seed=seed)
     borough_load(borough=borough, truth_path=tmp_path / "truth.json")
@@ -40,6 +43,16 @@ def test_planted_networks_are_linked_and_alerted_without_human_confirmation(
     assert quality.networks_alerted == quality.networks == 2, quality
     # the first network alert fires at the earliest referral that could fire it
     assert min(v for v in quality.first_alert_lag.values() if v is not None) == 0
+    styles = measure_styles(borough)
+    adults = [a for n in borough.truth["networks"] for a in n["adults"]]
+    assert styles.mentions[ANY] == sum(len(a["mention_keys"]) for a in adults)
+    assert styles.adults == len(adults)
+    assert styles.joined[ANY] == sum(
+        styles.joined[s] for s in styles.joined if s.startswith("name:")
+    )
+    assert styles.on_adults[ANY] - styles.wrong[ANY] <= styles.joined[ANY]
+    # network mentions, whatever their style, joined to their adult's record
+    assert styles.joined[ANY] >= joined_floor * styles.mentions[ANY], styles.as_json()
 
 
 def test_borough_without_networks_raises_at_most_one_alert_per_100_referrals(
@@ -51,3 +64,6 @@ def test_borough_without_networks_raises_at_most_one_alert_per_100_referrals(
     quality = measure(borough)
     assert counts["referrals"] == quality.referrals
     assert quality.alerts_per_100 <= 1.0, quality
+    styles = measure_styles(borough)
+    assert styles.adults == styles.mentions[ANY] == 0
+    assert styles.false_person_alerts == styles.person_alerts <= quality.alerts
