@@ -41,8 +41,8 @@ def test_uk_phone_numbers_in_any_format_normalise_to_e164(written: str) -> None:
     assert normalise_phone(written) == "+447700900331"
 
 
-@pytest.mark.parametrize("written", ["12345", "+33 6 12 34 56 78", "0800", ""])
-def test_non_uk_or_short_numbers_are_not_phones(written: str) -> None:
+@pytest.mark.parametrize("written", ["12345", "0800", "", "943 476 5919"])
+def test_short_or_impossible_numbers_are_not_phones(written: str) -> None:
     assert normalise_phone(written) == ""
 
 
@@ -249,3 +249,9 @@ def test_narrative_is_read_for_registrations_phones_postcodes_and_handles() -> N
     assert ("postcode", "NB47QX") in found
     assert ("handle", "dark_knight") in found
     assert not any(k == "vehicle" and v == "NB47QX" for k, v in found)
+
+
+def test_international_and_zero_less_numbers_are_read_with_phonenumbers() -> None:
+    assert normalise_phone("+33 6 12 34 56 78") == "+33612345678"
+    assert normalise_phone("7700 900123") == normalise_phone("07700-900-123") == "+447700900123"
+    assert normalise_phone("0044 7700 900123") == "+447700900123"
