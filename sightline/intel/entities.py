@@ -65,6 +65,8 @@ class Ranked:
     reasons: tuple[str, ...]
     # the score on the mention's own details, before co-mentioned context (persons only)
     identity: float | None = None
+    # each comparison's part in the score (persons only): resolution.Score.explanation()
+    contributions: tuple[dict[str, object], ...] = ()
 
 
 # ---- persons -------------------------------------------------------------------------------
@@ -137,7 +139,16 @@ def rank_persons(
         own = compare(features, profile, rare_surname=pk == sole)
         result = with_context(own, shared.get(pk, frozenset()))
         if result.score >= CANDIDATE:
-            ranked.append(Ranked(pk, reference, result.score, result.reasons, own.score))
+            ranked.append(
+                Ranked(
+                    pk,
+                    reference,
+                    result.score,
+                    result.reasons,
+                    own.score,
+                    tuple(result.explanation()),
+                )
+            )
     ranked.sort(key=lambda r: (-r.score, r.reference))
     return ranked[:limit]
 
