@@ -15,7 +15,8 @@ benchmark's (1 to 13 and 2026), so the benchmark measures the model on boroughs 
 - context: a candidate already linked to a child on the referral, counted the same way.
 
 A level seen fewer than MIN_SEEN times among the true pairs keeps its hand-set m0, and no u
-falls below its hand-set u_min (what the training boroughs cannot show by chance). With --write the result replaces
+falls below its hand-set u_min (what the training boroughs cannot show by chance).
+With --write the result replaces
 `sightline/intel/data/link_model.json` (keeping its hand-set entries: the floors of the term
 frequencies, the damping of a first-name conflict when a strong identifier agrees, and the
 context weights other than "child", each marked there).
@@ -90,8 +91,9 @@ def count_borough(
         if who in earlier:
             profile, seen_children = earlier[who]
             levels = comparison_levels(features, profile)
-            for comparison in m:
-                m[comparison][levels.get(comparison, "null")] += 1
+            for comparison, counts in m.items():
+                if comparison != "context":
+                    counts[levels.get(comparison, "null")] += 1
             m["context"]["child" if children & seen_children else "null"] += 1
             true_pairs += 1
         profile, seen_children = earlier.setdefault(who, (Profile(), set()))
@@ -108,8 +110,9 @@ def count_borough(
         profile = Profile()
         profile.add(fb)
         levels = comparison_levels(fa, profile)
-        for comparison in u:
-            u[comparison][levels.get(comparison, "null")] += 1
+        for comparison, counts in u.items():
+            if comparison != "context":
+                counts[levels.get(comparison, "null")] += 1
         u["context"]["child" if ca & cb else "null"] += 1
     # (mention, earlier person) pairs: each mention against every person seen before it
     people_before = 0

@@ -58,6 +58,8 @@ class Link:
     said: str
     categories: frozenset[str]
     children: tuple[tuple[str, str, str], ...]  # (child id, reference, household)
+    # each comparison's part in the link's probability (Mention.explanation["contributions"])
+    contributions: tuple[dict[str, object], ...] = ()
 
     @property
     def households(self) -> set[str]:
@@ -72,6 +74,8 @@ class Link:
             "children": [ref for _c, ref, _h in self.children],
             "link": self.status,
             "score": self.score,
+            "probability": self.score,
+            "contributions": list(self.contributions),
             "reasons": list(self.reasons),
             "said": self.said[:300],
         }
@@ -82,6 +86,9 @@ class Outcome:
     holds: bool = False
     confirmed: bool = False
     links: list[Link] = field(default_factory=list)
+    # when the rule first held on these links, in the order they happened: a late link (the
+    # second mention joined only when a third arrives) dates the alert to the second (§3)
+    possible_at: dt.datetime | None = None
 
 
 def household(address: str, postcode: str, family: str, child_id: uuid.UUID) -> str:
@@ -151,6 +158,7 @@ def _link(m: Mention, kids: dict[uuid.UUID, list[tuple[str, str, str]]]) -> Link
             or ()
         ),
         children=tuple(kids.get(source, ())),
+        contributions=tuple(m.explanation.get("contributions", ()) if m.explanation else ()),
     )
 
 
@@ -167,7 +175,21 @@ def _outcome(links: list[Link], households: int, agencies: int = 1) -> Outcome:
     if not _count_ok(links, households, agencies):
         return Outcome()
     firm = [link for link in links if link.status != LinkStatus.PROBABLE]
-    return Outcome(True, _count_ok(firm, households, agencies), links)
+    return Outcome(
+        True,
+        _count_ok(firm, households, agencies),
+        links,
+        possible_at(links, lambda some: _count_ok(some, households, agencies)),
+    )
+
+
+def possible_at(links: list[Link], holds: Callable[[list[Link]], bool]) -> dt.datetime | None:
+    """The time of the earliest link by which the rule held, counting every link known now."""
+    ordered = sorted(links, key=lambda link: link.occurred_at)
+    for i, link in enumerate(ordered):
+        if holds(ordered[: i + 1]):
+            return link.occurred_at
+    return None
 
 
 def _windowed(links: list[Link], households: int) -> Outcome:
@@ -218,7 +240,7 @@ def evaluate(
             seen = [_outcome(links_of(vid), 2) for vid in sorted(vehicles_of(entity_id))]
             if any(s.holds for s in seen):
                 firm = any(s.holds and s.confirmed for s in seen)
-                vehicle = Outcome(True, base.confirmed and firm, base.links)
+                vehicle = Outcome(True, base.confirmed and firm, base.links, base.possible_at)
         result["vehicle"] = vehicle
         return result
     if entity_type == EntityType.PLACE:

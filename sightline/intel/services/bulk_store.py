@@ -360,6 +360,7 @@ class MemoryStore:
                     said=m.said,
                     categories=categories,
                     children=tuple(self.kids.get(source, ())),
+                    contributions=tuple((m.explanation or {}).get("contributions", ())),
                 )
             )
         return links

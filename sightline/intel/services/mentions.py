@@ -21,7 +21,7 @@ from sightline.referrals.models import PersonNamed, Referral
 
 Touched = set[tuple[str, uuid.UUID]]
 EXACT_REASONS = frozenset({"same phone number", "same vehicle registration"})
-CONFLICT_REASONS = frozenset({"different name", "age differs"})
+CONFLICT_REASONS = frozenset({"different first name", "different surname", "age differs"})
 
 
 def said(*parts: str) -> str:
@@ -177,6 +177,7 @@ def _person_mention(
     else:
         person_id = origin = store.person_create(features)
         status, score, reasons = LinkStatus.ORIGIN, 1.0, ()
+    explanation = explain(top if origin is None else None, ranked)
     mention = store.mention_add(
         **common,
         entity_type=EntityType.PERSON,
@@ -189,6 +190,7 @@ def _person_mention(
         score=score,
         reasons=list(reasons),
         origin_entity_id=origin,
+        explanation=explanation,
     )
     store.person_refresh(person_id)
     result.mentions.append(mention)
@@ -202,6 +204,26 @@ def _person_mention(
     if vm is not None:
         result.mentions.append(vm)
         touched.add((EntityType.VEHICLE, vm.entity_id))
+
+
+def _candidate_json(r: entities.Ranked) -> dict[str, Any]:
+    return {
+        "entity": r.reference,
+        "entity_id": str(r.entity_id),
+        "probability": r.score,
+        "contributions": list(r.contributions),
+    }
+
+
+def explain(linked: entities.Ranked | None, ranked: list[entities.Ranked]) -> dict[str, Any]:
+    """Why this mention is linked where it is ("entity", "probability", each comparison's
+    "contributions") and why not to the best other candidate ("runner_up"); a mention that
+    made its own entity keeps its nearest candidate as the runner-up (why not linked)."""
+    others = [r for r in ranked if linked is None or r.entity_id != linked.entity_id]
+    runner_up = _candidate_json(others[0]) if others else None
+    if linked is None:
+        return {"entity": None, "probability": None, "contributions": [], "runner_up": runner_up}
+    return {**_candidate_json(linked), "runner_up": runner_up}
 
 
 def merge_reason(into: entities.Ranked) -> str:
