@@ -44,6 +44,7 @@ def _seeds(variable: str, default: str) -> list[int]:
 SEEDS = _seeds("BENCH_LINKING_SEEDS", "1,2,3,4,5,6,7,8,9,10,11,12,13,2026")
 LARGE_SEEDS = _seeds("BENCH_LINKING_LARGE_SEEDS", "2026,4")
 REFERENCE_SEED = 2026
+_ANY = "any"  # every mention, whatever its style (style_quality counts it too)
 
 
 def _env(db: Path) -> dict[str, str]:
@@ -78,6 +79,7 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
     from sightline.demo.generator import generate_borough
     from sightline.demo.quality import measure
     from sightline.demo.services import borough_load
+    from sightline.demo.style_quality import measure_styles
     from sightline.intel.services import intel_bulk_index
 
     borough = generate_borough(children=children, years=2, seed=seed, networks=networks)
@@ -85,6 +87,7 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
         borough_load(borough=borough, truth_path=Path(tmp) / "truth.json")
     intel_bulk_index()
     q = measure(borough)
+    styles = measure_styles(borough)
     spec_of = {p.mention_key: (r, p) for r in borough.referrals for p in r.persons_named}
     keys_of = {
         a["adult_key"]: a["mention_keys"] for n in borough.truth["networks"] for a in n["adults"]
@@ -109,6 +112,7 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
         "alerts": q.alerts,
         "alerts_per_100": round(q.alerts_per_100, 2),
         "missed_by_form": dict(missed),
+        "styles": styles.as_json(),
     }
 
 
@@ -136,6 +140,95 @@ def _pooled(results: list[dict[str, Any]]) -> tuple[float, float]:
     found = sum(r["found_pairs"] for r in results)
     linked = sum(r["linked_pairs"] for r in results)
     return round(found / max(1, planted), 4), round(found / max(1, linked), 4)
+
+
+_COUNTS = ("mentions", "joined", "on_adults", "wrong", "due", "on_time", "false_alerts")
+
+
+def _sum_styles(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The per-style counters of ``style_quality.measure_styles``, summed over boroughs."""
+    total: dict[str, Any] = {k: Counter() for k in _COUNTS}
+    for key in ("adults", "adults_on_time", "person_alerts", "false_person_alerts"):
+        total[key] = sum(r["styles"][key] for r in results)
+    for r in results:
+        for k in _COUNTS:
+            total[k].update(r["styles"][k])
+    return total
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.3f} ({part} of {whole})" if whole else "-"
+
+
+def _style_order(style: str) -> tuple[int, str]:
+    family = style.split(":", maxsplit=1)[0]
+    order = ["name", "nickname", "phone", "plate", "ordinary"]
+    return (order.index(family) if family in order else len(order), style)
+
+
+def style_table(small: list[dict[str, Any]], quiet: list[dict[str, Any]]) -> str:
+    """The markdown table of bench/README.md's linking section: each style's recall (network
+    mentions joined to their adult), precision (mentions on adults' entities that are theirs),
+    alert at the second child (adults whose second-child mention has the style) and false
+    alerts per 100 referrals on the no-network boroughs."""
+    t, q = _sum_styles(small), _sum_styles(quiet)
+    referrals = sum(r["referrals"] for r in quiet)
+    styles = sorted(
+        set(t["mentions"]) | set(t["on_adults"]) | set(q["false_alerts"]), key=_style_order
+    )
+    lines = [
+        "| style | recall (mentions joined) | precision (on adults' records) "
+        "| alert at the second child | false alerts per 100 referrals (no networks) |",
+        "|---|---|---|---|---|",
+    ]
+    for style in styles:
+        on = t["on_adults"][style]
+        precision = _ratio(on - t["wrong"][style], on)
+        per_100 = 100 * q["false_alerts"][style] / max(1, referrals)
+        lines.append(
+            f"| `{style}` | {_ratio(t['joined'][style], t['mentions'][style])} | {precision} "
+            f"| {_ratio(t['on_time'][style], t['due'][style])} | {per_100:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def _style_rows(small: list[dict[str, Any]], quiet: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    t, q = _sum_styles(small), _sum_styles(quiet)
+    referrals = sum(r["referrals"] for r in quiet)
+    mentions = sum(r["styles"]["mentions"].get(_ANY, 0) for r in small)
+    joined = sum(r["styles"]["joined"].get(_ANY, 0) for r in small)
+    rows = [
+        row(
+            "planted adults alerted at the referral naming their second child",
+            _ratio(t["adults_on_time"], t["adults"]),
+            goal=">= 0.95",
+        ),
+        row("network mentions joined to their adult's record, pooled", _ratio(joined, mentions)),
+        row(
+            "person alerts on records that stand for no planted adult (network boroughs)",
+            f"{t['false_person_alerts']} of {t['person_alerts']}",
+        ),
+        row(
+            "no-network boroughs: alerts per 100 referrals, pooled",
+            round(100 * sum(r["alerts"] for r in quiet) / max(1, referrals), 2),
+            goal="<= 1",
+        ),
+    ]
+    for style in sorted(set(t["mentions"]) | set(q["false_alerts"]), key=_style_order):
+        if style == _ANY:
+            continue
+        on = t["on_adults"][style]
+        rows.append(
+            row(
+                f"by style `{style}`: recall, precision, alert at second child, "
+                "false alerts per 100 (no networks)",
+                f"{_ratio(t['joined'][style], t['mentions'][style])}; "
+                f"{_ratio(on - t['wrong'][style], on)}; "
+                f"{_ratio(t['on_time'][style], t['due'][style])}; "
+                f"{100 * q['false_alerts'][style] / max(1, referrals):.2f}",
+            )
+        )
+    return rows
 
 
 def run(ctx: Any = None) -> dict[str, Any]:
@@ -211,9 +304,10 @@ def run(ctx: Any = None) -> dict[str, Any]:
                 ", ".join(f"seed {r['seed']} {r['recall']}" for r in large),
             ),
         ]
+    rows += _style_rows(small, quiet)
     for r in rows:
         r["database"] = "sqlite"
-    return {"rows": rows, "boroughs": results}
+    return {"rows": rows, "boroughs": results, "style_table": style_table(small, quiet)}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,175 @@
+"""Linking and alerting measured by how each mention was written (issue 12 section 5).
+
+The generator records each person mention's styles in ``truth["mention_styles"]``
+("name:surname_first", "phone:no_zero", "plate:words_starts", "ordinary:shares_surname").
+Against the loaded and indexed borough this counts, per style:
+
+- joined: network mentions of the style on the entity that stands for their adult (the entity
+  holding most of the adult's mentions, as ``quality.measure`` takes it), over all network
+  mentions of the style. This is recall as a practitioner sees it: this way of writing the
+  adult reached the adult's record.
+- wrong: mentions of the style on an adult's entity that are not that adult's (an ordinary
+  namesake or another network adult), over all mentions of the style on adults' entities:
+  1 - precision.
+- on time: for each planted adult, the referral at which a second child names them
+  (``second_child_referral_key``); the alert is on time when a person alert on one of the
+  adult's entities was fired by that referral or earlier (probable or confirmed; a late link
+  that dates its alert to that referral counts). Counted under the styles of the adult's
+  mention on that referral.
+- false person alerts: alerts on entities that stand for no planted adult, under the name
+  styles of the mentions on them (on a no-network borough, every alert is false).
+
+Everything here is measurement for tests and bench/; the truth never enters the database."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sightline.demo.generator import Borough
+from sightline.demo.quality import _Matched, _matched
+from sightline.intel.choices import AlertKind, AlertStatus, EntityType
+from sightline.intel.models import Alert, Mention
+
+ANY = "any"  # counted for every mention, whatever its style
+
+
+@dataclass
+class StyleCounts:
+    mentions: Counter[str] = field(default_factory=Counter)
+    joined: Counter[str] = field(default_factory=Counter)
+    on_adults: Counter[str] = field(default_factory=Counter)
+    wrong: Counter[str] = field(default_factory=Counter)
+    due: Counter[str] = field(default_factory=Counter)
+    on_time: Counter[str] = field(default_factory=Counter)
+    false_alerts: Counter[str] = field(default_factory=Counter)
+    adults: int = 0
+    adults_on_time: int = 0
+    person_alerts: int = 0
+    false_person_alerts: int = 0
+    # mentions that did not reach their adult's entity, for the failure notes
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    late: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items()}
+
+
+def _entity_of_mention(matched: _Matched) -> dict[str, uuid.UUID]:
+    out: dict[str, uuid.UUID] = {}
+    rows = Mention.objects.filter(entity_type=EntityType.PERSON).values_list(
+        "entity_id", "person_named_id"
+    )
+    for entity_id, named_id in rows:
+        key = matched.truth_of_named.get(named_id)
+        if key is not None:
+            out[key] = entity_id
+    return out
+
+
+def _written(borough: Borough) -> dict[str, dict[str, str]]:
+    return {
+        p.mention_key: {
+            k: v
+            for k, v in (
+                ("name", p.name),
+                ("nickname", p.nickname),
+                ("phone", p.phone),
+                ("plate", p.vehicle_registration),
+            )
+            if v
+        }
+        for r in borough.referrals
+        for p in r.persons_named
+    }
+
+
+def _adult_entities(
+    borough: Borough, entity_of: dict[str, uuid.UUID]
+) -> dict[str, tuple[uuid.UUID | None, set[uuid.UUID]]]:
+    """Each planted adult's own entity (most of their mentions) and every entity they are on."""
+    out: dict[str, tuple[uuid.UUID | None, set[uuid.UUID]]] = {}
+    for network in borough.truth["networks"]:
+        for adult in network["adults"]:
+            held = Counter(entity_of[k] for k in adult["mention_keys"] if k in entity_of)
+            own = held.most_common(1)[0][0] if held else None
+            out[adult["adult_key"]] = (own, set(held))
+    return out
+
+
+def _alert_order(matched: _Matched) -> dict[uuid.UUID, list[int]]:
+    """Entity -> the arrival positions of the referrals that fired person alerts on it."""
+    fired: dict[uuid.UUID, list[int]] = defaultdict(list)
+    rows = (
+        Alert.objects.filter(kind=AlertKind.PERSON_MULTIPLE_CHILDREN)
+        .exclude(status=AlertStatus.WITHDRAWN)
+        .values_list("entity_id", "fired_by_id")
+    )
+    for entity_id, referral_id in rows:
+        if referral_id in matched.referral_order:
+            fired[entity_id].append(matched.referral_order[referral_id])
+    return fired
+
+
+def measure_styles(borough: Borough) -> StyleCounts:
+    matched = _matched(borough)
+    styles = {k: [*v, ANY] for k, v in borough.truth["mention_styles"].items()}
+    written = _written(borough)
+    entity_of = _entity_of_mention(matched)
+    adults = _adult_entities(borough, entity_of)
+    owner: dict[uuid.UUID, str] = {own: a for a, (own, _) in adults.items() if own is not None}
+    adult_of = {
+        k: a["adult_key"] for n in borough.truth["networks"] for a in n["adults"]
+        for k in a["mention_keys"]
+    }  # fmt: skip
+    canonical = {a["adult_key"]: a["canonical_name"] for n in borough.truth["networks"]
+                 for a in n["adults"]}  # fmt: skip
+    out = StyleCounts()
+    for key, entity in entity_of.items():
+        adult = adult_of.get(key)
+        if adult is not None:
+            out.mentions.update(styles[key])
+            if entity == adults[adult][0]:
+                out.joined.update(styles[key])
+            else:
+                out.misses.append(
+                    {"adult": canonical[adult], "written": written[key], "styles": styles[key]}
+                )
+        if entity in owner:
+            out.on_adults.update(styles[key])
+            if adult != owner[entity]:
+                out.wrong.update(styles[key])
+    spec_order = {k: matched.referral_order[pk] for pk, k in matched.spec_key_of_ref.items()}
+    fired = _alert_order(matched)
+    for network in borough.truth["networks"]:
+        for adult in network["adults"]:
+            second = adult["second_child_referral_key"]
+            if second is None or second not in spec_order:
+                continue
+            key = next(k for k in adult["mention_keys"] if k.startswith(second + "-"))
+            out.adults += 1
+            out.due.update(styles[key])
+            entities = adults[adult["adult_key"]][1]
+            due_at = spec_order[second]
+            if any(at <= due_at for e in entities for at in fired.get(e, ())):
+                out.adults_on_time += 1
+                out.on_time.update(styles[key])
+            else:
+                out.late.append(
+                    {"adult": canonical[adult["adult_key"]], "written": written[key],
+                     "styles": styles[key]}
+                )  # fmt: skip
+    by_entity: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for key, entity in entity_of.items():
+        by_entity[entity].update(
+            s for s in styles[key] if s.startswith(("name:", "ordinary:")) or s == ANY
+        )
+    for entity, ats in fired.items():
+        out.person_alerts += len(ats)
+        if entity not in owner:
+            out.false_person_alerts += len(ats)
+            for style in by_entity.get(entity, {"unknown"}):
+                out.false_alerts[style] += len(ats)
+    return out
