@@ -32,6 +32,7 @@ from sightline.demo.generator import Borough
 from sightline.demo.quality import _Matched, _matched
 from sightline.intel.choices import AlertKind, AlertStatus, EntityType
 from sightline.intel.models import Alert, Mention
+from sightline.referrals.models import Referral
 
 ANY = "any"  # counted for every mention, whatever its style
 
@@ -100,16 +101,25 @@ def _adult_entities(
 
 
 def _alert_order(matched: _Matched) -> dict[uuid.UUID, list[int]]:
-    """Entity -> the arrival positions of the referrals that fired person alerts on it."""
+    """Entity -> the arrival positions of the referrals that fired person alerts on it (a late
+    link's alert counts at the referral it is dated to, `Alert.possible_at`)."""
     fired: dict[uuid.UUID, list[int]] = defaultdict(list)
+    received = sorted(
+        (at, matched.referral_order[pk])
+        for pk, at in Referral.objects.values_list("id", "received_at")
+        if pk in matched.referral_order
+    )
     rows = (
         Alert.objects.filter(kind=AlertKind.PERSON_MULTIPLE_CHILDREN)
         .exclude(status=AlertStatus.WITHDRAWN)
-        .values_list("entity_id", "fired_by_id")
+        .values_list("entity_id", "fired_by_id", "possible_at")
     )
-    for entity_id, referral_id in rows:
+    for entity_id, referral_id, possible_at in rows:
         if referral_id in matched.referral_order:
-            fired[entity_id].append(matched.referral_order[referral_id])
+            at = matched.referral_order[referral_id]
+            if possible_at is not None:
+                at = min([at, *(order for when, order in received if when == possible_at)])
+            fired[entity_id].append(at)
     return fired
 
 

@@ -25,7 +25,7 @@ from django.conf import settings
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # u for an exact surname that several persons on record sound like: "common here" whatever
 # the population table says (a family, a community, a generator's short list).
-ON_RECORD_COMMON = 1 / 150
+ON_RECORD_COMMON = 1 / 40
 
 
 @dataclass(frozen=True)

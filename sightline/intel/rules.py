@@ -23,8 +23,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sightline.intel.choices import AlertKind, EntityType, LinkStatus, Priority
-from sightline.intel.models import Mention
+from django.db.models import Q
+
+from sightline.intel.choices import AlertKind, CandidateStatus, EntityType, LinkStatus, Priority
+from sightline.intel.models import MatchCandidate, Mention
 from sightline.intel.normalise import fold
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
@@ -101,11 +103,20 @@ def household(address: str, postcode: str, family: str, child_id: uuid.UUID) -> 
 
 
 def entity_links(entity_id: uuid.UUID) -> list[Link]:
+    """The entity's mentions as links, with the ambiguous mentions that fit it (a mention
+    fitting two persons about equally is linked to neither, and reaches both: it counts here
+    as a probable link)."""
+    ambiguous = MatchCandidate.objects.filter(
+        entity_id=entity_id, status=CandidateStatus.AMBIGUOUS
+    ).values("mention_id")
     rows = list(
-        Mention.objects.filter(entity_id=entity_id)
+        Mention.objects.filter(Q(entity_id=entity_id) | Q(pk__in=ambiguous))
         .select_related("referral", "agency")
         .order_by("occurred_at", "created_at")
     )
+    for m in rows:
+        if m.entity_id != entity_id:
+            m.link_status = LinkStatus.PROBABLE
     kids: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
     for rid, cid, ref, address, postcode, family in ReferralChild.objects.filter(
         referral_id__in={m.referral_id for m in rows if m.referral_id is not None}

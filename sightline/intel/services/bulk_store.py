@@ -15,7 +15,7 @@ from typing import Any
 
 from sightline.accounts.models import Agency
 from sightline.intel import entities, places
-from sightline.intel.choices import EntityType, LinkStatus
+from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus
 from sightline.intel.models import (
     Alert,
     MatchCandidate,
@@ -67,6 +67,8 @@ class MemoryStore:
         self.referral_info: dict[uuid.UUID, tuple[str, frozenset[str]]] = {}
         self.agency_code: dict[uuid.UUID, str] = {}
         self.candidates: list[MatchCandidate] = []
+        # persons -> the ambiguous mentions that fit them (linked to neither, reaching each)
+        self.ambiguous: dict[uuid.UUID, list[Mention]] = {}
         self.candidate_pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
         self.suggestions: list[Any] = []
         self.alerts: dict[uuid.UUID, dict[str, Alert]] = defaultdict(dict)  # standing only
@@ -310,6 +312,8 @@ class MemoryStore:
             if pair not in self.candidate_pairs:
                 self.candidate_pairs.add(pair)
                 self.candidates.append(row)
+                if row.status == CandidateStatus.AMBIGUOUS:
+                    self.ambiguous.setdefault(row.entity_id, []).append(row.mention)
         return rows
 
     def suggest(self, referral: Referral, mentions: list[Mention]) -> list[Any]:
@@ -342,7 +346,8 @@ class MemoryStore:
 
     def links_of(self, entity_id: uuid.UUID) -> list[Link]:
         links = []
-        for m in self.mentions_of(entity_id):
+        fits = self.ambiguous.get(entity_id, [])
+        for m in sorted([*self.mentions_of(entity_id), *fits], key=lambda m: self.order[m.pk]):
             source = m.source_key  # a partner event's mention has no referral
             reference, categories = self.referral_info.get(
                 source, (m.source_ref, frozenset(m.details.get("categories") or ()))
@@ -354,7 +359,7 @@ class MemoryStore:
                     referral_ref=reference,
                     agency=self.agency_code[m.agency_id],
                     occurred_at=m.occurred_at,
-                    status=m.link_status,
+                    status=LinkStatus.PROBABLE if m in fits else m.link_status,
                     score=m.score,
                     reasons=tuple(m.reasons),
                     said=m.said,

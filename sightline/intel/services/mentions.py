@@ -4,6 +4,7 @@ referral are rebuilt. Runs inside the caller's transaction; writes no audit rows
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -135,13 +136,54 @@ def pick_top(ranked: list[entities.Ranked]) -> entities.Ranked | None:
     return top
 
 
+# Two candidates whose match weights differ by less than this (in bits: a factor of two in
+# the odds) fit the mention about equally.
+AMBIGUITY_BITS = 1.0
+
+
+def _agreeing(r: entities.Ranked) -> frozenset[tuple[object, object]]:
+    """What of the mention's own details agree with a candidate (comparison and level)."""
+    return frozenset(
+        (c["comparison"], c["level"])
+        for c in r.contributions
+        if float(str(c["weight"])) > 0 and c["comparison"] != "context"
+    )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log2(p / (1 - p))
+
+
 def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
-    """Others this mention is as strongly like as the top: they are probably one person. Only
-    its own details count here: shared context (children, vehicles) is what two people of one
-    network have in common, so it never joins them."""
+    """Others this mention is as strongly like as the top, on other details: they are probably
+    one person, recorded twice, that this mention bridges ("Jay Walsh" known as "Red" joins a
+    Jay Walsh and a Red). Only its own details count here: shared context (children,
+    vehicles) is what two people of one network have in common, so it never joins them; and
+    two persons it fits on the very same details (a "B. Taylor" fits a Brett and a Beverley
+    Taylor) are two people, never merged (see `rivals`)."""
     if top is None or identity(top) < HIGH_CONFIDENCE:
         return []
-    return [o for o in ranked if o is not top and identity(o) >= HIGH_CONFIDENCE]
+    return [
+        o
+        for o in ranked
+        if o is not top and identity(o) >= HIGH_CONFIDENCE and _agreeing(o) != _agreeing(top)
+    ]
+
+
+def rivals(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
+    """Others the mention fits about as well as the top, on the same details: the mention is
+    ambiguous between them and is linked to neither (issue 12 §2)."""
+    if top is None or identity(top) < HIGH_CONFIDENCE:
+        return []
+    return [
+        o
+        for o in ranked
+        if o is not top
+        and identity(o) >= HIGH_CONFIDENCE
+        and _agreeing(o) == _agreeing(top)
+        and abs(_logit(o.score) - _logit(top.score)) < AMBIGUITY_BITS
+    ]
 
 
 def link_of(top: entities.Ranked) -> tuple[str, float, tuple[str, ...]]:
@@ -167,6 +209,10 @@ def _person_mention(
         return
     ranked = store.person_candidates(features, context=frozenset(context))
     top = pick_top(ranked)
+    tied = rivals(top, ranked)
+    if top is not None and tied:
+        _ambiguous_mention(store, person, details, common, [top, *tied], ranked, result, touched)
+        return
     for other in to_merge(top, ranked):
         result.candidates += _person_merge(store, into=top, other=other)
         touched.add((EntityType.PERSON, other.entity_id))
@@ -204,6 +250,60 @@ def _person_mention(
     if vm is not None:
         result.mentions.append(vm)
         touched.add((EntityType.VEHICLE, vm.entity_id))
+
+
+def _ambiguous_mention(
+    store: Store,
+    person: PersonNamed,
+    details: dict[str, Any],
+    common: dict[str, Any],
+    fits: list[entities.Ranked],
+    ranked: list[entities.Ranked],
+    result: IndexResult,
+    touched: Touched,
+) -> None:
+    """A mention that fits two or more persons about equally: linked to neither (it makes its
+    own entity), flagged ambiguous with each candidate; the alert rules count it for each."""
+    features = entities.features_from_details(details)
+    person_id = store.person_create(features)
+    referral = common["referral"]
+    mention = store.mention_add(
+        **common,
+        entity_type=EntityType.PERSON,
+        entity_id=person_id,
+        person_named=person,
+        occurred_at=referral.received_at,
+        said=person_said(person),
+        details=details,
+        link_status=LinkStatus.ORIGIN,
+        score=1.0,
+        reasons=[f"fits {len(fits)} persons about equally; linked to neither"],
+        origin_entity_id=person_id,
+        explanation={
+            **explain(None, ranked),
+            "ambiguous": True,
+            "candidates": [_candidate_json(r) for r in fits],
+        },
+    )
+    store.person_refresh(person_id)
+    result.mentions.append(mention)
+    ambiguous = {r.entity_id for r in fits}
+    rows = [
+        MatchCandidate(
+            mention=mention,
+            entity_type=EntityType.PERSON,
+            entity_id=r.entity_id,
+            score=r.score,
+            reasons=list(r.reasons),
+            status=CandidateStatus.AMBIGUOUS
+            if r.entity_id in ambiguous
+            else CandidateStatus.PROPOSED,
+        )
+        for r in ranked
+    ]
+    result.candidates += store.candidates_add(rows)
+    touched.add((EntityType.PERSON, person_id))
+    touched.update((EntityType.PERSON, r.entity_id) for r in fits)
 
 
 def _candidate_json(r: entities.Ranked) -> dict[str, Any]:
