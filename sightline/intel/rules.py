@@ -4,7 +4,8 @@ the transaction of the intake or link decision that changed it.
 - person_multiple_children: an adult linked to children in two households, from two
   referrals. Again, at high priority, for a third household (`children3`), a second agency
   (`agencies2`), or a vehicle of theirs seen with two households' children (`vehicle`).
-- place_hotspot: a place named in exploitation concerns about children in two households
+- place_hotspot: a place named in exploitation concerns (`concerns.py`: a category ticked, a
+  medium or high screening, or the narrative's indicators) about children in two households
   within 90 days (`children2`); again at three (`children3`).
 - vehicle_multiple_children: a vehicle seen with children in two households (`children2`).
 
@@ -26,12 +27,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from sightline.intel.choices import AlertKind, CandidateStatus, EntityType, LinkStatus, Priority
+from sightline.intel.concerns import CONCERN_KEY, EXPLOITATION_CATEGORIES
 from sightline.intel.models import MatchCandidate, Mention
 from sightline.intel.normalise import fold
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 
-EXPLOITATION_CATEGORIES = frozenset({"sexual_exploitation", "criminal_exploitation"})
 HOTSPOT_DAYS = 90
 
 KIND_FOR = {
@@ -62,6 +63,9 @@ class Link:
     children: tuple[tuple[str, str, str], ...]  # (child id, reference, household)
     # each comparison's part in the link's probability (Mention.explanation["contributions"])
     contributions: tuple[dict[str, object], ...] = ()
+    # an exploitation concern (concerns.py): a category ticked, the narrative's indicators or a
+    # medium or high screening, as flagged on the mention
+    concern: bool = False
 
     @property
     def households(self) -> set[str]:
@@ -170,6 +174,7 @@ def _link(m: Mention, kids: dict[uuid.UUID, list[tuple[str, str, str]]]) -> Link
         ),
         children=tuple(kids.get(source, ())),
         contributions=tuple(m.explanation.get("contributions", ()) if m.explanation else ()),
+        concern=bool((m.details or {}).get(CONCERN_KEY)),
     )
 
 
@@ -255,7 +260,9 @@ def evaluate(
         result["vehicle"] = vehicle
         return result
     if entity_type == EntityType.PLACE:
-        concerns = [link for link in links if link.categories & EXPLOITATION_CATEGORIES]
+        concerns = [
+            link for link in links if link.concern or link.categories & EXPLOITATION_CATEGORIES
+        ]
         return {"children2": _windowed(concerns, 2), "children3": _windowed(concerns, 3)}
     if entity_type == EntityType.VEHICLE:
         return {"children2": _outcome(links, 2), "children3": _outcome(links, 3)}

@@ -16,6 +16,7 @@ from typing import Any
 from sightline.accounts.models import Agency
 from sightline.intel import entities, places
 from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus
+from sightline.intel.concerns import CONCERN_KEY
 from sightline.intel.models import (
     Alert,
     MatchCandidate,
@@ -366,6 +367,7 @@ class MemoryStore:
                     categories=categories,
                     children=tuple(self.kids.get(source, ())),
                     contributions=tuple((m.explanation or {}).get("contributions", ())),
+                    concern=bool((m.details or {}).get(CONCERN_KEY)),
                 )
             )
         return links

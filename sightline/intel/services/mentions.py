@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sightline.intel import entities
 from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus
+from sightline.intel.concerns import CONCERN_KEY, referral_concern
 from sightline.intel.models import MatchCandidate, Mention
 from sightline.intel.normalise import normalise_phone, normalise_plate
 from sightline.intel.resolution import HIGH_CONFIDENCE
@@ -75,6 +76,7 @@ def _place_mentions(
     touched: Touched,
 ) -> list[str]:
     place_ids: list[str] = []
+    concern = referral_concern(referral.concern_categories, referral.narrative)
     for named in referral.places_named.all():
         place, status, score, reasons, others = store.place_resolve(
             name=named.name, kind=named.kind, address=named.address, postcode=named.postcode
@@ -86,7 +88,12 @@ def _place_mentions(
             place_named=named,
             occurred_at=referral.received_at,
             said=said(named.name, named.address, named.postcode),
-            details={"name": named.name, "kind": named.kind, "postcode": named.postcode},
+            details={
+                "name": named.name,
+                "kind": named.kind,
+                "postcode": named.postcode,
+                CONCERN_KEY: concern,
+            },
             link_status=status,
             score=score,
             reasons=list(reasons),
