@@ -219,6 +219,7 @@ READABLE = {
     ("first_name", "initial_differs"): "initial differs",
     ("first_name", "different"): "different first name",
     ("surname", "exact"): "same surname",
+    ("surname", "exact_first_differs"): "same surname, but the first name differs (a relative?)",
     ("surname", "part"): "one half of a hyphenated surname agrees",
     ("surname", "similar"): "surname spelt similarly (sounds alike or one letter out)",
     ("surname", "different"): "different surname",
@@ -299,9 +300,10 @@ def comparison_levels(
     """The level each comparison lands on; a comparison either side lacks is left out (its
     weight would be 0). Also what `bench/estimate_link_model.py` counts."""
     levels: dict[str, str] = {}
+    first = _first_name(m, p)
     for comparison, level in (
-        ("first_name", _first_name(m, p)),
-        ("surname", _surname(m, p)),
+        ("first_name", first),
+        ("surname", _surname(m, p, first_differs=first == "different")),
         ("nickname", _nickname(m, p)),
         ("phone", _phone(m, p, generic)),
         ("plate", _plate(m, p)),
@@ -331,11 +333,14 @@ def _first_name(m: PersonFeatures, p: Profile) -> str:
     return ""
 
 
-def _surname(m: PersonFeatures, p: Profile) -> str:
+def _surname(m: PersonFeatures, p: Profile, *, first_differs: bool = False) -> str:
+    """The surname's level. An exact surname with a first name that differs is a level of its
+    own: families share surnames, so it is evidence of a relative as much as of the person,
+    and its weight is estimated on such pairs, with no term frequency."""
     if not m.family or not (p.families or p.family_parts):
         return ""
     if m.family in p.families:
-        return "exact"
+        return "exact_first_differs" if first_differs else "exact"
     mine = {m.family, *m.family_parts}
     theirs = p.families | p.family_parts
     if mine & theirs:
@@ -440,6 +445,7 @@ _IDENTIFYING = {
     ("first_name", "similar"),
     ("first_name", "initial"),
     ("surname", "exact"),
+    ("surname", "exact_first_differs"),
     ("surname", "part"),
     ("surname", "similar"),
     ("nickname", "exact"),
