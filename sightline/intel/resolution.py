@@ -1,4 +1,7 @@
-"""Scoring a person mention against a person of concern's profile. Pure functions.
+"""Longer than 400 lines because the features, the profile, every comparison's levels and the
+context rule of one model belong together.
+
+Scoring a person mention against a person of concern's profile. Pure functions.
 
 One Fellegi-Sunter model (`linkmodel`): each comparison lands on a level whose weight is
 log2(m / u); the score is the match probability. HIGH_CONFIDENCE or more links the mention at

@@ -203,6 +203,7 @@ class MemoryStore:
             ((p, self.persons[p].reference, self.profiles[p]) for p in active),
             sole=sole,
             shared=self._context_shared(ids, context),
+            generic=entities.generic_values(features, self._holders),
         )
 
     def _holders(self, key: str) -> list[uuid.UUID]:

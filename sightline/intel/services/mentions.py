@@ -1,4 +1,7 @@
-"""Indexing one referral: each person, place, vehicle and phone it names becomes a mention of a
+"""Longer than 400 lines because a person mention is resolved here in full (linked, merged,
+ambiguous, explained); splitting it would scatter one decision.
+
+Indexing one referral: each person, place, vehicle and phone it names becomes a mention of a
 shared entity (found or made), with its candidates and reasons, and the adjacency rows of the
 referral are rebuilt. Runs inside the caller's transaction; writes no audit rows."""
 
