@@ -190,11 +190,18 @@ def given_names_equivalent(a: str, b: str) -> bool:
 
 
 def given_short_form(a: str, b: str) -> bool:
-    """One name is the start of the other, three letters or more ('Abdi', 'Abdirahman';
-    'Kasim', 'Kasimir'): a short form no table lists, weaker evidence than one it does."""
+    """One name is the start of the other, three letters or more ('Abdi', 'Abdirahman'), or
+    its end, four or more ('Karim', 'Abdikarim'): a short form no table lists, weaker evidence
+    than one it does."""
     a, b = normalise_name(a), normalise_name(b)
     short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and short != long and long.startswith(short)
+    if short == long:
+        return False
+    # the start ("Abdi" of "Abdirahman"), or the end of a compound name ("Karim" of
+    # "Abdikarim", "Rahman" of "Abdulrahman")
+    return (len(short) >= 3 and long.startswith(short)) or (
+        len(short) >= 4 and long.endswith(short)
+    )
 
 
 def normalise_nickname(value: str) -> str:
