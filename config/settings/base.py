@@ -243,3 +243,8 @@ SIGHTLINE_SIGN_IN_FAILURES_PER_USERNAME = env_rate(
 SIGHTLINE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 # Share of the whole workforce the partnership aims to have briefed / trained (per cent).
 SIGHTLINE_WORKFORCE_TARGET_PERCENT = env_int("SIGHTLINE_WORKFORCE_TARGET_PERCENT", 100)
+
+# Online linking (intel, ADR 0203): match probabilities of the Fellegi-Sunter model at which a
+# person mention links at once as *probable*, and at which a person is offered as a candidate.
+SIGHTLINE_LINK_PROBABLE = 0.8
+SIGHTLINE_LINK_CANDIDATE = 0.05

@@ -21,6 +21,7 @@ from sightline.intel import selectors, services
 from sightline.intel.api_schemas import (
     AlertOut,
     AlertStatusIn,
+    ExplanationOut,
     HotspotsOut,
     LinkCandidateOut,
     LinkDecisionOut,
@@ -71,6 +72,7 @@ def alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) 
         "children_withheld": view.withheld,
         "evidence": evidence,
         "pattern": PATTERN_OF_KIND.get(alert.kind),
+        "possible_at": alert.possible_at,
     }
 
 
@@ -219,6 +221,29 @@ def mention_candidates(request: AuthenticatedHttpRequest, mention_id: str) -> li
             details={"search": "candidate entities for a mention", "results": len(candidates)},
         )
         return candidates
+
+
+@router.get(
+    "/mentions/{mention_id}/explanation",
+    response={200: ExplanationOut, 404: Detail},
+    summary="Why a mention is linked where it is, and why not to the runner-up",
+)
+def mention_explanation(request: AuthenticatedHttpRequest, mention_id: str) -> dict[str, Any]:
+    user = request.user
+    with transaction.atomic():
+        mention = selectors.mention_get(user=user, mention_id=mention_id)
+        if mention is None:
+            raise ApiError(404, "No mention with that id that you can see.")
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="intel_mention",
+            object_id=mention.pk,
+            object_ref=mention.referral.reference if mention.referral else mention.source_ref,
+            referral_id=mention.referral_id,
+            details={"view": "link explanation"},
+        )
+        return selectors.mention_explanation(mention)
 
 
 def _decision_out(decision: Any) -> dict[str, Any]:

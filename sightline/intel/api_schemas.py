@@ -37,6 +37,11 @@ class AlertOut(Schema):
     children_withheld: int
     evidence: list[dict[str, Any]]
     pattern: str | None = Field(None, description="The missed-opportunity pattern (P1 to P22).")
+    possible_at: dt.datetime | None = Field(
+        None,
+        description="When the rule first held on the links known now: a late link dates the "
+        "alert to the referral that made it possible (issue 12 §3).",
+    )
     first_visible_on: dt.date | None = None
     suggested_action: str = ""
 
@@ -150,3 +155,31 @@ class SplitOut(Schema):
     from_person: EntityRef
     change_id: uuid.UUID
     alerts_changed: int
+
+
+class ContributionOut(Schema):
+    comparison: str
+    level: str
+    weight: float = Field(description="log2(m / u): positive for, negative against a match")
+    reason: str = ""
+
+
+class CandidateExplanationOut(Schema):
+    entity: str | None = Field(None, description="The person of concern's reference.")
+    entity_id: uuid.UUID | None = None
+    probability: float | None = None
+    contributions: list[ContributionOut] = []
+
+
+class ExplanationOut(Schema):
+    mention_id: uuid.UUID
+    link_status: str
+    entity: str | None = Field(None, description="The reference of the entity it is linked to.")
+    entity_id: uuid.UUID | None = None
+    probability: float | None = Field(None, description="The model's match probability.")
+    contributions: list[ContributionOut]
+    runner_up: CandidateExplanationOut | None = Field(
+        None, description="The best other candidate, and why it was not linked."
+    )
+    ambiguous: bool = False
+    candidates: list[CandidateExplanationOut] = []

@@ -25,6 +25,7 @@ class CandidateStatus(models.TextChoices):
     LINKED = "linked", "Linked (probable)"
     CONFIRMED = "confirmed", "Confirmed"
     REJECTED = "rejected", "Rejected"
+    AMBIGUOUS = "ambiguous", "Ambiguous (fits two persons about equally; linked to neither)"
 
 
 class SuggestionKind(models.TextChoices):

@@ -5,7 +5,7 @@ inside the caller's transaction and writes no audit rows of its own."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +67,8 @@ class Ranked:
     reasons: tuple[str, ...]
     # the score on the mention's own details, before co-mentioned context (persons only)
     identity: float | None = None
+    # each comparison's part in the score (persons only): resolution.Score.explanation()
+    contributions: tuple[dict[str, object], ...] = ()
 
 
 # ---- persons -------------------------------------------------------------------------------
@@ -135,7 +137,32 @@ def person_candidates(
         sole=surname_sole_holder(features),
         shared=context_shared(ids, context),
         limit=limit,
+        generic=generic_values(
+            features,
+            lambda key: list(
+                PersonKey.objects.filter(key=key).values_list("person_id", flat=True)[
+                    :GENERIC_HOLDERS
+                ]
+            ),
+        ),
     )
+
+
+# A phone or address that this many persons on record give is shared by unrelated people (a
+# hostel, a taxi firm's switchboard): it stops counting as strong evidence (ADR 0203).
+GENERIC_HOLDERS = 3
+
+
+def generic_values(
+    features: PersonFeatures, holders: Callable[[str], list[uuid.UUID]]
+) -> frozenset[str]:
+    """The mention's phone and address, when GENERIC_HOLDERS or more persons hold them."""
+    found = set()
+    if features.phone and len(holders(f"tel:{features.phone}"[:60])) >= GENERIC_HOLDERS:
+        found.add(features.phone)
+    if features.address and len(holders(f"adr:{features.address[:50]}"[:60])) >= GENERIC_HOLDERS:
+        found.add(features.address)
+    return frozenset(found)
 
 
 def rank_persons(
@@ -145,15 +172,25 @@ def rank_persons(
     sole: uuid.UUID | None,
     shared: dict[uuid.UUID, frozenset[str]],
     limit: int = 10,
+    generic: frozenset[str] = frozenset(),
 ) -> list[Ranked]:
     """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
     ranked: list[Ranked] = []
     gaps: dict[uuid.UUID, int] = {}  # years between the mention's age and the person's
     for pk, reference, profile in rows:
-        own = compare(features, profile, rare_surname=pk == sole)
+        own = compare(features, profile, rare_surname=pk == sole, generic=generic)
         result = with_context(own, shared.get(pk, frozenset()))
         if result.score >= CANDIDATE:
-            ranked.append(Ranked(pk, reference, result.score, result.reasons, own.score))
+            ranked.append(
+                Ranked(
+                    pk,
+                    reference,
+                    result.score,
+                    result.reasons,
+                    own.score,
+                    tuple(result.explanation()),
+                )
+            )
             if features.birth_year and profile.birth_years:
                 years = sorted(profile.birth_years)
                 gaps[pk] = abs(features.birth_year - years[len(years) // 2])

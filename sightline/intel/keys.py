@@ -30,6 +30,7 @@ def _name_keys(f: PersonFeatures, spread: int) -> list[str]:
     group = given_key(f.given) if f.given else ""
     if sound:
         keys.append(f"fam:{sound}")
+        keys += [f"fam:{phonetic(part)}" for part in f.family_parts]
         if group:
             keys += [f"nm:{group}:{sound}", f"gp:{group}:{f.family[:3]}"]
             if f.birth_year:

@@ -188,6 +188,12 @@ class Mention(BaseModel):
     origin_entity_id = models.UUIDField(
         null=True, blank=True, help_text="The entity made from this mention, if one was."
     )
+    explanation = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why linked (or not): entity, probability, each comparison's contribution "
+        "(comparison, level, weight) and the runner-up candidate; ambiguous: both candidates.",
+    )
 
     class Meta:
         ordering = ["occurred_at"]
@@ -313,6 +319,12 @@ class Alert(BaseModel):
     child_ids = models.JSONField(default=list)
     referral_ids = models.JSONField(default=list)
     evidence = models.JSONField(default=list)
+    possible_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the rule first held on the links known now (a late link dates an alert "
+        "to the referral that made it possible, earlier than the one that raised it).",
+    )
     fired_by = models.ForeignKey(
         "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,9 +1,13 @@
-"""Normalising identifiers and reading them out of free text. Pure functions, no database.
+"""Longer than 400 lines because names, phones and plates are read here together, each with
+its tables; splitting them would scatter one reading of a person mention.
+
+Normalising identifiers and reading them out of free text. Pure functions, no database.
 
 - Phone numbers: UK numbers in any common written form to E.164 (`+447700900123`).
 - Vehicle registrations: current ("AB12 CDE"), prefix ("A123 BCD"), suffix ("ABC 123D") and
   dateless formats; partial plates ("AB12", "…CDE") kept as patterns.
-- Names: ASCII-folded lower case, phonetic keys (metaphone), and a given-name equivalence table
+- Names: parsed with `nameparser` (order, titles, hyphenated surnames), phonetic keys
+  (metaphone), and given-name equivalences from our table and the `nicknames` package
   (`data/nicknames.csv`, spelling variants and short forms).
 """
 
@@ -16,6 +20,9 @@ from functools import cache
 from pathlib import Path
 
 import jellyfish
+import phonenumbers
+from nameparser import HumanName
+from nicknames import NickNamer
 
 from sightline.people.matching import normalise_name, normalise_postcode
 
@@ -23,7 +30,24 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # ---- names ---------------------------------------------------------------------------------
 
-_TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx", "master", "sir", "prof"}
+# Surname particles kept with the surname ("van der Berg", "De Souza", "Al Amin").
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "al",
+    "el",
+    "bin",
+    "ibn",
+}
 
 
 def fold(value: str) -> str:
@@ -34,29 +58,76 @@ def fold(value: str) -> str:
 @dataclass(frozen=True)
 class NameParts:
     given: str  # normalised ("" when not known)
-    family: str
+    family: str  # the whole surname, hyphens and particles joined ("attwellboateng")
     initial: str  # "b" when written "B. Berry"
+    middle: str = ""
+    title: str = ""
+    nickname: str = ""  # a nickname written inside the name ('Kwame "KB" Boateng')
+    family_parts: tuple[str, ...] = ()  # each half of a hyphenated surname, as alternatives
 
     @property
     def is_empty(self) -> bool:
         return not (self.given or self.family or self.initial)
 
+    @property
+    def families(self) -> tuple[str, ...]:
+        """The surname and its alternatives (each part of a hyphenated surname)."""
+        return tuple(dict.fromkeys(f for f in (self.family, *self.family_parts) if f))
+
+
+def _ascii(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_shouted(word: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    return len(letters) > 2 and letters.isupper()
+
+
+def _surname_first(raw: str) -> str:
+    """'ATTWELL-BOATENG Kwame' -> 'Kwame ATTWELL-BOATENG': police style writes the surname
+    first in capitals; a comma ('Boateng, Kwame') is read by the parser itself."""
+    words = raw.split()
+    if "," in raw or len(words) < 2:
+        return raw
+    lead = [w for w in words if w.strip(".").lower() not in _TITLES]
+    titles = [w for w in words if w.strip(".").lower() in _TITLES]
+    shouted = [i for i, w in enumerate(lead) if _is_shouted(w)]
+    if shouted and shouted == list(range(len(shouted))) and len(shouted) < len(lead):
+        return " ".join(titles + lead[len(shouted) :] + lead[: len(shouted)])
+    return raw
+
 
 def split_name(value: str) -> NameParts:
-    """'Eric Richards' -> (eric, richards); 'B. Berry' -> initial b; 'Henry' -> given only."""
-    words = [w for w in fold(value).replace("-", " ").split() if w.strip(".'") not in _TITLES]
-    words = [w for w in words if w.strip(".'")]
-    if not words:
+    """A name as practitioners write it, read with `nameparser`: 'Eric Richards',
+    'RICHARDS Eric', 'Richards, Eric', 'Mr Richards' (a surname), 'B. Berry' (initial b),
+    'Henry' (a first name), 'Kwame Attwell-Boateng' (surname whole, each half an alternative)."""
+    raw = _ascii(value).replace("“", '"').replace("”", '"')
+    if not re.sub(r"[^A-Za-z]", "", raw):
         return NameParts("", "", "")
-    if len(words) == 1:
-        only = normalise_name(words[0])
-        return NameParts(only, "", only[:1]) if len(only) > 1 else NameParts("", "", only)
-    first, last = words[0], words[-1]
-    family = normalise_name(last)
-    if len(first.strip(".")) == 1:
-        return NameParts("", family, first[0])
+    parsed = HumanName(_surname_first(raw))
+    title = normalise_name(parsed.title)
+    nickname = normalise_nickname(parsed.nickname)
+    first = parsed.first.strip()
+    middle = parsed.middle.strip()
+    last = parsed.last.strip()
+    if first.strip(".").lower() in _PARTICLES and last and not middle:
+        first, last = "", f"{first} {last}"
+    if not last and first and title:  # "Mr Richards": a title before one word is a surname
+        first, last = "", first
+    family_words = [w for w in re.split(r"[\s]+", last) if w]
+    family = normalise_name("".join(family_words))
+    parts = tuple(p for p in (normalise_name(x) for x in re.split(r"[-\s]+", last)) if len(p) > 1)
+    parts = tuple(p for p in parts if p != family and p not in _PARTICLES)
+    bare = first.strip(".")
+    if len(bare) == 1 or (len(bare) == 2 and "." in first and first.count(".") >= 1):
+        initial = normalise_name(bare)[:1]
+        return NameParts("", family, initial, normalise_name(middle), title, nickname, parts)
     given = normalise_name(first)
-    return NameParts(given, family, given[:1])
+    if len(given) == 1:
+        return NameParts("", family, given, "", title, nickname, parts)
+    return NameParts(given, family, given[:1], normalise_name(middle), title, nickname, parts)
 
 
 def phonetic(value: str) -> str:
@@ -66,7 +137,8 @@ def phonetic(value: str) -> str:
 
 @cache
 def given_name_groups() -> dict[str, frozenset[str]]:
-    """Each given name to the set of names it may be written as (including itself)."""
+    """Each given name to the set of names it may be written as (including itself), from
+    `data/nicknames.csv` (our own table, with short forms of the borough's communities)."""
     table: dict[str, set[str]] = {}
     path = DATA_DIR / "nicknames.csv"
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -77,6 +149,23 @@ def given_name_groups() -> dict[str, frozenset[str]]:
         for name in names:
             table.setdefault(name, set()).update(names)
     return {k: frozenset(v) for k, v in table.items()}
+
+
+@cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+@cache
+def _package_relatives(name: str) -> frozenset[str]:
+    """Names the `nicknames` package relates to this one: its short forms, the names it is a
+    short form of, and the other short forms of those (Bob ~ Robert ~ Rob)."""
+    namer = _nicknamer()
+    canonicals = set(namer.canonicals_of(name)) | {name}
+    out = set(canonicals)
+    for canonical in canonicals:
+        out |= set(namer.nicknames_of(canonical))
+    return frozenset(normalise_name(n) for n in out if normalise_name(n))
 
 
 def given_key(value: str) -> str:
@@ -90,10 +179,29 @@ def given_key(value: str) -> str:
 
 
 def given_names_equivalent(a: str, b: str) -> bool:
+    """The same name, a spelling variant or a short form: our table or the `nicknames`
+    package relates them."""
     a, b = normalise_name(a), normalise_name(b)
     if not a or not b:
         return False
-    return a == b or b in given_name_groups().get(a, frozenset())
+    if a == b or b in given_name_groups().get(a, frozenset()):
+        return True
+    return b in _package_relatives(a) or a in _package_relatives(b)
+
+
+def given_short_form(a: str, b: str) -> bool:
+    """One name is the start of the other, three letters or more ('Abdi', 'Abdirahman'), or
+    its end, four or more ('Karim', 'Abdikarim'): a short form no table lists, weaker evidence
+    than one it does."""
+    a, b = normalise_name(a), normalise_name(b)
+    short, long = sorted((a, b), key=len)
+    if short == long:
+        return False
+    # the start ("Abdi" of "Abdirahman"), or the end of a compound name ("Karim" of
+    # "Abdikarim", "Rahman" of "Abdulrahman")
+    return (len(short) >= 3 and long.startswith(short)) or (
+        len(short) >= 4 and long.endswith(short)
+    )
 
 
 def normalise_nickname(value: str) -> str:
@@ -102,27 +210,35 @@ def normalise_nickname(value: str) -> str:
 
 # ---- phones --------------------------------------------------------------------------------
 
-PHONE_RE = re.compile(r"(?<![\d+])(?:\+44\s?\(?0?\)?|0044\s?|0)(?:\d[\s\-]?){9,10}(?!\d)")
+PHONE_RE = re.compile(
+    r"(?<![\d+])(?:\+44\s?\(?0?\)?|0044\s?|0|(?<=\b)(?=7\d{3}\s?\d{3}\s?\d{3}\b))"
+    r"(?:\d[\s\-]?){9,10}(?!\d)"
+)
 
 
 def normalise_phone(value: str) -> str:
-    """UK number to E.164 (+44…); '' when it is not a plausible UK number."""
+    """A phone number in any written form to E.164, read with `phonenumbers` (Google's
+    libphonenumber) with the UK as the default region: '07700 900123', '+44 7700 900123',
+    '0044 7700 900123', '7700 900123' (the leading 0 left off) and international numbers.
+    '' when it is not a possible number."""
     raw = (value or "").strip()
     digits = re.sub(r"\D", "", raw)
-    if digits.startswith("0044"):
-        national = digits[4:]
-    elif raw.startswith("+") or (digits.startswith("44") and len(digits) in (11, 12)):
-        if not digits.startswith("44"):
-            return ""
-        national = digits[2:]
-    elif digits.startswith("0"):
-        national = digits[1:]
-    else:
+    if len(digits) < 9 or len(digits) > 15:
         return ""
-    national = national[1:] if national.startswith("0") else national
-    if len(national) not in (9, 10) or national[0] not in "123578":
+    if not raw.startswith(("+", "0")) and len(digits) == 10 and digits[0] in "1237":
+        raw = "0" + digits  # a UK number written without its leading 0
+    elif not raw.startswith("+") and digits.startswith("44") and len(digits) in (11, 12):
+        raw = "+" + digits
+    try:
+        number = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException:
         return ""
-    return "+44" + national
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if e164.startswith("+44") and (len(e164) not in (12, 13) or e164[3] not in "123578"):
+        return ""
+    return e164
 
 
 def display_phone(e164: str) -> str:
@@ -151,10 +267,56 @@ class Plate:
             return self.value == full
         return full.startswith(self.value) if self.anchor == "start" else full.endswith(self.value)
 
+    def fits(self, full: str) -> str:
+        """'exact' when this (partial) plate fits a full one, 'confusable' when it fits but
+        for misread characters, '' otherwise."""
+        if self.matches(full):
+            return "exact"
+        n = len(self.value)
+        if not self.is_partial or n > len(full):
+            return plates_agree(self.value, full)
+        part = full[:n] if self.anchor == "start" else full[-n:]
+        return plates_agree(self.value, part)
+
+
+# How a partial plate is said in words: "starts EC51", "begins with EC51", "first part EC51",
+# "ends in KDA", "last three KDA".
+_PLATE_WORDS = re.compile(
+    r"^\s*(?:(?P<start>starts?|starting|begins?|beginning|began|first\s+(?:part|half|bit|\w+))"
+    r"|(?P<end>ends?|ending|ended|last\s+(?:part|half|bit|\w+)))"
+    r"(?:\s+(?:with|in|as|on|of|is|was|were))*[:\s]+(?P<value>[A-Za-z0-9 ]{2,8}?)\s*"
+    r"(?:\.{3}|…)?\s*$",
+    re.IGNORECASE,
+)
+# Characters witnesses and typists confuse on a plate: each to one representative.
+_CONFUSABLE = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
+)
+
+
+def plate_shape(value: str) -> str:
+    """A plate with its confusable characters (0/O, 1/I, 5/S, 8/B, 2/Z) made one."""
+    return value.upper().translate(_CONFUSABLE)
+
+
+def plates_agree(a: str, b: str) -> str:
+    """'exact', 'confusable' (the same but for characters that are misread) or ''."""
+    if a == b:
+        return "exact"
+    if len(a) == len(b) and plate_shape(a) == plate_shape(b):
+        return "confusable"
+    return ""
+
 
 def normalise_plate(value: str) -> Plate | None:
     raw = (value or "").strip().upper()
     if not raw:
+        return None
+    worded = _PLATE_WORDS.match(raw)
+    if worded:
+        compact = re.sub(r"[^A-Z0-9]", "", worded.group("value").upper())
+        if 2 <= len(compact) <= 7:
+            return Plate(compact, True, "start" if worded.group("start") else "end")
         return None
     ends_known = raw[:1] in "…*?." or raw.startswith("...")
     starts_known = raw[-1:] in "…*?." or raw.endswith("...")
@@ -175,6 +337,8 @@ def normalise_plate(value: str) -> Plate | None:
         return Plate(compact, True, "start")
     if re.fullmatch(r"[A-Z]{3}", compact):
         return Plate(compact, True, "end")
+    if len(compact) == 7 and re.fullmatch(r"[A-Z0-9]{2}[0-9OISBZ]{2}[A-Z0-9]{3}", compact):
+        return Plate(compact, False, "full")  # a current plate with a misread character
     return Plate(compact, True, "start")
 
 
@@ -208,7 +372,8 @@ _REG_TEXT = re.compile(
     r"|[A-Z]{3} ?[0-9]{1,3}[A-HJ-NP-Y])\b"
 )
 _PARTIAL_TEXT = re.compile(
-    r"(?:registration|reg|plate)[^.]{0,40}?(?:partial(?:ly)?|began|begins|starting|ending|ends)"
+    r"(?:registration|reg|plate)[^.]{0,40}?"
+    r"(?:partial(?:ly)?|began|begins|starting|starts|ending|ends|first part|last part)"
     r"[^.]{0,20}?\b(?:with |as |in )?([…*]?[A-Z0-9]{2,4}[…*]?)(?![A-Za-z0-9])"
 )
 _ELLIPSIS_TEXT = re.compile(r"[…]([A-Z0-9]{2,4})\b|\b([A-Z0-9]{2,4})[…]")

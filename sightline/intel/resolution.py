@@ -1,8 +1,13 @@
-"""Scoring a person mention against a person of concern's profile. Pure functions.
+"""Longer than 400 lines because the features, the profile, every comparison's levels and the
+context rule of one model belong together.
 
-Each piece of evidence adds weight and a reason a practitioner can read; conflicts subtract.
-A score of HIGH_CONFIDENCE or more links the mention at once as *probable* (and may raise a
-probable alert); CANDIDATE or more is offered for confirmation only. See ADR 0201.
+Scoring a person mention against a person of concern's profile. Pure functions.
+
+One Fellegi-Sunter model (`linkmodel`): each comparison lands on a level whose weight is
+log2(m / u); the score is the match probability. HIGH_CONFIDENCE or more links the mention at
+once as *probable* (and may raise a probable alert); CANDIDATE or more is offered for
+confirmation only. Both are probabilities in settings. Every score keeps its contributions
+(comparison, level, weight, reason) for the explanation. See ADR 0203.
 """
 
 from __future__ import annotations
@@ -11,30 +16,37 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from sightline.intel.keys import CAPPED_KEYS, person_keys, plate_read_key, search_keys
+from sightline.intel.linkmodel import (
+    Contribution,
+    level_weight,
+    model,
+    probability,
+    tf_weight,
+)
 from sightline.intel.normalise import (
     Plate,
     description_details,
     description_tokens,
     fold,
     given_names_equivalent,
+    given_short_form,
     normalise_nickname,
     normalise_phone,
     normalise_plate,
     phonetic,
+    plates_agree,
     split_name,
 )
 
 # The blocking keys live in `intel.keys` (ADR 0206); they are read from here as before.
 __all__ = ["CAPPED_KEYS", "person_keys", "plate_read_key", "search_keys"]
 
-HIGH_CONFIDENCE = 0.75
-CANDIDATE = 0.3
-# Half a registration ("…CDE", "AB12") that agrees is one in thousands of vehicles: alone it
-# is not enough to link, but with a first name or an age that fits it is (ADR 0201).
-PARTIAL_PLATE = 0.5
+HIGH_CONFIDENCE: float = settings.SIGHTLINE_LINK_PROBABLE
+CANDIDATE: float = settings.SIGHTLINE_LINK_CANDIDATE
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class PersonFeatures:
     family: str = ""
     initial: str = ""
     nickname: str = ""
+    family_parts: tuple[str, ...] = ()
     birth_year: int | None = None
     phone: str = ""
     plate: Plate | None = None
@@ -73,7 +86,8 @@ class PersonFeatures:
             given=parts.given,
             family=parts.family,
             initial=parts.initial,
-            nickname=normalise_nickname(nickname),
+            nickname=normalise_nickname(nickname) or parts.nickname,
+            family_parts=parts.family_parts,
             birth_year=birth,
             phone=normalise_phone(phone),
             plate=normalise_plate(vehicle_registration),
@@ -96,6 +110,7 @@ class Profile:
 
     givens: set[str] = field(default_factory=set)
     families: set[str] = field(default_factory=set)
+    family_parts: set[str] = field(default_factory=set)
     initials: set[str] = field(default_factory=set)
     nicknames: set[str] = field(default_factory=set)
     birth_years: list[int] = field(default_factory=list)
@@ -111,6 +126,7 @@ class Profile:
         return {
             "givens": sorted(self.givens),
             "families": sorted(self.families),
+            "family_parts": sorted(self.family_parts),
             "initials": sorted(self.initials),
             "nicknames": sorted(self.nicknames),
             "birth_years": self.birth_years,
@@ -128,6 +144,7 @@ class Profile:
         return cls(
             givens=set(data.get("givens", [])),
             families=set(data.get("families", [])),
+            family_parts=set(data.get("family_parts", [])),
             initials=set(data.get("initials", [])),
             nicknames=set(data.get("nicknames", [])),
             birth_years=list(data.get("birth_years", [])),
@@ -145,6 +162,7 @@ class Profile:
             self.givens.add(f.given)
         if f.family:
             self.families.add(f.family)
+        self.family_parts.update(f.family_parts)
         if f.initial:
             self.initials.add(f.initial)
         if f.nickname:
@@ -167,8 +185,16 @@ class Profile:
 
 @dataclass(frozen=True)
 class Score:
-    score: float
+    score: float  # match probability
     reasons: tuple[str, ...]
+    contributions: tuple[Contribution, ...] = ()
+
+    @property
+    def levels(self) -> dict[str, str]:
+        return {c.comparison: c.level for c in self.contributions}
+
+    def explanation(self) -> list[dict[str, object]]:
+        return [c.to_json() for c in self.contributions]
 
 
 _NICK_PREFIX = re.compile(r"^(?:big|uncle|little|lil|young|old)([a-z])$")
@@ -184,119 +210,224 @@ def _family_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     sim = float(JaroWinkler.similarity(a, b))
-    if phonetic(a) == phonetic(b):
+    if phonetic(a) == phonetic(b) or (len(a) >= 4 and OSA.distance(a, b) <= 1):
         sim = max(sim, 0.92)
     return sim
 
 
-def _one_letter_apart(family: str, known: set[str]) -> bool:
-    return len(family) >= 4 and any(OSA.distance(family, f) <= 1 for f in known)
+READABLE = {
+    ("first_name", "exact"): "same first name",
+    ("first_name", "variant"): "first name a spelling or short form of one given before",
+    ("first_name", "short_form"): "first name the start of one given before",
+    ("first_name", "similar"): "first name spelt similarly",
+    ("first_name", "initial"): "initial fits the first name",
+    ("first_name", "initial_differs"): "initial differs",
+    ("first_name", "different"): "different first name",
+    ("surname", "exact"): "same surname",
+    ("surname", "exact_first_differs"): "same surname, but the first name differs (a relative?)",
+    ("surname", "part"): "one half of a hyphenated surname agrees",
+    ("surname", "similar"): "surname spelt similarly (sounds alike or one letter out)",
+    ("surname", "different"): "different surname",
+    ("nickname", "exact"): "same nickname",
+    ("nickname", "fits_name"): "nickname is a short form of the first name",
+    ("nickname", "fits_initial"): "nickname fits the first name",
+    ("nickname", "different"): "different nickname",
+    ("phone", "exact"): "same phone number",
+    ("phone", "generic"): "same phone number, but many unrelated people give it",
+    ("phone", "different"): "different phone number",
+    ("plate", "exact"): "same vehicle registration",
+    ("plate", "confusable"): "registration the same but for misread characters",
+    ("plate", "partial"): "partial registration fits",
+    ("plate", "partial_confusable"): "partial registration fits but for misread characters",
+    ("plate", "different"): "different vehicle registration",
+    ("age", "close"): "similar age",
+    ("age", "near"): "age within 12 years",
+    ("age", "far"): "age differs",
+    ("address", "exact"): "same address",
+    ("address", "generic"): "same address, but many unrelated people give it",
+    ("address", "different"): "different address",
+    ("description", "details"): "two or more details of the description agree",
+    ("description", "similar"): "similar description",
+    ("place", "same"): "named with the same place",
+}
+RARE_SURNAME_REASON = "few people have this surname, and nobody else on record"
+DAMPED_REASON = "different first name, weighing less because a strong identifier agrees"
 
 
-def _plates(m: PersonFeatures, p: Profile) -> tuple[float, str]:
-    plate = m.plate
-    if plate is None:
-        return 0.0, ""
-    if not plate.is_partial:
-        if plate.value in p.plates:
-            return 0.9, "same vehicle registration"
-        if any(part.matches(plate.value) for part in p.partial_plates):
-            return PARTIAL_PLATE, "registration fits a partial plate given before"
-        return 0.0, ""
-    if any(plate.matches(full) for full in p.plates):
-        return PARTIAL_PLATE, "partial registration fits a known vehicle"
-    if any(o.value == plate.value and o.anchor == plate.anchor for o in p.partial_plates):
-        return PARTIAL_PLATE, "same partial registration"
-    return 0.0, ""
+def compare(
+    m: PersonFeatures,
+    p: Profile,
+    *,
+    rare_surname: bool = False,
+    generic: frozenset[str] = frozenset(),
+) -> Score:
+    """Score a mention against a profile: the match probability of one Fellegi-Sunter model,
+    with each comparison's contribution. `rare_surname`: nobody else on record has a surname
+    like this one (the caller checks); otherwise an exact surname is at least as common as
+    one on record held by several (term frequency from the population and the record).
+    `generic`: phones and addresses many unrelated people give (a hostel, a switchboard),
+    which then agree only weakly."""
+    levels = comparison_levels(m, p, generic=generic)
+    strong = levels.get("phone") == "exact" or levels.get("plate") in ("exact", "confusable")
+    out: list[Contribution] = []
+    for comparison, level in levels.items():
+        weight = _weight(comparison, level, m, rare_surname=rare_surname)
+        reason = READABLE.get((comparison, level), f"{comparison}: {level}")
+        if comparison == "first_name" and level == "different" and strong:
+            weight *= float(model()["conflict_damping_with_identifier"])
+            reason = DAMPED_REASON
+        if comparison == "surname" and level == "exact" and rare_surname:
+            reason = RARE_SURNAME_REASON
+        out.append(Contribution(comparison, level, weight, reason))
+    return _score(out)
 
 
-RARE_SURNAME_BONUS = 0.25
-
-
-def compare(m: PersonFeatures, p: Profile, *, rare_surname: bool = False) -> Score:
-    """Score a mention against a profile. `rare_surname`: nobody else on record has a surname
-    like this one (the caller checks), so a surname that agrees says more (a term-frequency
-    adjustment: agreeing on a rare value is stronger evidence than agreeing on a common one)."""
-    evidence: list[tuple[float, str]] = []
-    if m.phone and m.phone in p.phones:
-        evidence.append((0.9, "same phone number"))
-    plate_weight, plate_reason = _plates(m, p)
-    if plate_weight:
-        evidence.append((plate_weight, plate_reason))
-    if m.nickname and m.nickname in p.nicknames:
-        evidence.append((0.75, "same nickname"))
-    evidence += _names(m, p, rare_surname=rare_surname)
-    # A nickname built on an initial ("Uncle T", "Big G") fits a first name with that initial,
-    # whichever side the nickname is on; a nickname both sides share already counted above.
-    if not (m.nickname and m.nickname in p.nicknames):
-        mine = _nickname_initial(m.nickname) if m.nickname else ""
-        if (m.initial and any(_nickname_initial(n) == m.initial for n in p.nicknames)) or (
-            mine and mine in p.initials
-        ):
-            evidence.append((0.15, "nickname fits the first name"))
-    evidence += _age_and_details(m, p)
-    score = sum(weight for weight, _reason in evidence)
-    return Score(round(max(0.0, min(score, 1.0)), 3), tuple(r for _w, r in evidence))
-
-
-def _names(m: PersonFeatures, p: Profile, *, rare_surname: bool) -> list[tuple[float, str]]:
-    """What the names say: agreement or conflict of first name, surname and initial."""
-    evidence: list[tuple[float, str]] = []
-    given_match = bool(m.given) and any(
-        g == m.given or given_names_equivalent(g, m.given) for g in p.givens
+def _score(contributions: list[Contribution]) -> Score:
+    total = sum(c.weight for c in contributions)
+    return Score(
+        round(probability(total), 4),
+        tuple(c.reason for c in contributions),
+        tuple(contributions),
     )
-    given_exact = bool(m.given) and m.given in p.givens
-    family_sim = max((_family_similarity(m.family, f) for f in p.families), default=0.0)
-    family_strong = bool(m.family) and family_sim >= 0.9
-    initial_fits = bool(m.initial) and m.initial in p.initials
-    if given_match and family_strong:
-        if given_exact and family_sim == 1.0:
-            evidence.append((0.75, "same name"))
-        elif given_exact and _one_letter_apart(m.family, p.families):
-            # One dropped, added, changed or swapped letter in a surname is how a name is
-            # misheard or mistyped; two people whose names differ only so are rare.
-            evidence.append((0.75, "same name, surname one letter different"))
-        else:
-            evidence.append((0.7, "similar name (spelling or short form)"))
-    elif family_strong and initial_fits and (not m.given or not p.givens):
-        evidence.append((0.5, "same surname and initial"))
-    elif family_strong and m.given and p.givens and not given_match:
-        evidence.append((-0.2, "same surname, different first name"))
-        rare_surname = False
-    elif family_strong:
-        evidence.append((0.3, "similar surname"))
-    elif given_match and (not m.family or not p.families):
-        evidence.append((0.25, "same first name"))
-    elif m.given and m.family and p.givens and p.families and not given_match:
-        evidence.append((-0.3, "different name"))
-    if rare_surname and family_strong and (given_match or initial_fits):
-        evidence.append((RARE_SURNAME_BONUS, "nobody else on record has this surname"))
-    return evidence
 
 
-def _age_and_details(m: PersonFeatures, p: Profile) -> list[tuple[float, str]]:
-    """What the age, address, description and places named with the person say."""
-    evidence: list[tuple[float, str]] = []
-    # Age
-    if m.birth_year and p.birth_years:
-        mid = sorted(p.birth_years)[len(p.birth_years) // 2]
-        gap = abs(m.birth_year - mid)
-        if gap <= 5:
-            evidence.append((0.1, "similar age"))
-        elif gap > 12:
-            evidence.append((-0.4, "age differs"))
-    # Address, description, places
-    if m.address and m.address in p.addresses:
-        evidence.append((0.3, "same address"))
-    agreed = m.details & p.details
-    shared = m.description & p.description
-    if len(agreed) >= 2:
-        evidence.append((0.2, "two or more details of the description agree"))
-    elif len(shared) >= 2:
-        evidence.append((0.1, "similar description"))
-    if m.place_ids & p.place_ids:
-        evidence.append((0.15, "named with the same place"))
-    return evidence
+def _weight(comparison: str, level: str, m: PersonFeatures, *, rare_surname: bool) -> float:
+    if comparison == "surname" and level == "exact":
+        return tf_weight(comparison, level, "surname", m.family, common_here=not rare_surname)
+    if comparison == "first_name" and level == "exact":
+        return tf_weight(comparison, level, "first_name", m.given, common_here=False)
+    return level_weight(comparison, level)
+
+
+def comparison_levels(
+    m: PersonFeatures, p: Profile, *, generic: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """The level each comparison lands on; a comparison either side lacks is left out (its
+    weight would be 0). Also what `bench/estimate_link_model.py` counts."""
+    levels: dict[str, str] = {}
+    first = _first_name(m, p)
+    for comparison, level in (
+        ("first_name", first),
+        ("surname", _surname(m, p, first_differs=first == "different")),
+        ("nickname", _nickname(m, p)),
+        ("phone", _phone(m, p, generic)),
+        ("plate", _plate(m, p)),
+        ("age", _age(m, p)),
+        ("address", _address(m, p, generic)),
+        ("description", _description(m, p)),
+        ("place", "same" if m.place_ids & p.place_ids else ""),
+    ):
+        if level:
+            levels[comparison] = level
+    return levels
+
+
+def _first_name(m: PersonFeatures, p: Profile) -> str:
+    if m.given and p.givens:
+        if m.given in p.givens:
+            return "exact"
+        if any(given_names_equivalent(g, m.given) for g in p.givens):
+            return "variant"
+        if any(given_short_form(g, m.given) for g in p.givens):
+            return "short_form"
+        if any(JaroWinkler.similarity(g, m.given) >= 0.9 for g in p.givens):
+            return "similar"
+        return "different"
+    if m.initial and p.initials:
+        return "initial" if m.initial in p.initials else "initial_differs"
+    return ""
+
+
+def _surname(m: PersonFeatures, p: Profile, *, first_differs: bool = False) -> str:
+    """The surname's level. An exact surname with a first name that differs is a level of its
+    own: families share surnames, so it is evidence of a relative as much as of the person,
+    and its weight is estimated on such pairs, with no term frequency."""
+    if not m.family or not (p.families or p.family_parts):
+        return ""
+    if m.family in p.families:
+        return "exact_first_differs" if first_differs else "exact"
+    mine = {m.family, *m.family_parts}
+    theirs = p.families | p.family_parts
+    if mine & theirs:
+        return "part"
+    best = max((_family_similarity(m.family, f) for f in p.families), default=0.0)
+    return "similar" if best >= 0.9 else "different"
+
+
+def _nickname(m: PersonFeatures, p: Profile) -> str:
+    if m.nickname and m.nickname in p.nicknames:
+        return "exact"
+    if m.nickname and any(given_names_equivalent(m.nickname, g) for g in p.givens):
+        return "fits_name"
+    if m.given and any(given_names_equivalent(m.given, n) for n in p.nicknames):
+        return "fits_name"
+    mine = _nickname_initial(m.nickname) if m.nickname else ""
+    if (m.initial and any(_nickname_initial(n) == m.initial for n in p.nicknames)) or (
+        mine and mine in p.initials
+    ):
+        return "fits_initial"
+    if m.nickname and p.nicknames:
+        return "different"
+    return ""
+
+
+def _phone(m: PersonFeatures, p: Profile, generic: frozenset[str]) -> str:
+    if not m.phone or not p.phones:
+        return ""
+    if m.phone in p.phones:
+        return "generic" if m.phone in generic else "exact"
+    return "different"
+
+
+def _plate(m: PersonFeatures, p: Profile) -> str:
+    plate = m.plate
+    if plate is None or not (p.plates or p.partial_plates):
+        return ""
+    if not plate.is_partial:
+        found = {plates_agree(plate.value, full) for full in p.plates}
+        if "exact" in found:
+            return "exact"
+        fits = {part.fits(plate.value) for part in p.partial_plates}
+        if "exact" in fits:
+            return "partial"
+        if "confusable" in found:
+            return "confusable"
+        if "confusable" in fits:
+            return "partial_confusable"
+        return "different" if p.plates else ""
+    fits = {plate.fits(full) for full in p.plates}
+    fits |= {
+        plates_agree(plate.value, o.value) for o in p.partial_plates if o.anchor == plate.anchor
+    }
+    if "exact" in fits:
+        return "partial"
+    if "confusable" in fits:
+        return "partial_confusable"
+    return ""
+
+
+def _age(m: PersonFeatures, p: Profile) -> str:
+    if not m.birth_year or not p.birth_years:
+        return ""
+    mid = sorted(p.birth_years)[len(p.birth_years) // 2]
+    gap = abs(m.birth_year - mid)
+    return "close" if gap <= 5 else "near" if gap <= 12 else "far"
+
+
+def _address(m: PersonFeatures, p: Profile, generic: frozenset[str]) -> str:
+    if not m.address or not p.addresses:
+        return ""
+    if m.address in p.addresses:
+        return "generic" if m.address in generic else "exact"
+    return "different"
+
+
+def _description(m: PersonFeatures, p: Profile) -> str:
+    if len(m.details & p.details) >= 2:
+        return "details"
+    if len(m.description & p.description) >= 2:
+        return "similar"
+    return ""
 
 
 # Co-mentioned context: what else this referral names (a child on it, a vehicle, phone or
@@ -305,45 +436,57 @@ def _age_and_details(m: PersonFeatures, p: Profile) -> list[tuple[float, str]]:
 # (a name, an initial and surname, a first name, a nickname, a phone, a plate, an address) with
 # nothing in conflict; it never links alone and never joins two persons (the caller merges on
 # the identity score only). Being named around the same children says two people move in the
-# same circle, which co-offenders do: it is support for an identity, not an identity. ADR 0201.
-CONTEXT_WEIGHT = {
-    "child": (0.3, "already linked to a child on this referral"),
-    "vehicle": (0.2, "named with the same vehicle on another referral"),
-    "phone": (0.2, "named with the same phone on another referral"),
-    "person": (0.15, "named with the same person of concern on another referral"),
+# same circle, which co-offenders do: it is support for an identity, not an identity. ADR 0203.
+CONTEXT_REASON = {
+    "child": "already linked to a child on this referral",
+    "vehicle": "named with the same vehicle on another referral",
+    "phone": "named with the same phone on another referral",
+    "person": "named with the same person of concern on another referral",
 }
-CONTEXT_CAP = 0.35
 _IDENTIFYING = {
-    "same phone number",
-    "same vehicle registration",
-    "registration fits a partial plate given before",
-    "partial registration fits a known vehicle",
-    "same partial registration",
-    "same nickname",
-    "same name",
-    "similar name (spelling or short form)",
-    "same name, surname one letter different",
-    "same surname and initial",
-    "similar surname",
-    "same first name",
-    "same address",
+    ("first_name", "exact"),
+    ("first_name", "variant"),
+    ("first_name", "short_form"),
+    ("first_name", "similar"),
+    ("first_name", "initial"),
+    ("surname", "exact"),
+    ("surname", "exact_first_differs"),
+    ("surname", "part"),
+    ("surname", "similar"),
+    ("nickname", "exact"),
+    ("nickname", "fits_name"),
+    ("nickname", "fits_initial"),
+    ("phone", "exact"),
+    ("plate", "exact"),
+    ("plate", "confusable"),
+    ("plate", "partial"),
+    ("plate", "partial_confusable"),
+    ("address", "exact"),
 }
-_CONFLICTS = {"different name", "age differs", "same surname, different first name"}
+_CONFLICTS = {
+    ("first_name", "different"),
+    ("first_name", "initial_differs"),
+    ("surname", "different"),
+    ("age", "far"),
+}
 
 
 def with_context(base: Score, shared: frozenset[str]) -> Score:
-    """`base` raised by the kinds of co-mentioned context (`CONTEXT_WEIGHT` keys) that this
-    referral shares with the candidate, by at most CONTEXT_CAP, each with its reason; unchanged
-    unless `base` rests on an identifier of the mention and has no conflicting detail."""
-    reasons = set(base.reasons)
-    if not shared or not (_IDENTIFYING & reasons) or _CONFLICTS & reasons:
+    """`base` raised by the kinds of co-mentioned context (`CONTEXT_REASON` keys) that this
+    referral shares with the candidate, by at most the model's context cap, each with its
+    contribution; unchanged unless `base` rests on an identifier of the mention and has no
+    conflicting detail."""
+    levels = set(base.levels.items())
+    if not shared or not (_IDENTIFYING & levels) or _CONFLICTS & levels:
         return base
-    added = 0.0
-    why = list(base.reasons)
-    for kind, (weight, reason) in CONTEXT_WEIGHT.items():
-        if kind in shared:
-            added += weight
-            why.append(reason)
+    cap = float(model()["context_cap"])
+    added: list[Contribution] = []
+    room = cap
+    for kind, reason in CONTEXT_REASON.items():
+        if kind in shared and room > 0:
+            weight = min(level_weight("context", kind), room)
+            room -= weight
+            added.append(Contribution("context", kind, weight, reason))
     if not added:
         return base
-    return Score(round(min(base.score + min(added, CONTEXT_CAP), 1.0), 3), tuple(why))
+    return _score([*base.contributions, *added])

@@ -4,7 +4,8 @@ the transaction of the intake or link decision that changed it.
 - person_multiple_children: an adult linked to children in two households, from two
   referrals. Again, at high priority, for a third household (`children3`), a second agency
   (`agencies2`), or a vehicle of theirs seen with two households' children (`vehicle`).
-- place_hotspot: a place named in exploitation concerns about children in two households
+- place_hotspot: a place named in exploitation concerns (`concerns.py`: a category ticked, a
+  medium or high screening, or the narrative's indicators) about children in two households
   within 90 days (`children2`); again at three (`children3`).
 - vehicle_multiple_children: a vehicle seen with children in two households (`children2`).
 
@@ -23,13 +24,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sightline.intel.choices import AlertKind, EntityType, LinkStatus, Priority
-from sightline.intel.models import Mention
+from django.db.models import Q
+
+from sightline.intel.choices import AlertKind, CandidateStatus, EntityType, LinkStatus, Priority
+from sightline.intel.concerns import CONCERN_KEY, EXPLOITATION_CATEGORIES
+from sightline.intel.models import MatchCandidate, Mention
 from sightline.intel.normalise import fold
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 
-EXPLOITATION_CATEGORIES = frozenset({"sexual_exploitation", "criminal_exploitation"})
 HOTSPOT_DAYS = 90
 
 KIND_FOR = {
@@ -58,6 +61,11 @@ class Link:
     said: str
     categories: frozenset[str]
     children: tuple[tuple[str, str, str], ...]  # (child id, reference, household)
+    # each comparison's part in the link's probability (Mention.explanation["contributions"])
+    contributions: tuple[dict[str, object], ...] = ()
+    # an exploitation concern (concerns.py): a category ticked, the narrative's indicators or a
+    # medium or high screening, as flagged on the mention
+    concern: bool = False
 
     @property
     def households(self) -> set[str]:
@@ -72,6 +80,8 @@ class Link:
             "children": [ref for _c, ref, _h in self.children],
             "link": self.status,
             "score": self.score,
+            "probability": self.score,
+            "contributions": list(self.contributions),
             "reasons": list(self.reasons),
             "said": self.said[:300],
         }
@@ -82,6 +92,9 @@ class Outcome:
     holds: bool = False
     confirmed: bool = False
     links: list[Link] = field(default_factory=list)
+    # when the rule first held on these links, in the order they happened: a late link (the
+    # second mention joined only when a third arrives) dates the alert to the second (§3)
+    possible_at: dt.datetime | None = None
 
 
 def household(address: str, postcode: str, family: str, child_id: uuid.UUID) -> str:
@@ -94,11 +107,20 @@ def household(address: str, postcode: str, family: str, child_id: uuid.UUID) -> 
 
 
 def entity_links(entity_id: uuid.UUID) -> list[Link]:
+    """The entity's mentions as links, with the ambiguous mentions that fit it (a mention
+    fitting two persons about equally is linked to neither, and reaches both: it counts here
+    as a probable link)."""
+    ambiguous = MatchCandidate.objects.filter(
+        entity_id=entity_id, status=CandidateStatus.AMBIGUOUS
+    ).values("mention_id")
     rows = list(
-        Mention.objects.filter(entity_id=entity_id)
+        Mention.objects.filter(Q(entity_id=entity_id) | Q(pk__in=ambiguous))
         .select_related("referral", "agency")
         .order_by("occurred_at", "created_at")
     )
+    for m in rows:
+        if m.entity_id != entity_id:
+            m.link_status = LinkStatus.PROBABLE
     kids: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
     for rid, cid, ref, address, postcode, family in ReferralChild.objects.filter(
         referral_id__in={m.referral_id for m in rows if m.referral_id is not None}
@@ -151,6 +173,8 @@ def _link(m: Mention, kids: dict[uuid.UUID, list[tuple[str, str, str]]]) -> Link
             or ()
         ),
         children=tuple(kids.get(source, ())),
+        contributions=tuple(m.explanation.get("contributions", ()) if m.explanation else ()),
+        concern=bool((m.details or {}).get(CONCERN_KEY)),
     )
 
 
@@ -167,7 +191,21 @@ def _outcome(links: list[Link], households: int, agencies: int = 1) -> Outcome:
     if not _count_ok(links, households, agencies):
         return Outcome()
     firm = [link for link in links if link.status != LinkStatus.PROBABLE]
-    return Outcome(True, _count_ok(firm, households, agencies), links)
+    return Outcome(
+        True,
+        _count_ok(firm, households, agencies),
+        links,
+        possible_at(links, lambda some: _count_ok(some, households, agencies)),
+    )
+
+
+def possible_at(links: list[Link], holds: Callable[[list[Link]], bool]) -> dt.datetime | None:
+    """The time of the earliest link by which the rule held, counting every link known now."""
+    ordered = sorted(links, key=lambda link: link.occurred_at)
+    for i, link in enumerate(ordered):
+        if holds(ordered[: i + 1]):
+            return link.occurred_at
+    return None
 
 
 def _windowed(links: list[Link], households: int) -> Outcome:
@@ -218,11 +256,13 @@ def evaluate(
             seen = [_outcome(links_of(vid), 2) for vid in sorted(vehicles_of(entity_id))]
             if any(s.holds for s in seen):
                 firm = any(s.holds and s.confirmed for s in seen)
-                vehicle = Outcome(True, base.confirmed and firm, base.links)
+                vehicle = Outcome(True, base.confirmed and firm, base.links, base.possible_at)
         result["vehicle"] = vehicle
         return result
     if entity_type == EntityType.PLACE:
-        concerns = [link for link in links if link.categories & EXPLOITATION_CATEGORIES]
+        concerns = [
+            link for link in links if link.concern or link.categories & EXPLOITATION_CATEGORIES
+        ]
         return {"children2": _windowed(concerns, 2), "children3": _windowed(concerns, 3)}
     if entity_type == EntityType.VEHICLE:
         return {"children2": _outcome(links, 2), "children3": _outcome(links, 3)}

@@ -414,3 +414,22 @@ def person_changes(*, user: Any, person_id: uuid.UUID) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def mention_explanation(mention: Mention) -> dict[str, Any]:
+    """Why a mention is linked where it is: its stored explanation (the model's probability and
+    each comparison's contribution, the runner-up candidate), in the API's shape. A mention
+    linked by hand or made before explanations were kept has none: its status says why."""
+    stored = mention.explanation or {}
+    runner = stored.get("runner_up")
+    return {
+        "mention_id": mention.pk,
+        "link_status": mention.link_status,
+        "entity": stored.get("entity"),
+        "entity_id": stored.get("entity_id"),
+        "probability": stored.get("probability"),
+        "contributions": stored.get("contributions", []),
+        "runner_up": runner,
+        "ambiguous": bool(stored.get("ambiguous")),
+        "candidates": stored.get("candidates", []),
+    }

@@ -275,10 +275,16 @@ def network_page(request: HttpRequest, node_type: str, node_id: uuid.UUID) -> Ht
             object_ref=reference,
             child_id=node_id if node_type == "child" else None,
         )
+        # why each mention of a person is joined to them: the link explanations
+        linked = (
+            list(selectors.entity_mentions(user=request.user, entity_id=node_id)[:PAGE_SIZE])
+            if node_type == "person"
+            else []
+        )
     return render(
         request,
         "intel/network.html",
-        {"node_type": node_type, "node_id": node_id, "reference": reference},
+        {"node_type": node_type, "node_id": node_id, "reference": reference, "linked": linked},
     )
 
 

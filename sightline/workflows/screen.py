@@ -9,6 +9,7 @@ from django.db import transaction
 from sightline.escalation.choices import ClockKind
 from sightline.escalation.selectors import clock_due_at
 from sightline.escalation.services import clocks_on_screening
+from sightline.intel.services import concern_on_screening
 from sightline.referrals.models import Referral, ReferralChild
 from sightline.referrals.services import (
     referral_due_times_set,
@@ -56,4 +57,6 @@ def referral_screen(
     missed_opportunities_check(
         acting_user=acting_user, child_ids=[referral_child.child_id], trigger="screen"
     )
+    # a medium or high screening makes the referral an exploitation concern (issue 12 §3a)
+    concern_on_screening(acting_user=acting_user, referral=referral, level=screening.level)
     return screening

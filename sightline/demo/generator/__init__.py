@@ -22,11 +22,19 @@ borough has about 2.0 referrals per child (1.9 to 2.2 in practice), so
 does not depend on ``years``, which only spreads the referrals out.
 
 Planted networks (default ``max(1, children // 150)``): 2 to 5 adults who touch 3 to 8
-children, named across months of referrals from at least two agencies, with realistic variation
-in how they are written down (spelling variants, one-letter surname typos, nicknames only,
-approximate ages, phone numbers in several formats, partial registrations) and shared places.
+children, named across months of referrals from at least two agencies, and shared places. A
+third of network adults have names from the borough's communities (with the short forms they go
+by), some the commonest surnames, some hyphenated surnames (``people``). They are written the way
+practitioners write people (``writing``): "Given Surname", "SURNAME Given", "Surname, Given",
+"Mr Surname", one half of a hyphenated surname, initials with and without a stop, spelling
+variants, short forms no nickname table holds ("Kev", "Seun", "Tomek"), one-letter typos,
+nicknames only; phones as 07..., +44 7..., +44 (0)7..., 0044 7..., 7... without the 0, spaced
+and dashed; registrations full, joined, partial, in words ("starts AB12", "ends in CDE") and
+misread (0/O, 1/I, 5/S, 8/B). Each mention's styles are in the ground truth.
 About 93% of referrals at the default density belong to no network; some of those name ordinary
-adults (a parent's partner, a neighbour, a coach), who are not persons of concern.
+adults (a parent's partner, a neighbour, a coach), who are not persons of concern; three in ten
+of those outside the child's family share a network adult's surname (half of them the initial
+too) and more have the commonest surnames, so that linking is measured where precision is hard.
 
 ``Borough.truth`` records which mentions belong to which network adult or place. It is for
 scoring the linking and alerting features and must never be written into the database;

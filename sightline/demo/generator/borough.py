@@ -51,7 +51,14 @@ def _borough_make(*, children: int, years: int, seed: int, end: date, networks: 
     drafts = drafts_build(world, plans, units, planted)
     births_assign(world, plans, drafts)
     recorder = TruthRecorder()
-    writer = ReferralWriter(world, plans, planted, orgs, recorder, OrdinaryAdults(world))
+    writer = ReferralWriter(
+        world,
+        plans,
+        planted,
+        orgs,
+        recorder,
+        OrdinaryAdults(world, [a for n in planted for a in n.adults]),
+    )
     ordered = sorted(drafts, key=lambda d: (d.local.astimezone(UTC), d.order))
     referrals = tuple(writer.compose(d, f"R{i + 1:07d}") for i, d in enumerate(ordered))
     child_specs = _child_specs(world, plans)

@@ -118,15 +118,3 @@ def surname_nickname(family: str) -> str:
     vowel = next((i for i, ch in enumerate(stem) if i > 0 and ch in "aeiou"), 1)
     syllable = stem[: vowel + 2]
     return syllable + ("" if syllable[-1] in "cvwxyh" else syllable[-1]) + "o"
-
-
-def phone_format(rng: random.Random, canonical: str) -> str:
-    digits = canonical.replace(" ", "")  # 07700900123
-    style = rng.random()
-    if style < 0.5:
-        return canonical
-    if style < 0.7:
-        return digits
-    if style < 0.9:
-        return f"+44 {digits[1:5]} {digits[5:]}"
-    return "+44" + digits[1:]

@@ -7,6 +7,7 @@ from typing import Literal
 from sightline.demo.generator.children import given_name
 from sightline.demo.generator.helpers import weighted
 from sightline.demo.generator.names import BUILDS, CLOTHES, COLOURS, FEATURES, HAIR, VEHICLES
+from sightline.demo.generator.people import COMMON_SURNAMES, community_name, hyphenated, short_forms
 from sightline.demo.generator.plans import Adult, ChildPlan, Network, Place
 from sightline.demo.generator.vocab import (
     BUILDINGS,
@@ -52,12 +53,44 @@ def network_place(world: World, key: str, kind: str) -> Place:
     return Place(key, name, kind, street.name, f"{street_text}, {street.locality}", postcode)
 
 
+def _adult_name(world: World, sex: str) -> tuple[str, str, tuple[str, ...]]:
+    """(given, family, traits): a third from the borough's communities, a quarter of the rest
+    with one of the commonest surnames, and about one in six with a hyphenated surname."""
+    rng, fake = world.rng, world.fake
+    traits: list[str] = []
+    if rng.random() < 0.35:
+        community, given, family = community_name(rng, sex)
+        traits.append(f"community:{community}")
+    else:
+        given = fake.first_name_male() if sex == "male" else fake.first_name_female()
+        family = fake.last_name()
+        if rng.random() < 0.3:
+            family = rng.choice(COMMON_SURNAMES)
+    if family in COMMON_SURNAMES:
+        traits.append("common_surname")
+    if rng.random() < 0.18:
+        family = hyphenated(fake.last_name(), family)
+        traits.append("hyphenated")
+    return given, family, tuple(traits)
+
+
+def _nickname(world: World, given: str, family: str, sex: str) -> tuple[str, bool]:
+    """(nickname, whether it is an unseen short form of the given name: "Kev", "Seun")."""
+    rng, ids = world.rng, world.ids
+    if rng.random() < 0.3:
+        nick = rng.choice(short_forms(given))
+        if nick not in ids.nicknames and nick != given:
+            ids.nicknames.add(nick)
+            return nick, True
+    return ids.nickname(given, family, sex), False
+
+
 def network_adult(world: World, key: str, principal: bool, flat: Place | None) -> Adult:
     """An adult of a network; the principal (the first) lives at the network's flat if any."""
     rng, ids = world.rng, world.ids
     sex: Literal["female", "male"] = "male" if rng.random() < 0.85 else "female"
-    given = world.fake.first_name_male() if sex == "male" else world.fake.first_name_female()
-    family = world.fake.last_name()
+    given, family, traits = _adult_name(world, sex)
+    nickname, street = _nickname(world, given, family, sex)
     age = rng.randint(24, 50) if principal else rng.randint(18, 45)
     has_vehicle = rng.random() < (0.75 if principal else 0.45)
     looks = (
@@ -73,12 +106,13 @@ def network_adult(world: World, key: str, principal: bool, flat: Place | None) -
         family=family,
         sex=sex,
         age=age,
-        nickname=ids.nickname(given, family, sex),
+        nickname=nickname,
         phone=ids.phone(),
         vehicle=ids.registration() if has_vehicle else None,
         vehicle_desc=f"{rng.choice(COLOURS)} {rng.choice(VEHICLES)}",
         looks=looks,
         address=address,
+        traits=(*traits, "street_nickname") if street else traits,
     )
 
 

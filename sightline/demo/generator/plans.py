@@ -29,6 +29,9 @@ class Adult:
     vehicle_desc: str
     looks: tuple[str, ...]
     address: str
+    # what makes the adult hard to link: "community", "common_surname", "hyphenated",
+    # "street_nickname" (recorded in the ground truth)
+    traits: tuple[str, ...] = ()
 
 
 @dataclass
@@ -79,6 +82,11 @@ class OrdinaryAdult:
     age: int | None
     address: str
     phone: str
+    given: str = ""
+    family: str = ""
+    sex: str = "male"
+    # "shares_surname" / "shares_initial" with a network adult, "common_surname"
+    traits: tuple[str, ...] = ()
 
 
 @dataclass

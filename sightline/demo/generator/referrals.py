@@ -18,7 +18,6 @@ from sightline.demo.generator.mentions import (
     person_details,
     person_text,
 )
-from sightline.demo.generator.names import NAME_VARIANTS
 from sightline.demo.generator.narrative import Narrative, narrative_context
 from sightline.demo.generator.organisations import Organisations
 from sightline.demo.generator.plans import ChildPlan, Draft, Network, Place
@@ -41,6 +40,7 @@ from sightline.demo.generator.vocab import (
     ORDINARY_URGENCY,
 )
 from sightline.demo.generator.world import World
+from sightline.demo.generator.writing import ORDINARY_NAME_STYLES, written_name, written_phone
 
 _ORDINARY_PLACE_SENTENCES: tuple[str, ...] = (
     "{name} has been spending evenings at {place} until late.",
@@ -231,13 +231,22 @@ class ReferralWriter:
     def _ordinary_person(self, story: Narrative, plan: ChildPlan) -> None:
         rng = self.world.rng
         adult = self.ordinary_adults.for_child(plan)
-        name = adult.name
-        if rng.random() < 0.1:
-            given, _, family = name.partition(" ")
-            if given in NAME_VARIANTS:
-                name = f"{rng.choice(NAME_VARIANTS[given])} {family}"
+        name, style = written_name(rng, adult.given, adult.family, adult.sex, ORDINARY_NAME_STYLES)
+        styles = [f"name:{style}", *(f"ordinary:{t}" for t in adult.traits)]
+        phone = ""
+        if adult.phone:
+            phone, phone_style = written_phone(rng, adult.phone)
+            styles.append(f"phone:{phone_style}")
         mention = PersonNamed(
-            story.next_person_key(), name, "", adult.age, "", adult.phone, "", adult.address
+            story.next_person_key(),
+            name,
+            "",
+            adult.age,
+            "",
+            phone,
+            "",
+            adult.address,
+            tuple(styles),
         )
         story.persons.append(mention)
         self.truth.ordinary_persons.append(mention.mention_key)

@@ -66,6 +66,9 @@ class PersonNamed:
     phone: str
     vehicle_registration: str
     address: str
+    # how the mention was written ("name:surname_first", "phone:no_zero", "ordinary:
+    # shares_surname"): for scoring only, like ``ReferralSpec.network_key``; never stored
+    styles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

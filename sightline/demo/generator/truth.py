@@ -51,7 +51,7 @@ def _first_alert(index: _Index, keys: list[str]) -> ReferralSpec | None:
     return None
 
 
-def _adult_truth(adult: Adult, keys: list[str]) -> dict[str, Any]:
+def _adult_truth(adult: Adult, keys: list[str], second: ReferralSpec | None) -> dict[str, Any]:
     return {
         "adult_key": adult.key,
         "canonical_name": f"{adult.given} {adult.family}",
@@ -62,6 +62,9 @@ def _adult_truth(adult: Adult, keys: list[str]) -> dict[str, Any]:
         "vehicle_registration": adult.vehicle or "",
         "address": adult.address,
         "mention_keys": keys,
+        "traits": list(adult.traits),
+        # the referral at which a second child names the adult: the alert is due there
+        "second_child_referral_key": second.key if second else None,
     }
 
 
@@ -87,7 +90,7 @@ def _network_truth(
             vehicles.append(adult.vehicle)
         if any(m.phone for m in mentions):
             phones.append(adult.phone)
-        adults_out.append(_adult_truth(adult, keys))
+        adults_out.append(_adult_truth(adult, keys, first))
     return {
         "key": network.key,
         "adults": adults_out,
@@ -167,6 +170,10 @@ def truth_build(
         "end": calendar.end.isoformat(),
         "networks": networks_out,
         "ordinary_person_mentions": list(recorder.ordinary_persons),
+        # every person mention's styles (writing.py's vocabulary), network and ordinary
+        "mention_styles": {
+            p.mention_key: list(p.styles) for r in referrals for p in r.persons_named
+        },
         "ordinary_place_mentions": list(recorder.ordinary_places),
         "counts": _counts(
             staff=staff,

@@ -25,6 +25,7 @@ from sightline.demo.generator import (
     nhs_number_is_valid,
     write_truth,
 )
+from sightline.demo.generator.writing import NAME_STYLES, PHONE_STYLES, PLATE_STYLES
 
 # Victim-blaming phrases from the appropriate language guide (practice.md section 5).
 BANNED_PHRASES = (
@@ -80,8 +81,18 @@ def mention_index(borough: Borough) -> dict[str, tuple[ReferralSpec, PersonNamed
 
 
 def _digits(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    return "0" + digits[2:] if digits.startswith("44") else digits
+    """07700 900123 from any way of writing it (+44 (0)7700 ..., 0044 7700 ..., 7700 ...)."""
+    digits = re.sub(r"\D", "", phone).removeprefix("00").removeprefix("44")
+    return digits if digits.startswith("0") else "0" + digits
+
+
+_UNCONFUSED = str.maketrans("0158", "OISB")
+
+
+def _plate_core(written: str) -> str:
+    """The characters a written registration gives, with 0/O, 1/I, 5/S and 8/B made one."""
+    core = re.sub(r"^(starts|begins|ends in|ends)\s+", "", written).lstrip("\u2026")
+    return core.replace(" ", "").upper().translate(_UNCONFUSED)
 
 
 # ---- determinism and volume ------------------------------------------------------------------
@@ -390,8 +401,8 @@ def _assert_written_as_the_adult(
         assert _digits(person.phone) == _digits(adult["phone"])
         assert person.phone in referral.narrative
     if person.vehicle_registration:
-        reg = person.vehicle_registration.replace(" ", "").lstrip("\u2026")
-        assert reg in adult["vehicle_registration"].replace(" ", "")
+        plate = adult["vehicle_registration"].replace(" ", "").translate(_UNCONFUSED)
+        assert _plate_core(person.vehicle_registration) in plate
         assert person.vehicle_registration in referral.narrative
     if person.name:
         assert person.name in referral.narrative
@@ -414,8 +425,7 @@ def test_network_mentions_vary_but_carry_an_identifier(
                 referral, person = mention_index[key]
                 assert person is not None
                 _assert_written_as_the_adult(referral, person, adult)
-                reg = person.vehicle_registration.replace(" ", "").lstrip("\u2026")
-                partial_regs += 0 < len(reg) < 7
+                partial_regs += 0 < len(_plate_core(person.vehicle_registration)) < 7
                 if person.name:
                     names.add(person.name)
                 elif person.nickname:
@@ -507,3 +517,109 @@ def test_write_truth_round_trips_through_json(borough: Borough, tmp_path: Path) 
     assert text == json.dumps(borough.truth, sort_keys=True, indent=1) + "\n"
     assert set(borough.truth) >= {"seed", "networks", "ordinary_person_mentions", "counts"}
     assert borough.truth["seed"] == 11
+
+
+# ---- how people are written (issue 12 section 5) -----------------------------------------------
+
+
+def _network_mentions(borough: Borough) -> list[tuple[PersonNamed, dict[str, Any]]]:
+    persons = {p.mention_key: p for r in borough.referrals for p in r.persons_named}
+    return [
+        (persons[k], adult)
+        for n in borough.truth["networks"]
+        for adult in n["adults"]
+        for k in adult["mention_keys"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def styled() -> list[tuple[PersonNamed, dict[str, Any]]]:
+    """Network mentions over three boroughs: enough to see every style."""
+    return [
+        m for seed in (2026, 4, 7) for m in _network_mentions(generate_borough(
+            children=400, years=2, seed=seed, networks=3))
+    ]  # fmt: skip
+
+
+def test_network_adults_are_written_in_every_style(
+    styled: list[tuple[PersonNamed, dict[str, Any]]],
+) -> None:
+    seen = {s for person, _ in styled for s in person.styles}
+    assert {f"name:{s}" for s, _ in NAME_STYLES} - seen <= {
+        "name:title_hyphenated", "name:title_hyphen_half", "name:hyphen_half"
+    }  # fmt: skip
+    assert {f"phone:{s}" for s, _ in PHONE_STYLES} <= seen
+    assert len({f"plate:{s}" for s, _ in PLATE_STYLES} & seen) >= 5
+    assert {"nickname:as_known", "nickname:street_short"} <= seen
+
+
+def test_each_style_is_written_as_it_says(
+    styled: list[tuple[PersonNamed, dict[str, Any]]],
+) -> None:
+    for person, adult in styled:
+        given, _, family = adult["canonical_name"].partition(" ")
+        styles = set(person.styles)
+        if "name:surname_first" in styles:
+            assert person.name == f"{family.upper()} {given}"
+        if "name:surname_comma" in styles:
+            assert person.name == f"{family}, {given}"
+        if "name:title" in styles:
+            assert person.name.split(" ")[0] in ("Mr", "Ms", "Mrs", "Miss")
+        if "name:initial_dot" in styles:
+            assert person.name == f"{given[0]}. {family}"
+        if "name:hyphen_half" in styles:
+            assert "-" in family and person.name.split(" ")[1] in family.split("-")
+        if "name:short_form" in styles:
+            assert person.name.split(" ")[0] != given
+        if "phone:no_zero" in styles:
+            assert person.phone.startswith("7")
+        if "phone:intl_0044" in styles:
+            assert person.phone.startswith("0044 ")
+        if "phone:dashed" in styles:
+            assert person.phone.count("-") == 2
+        if "plate:words_starts" in styles:
+            assert person.vehicle_registration.split(" ")[0] in ("starts", "begins")
+        if "plate:words_ends" in styles:
+            assert person.vehicle_registration.startswith("ends")
+        if "plate:misread" in styles:
+            plate = adult["vehicle_registration"]
+            assert person.vehicle_registration != plate
+            assert sum(a != b for a, b in zip(person.vehicle_registration, plate, strict=True)) == 1
+
+
+def test_adults_have_community_hyphenated_and_common_names(
+    styled: list[tuple[PersonNamed, dict[str, Any]]],
+) -> None:
+    adults = {a["adult_key"] + a["canonical_name"]: a for _, a in styled}.values()
+    traits = {t.split(":")[0] for a in adults for t in a["traits"]}
+    assert {"community", "common_surname", "hyphenated", "street_nickname"} <= traits
+
+
+def test_truth_records_every_mentions_style(borough: Borough) -> None:
+    styles = borough.truth["mention_styles"]
+    keys = [p.mention_key for r in borough.referrals for p in r.persons_named]
+    assert sorted(styles) == sorted(keys)
+    assert all(any(s.startswith("name:") for s in styles[k]) for k in keys)
+    for network in borough.truth["networks"]:
+        for adult in network["adults"]:
+            assert adult["second_child_referral_key"] is not None
+
+
+def test_ordinary_adults_share_surnames_and_initials_with_network_adults(
+    borough: Borough, mention_index: dict[str, tuple[ReferralSpec, PersonNamed | None]]
+) -> None:
+    surnames = [a["canonical_name"].partition(" ")[2] for n in borough.truth["networks"]
+                for a in n["adults"]]  # fmt: skip
+    families = {part for s in surnames for part in [s, *s.split("-")]}
+    sharing = [
+        mention_index[k][1]
+        for k in borough.truth["ordinary_person_mentions"]
+        if "ordinary:shares_surname" in borough.truth["mention_styles"][k]
+    ]
+    assert len(sharing) >= 3
+    for person in sharing:
+        assert person is not None
+        assert any(f.lower() in person.name.lower() for f in families)
+    every = {s for k in borough.truth["ordinary_person_mentions"]
+             for s in borough.truth["mention_styles"][k]}  # fmt: skip
+    assert {"ordinary:shares_initial", "ordinary:common_surname"} <= every

@@ -7,6 +7,7 @@ parts; callers import from here."""
 from sightline.intel.services.alerts import alert_status_set
 from sightline.intel.services.bulk import intel_bulk_index
 from sightline.intel.services.common import ALERT_ROLES, IndexResult, IntelError
+from sightline.intel.services.concerns import concern_on_screening
 from sightline.intel.services.groups import groups_refresh
 from sightline.intel.services.indexing import mentions_on_referral
 from sightline.intel.services.links import mention_confirm, mention_link_undo, mention_reject
@@ -19,6 +20,7 @@ __all__ = [
     "Source",
     "SourceIndexResult",
     "alert_status_set",
+    "concern_on_screening",
     "groups_refresh",
     "intel_bulk_index",
     "mention_confirm",

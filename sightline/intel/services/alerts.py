@@ -155,6 +155,7 @@ def alert_new(
         child_ids=_child_ids(outcome),
         referral_ids=sorted({str(link.referral_id) for link in outcome.links}),
         evidence=[link.evidence() for link in outcome.links],
+        possible_at=outcome.possible_at,
         fired_by=fired_by,
     )
 
@@ -168,7 +169,11 @@ def alert_update(alert: Alert, entity_ref: str, outcome: rules.Outcome) -> str |
     or "updated", or None when nothing changed."""
     certainty = Certainty.CONFIRMED if outcome.confirmed else Certainty.PROBABLE
     child_ids = _child_ids(outcome)
-    if alert.certainty == certainty and alert.child_ids == child_ids:
+    if (
+        alert.certainty == certainty
+        and alert.child_ids == child_ids
+        and alert.possible_at == outcome.possible_at
+    ):
         return None
     upgraded = alert.certainty == Certainty.PROBABLE and outcome.confirmed
     alert.certainty = certainty
@@ -176,6 +181,7 @@ def alert_update(alert: Alert, entity_ref: str, outcome: rules.Outcome) -> str |
     alert.evidence = [link.evidence() for link in outcome.links]
     alert.referral_ids = sorted({str(link.referral_id) for link in outcome.links})
     alert.summary = _alert_summary(alert.entity_type, entity_ref, alert.trigger, outcome.links)
+    alert.possible_at = outcome.possible_at
     return "confirmed" if upgraded else "updated"
 
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from sightline.accounts.models import Agency
 from sightline.intel import entities, places
-from sightline.intel.choices import EntityType, LinkStatus, PersonChangeKind
+from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, PersonChangeKind
+from sightline.intel.concerns import CONCERN_KEY
 from sightline.intel.models import (
     Alert,
     MatchCandidate,
@@ -72,6 +73,8 @@ class MemoryStore:
         self.referral_info: dict[uuid.UUID, tuple[str, frozenset[str]]] = {}
         self.agency_code: dict[uuid.UUID, str] = {}
         self.candidates: list[MatchCandidate] = []
+        # persons -> the ambiguous mentions that fit them (linked to neither, reaching each)
+        self.ambiguous: dict[uuid.UUID, list[Mention]] = {}
         self.candidate_pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
         self.suggestions: list[Any] = []
         self.alerts: dict[uuid.UUID, dict[str, Alert]] = defaultdict(dict)  # standing only
@@ -211,6 +214,7 @@ class MemoryStore:
             ((p, self.persons[p].reference, self.profiles[p]) for p in active),
             sole=sole,
             shared=self._context_shared(ids, context),
+            generic=entities.generic_values(features, self._holders),
         )
 
     def _holders(self, key: str, limit: int | None = None) -> list[uuid.UUID]:
@@ -351,6 +355,8 @@ class MemoryStore:
             if pair not in self.candidate_pairs:
                 self.candidate_pairs.add(pair)
                 self.candidates.append(row)
+                if row.status == CandidateStatus.AMBIGUOUS:
+                    self.ambiguous.setdefault(row.entity_id, []).append(row.mention)
         return rows
 
     def suggest(self, referral: Referral, mentions: list[Mention]) -> list[Any]:
@@ -394,7 +400,8 @@ class MemoryStore:
 
     def links_of(self, entity_id: uuid.UUID) -> list[Link]:
         links = []
-        for m in self.mentions_of(entity_id):
+        fits = self.ambiguous.get(entity_id, [])
+        for m in sorted([*self.mentions_of(entity_id), *fits], key=lambda m: self.order[m.pk]):
             source = m.source_key  # a partner event's mention has no referral
             reference, categories = self.referral_info.get(
                 source, (m.source_ref, frozenset(m.details.get("categories") or ()))
@@ -406,12 +413,14 @@ class MemoryStore:
                     referral_ref=reference,
                     agency=self.agency_code[m.agency_id],
                     occurred_at=m.occurred_at,
-                    status=m.link_status,
+                    status=LinkStatus.PROBABLE if m in fits else m.link_status,
                     score=m.score,
                     reasons=tuple(m.reasons),
                     said=m.said,
                     categories=categories,
                     children=tuple(self.kids.get(source, ())),
+                    contributions=tuple((m.explanation or {}).get("contributions", ())),
+                    concern=bool((m.details or {}).get(CONCERN_KEY)),
                 )
             )
         return links

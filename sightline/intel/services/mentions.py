@@ -1,9 +1,13 @@
-"""Indexing one referral: each person, place, vehicle and phone it names becomes a mention of a
+"""Longer than 400 lines because a person mention is resolved here in full (linked, merged,
+ambiguous, explained); splitting it would scatter one decision.
+
+Indexing one referral: each person, place, vehicle and phone it names becomes a mention of a
 shared entity (found or made), with its candidates and reasons, and the adjacency rows of the
 referral are rebuilt. Runs inside the caller's transaction; writes no audit rows."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -12,6 +16,7 @@ from django.utils import timezone
 
 from sightline.intel import entities
 from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, PersonChangeKind
+from sightline.intel.concerns import CONCERN_KEY, referral_concern
 from sightline.intel.models import MatchCandidate, Mention, PersonChange
 from sightline.intel.normalise import normalise_phone, normalise_plate
 from sightline.intel.resolution import HIGH_CONFIDENCE
@@ -21,7 +26,7 @@ from sightline.referrals.models import PersonNamed, Referral
 
 Touched = set[tuple[str, uuid.UUID]]
 EXACT_REASONS = frozenset({"same phone number", "same vehicle registration"})
-CONFLICT_REASONS = frozenset({"different name", "age differs"})
+CONFLICT_REASONS = frozenset({"different first name", "different surname", "age differs"})
 
 
 def said(*parts: str) -> str:
@@ -74,6 +79,7 @@ def _place_mentions(
     touched: Touched,
 ) -> list[str]:
     place_ids: list[str] = []
+    concern = referral_concern(referral.concern_categories, referral.narrative)
     for named in referral.places_named.all():
         place, status, score, reasons, others = store.place_resolve(
             name=named.name, kind=named.kind, address=named.address, postcode=named.postcode
@@ -85,7 +91,12 @@ def _place_mentions(
             place_named=named,
             occurred_at=referral.received_at,
             said=said(named.name, named.address, named.postcode),
-            details={"name": named.name, "kind": named.kind, "postcode": named.postcode},
+            details={
+                "name": named.name,
+                "kind": named.kind,
+                "postcode": named.postcode,
+                CONCERN_KEY: concern,
+            },
             link_status=status,
             score=score,
             reasons=list(reasons),
@@ -135,13 +146,54 @@ def pick_top(ranked: list[entities.Ranked]) -> entities.Ranked | None:
     return top
 
 
+# Two candidates whose match weights differ by less than this (in bits: a factor of two in
+# the odds) fit the mention about equally.
+AMBIGUITY_BITS = 1.0
+
+
+def _agreeing(r: entities.Ranked) -> frozenset[tuple[object, object]]:
+    """What of the mention's own details agree with a candidate (comparison and level)."""
+    return frozenset(
+        (c["comparison"], c["level"])
+        for c in r.contributions
+        if float(str(c["weight"])) > 0 and c["comparison"] != "context"
+    )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log2(p / (1 - p))
+
+
 def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
-    """Others this mention is as strongly like as the top: they are probably one person. Only
-    its own details count here: shared context (children, vehicles) is what two people of one
-    network have in common, so it never joins them."""
+    """Others this mention is as strongly like as the top, on other details: they are probably
+    one person, recorded twice, that this mention bridges ("Jay Walsh" known as "Red" joins a
+    Jay Walsh and a Red). Only its own details count here: shared context (children,
+    vehicles) is what two people of one network have in common, so it never joins them; and
+    two persons it fits on the very same details (a "B. Taylor" fits a Brett and a Beverley
+    Taylor) are two people, never merged (see `rivals`)."""
     if top is None or identity(top) < HIGH_CONFIDENCE:
         return []
-    return [o for o in ranked if o is not top and identity(o) >= HIGH_CONFIDENCE]
+    return [
+        o
+        for o in ranked
+        if o is not top and identity(o) >= HIGH_CONFIDENCE and _agreeing(o) != _agreeing(top)
+    ]
+
+
+def rivals(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
+    """Others the mention fits about as well as the top, on the same details: the mention is
+    ambiguous between them and is linked to neither (issue 12 §2)."""
+    if top is None or identity(top) < HIGH_CONFIDENCE:
+        return []
+    return [
+        o
+        for o in ranked
+        if o is not top
+        and identity(o) >= HIGH_CONFIDENCE
+        and _agreeing(o) == _agreeing(top)
+        and abs(_logit(o.score) - _logit(top.score)) < AMBIGUITY_BITS
+    ]
 
 
 def link_of(top: entities.Ranked) -> tuple[str, float, tuple[str, ...]]:
@@ -167,6 +219,10 @@ def _person_mention(
         return
     ranked = store.person_candidates(features, context=frozenset(context))
     top = pick_top(ranked)
+    tied = rivals(top, ranked)
+    if top is not None and tied:
+        _ambiguous_mention(store, person, details, common, [top, *tied], ranked, result, touched)
+        return
     for other in to_merge(top, ranked):
         if top is None or store.kept_apart(top.entity_id, other.entity_id):
             continue  # a practitioner split them (ADR 0205)
@@ -179,6 +235,7 @@ def _person_mention(
     else:
         person_id = origin = store.person_create(features)
         status, score, reasons = LinkStatus.ORIGIN, 1.0, ()
+    explanation = explain(top if origin is None else None, ranked)
     mention = store.mention_add(
         **common,
         entity_type=EntityType.PERSON,
@@ -191,6 +248,7 @@ def _person_mention(
         score=score,
         reasons=list(reasons),
         origin_entity_id=origin,
+        explanation=explanation,
     )
     store.person_refresh(person_id)
     result.mentions.append(mention)
@@ -204,6 +262,80 @@ def _person_mention(
     if vm is not None:
         result.mentions.append(vm)
         touched.add((EntityType.VEHICLE, vm.entity_id))
+
+
+def _ambiguous_mention(
+    store: Store,
+    person: PersonNamed,
+    details: dict[str, Any],
+    common: dict[str, Any],
+    fits: list[entities.Ranked],
+    ranked: list[entities.Ranked],
+    result: IndexResult,
+    touched: Touched,
+) -> None:
+    """A mention that fits two or more persons about equally: linked to neither (it makes its
+    own entity), flagged ambiguous with each candidate; the alert rules count it for each."""
+    features = entities.features_from_details(details)
+    person_id = store.person_create(features)
+    referral = common["referral"]
+    mention = store.mention_add(
+        **common,
+        entity_type=EntityType.PERSON,
+        entity_id=person_id,
+        person_named=person,
+        occurred_at=referral.received_at,
+        said=person_said(person),
+        details=details,
+        link_status=LinkStatus.ORIGIN,
+        score=1.0,
+        reasons=[f"fits {len(fits)} persons about equally; linked to neither"],
+        origin_entity_id=person_id,
+        explanation={
+            **explain(None, ranked),
+            "ambiguous": True,
+            "candidates": [_candidate_json(r) for r in fits],
+        },
+    )
+    store.person_refresh(person_id)
+    result.mentions.append(mention)
+    ambiguous = {r.entity_id for r in fits}
+    rows = [
+        MatchCandidate(
+            mention=mention,
+            entity_type=EntityType.PERSON,
+            entity_id=r.entity_id,
+            score=r.score,
+            reasons=list(r.reasons),
+            status=CandidateStatus.AMBIGUOUS
+            if r.entity_id in ambiguous
+            else CandidateStatus.PROPOSED,
+        )
+        for r in ranked
+    ]
+    result.candidates += store.candidates_add(rows)
+    touched.add((EntityType.PERSON, person_id))
+    touched.update((EntityType.PERSON, r.entity_id) for r in fits)
+
+
+def _candidate_json(r: entities.Ranked) -> dict[str, Any]:
+    return {
+        "entity": r.reference,
+        "entity_id": str(r.entity_id),
+        "probability": r.score,
+        "contributions": list(r.contributions),
+    }
+
+
+def explain(linked: entities.Ranked | None, ranked: list[entities.Ranked]) -> dict[str, Any]:
+    """Why this mention is linked where it is ("entity", "probability", each comparison's
+    "contributions") and why not to the best other candidate ("runner_up"); a mention that
+    made its own entity keeps its nearest candidate as the runner-up (why not linked)."""
+    others = [r for r in ranked if linked is None or r.entity_id != linked.entity_id]
+    runner_up = _candidate_json(others[0]) if others else None
+    if linked is None:
+        return {"entity": None, "probability": None, "contributions": [], "runner_up": runner_up}
+    return {**_candidate_json(linked), "runner_up": runner_up}
 
 
 def merge_reason(into: entities.Ranked) -> str:

@@ -26,6 +26,7 @@ from sightline.intel.services.common import IntelError
 from sightline.intel.services.mentions import (
     _person_merge,
     _store_candidates,
+    explain,
     link_of,
     pick_top,
     said,
@@ -183,6 +184,7 @@ def _person(
         score=score,
         reasons=list(reasons),
         origin_entity_id=origin,
+        explanation=explain(top if origin is None else None, ranked),
     )
     store.person_refresh(person_id)
     result.mentions.append(mention)

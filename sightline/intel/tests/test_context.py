@@ -87,10 +87,10 @@ def test_context_joins_no_two_persons_and_yields_to_a_full_name_match(
     full = _person(_refer(police_officer, _child(1), {"name": "Kyle Murray"}))
     assert full.entity_id != initial.entity_id
     mention = _person(_refer(police_officer, RUBY, {"name": "Kyle Murray"}))
-    # "K. Murray" plus the child scores higher, but the full name decides; nobody is merged
+    # "K. Murray" is raised by the child, but the full name decides; nobody is merged
     assert mention.entity_id == full.entity_id
     raised = MatchCandidate.objects.get(mention=mention, entity_id=initial.entity_id)
     assert "already linked to a child on this referral" in raised.reasons
-    assert raised.score > mention.score
+    assert raised.score < mention.score
     assert Mention.objects.get(pk=initial.pk).entity_id == initial.entity_id
     assert PersonOfConcern.objects.filter(pk=initial.entity_id, is_active=True).exists()

@@ -60,7 +60,7 @@ def test_spelling_variant_with_similar_age_is_a_probable_link_and_probable_alert
     )
     mention = person_mention(second)
     assert mention.link_status == LinkStatus.PROBABLE
-    assert "similar name (spelling or short form)" in mention.reasons
+    assert "first name a spelling or short form of one given before" in mention.reasons
     alert = next(a for a in second.alerts if a.trigger == "children2")
     assert alert.certainty == Certainty.PROBABLE
 

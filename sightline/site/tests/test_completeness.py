@@ -336,6 +336,11 @@ API_READS = [
         "/api/v1/mentions/{mention}/candidates", "manager", Action.SEARCH, "intel_mention",
         referral="referral_id",
     ),
+    Read(
+        "api:GET /api/v1/mentions/{mention_id}/explanation",
+        "/api/v1/mentions/{mention}/explanation", "manager", Action.VIEW, "intel_mention",
+        referral="referral_id",
+    ),
 ]  # fmt: skip
 
 # Endpoints that show no child's data, or that change a record (their service writes the

@@ -925,6 +925,12 @@ ENDPOINTS: list[Endpoint] = [
         has(Cap.INTEL_LINK),
         lambda w: {"mention_id": w.ids["mention"]},
     ),
+    op(
+        "GET",
+        f"{API}/mentions/{{mention_id}}/explanation",
+        has(Cap.INTEL_LINK),
+        lambda w: {"mention_id": w.ids["mention"]},
+    ),
     *(
         op(
             "POST",
