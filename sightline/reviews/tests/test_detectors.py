@@ -92,7 +92,9 @@ def _naming(
     return Naming(kind, entity, cid, f"CH-{cid.hex[:4]}", f"SL-{agency}", agency, ago(days))
 
 
-def _two_households(user: Any, *, categories: list[str], person: bool = True) -> list[Any]:
+def _two_households(
+    user: Any, *, categories: list[str], person: bool = True, **extra: Any
+) -> list[Any]:
     from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput
     from sightline.referrals.tests.factories import submit
 
@@ -105,7 +107,7 @@ def _two_households(user: Any, *, categories: list[str], person: bool = True) ->
             persons_named=[PersonInput(name="Tobias Quarrel", phone="07700 900777")]
             if person else [],
             places_named=[PlaceInput(name="Lantern Grill", kind="takeaway", postcode="NB4 4AA")],
-            vehicles=[], concern_categories=categories,
+            vehicles=[], concern_categories=categories, **extra,
         )  # fmt: skip
         out.append(result.children[0].referral_child.child_id)
     return out
@@ -142,7 +144,14 @@ def test_p5_same_place_in_exploitation_concerns(referrer: Any) -> None:
 def test_p5_not_for_a_place_in_other_concerns(referrer: Any) -> None:
     from sightline.reviews.detectors import histories_for
 
-    first, _ = _two_households(referrer, categories=["neglect"], person=False)
+    # a neglect concern whose narrative carries no exploitation indicators (issue 12 §3a: one
+    # that does is an exploitation concern whatever the category)
+    first, _ = _two_households(
+        referrer,
+        categories=["neglect"],
+        person=False,
+        narrative="The home is cold and there is little food; school reports she is often hungry.",
+    )
     assert DETECTORS["P5"].run(histories_for([first])[first]) == []
 
 
