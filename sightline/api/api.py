@@ -26,6 +26,7 @@ from sightline.core.errors import ApiError, DomainError
 from sightline.core.throttle import ThrottledError
 from sightline.escalation.api import router as escalation_router
 from sightline.intel.api import router as intel_router
+from sightline.intel.api_persons import router as intel_persons_router
 from sightline.meetings.api import router as meetings_router
 from sightline.referrals.api import access_router
 from sightline.reporting.access_log_api import router as audit_router
@@ -83,6 +84,7 @@ api.add_router("", access_router)
 api.add_router("", escalation_router)
 api.add_router("", alerts_router)
 api.add_router("", intel_router)
+api.add_router("", intel_persons_router)
 api.add_router("", workforce_router)
 api.add_router("", reviews_router)
 api.add_router("", detectors_router)

@@ -5,8 +5,7 @@ inside the caller's transaction and writes no audit rows of its own."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
@@ -32,16 +31,22 @@ from sightline.intel.normalise import (
     normalise_phone,
     phonetic,
 )
+from sightline.intel.ranking import (
+    GENERIC_HOLDERS,
+    Ranked,
+    generic_values,
+    rank_persons,
+)
 from sightline.intel.resolution import (
-    CANDIDATE,
     CAPPED_KEYS,
     PersonFeatures,
     Profile,
-    compare,
     person_keys,
     search_keys,
-    with_context,
 )
+
+# Ranking lives in `intel.ranking`; read from here as before.
+__all__ = ["GENERIC_HOLDERS", "Ranked", "generic_values", "rank_persons"]
 from sightline.referrals.models import ReferralChild
 
 PREFIX = {
@@ -57,18 +62,6 @@ STRONG_KEY_LIMIT = 200
 
 def new_reference(entity_type: str) -> str:
     return next_reference(PREFIX[EntityType(entity_type)], timezone.localdate().year, 7)
-
-
-@dataclass(frozen=True)
-class Ranked:
-    entity_id: uuid.UUID
-    reference: str
-    score: float
-    reasons: tuple[str, ...]
-    # the score on the mention's own details, before co-mentioned context (persons only)
-    identity: float | None = None
-    # each comparison's part in the score (persons only): resolution.Score.explanation()
-    contributions: tuple[dict[str, object], ...] = ()
 
 
 # ---- persons -------------------------------------------------------------------------------
@@ -146,77 +139,6 @@ def person_candidates(
             ),
         ),
     )
-
-
-# A phone or address that this many persons on record give is shared by unrelated people (a
-# hostel, a taxi firm's switchboard): it stops counting as strong evidence (ADR 0203).
-GENERIC_HOLDERS = 3
-
-
-def generic_values(
-    features: PersonFeatures, holders: Callable[[str], list[uuid.UUID]]
-) -> frozenset[str]:
-    """The mention's phone and address, when GENERIC_HOLDERS or more persons hold them."""
-    found = set()
-    if features.phone and len(holders(f"tel:{features.phone}"[:60])) >= GENERIC_HOLDERS:
-        found.add(features.phone)
-    if features.address and len(holders(f"adr:{features.address[:50]}"[:60])) >= GENERIC_HOLDERS:
-        found.add(features.address)
-    return frozenset(found)
-
-
-def rank_persons(
-    features: PersonFeatures,
-    rows: Iterable[tuple[uuid.UUID, str, Profile]],
-    *,
-    sole: uuid.UUID | None,
-    shared: dict[uuid.UUID, frozenset[str]],
-    limit: int = 10,
-    generic: frozenset[str] = frozenset(),
-) -> list[Ranked]:
-    """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
-    ranked: list[Ranked] = []
-    gaps: dict[uuid.UUID, int] = {}  # years between the mention's age and the person's
-    for pk, reference, profile in rows:
-        own = compare(features, profile, rare_surname=pk == sole, generic=generic)
-        result = with_context(own, shared.get(pk, frozenset()))
-        if result.score >= CANDIDATE:
-            ranked.append(
-                Ranked(
-                    pk,
-                    reference,
-                    result.score,
-                    result.reasons,
-                    own.score,
-                    tuple(result.explanation()),
-                )
-            )
-            if features.birth_year and profile.birth_years:
-                years = sorted(profile.birth_years)
-                gaps[pk] = abs(features.birth_year - years[len(years) // 2])
-    # Near-equal scores are common in a large register (several "John Smith"s of a similar
-    # age, one written "Jon"): within a tenth of each other, a person whose recorded age is
-    # within AGE_FITS years of the mention's (an estimate) comes first, then one within
-    # AGE_NEAR, then the higher score, then the reference (ADR 0206).
-    ranked.sort(
-        key=lambda r: (
-            -int(r.score * 10 + 1e-9),
-            _age_band(gaps.get(r.entity_id)),
-            -r.score,
-            r.reference,
-        )
-    )
-    return ranked[:limit]
-
-
-AGE_FITS = 2
-AGE_NEAR = 5
-
-
-def _age_band(gap: int | None) -> int:
-    if gap is None:
-        return 1  # no age on one side: between a fitting age and a distant one
-    return 0 if gap <= AGE_FITS else 1 if gap <= AGE_NEAR else 2
 
 
 def context_shared(

@@ -1,0 +1,100 @@
+"""Ranking a mention's blocked candidates (ADR 0203, 0206): the model's score with the
+co-mentioned context, near-equal scores ordered by whether the age fits; and the values so
+many persons give that they no longer count as strong evidence. Pure functions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sightline.intel.resolution import (
+    CANDIDATE,
+    PersonFeatures,
+    Profile,
+    compare,
+    with_context,
+)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    entity_id: uuid.UUID
+    reference: str
+    score: float
+    reasons: tuple[str, ...]
+    # the score on the mention's own details, before co-mentioned context (persons only)
+    identity: float | None = None
+    # each comparison's part in the score (persons only): resolution.Score.explanation()
+    contributions: tuple[dict[str, object], ...] = ()
+
+
+# A phone or address that this many persons on record give is shared by unrelated people (a
+# hostel, a taxi firm's switchboard): it stops counting as strong evidence (ADR 0203).
+GENERIC_HOLDERS = 3
+
+
+def generic_values(
+    features: PersonFeatures, holders: Callable[[str], list[uuid.UUID]]
+) -> frozenset[str]:
+    """The mention's phone and address, when GENERIC_HOLDERS or more persons hold them."""
+    found = set()
+    if features.phone and len(holders(f"tel:{features.phone}"[:60])) >= GENERIC_HOLDERS:
+        found.add(features.phone)
+    if features.address and len(holders(f"adr:{features.address[:50]}"[:60])) >= GENERIC_HOLDERS:
+        found.add(features.address)
+    return frozenset(found)
+
+
+def rank_persons(
+    features: PersonFeatures,
+    rows: Iterable[tuple[uuid.UUID, str, Profile]],
+    *,
+    sole: uuid.UUID | None,
+    shared: dict[uuid.UUID, frozenset[str]],
+    limit: int = 10,
+    generic: frozenset[str] = frozenset(),
+) -> list[Ranked]:
+    """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
+    ranked: list[Ranked] = []
+    gaps: dict[uuid.UUID, int] = {}  # years between the mention's age and the person's
+    for pk, reference, profile in rows:
+        own = compare(features, profile, rare_surname=pk == sole, generic=generic)
+        result = with_context(own, shared.get(pk, frozenset()))
+        if result.score >= CANDIDATE:
+            ranked.append(
+                Ranked(
+                    pk,
+                    reference,
+                    result.score,
+                    result.reasons,
+                    own.score,
+                    tuple(result.explanation()),
+                )
+            )
+            if features.birth_year and profile.birth_years:
+                years = sorted(profile.birth_years)
+                gaps[pk] = abs(features.birth_year - years[len(years) // 2])
+    # Near-equal scores are common in a large register (several "John Smith"s of a similar
+    # age, one written "Jon"): within a tenth of each other, a person whose recorded age is
+    # within AGE_FITS years of the mention's (an estimate) comes first, then one within
+    # AGE_NEAR, then the higher score, then the reference (ADR 0206).
+    ranked.sort(
+        key=lambda r: (
+            -int(r.score * 10 + 1e-9),
+            _age_band(gaps.get(r.entity_id)),
+            -r.score,
+            r.reference,
+        )
+    )
+    return ranked[:limit]
+
+
+AGE_FITS = 2
+AGE_NEAR = 5
+
+
+def _age_band(gap: int | None) -> int:
+    if gap is None:
+        return 1  # no age on one side: between a fitting age and a distant one
+    return 0 if gap <= AGE_FITS else 1 if gap <= AGE_NEAR else 2
