@@ -110,7 +110,7 @@ def demo_users_ensure(*, agencies: dict[str, Agency]) -> list[User]:
 
 
 @transaction.atomic
-def borough_load(
+def borough_load(  # noqa: PLR0912, PLR0915 (loads a borough in dependency order in one pass)
     *, borough: Borough, truth_path: Path, now: dt.datetime | None = None, open_count: int = 30
 ) -> LoadReport:
     now = now or timezone.now()

@@ -308,7 +308,7 @@ def plates_agree(a: str, b: str) -> str:
     return ""
 
 
-def normalise_plate(value: str) -> Plate | None:
+def normalise_plate(value: str) -> Plate | None:  # noqa: PLR0911 (each way a plate is written answers at once)
     raw = (value or "").strip().upper()
     if not raw:
         return None
@@ -395,7 +395,7 @@ class Found:
     value: str  # normalised
 
 
-def read_narrative(text: str) -> list[Found]:
+def read_narrative(text: str) -> list[Found]:  # noqa: PLR0912 (a branch per kind of identifier)
     """Identifiers and name-like phrases in a narrative, de-duplicated, in order of appearance.
     Names are returned as candidates only: the caller keeps those that match known persons."""
     found: list[Found] = []

@@ -322,7 +322,7 @@ def comparison_levels(
     return levels
 
 
-def _first_name(m: PersonFeatures, p: Profile) -> str:
+def _first_name(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a comparison's levels, first that holds)
     if m.given and p.givens:
         if m.given in p.givens:
             return "exact"
@@ -379,7 +379,7 @@ def _phone(m: PersonFeatures, p: Profile, generic: frozenset[str]) -> str:
     return "different"
 
 
-def _plate(m: PersonFeatures, p: Profile) -> str:
+def _plate(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a comparison's levels, first that holds)
     plate = m.plate
     if plate is None or not (p.plates or p.partial_plates):
         return ""

@@ -212,7 +212,7 @@ class _Context:
     harm_evident: bool
 
 
-def _counts(
+def _counts(  # noqa: PLR0911 (each context rule decides on its own)
     entry: Entry, text: str, match: re.Match[str], ctx: _Context, rules: dict[str, int]
 ) -> bool:
     """Whether this match of a context-dependent phrase is flagged."""

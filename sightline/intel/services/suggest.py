@@ -31,7 +31,7 @@ def suggest(referral: Referral, mentions: list[Mention]) -> list[Suggestion]:
     return Suggestion.objects.bulk_create(suggestion_rows(referral, mentions, _person_for_key))
 
 
-def suggestion_rows(
+def suggestion_rows(  # noqa: PLR0912 (a branch per kind of entity)
     referral: Referral,
     mentions: list[Mention],
     person_for_key: Callable[[str], uuid.UUID | None],

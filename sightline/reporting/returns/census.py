@@ -231,7 +231,7 @@ def check(children: list[ChildRow], year: CollectionYear) -> list[Failure]:
     return failures
 
 
-def _check_episode(ep: Episode, year: CollectionYear, fail: Callable[..., None]) -> None:
+def _check_episode(ep: Episode, year: CollectionYear, fail: Callable[..., None]) -> None:  # noqa: PLR0912 (one branch per DfE rule, in rule-book order)
     ref_date = ep.referral_date
     cps = [p for p in ep.plans if p.kind == PlanKind.CHILD_PROTECTION]
     cins = [p for p in ep.plans if p.kind == PlanKind.CHILD_IN_NEED]

@@ -61,7 +61,7 @@ def write(children: list[ChildRow], year: CollectionYear, la: str, now: dt.datet
     return bytes(etree.tostring(message, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
-def _episode(child_el: etree._Element, ep: Episode, previous_cp: int) -> int:
+def _episode(child_el: etree._Element, ep: Episode, previous_cp: int) -> int:  # noqa: PLR0912 (XSD elements in schema order)
     el = _add(child_el, "CINdetails")
     _add(el, "CINreferralDate", ep.referral_date)
     _add(el, "ReferralSource", ep.source)

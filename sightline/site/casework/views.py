@@ -192,7 +192,7 @@ def _moment(value: str, what: str) -> dt.datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:
+def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:  # noqa: PLR0911, PLR0912 (one form per statutory step)
     """Parse the step's form and call its workflow; answers the message shown after."""
     user = request.user
     post = request.POST
