@@ -141,11 +141,19 @@ def received_out(result: EventReceived) -> dict[str, Any]:
 
 @router.post(
     "/events",
-    response={201: EventCreatedOut, 200: EventCreatedOut, 403: Detail, 409: Detail, 422: Detail},
+    response={
+        201: EventCreatedOut,
+        200: EventCreatedOut,
+        403: Detail,
+        404: Detail,
+        409: Detail,
+        422: Detail,
+    },
     summary="A partner event arrives (police, health, education, youth justice, housing)",
     description=(
         "Idempotent twice over: by `Idempotency-Key`, and by the source system's own id (the "
-        "same agency, kind and `source_id` again answers 200 with the event already stored)."
+        "same agency, kind and `source_id` again answers 200 with the event already stored). "
+        "A return interview naming a missing episode you cannot see answers 404."
     ),
 )
 def event_create(

@@ -58,4 +58,5 @@ def test_referral_decision_is_documented_with_the_referral_decision_shape() -> N
         "decided_at",
         "decided_by",
         "signed_off_by",
+        "language_flags",  # the decision's stored flags, shown to the manager (issue 15)
     }
