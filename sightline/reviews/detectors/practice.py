@@ -75,6 +75,7 @@ DETECTORS = [
         "partner events' free text).",
         {"levels": ["low", "medium", "high"]}, victim_blaming,
         live_on=frozenset({"intake", "decide"}), group="practice",
+        needs=frozenset({"screenings", "flags"}),
     ),
     Detector(
         "P22", "Review recommendation overdue",
