@@ -83,6 +83,12 @@ class Settings:
             if d.strip()
         )
     )
+    # A git revision (for example the commit before a change): the probe's referrals are then
+    # also posted by that revision's code and by this tree's, each on its own copy of the
+    # database as the load left it, in alternating rounds, so the CPU per referral before and
+    # after is measured in the same run on the same data.
+    baseline: str = field(default_factory=lambda: os.environ.get("BENCH_INTAKE_BASELINE", ""))
+    ab_rounds: int = field(default_factory=lambda: _env_int("BENCH_INTAKE_AB_ROUNDS", 2))
     pg_port: int = field(default_factory=lambda: _env_int("BENCH_PG_PORT", 5432))
     pg_user: str = field(default_factory=lambda: os.environ.get("BENCH_PG_USER", "postgres"))
 
@@ -532,6 +538,118 @@ def statements_probe(
     }
 
 
+def _probe_run(ctx: Context, root: Path, env: dict[str, str], token: str, path: Path) -> Any:
+    done = subprocess.run(
+        [str(ctx.python), str(root / "bench" / "intake_probe.py"), str(path), token],
+        cwd=root,
+        env={**env, "ALLOWED_HOSTS": "testserver,127.0.0.1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"intake_probe failed: {done.stderr[-1500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def _database_copy(db: Database, workdir: Path, label: str) -> Iterator[str]:
+    """A copy of the benchmark database as it is now (gunicorn stopped): its URL."""
+    if db.sqlite_path is not None:
+        target = workdir / f"copy-{label}.sqlite3"
+        with sqlite3.connect(db.sqlite_path) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        yield f"sqlite:///{target}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    assert db.pg_conninfo is not None
+    source = db.url.rsplit("/", 1)[1]
+    name = f"{source}_{label}"
+    admin = db.pg_conninfo.replace(f"dbname={source}", "dbname=postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(source)
+            )
+        )
+    try:
+        yield db.url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def cpu_before_after(
+    ctx: Context,
+    db: Database,
+    env: dict[str, str],
+    token: str,
+    bodies: list[bytes],
+    workdir: Path,
+    baseline: str,
+    rounds: int,
+) -> dict[str, Any]:
+    """App CPU per referral in one warm process (the probe, time.process_time), the code at
+    `baseline` against this tree, on copies of the same database with the same bodies."""
+    base_root = workdir / "baseline"
+    base_root.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ctx.root), "archive", baseline],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(base_root)], input=archive.stdout, check=True)
+    # The same probe (with its CPU timing) runs the old code.
+    (base_root / "bench" / "intake_probe.py").write_text(
+        (ctx.root / "bench" / "intake_probe.py").read_text()
+    )
+    path = workdir / "ab-bodies.json"
+    path.write_text(json.dumps([b.decode() for b in bodies]))
+    warm = max(1, len(bodies) // 6)
+    got: dict[str, dict[str, list[float]]] = {
+        "before": {"cpu": [], "stmts": []},
+        "after": {"cpu": [], "stmts": []},
+    }
+    load = [round(os.getloadavg()[0], 2)]
+    for i in range(rounds):
+        for label, root in (("before", base_root), ("after", ctx.root)):
+            with _database_copy(db, workdir, f"{label}{i}") as url:
+                out = _probe_run(
+                    ctx,
+                    root,
+                    {**env, "DATABASE_URL": url, "INTAKE_PROBE_WARMUP": str(warm)},
+                    token,
+                    path,
+                )
+            ok = [j for j, st in enumerate(out["statuses"]) if st == 201]
+            got[label]["cpu"].extend(out["cpu_ms"][j] for j in ok)
+            got[label]["stmts"].extend(out["statements"][j] for j in ok)
+    load.append(round(os.getloadavg()[0], 2))
+
+    def summary(d: dict[str, list[float]]) -> dict[str, Any]:
+        return {
+            "requests": len(d["cpu"]),
+            "cpu_ms_mean": round(statistics.fmean(d["cpu"]), 2) if d["cpu"] else None,
+            "cpu_ms_median": round(statistics.median(d["cpu"]), 2) if d["cpu"] else None,
+            "statements_mean": round(statistics.fmean(d["stmts"]), 1) if d["stmts"] else None,
+        }
+
+    before, after = summary(got["before"]), summary(got["after"])
+    return {
+        "baseline": baseline,
+        "rounds": rounds,
+        "warmup_per_process": warm,
+        "before": before,
+        "after": after,
+        "load_average_before_after": load,
+    }
+
+
 def _tail(path: Path, chars: int = 1500) -> str:
     try:
         return path.read_text(errors="replace")[-chars:]
@@ -865,6 +983,12 @@ def bench_database(
     references = {o.reference for o in ok if o.reference}
     ctx.log(f"{db.kind}: {len(ok)} created in {wall:.1f} s; counting statements, raw INSERT")
     counted = statements_probe(ctx, env, token[-1], probe, workdir) if probe else None
+    ab = None
+    if probe and settings.baseline:
+        ctx.log(f"{db.kind}: CPU per referral, {settings.baseline} against this tree")
+        ab = cpu_before_after(
+            ctx, db, env, token[-1], probe, workdir, settings.baseline, settings.ab_rounds
+        )
     if db.sqlite_path is not None:
         ceiling = _ceiling_sqlite(db.sqlite_path, references)
     else:
@@ -916,6 +1040,7 @@ def bench_database(
         },
         "ratio_workers_to_one": round(api_rate / one["rate"], 2) if one and one["rate"] else None,
         "statements_per_referral": counted,
+        "cpu_before_after": ab,
         "audit_seal": None
         if seal is None
         else {"backlog_pass": seal, "lag_under_load": main["seal_lag"]},
@@ -1005,6 +1130,36 @@ def rows_for(r: dict[str, Any]) -> list[dict[str, Any]]:
                 "x",
                 database=db,
                 goal=">= 1.6",
+            )
+        )
+    ab = r.get("cpu_before_after")
+    if ab:
+        for label in ("before", "after"):
+            side = ab[label]
+            out.append(
+                row(
+                    f"app CPU per referral, warm process, {label} ({ab['baseline'][:12]} vs "
+                    f"this tree; {side['requests']} referrals, mean / median)",
+                    f"{side['cpu_ms_mean']} / {side['cpu_ms_median']}",
+                    "ms",
+                    goal="< 15" if label == "after" else None,
+                    database=db,
+                )
+            )
+            out.append(
+                row(
+                    f"SQL statements per referral, warm process, {label}",
+                    side["statements_mean"],
+                    "statements",
+                    database=db,
+                )
+            )
+        out.append(
+            row(
+                "load average during the CPU before/after",
+                " to ".join(str(x) for x in ab["load_average_before_after"]),
+                "",
+                database=db,
             )
         )
     counted = r.get("statements_per_referral")

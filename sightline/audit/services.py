@@ -42,10 +42,14 @@ def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# ObjectType.values builds a new list on every access; the vocabulary is fixed per process.
+_OBJECT_TYPES = frozenset(ObjectType.values)
+
+
 def _check_object_type(object_type: str) -> None:
     """Object types are one vocabulary (ObjectType). An unknown one fails the tests
     (SIGHTLINE_AUDIT_STRICT_VOCABULARY); in production it is logged, never a refused request."""
-    if not object_type or object_type in ObjectType.values:
+    if not object_type or object_type in _OBJECT_TYPES:
         return
     if getattr(settings, "SIGHTLINE_AUDIT_STRICT_VOCABULARY", False):
         raise ValueError(f"Unknown audit object type {object_type!r}: add it to ObjectType.")

@@ -125,6 +125,9 @@ class Clock(BaseModel):
             ),
             models.Index(fields=["status", "due_at"], name="clock_status_due_idx"),
             models.Index(fields=["referral", "kind"], name="clock_referral_idx"),
+            # The performance page counts the assessments met in its months: a range on
+            # met_at for one kind and status, not a scan of every clock.
+            models.Index(fields=["kind", "status", "met_at"], name="clock_kind_met_idx"),
         ]
 
     def __str__(self) -> str:

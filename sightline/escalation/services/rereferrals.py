@@ -43,19 +43,41 @@ def prior_nfa_references(referral: Referral, child_ids: list[Any] | None = None)
     )
 
 
+def _window(referral: Referral, child_ids: list[Any]) -> tuple[list[str], int]:
+    """What prior_nfa_references and rules.referrals_in_window answer, from one read of the
+    referrals naming these children in the 12 months up to this one."""
+    if not child_ids:
+        return [], 1
+    rows = set(
+        Referral.objects.filter(
+            children__child_id__in=child_ids,
+            received_at__gte=referral.received_at - rules.REREFERRAL_WINDOW,
+            received_at__lte=referral.received_at,
+        )
+        .order_by()
+        .values_list("pk", "reference", "received_at", "decision__outcome")
+    )
+    prior = sorted(
+        (at, ref)
+        for pk, ref, at, outcome in rows
+        if at < referral.received_at and pk != referral.pk and outcome == Outcome.NO_FURTHER_ACTION
+    )
+    return list(dict.fromkeys(ref for _, ref in prior)), len({row[0] for row in rows})
+
+
 def rereferral_refresh(*, referral: Referral) -> ReReferral:
     """Recompute and store the mark (called by the clock hooks inside their transaction;
     also safe to call again after a child match is confirmed). One upsert, then the stored
     row: no savepoint, and two refreshes at once cannot both insert."""
     child_ids = list(referral.children.values_list("child_id", flat=True))
-    prior = prior_nfa_references(referral, child_ids)
+    prior, in_window = _window(referral, child_ids)
     ReReferral.objects.bulk_create(
         [
             ReReferral(
                 referral=referral,
                 is_rereferral=bool(prior),
                 prior_nfa=prior,
-                referrals_in_window=rules.referrals_in_window(referral, child_ids),
+                referrals_in_window=in_window,
                 computed_at=timezone.now(),
             )
         ],

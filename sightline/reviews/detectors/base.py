@@ -98,6 +98,9 @@ class Detector:
     raised_by: str = ""
     group: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # The parts of the history the rule reads besides the referrals (history.PARTS); None
+    # for all of them. A live check reads only what its detectors need.
+    needs: frozenset[str] | None = None
 
     def params(self) -> dict[str, Any]:
         return params(self.code, self.defaults)

@@ -251,7 +251,7 @@ DETECTORS = [
         "The referrer's kind beyond its agency (sexual-health or youth service); decisions "
         "outside Sightline. " + CASEWORK,
         {"months": 12, "exploitation_only": True}, rereferral_after_nfa,
-        live_on=frozenset({"intake"}), group="front door",
+        live_on=frozenset({"intake"}), group="front door", needs=frozenset(),
     ),
     Detector(
         "P2", "Disclosure naming an adult, no strategy discussion",
@@ -315,6 +315,6 @@ DETECTORS = [
         "Plans (early help, child in need, child protection) and substance misuse recorded "
         "outside referrals. " + CASEWORK,
         {"referrals": 3, "years": 2}, prior_unmet_need,
-        live_on=frozenset({"intake"}), group="front door",
+        live_on=frozenset({"intake"}), group="front door", needs=frozenset(),
     ),
 ]  # fmt: skip

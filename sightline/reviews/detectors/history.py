@@ -31,6 +31,13 @@ from sightline.reviews.models import LanguageFlag, Recommendation, ReviewChild
 from sightline.screening.models import Screening
 
 CHUNK = 1000
+# The parts of a history beyond the referrals (always read); a caller that runs only some
+# detectors reads only the parts they declare (Detector.needs), so a live check at intake
+# does not read events, mentions, clocks and MACE minutes its detectors never look at.
+PARTS = frozenset(
+    {"screenings", "escalation", "casework", "events", "namings"}
+    | {"peers", "flags", "reviews", "picture"}
+)
 NETWORK_TYPES = ("person", "vehicle", "phone", "handle")
 
 
@@ -134,15 +141,23 @@ class History:
         return next((r for r in self.referrals if r.reference == reference), None)
 
 
-def histories_for(child_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, History]:
+def histories_for(
+    child_ids: Iterable[uuid.UUID], parts: Iterable[str] | None = None
+) -> dict[uuid.UUID, History]:
+    """Each child's history; with `parts` (a subset of PARTS) only those parts besides the
+    referrals are read and the rest are left empty."""
     ids = list(dict.fromkeys(child_ids))
+    wanted = PARTS if parts is None else frozenset(parts)
+    unknown = wanted - PARTS
+    if unknown:
+        raise ValueError(f"unknown history parts {sorted(unknown)}")
     out: dict[uuid.UUID, History] = {}
     for start in range(0, len(ids), CHUNK):
-        out.update(_chunk(ids[start : start + CHUNK]))
+        out.update(_chunk(ids[start : start + CHUNK], wanted))
     return out
 
 
-def _chunk(ids: list[uuid.UUID]) -> dict[uuid.UUID, History]:
+def _chunk(ids: list[uuid.UUID], parts: frozenset[str]) -> dict[uuid.UUID, History]:
     hist = {
         cid: History(cid, ref, dob)
         for cid, ref, dob in Child.objects.filter(pk__in=ids).values_list(
@@ -150,15 +165,25 @@ def _chunk(ids: list[uuid.UUID]) -> dict[uuid.UUID, History]:
         )
     }
     ref_of = _referrals(hist)
-    _screenings(hist, ref_of)
-    _escalation(hist, ref_of)
-    casework_steps(hist, Step)
-    _events(hist)
-    _namings(hist, ref_of)
-    _peers(hist, ref_of)
-    _reviews(hist, ref_of)
-    for cid, picture in pictures_for(hist).items():
-        hist[cid].picture = picture
+    if "screenings" in parts:
+        _screenings(hist, ref_of)
+    if "escalation" in parts:
+        _escalation(hist, ref_of)
+    if "casework" in parts:
+        casework_steps(hist, Step)
+    if "events" in parts:
+        _events(hist)
+    if "namings" in parts:
+        _namings(hist, ref_of)
+    if "peers" in parts:
+        _peers(hist, ref_of)
+    if "flags" in parts:
+        _flags(hist)
+    if "reviews" in parts:
+        _reviews(hist)
+    if "picture" in parts:
+        for cid, picture in pictures_for(hist).items():
+            hist[cid].picture = picture
     return hist
 
 
@@ -329,7 +354,7 @@ def _peers(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUI
         h.peer_screened = {p[0]: screened.get(p[0], []) for p in h.peers}
 
 
-def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+def _flags(hist: dict[uuid.UUID, History]) -> None:
     decision_of = {
         r.decision_id: (h.child_id, r.reference)
         for h in hist.values()
@@ -343,6 +368,9 @@ def _reviews(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.U
         cid, ref = ref_ids.get(rid) or decision_of[rid]
         hist[cid].flags.append((ref, phrase, agency or "", at))
     other_flags(hist)
+
+
+def _reviews(hist: dict[uuid.UUID, History]) -> None:
     reviews: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for review_id, cid in ReviewChild.objects.filter(child_id__in=list(hist)).values_list(
         "review_id", "child_id"

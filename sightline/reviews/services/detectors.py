@@ -82,7 +82,12 @@ def missed_opportunities_check(
         return []
     today = timezone.localdate()
     start = today - dt.timedelta(days=live_setting("lookback_days"))
-    hits = hits_for(histories_for(ids).values(), start=start, end=today, codes=codes)
+    parts: frozenset[str] | None = frozenset()  # only what these detectors read
+    for code in codes:
+        needs = DETECTORS[code].needs
+        parts = None if needs is None or parts is None else parts | needs
+    histories = histories_for(ids, parts=parts)
+    hits = hits_for(histories.values(), start=start, end=today, codes=codes)
     return missed_opportunities_raise(acting_user=acting_user, hits=hits, trigger=trigger)
 
 

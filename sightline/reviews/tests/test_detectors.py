@@ -375,3 +375,51 @@ def test_the_same_hit_has_the_same_key_and_other_evidence_another() -> None:
 def test_live_triggers_never_raise_what_another_app_raises(trigger: str) -> None:
     for code in live_codes(trigger):
         assert not DETECTORS[code].raised_by
+
+
+# Which History fields each part of histories_for fills (the referrals and the child's own
+# fields are always read).
+_PART_FIELDS = {
+    "screenings": {"screenings"},
+    "escalation": {"steps", "clocks", "challenges"},
+    "events": {"events", "episodes"},
+    "namings": {"namings", "shared"},
+    "peers": {"peers", "peer_screened"},
+    "flags": {"flags"},
+    "reviews": {"recommendations", "mace_on"},
+    "picture": {"picture"},
+}
+_ALWAYS = {"child_id", "child_ref", "date_of_birth", "referrals", "age_on", "ref"}
+
+
+class _Recording(History):
+    def __getattribute__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            object.__getattribute__(self, "_read").add(name)
+        return object.__getattribute__(self, name)
+
+
+def test_detectors_that_declare_needs_read_nothing_else() -> None:
+    """A live check reads only the declared parts (ADR 0713): a rule that reads a field of an
+    undeclared part would see it empty at intake."""
+    declared = [d for d in DETECTORS.values() if d.needs is not None]
+    assert {d.code for d in declared} >= {"P1", "P9", "P21"}
+    flag = [("SL-5", "boyfriend", "school", ago(5))]
+    referrals = [
+        ref(400, cats=("neglect",), outcome="no_further_action", decided=399),
+        ref(300, cats=("neglect",), outcome="no_further_action", decided=299),
+        ref(200, cats=("domestic_abuse",), outcome="no_further_action", decided=199),
+        ref(30, outcome="no_further_action", decided=29),
+        ref(5, reference="SL-5"),
+    ]
+    for d in declared:
+        h = _Recording(CHILD, "CH-2026-0000001", dt.date(2011, 3, 1))
+        h.referrals = referrals
+        h.flags = flag
+        h.screenings = [Screen("SL-5", "school", "high", ago(4), None)]
+        object.__setattr__(h, "_read", set())
+        d.run(h)
+        assert d.needs is not None
+        allowed = _ALWAYS.union(*(_PART_FIELDS[p] for p in d.needs))
+        read = object.__getattribute__(h, "_read")
+        assert read <= allowed, (d.code, read - allowed)
