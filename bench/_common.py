@@ -50,6 +50,16 @@ def row(
     return out
 
 
+def sqlite_env(db: Path) -> dict[str, str]:
+    """The environment of a benchmark's child process on its own SQLite file."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -35,22 +35,13 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from _common import row  # noqa: E402
+from _common import row, sqlite_env  # noqa: E402
 
 NAME = "detectors"
 TITLE = "Missed-opportunity detectors on demo boroughs: planted networks found, false hits"
 SEEDS = [int(s) for s in os.environ.get("BENCH_DETECTORS_SEEDS", "1,2,3,4,5,2026").split(",")]
 FALSE_PATTERNS = ("P4", "P5")
 NETWORK_PATTERNS = ("P4", "P5")
-
-
-def _env(db: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "PYTHONPATH": str(ROOT),
-    }
 
 
 def child(seed: int, networks: int) -> dict[str, Any]:
@@ -113,7 +104,7 @@ def _one(template: Path, work: Path, job: tuple[int, int]) -> dict[str, Any]:
     shutil.copyfile(template, db)
     done = subprocess.run(
         [sys.executable, __file__, "child", str(seed), str(networks)],
-        env=_env(db), cwd=ROOT, capture_output=True, text=True, check=False,
+        env=sqlite_env(db), cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     db.unlink(missing_ok=True)
     if done.returncode != 0:
@@ -130,7 +121,7 @@ def run(ctx: Any = None) -> dict[str, Any]:
         work = Path(tmp)
         template = work / "template.sqlite3"
         subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-                       env=_env(template), cwd=ROOT, check=True)  # fmt: skip
+                       env=sqlite_env(template), cwd=ROOT, check=True)  # fmt: skip
         log(f"{len(jobs)} boroughs on {os.cpu_count()} cores")
         with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
             results = list(pool.map(lambda j: _one(template, work, j), jobs))

@@ -34,7 +34,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from _common import row  # noqa: E402
+from _common import row, sqlite_env  # noqa: E402
 
 NAME = "linking"
 TITLE = "Linking quality against planted networks, pooled over many boroughs"
@@ -48,15 +48,6 @@ SEEDS = _seeds("BENCH_LINKING_SEEDS", "1,2,3,4,5,6,7,8,9,10,11,12,13,2026")
 LARGE_SEEDS = _seeds("BENCH_LINKING_LARGE_SEEDS", "2026,4")
 REFERENCE_SEED = 2026
 _ANY = "any"  # every mention, whatever its style (style_quality counts it too)
-
-
-def _env(db: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "PYTHONPATH": str(ROOT),
-    }
 
 
 def child(seed: int, children: int, networks: int) -> dict[str, Any]:
@@ -111,7 +102,7 @@ def _one(template: Path, work: Path, job: tuple[int, int, int]) -> dict[str, Any
     shutil.copyfile(template, db)
     done = subprocess.run(
         [sys.executable, __file__, "child", str(seed), str(children), str(networks)],
-        env=_env(db),
+        env=sqlite_env(db),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -263,7 +254,7 @@ def run(ctx: Any = None) -> dict[str, Any]:
         template = work / "template.sqlite3"
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-            env=_env(template),
+            env=sqlite_env(template),
             cwd=ROOT,
             check=True,
         )

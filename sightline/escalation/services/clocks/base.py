@@ -123,6 +123,17 @@ def clock_meet(clock: Clock, *, at: dt.datetime, reason: str) -> None:
     close_escalation(clock, at=at, reason=reason)
 
 
+def clock_halt(clock: Clock, *, at: dt.datetime, reason: str) -> None:
+    """Stop a clock that no longer applies; any escalation on it is resolved with the reason.
+    Callers check who may stop it and write the audit row."""
+    rules.guard_clock(clock.status, ClockStatus.STOPPED)
+    clock.status = ClockStatus.STOPPED
+    clock.stopped_reason = reason
+    clock.next_check_at = None
+    clock.save(update_fields=["status", "stopped_reason", "next_check_at", "updated_at"])
+    close_escalation(clock, at=at, reason=f"Clock stopped: {reason}")
+
+
 def close_escalation(clock: Clock, *, at: dt.datetime, reason: str) -> None:
     escalation = getattr(clock, "escalation", None)
     if escalation is None or escalation.status == EscalationStatus.RESOLVED:

@@ -25,10 +25,10 @@ from sightline.escalation.models import Clock
 from sightline.escalation.services.clocks.base import (
     ASSESSMENT_OUTCOMES,
     ClockWanted,
+    clock_halt,
     clock_meet,
     clock_start,
     clocks_start,
-    close_escalation,
     meet_if_open,
     open_clock,
 )
@@ -269,12 +269,7 @@ def _stop_superseded(referral: Referral, decision: Any, *, at: dt.datetime) -> l
         .exclude(kind=ClockKind.STRATEGY_DISCUSSION, detail="screening high")
     )
     for clock in clocks:
-        rules.guard_clock(clock.status, ClockStatus.STOPPED)
-        clock.status = ClockStatus.STOPPED
-        clock.stopped_reason = reason
-        clock.next_check_at = None
-        clock.save(update_fields=["status", "stopped_reason", "next_check_at", "updated_at"])
-        close_escalation(clock, at=at, reason=f"Clock stopped: {reason}")
+        clock_halt(clock, at=at, reason=reason)
     return clocks
 
 

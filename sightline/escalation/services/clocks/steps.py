@@ -22,8 +22,8 @@ from sightline.escalation.choices import (
 )
 from sightline.escalation.models import Clock, StatutoryStep
 from sightline.escalation.services.clocks.base import (
+    clock_halt,
     clock_start,
-    close_escalation,
     meet_if_open,
     open_clock,
 )
@@ -185,12 +185,7 @@ def clocks_on_step(
         started[ClockKind.REVIEW_CONFERENCE] = clock.due_at.isoformat()
     stopped = open_clock(referral, stops) if stops else None
     if stopped is not None:
-        rules.guard_clock(stopped.status, ClockStatus.STOPPED)
-        stopped.status = ClockStatus.STOPPED
-        stopped.stopped_reason = reason
-        stopped.next_check_at = None
-        stopped.save(update_fields=["status", "stopped_reason", "next_check_at", "updated_at"])
-        close_escalation(stopped, at=at, reason=f"Clock stopped: {reason}")
+        clock_halt(stopped, at=at, reason=reason)
     result = {
         "met": meets if met is not None else None,
         "stopped": stops if stopped is not None else None,
@@ -318,13 +313,7 @@ def clock_stop(*, acting_user: Any, clock: Clock, reason: str) -> Clock:
     )
     if clock.status not in OPEN_CLOCK_STATUSES:
         raise Conflict("This clock has already finished.")
-    rules.guard_clock(clock.status, ClockStatus.STOPPED)
-    now = timezone.now()
-    clock.status = ClockStatus.STOPPED
-    clock.stopped_reason = reason
-    clock.next_check_at = None
-    clock.save(update_fields=["status", "stopped_reason", "next_check_at", "updated_at"])
-    close_escalation(clock, at=now, reason=f"Clock stopped: {reason}")
+    clock_halt(clock, at=timezone.now(), reason=reason)
     audit(
         actor=acting_user,
         action=Action.CHANGE,
