@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -114,6 +115,25 @@ class Tab:
         assert response.status == status, f"{response.url} answered {response.status}"
         self._expect_status_error(response)
         return response
+
+    def write(self, box: Any, text: str) -> None:
+        """Fill a text box that has language flags and wait until its check is shown.
+
+        The flags appear half a second after typing stops and can push what is below them down
+        the page; a click aimed before they appear could land on the wrong thing."""
+        name = box.get_attribute("name")
+
+        def checks_this_text(response: Any) -> bool:
+            if not response.url.endswith("/language/check/"):
+                return False
+            sent = parse_qs(response.request.post_data or "")
+            return sent.get(name) == [text]
+
+        with self.page.expect_response(checks_this_text):
+            box.fill(text)
+        self.page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
 
     def _expect_status_error(self, response: Any) -> None:
         """Chromium logs every 4xx/5xx page as a console error; one the test asked for is not

@@ -49,7 +49,7 @@ def test_disclosure_sign_off_and_a_challenge_that_changes_the_decision(
     assert "A1" in basis.inner_text() and "Daz" in basis.inner_text()
     page.screenshot(path=str(SHOTS / "casework-decision-page.png"), full_page=True)
     page.get_by_label("No further action", exact=True).check()
-    page.get_by_label("Reason for the decision").fill("Family will supervise.")
+    practitioner.write(page.get_by_label("Reason for the decision"), "Family will supervise.")
     practitioner.submit(page.get_by_role("button", name="Record decision"), status=409)
     assert (
         "until a strategy discussion has been recorded"
@@ -70,7 +70,7 @@ def test_disclosure_sign_off_and_a_challenge_that_changes_the_decision(
     # Now the NFA needs a manager: the proposal goes to the queue, confirmed.
     practitioner.open(detail)
     page.get_by_label("No further action", exact=True).check()
-    page.get_by_label("Reason for the decision").fill("Family will supervise.")
+    practitioner.write(page.get_by_label("Reason for the decision"), "Family will supervise.")
     page.check("#confirm_nfa")
     practitioner.submit(page.get_by_role("button", name="Send for sign-off"))
     assert "Sent to a team manager for sign-off" in page.locator("main").inner_text()

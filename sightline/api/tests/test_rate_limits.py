@@ -12,10 +12,21 @@ from typing import Any
 import pytest
 import redis
 from django.test import Client, override_settings
+from django.utils import timezone
+from freezegun import freeze_time
 
 from sightline.accounts.services import api_token_issue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _early_in_a_minute() -> Iterator[None]:
+    """The counters live in fixed windows of a minute: a test that crossed a minute's end
+    would start counting again half way. The clock starts 5 s into a minute and runs."""
+    with freeze_time(timezone.now().replace(second=5), tick=True):
+        yield
+
 
 INDICATORS = "/api/v1/screening/indicators"
 
