@@ -22,14 +22,19 @@ from sightline.casework.models import (
     SignOff,
 )
 from sightline.core.api import Detail, InputSchema
-from sightline.core.errors import ApiError
+from sightline.core.errors import ApiError, Conflict, DomainError, NotPermitted
+from sightline.escalation import selectors as escalation_selectors
+from sightline.escalation.api import ChallengeIn, ChallengeOut
+from sightline.escalation.choices import ChallengeStage
 from sightline.escalation.selectors import challenge_get
 from sightline.people.models import Child
 from sightline.referrals.models import Referral
 from sightline.reviews.api import StoredFlagOut
 from sightline.reviews.selectors import language_flags_of, record_flags
 from sightline.workflows import (
+    answer_field,
     challenge_answer,
+    challenge_open,
     child_allocate,
     sign_off_approve,
     sign_off_return,
@@ -168,6 +173,41 @@ class ChallengeAnswerIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=10_000)
 
 
+class ChallengeRaisedOut(ChallengeOut):
+    reason: str
+    language_flags: list[StoredFlagOut] = []
+
+
+@router.post(
+    "/referrals/{reference}/challenge", response={201: ChallengeRaisedOut, **ERRORS},
+    summary="Challenge the decision on your own referral",
+)  # fmt: skip
+def challenge_raise(request: HttpRequest, reference: str, payload: ChallengeIn) -> Status[Any]:
+    user = _need(request, Cap.CHALLENGE_RAISE, "raise challenges")
+    referral = (
+        None if "\x00" in reference
+        else escalation_selectors.referral_for_challenge(user=user, reference=reference[:20])
+    )  # fmt: skip
+    if referral is None:
+        raise ApiError(404, "No referral with that reference that you can see.")
+    try:
+        challenge = challenge_open(acting_user=user, referral=referral, reason=payload.reason,
+                                   immediate_risk=payload.immediate_risk)  # fmt: skip
+    except NotPermitted as exc:
+        raise ApiError(404, "No referral with that reference that you can see.") from exc
+    except Conflict as exc:
+        raise ApiError(409, str(exc)) from exc
+    except DomainError as exc:
+        raise ApiError(422, str(exc)) from exc
+    return Status(201, {
+        "id": challenge.pk, "referral": referral.reference, "status": challenge.status,
+        "immediate_risk": challenge.immediate_risk, "stage": challenge.stage,
+        "stage_label": str(ChallengeStage(challenge.stage).label),
+        "stage_due_at": challenge.stage_due_at, "raised_at": challenge.raised_at,
+        "reason": challenge.reason, "language_flags": language_flags_of(challenge.pk, "reason"),
+    })  # fmt: skip
+
+
 class ChallengeAnswerOut(Schema):
     id: uuid.UUID
     referral: str
@@ -175,6 +215,7 @@ class ChallengeAnswerOut(Schema):
     stage: int
     outcome: str
     referral_status: str
+    language_flags: list[StoredFlagOut] = []
 
 
 @router.post(
@@ -190,6 +231,7 @@ def challenge_respond_api(
         raise ApiError(404, NOT_FOUND)
     if not user.has_capability(Cap.CHALLENGE_RESPOND):
         raise ApiError(403, "Your role cannot answer challenges.")
+    stage = challenge.stage
     answered = challenge_answer(
         acting_user=user, challenge=challenge, outcome=payload.stage_outcome, notes=payload.reason
     )
@@ -201,6 +243,7 @@ def challenge_respond_api(
         "stage": answered.stage,
         "outcome": answered.outcome,
         "referral_status": referral.status,
+        "language_flags": language_flags_of(answered.pk, answer_field(stage)),
     }
 
 
@@ -230,6 +273,7 @@ class AllocationOut(Schema):
     worker: str | None
     allocated_at: dt.datetime
     reason: str
+    language_flags: list[StoredFlagOut] = []
 
 
 @router.post(
@@ -260,6 +304,7 @@ def allocation_create(
         "id": allocation.pk, "child_id": child.pk, "kind": allocation.kind, "team": team.name,
         "worker": worker.username if worker is not None else None,
         "allocated_at": allocation.allocated_at, "reason": allocation.reason,
+        "language_flags": language_flags_of(allocation.pk),
     })  # fmt: skip
 
 

@@ -96,13 +96,14 @@ class PlanOut(Schema):
     started_on: dt.date
     ended_on: dt.date | None
     end_reason: str
+    language_flags: list[StoredFlagOut] = []
 
 
 def _plan_out(p: Plan) -> dict[str, Any]:
     return {
         "id": p.pk, "child_id": p.child_id, "referral": p.referral.reference, "kind": p.kind,
         "category": p.category, "started_on": p.started_on, "ended_on": p.ended_on,
-        "end_reason": p.end_reason,
+        "end_reason": p.end_reason, "language_flags": language_flags_of(p.pk),
     }  # fmt: skip
 
 
@@ -141,6 +142,8 @@ class ClosureOut(Schema):
     referral: str
     closed_on: dt.date
     reason: str
+    notes: str = ""
+    language_flags: list[StoredFlagOut] = []
 
 
 @router.post(
@@ -157,7 +160,8 @@ def closure_create(request: HttpRequest, child_id: uuid.UUID, payload: ClosureIn
     )  # fmt: skip
     return Status(201, {
         "id": closure.pk, "child_id": child.pk, "referral": referral.reference,
-        "closed_on": closure.closed_on, "reason": closure.reason,
+        "closed_on": closure.closed_on, "reason": closure.reason, "notes": closure.notes,
+        "language_flags": language_flags_of(closure.pk),
     })  # fmt: skip
 
 

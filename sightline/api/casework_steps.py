@@ -154,6 +154,7 @@ class EnquiryOut(Schema):
     completed_on: dt.date | None
     outcome: str
     no_conference_reason: str
+    language_flags: list[StoredFlagOut] = []
 
 
 def _enquiry_out(e: Section47Enquiry) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def _enquiry_out(e: Section47Enquiry) -> dict[str, Any]:
         "id": e.pk, "child_id": e.child_id, "referral": e.referral.reference,
         "strategy_discussion": e.strategy_discussion_id, "started_on": e.started_on,
         "completed_on": e.completed_on, "outcome": e.outcome,
-        "no_conference_reason": e.no_conference_reason,
+        "no_conference_reason": e.no_conference_reason, "language_flags": language_flags_of(e.pk),
     }  # fmt: skip
 
 

@@ -70,6 +70,7 @@ class ObjectType(models.TextChoices):
     DEMO_BOROUGH = "demo_borough"
     DETECTOR_RUN = "detector_run"
     DETECTORS = "detectors"
+    EPISODECLOSURE = "episodeclosure"
     ESCALATION = "escalation"
     ESCALATIONS = "escalations"
     EVENT = "event"

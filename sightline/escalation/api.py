@@ -1,5 +1,6 @@
-"""Escalation API: open escalations, resolving one, a referral's clocks, and raising a
-professional challenge. Mounted at the API root, so paths are full sub-paths."""
+"""Escalation API: open escalations, resolving one, and a referral's clocks (raising a
+professional challenge is a workflow's step: sightline/api/casework.py). Mounted at the API
+root, so paths are full sub-paths."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
@@ -17,7 +18,6 @@ from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
 from sightline.escalation import selectors, services
-from sightline.escalation.choices import ChallengeStage
 
 router = Router(tags=["escalation"])
 
@@ -137,46 +137,6 @@ def escalation_resolve(
     except services.Conflict as exc:
         raise ApiError(409, str(exc)) from exc
     return _escalation_out(done)
-
-
-@router.post(
-    "/referrals/{reference}/challenge",
-    response={201: ChallengeOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Challenge the decision on your own referral",
-)
-def challenge_raise(request: HttpRequest, reference: str, payload: ChallengeIn) -> Status:
-    user = _user(request)
-    if not user.has_capability(Cap.CHALLENGE_RAISE):
-        raise ApiError(403, "Your role cannot raise challenges.")
-    referral = selectors.referral_for_challenge(user=user, reference=_reference(reference))
-    if referral is None:
-        raise ApiError(404, NOT_FOUND)
-    try:
-        challenge = services.challenge_raise(
-            acting_user=user,
-            referral=referral,
-            reason=payload.reason,
-            immediate_risk=payload.immediate_risk,
-        )
-    except services.EscalationError as exc:
-        raise ApiError(422, str(exc)) from exc
-    except services.NotPermitted as exc:
-        raise ApiError(404, NOT_FOUND) from exc
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from exc
-    return Status(
-        201,
-        {
-            "id": challenge.pk,
-            "referral": referral.reference,
-            "status": challenge.status,
-            "immediate_risk": challenge.immediate_risk,
-            "stage": challenge.stage,
-            "stage_label": str(ChallengeStage(challenge.stage).label),
-            "stage_due_at": challenge.stage_due_at,
-            "raised_at": challenge.raised_at,
-        },
-    )
 
 
 @router.get(

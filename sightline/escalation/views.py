@@ -23,7 +23,7 @@ from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.escalation import rules, selectors, services
 from sightline.escalation.choices import ChallengeStatus, EscalationStatus
-from sightline.escalation.forms import ChallengeForm, ChallengeResponseForm, ReasonForm
+from sightline.escalation.forms import ChallengeResponseForm, ReasonForm
 from sightline.escalation.models import InboxItem
 
 PAGE_SIZE = 50
@@ -33,7 +33,7 @@ def _audit_list(request: HttpRequest, object_type: str, **details: Any) -> None:
     audit_record(actor=request.user, action=Action.LIST, object_type=object_type, details=details)
 
 
-def _audit_view(request: HttpRequest, object_type: str, obj: Any, referral: Any) -> None:
+def audit_view(request: HttpRequest, object_type: str, obj: Any, referral: Any) -> None:
     audit_record(
         actor=request.user,
         action=Action.VIEW,
@@ -136,7 +136,7 @@ def escalation_detail(request: HttpRequest, escalation_id: uuid.UUID) -> HttpRes
         escalation = selectors.escalation_get(user=request.user, escalation_id=escalation_id)
         if escalation is None:
             raise Http404
-        _audit_view(request, "escalation", escalation, escalation.referral)
+        audit_view(request, "escalation", escalation, escalation.referral)
         return _render_escalation(request, escalation)
 
 
@@ -170,7 +170,7 @@ def referral_clocks(request: HttpRequest, reference: str) -> HttpResponse:
             raise Http404
         clocks = list(selectors.referral_clocks(user=request.user, referral=referral))
         challenges = list(selectors.challenge_list(user=request.user).filter(referral=referral))
-        _audit_view(request, "referral_clocks", referral, referral)
+        audit_view(request, "referral_clocks", referral, referral)
         return render(
             request,
             "escalation/referral_clocks.html",
@@ -211,51 +211,11 @@ def rereferral_review(request: HttpRequest, reference: str) -> HttpResponse:
             status = 422
     with transaction.atomic():
         history = selectors.rereferral_history(user=request.user, referral=referral)
-        _audit_view(request, "rereferral_history", referral, referral)
+        audit_view(request, "rereferral_history", referral, referral)
         return render(
             request,
             "escalation/rereferral_review.html",
             {"referral": referral, "form": form, "history": history},
-            status=status,
-        )
-
-
-@capability_required(Cap.CHALLENGE_RAISE)
-def challenge_new(request: HttpRequest, reference: str) -> HttpResponse:
-    referral = selectors.referral_for_challenge(user=request.user, reference=reference)
-    if referral is None:
-        raise Http404
-    form = ChallengeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                challenge = services.challenge_raise(
-                    acting_user=request.user,
-                    referral=referral,
-                    reason=form.cleaned_data["reason"],
-                    immediate_risk=form.cleaned_data["immediate_risk"],
-                )
-            except services.NotPermitted as exc:
-                raise Http404 from exc
-            except services.Conflict as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    "Your challenge has been sent. A response is due by "
-                    f"{timezone.localtime(challenge.stage_due_at):%d %b %Y %H:%M}.",
-                )
-                return redirect("escalation:challenge", challenge_id=challenge.pk)
-        else:
-            status = 422
-    with transaction.atomic():
-        _audit_view(request, "challenge_form", referral, referral)
-        return render(
-            request,
-            "escalation/challenge_new.html",
-            {"referral": referral, "form": form},
             status=status,
         )
 
@@ -299,7 +259,7 @@ def challenge_detail(request: HttpRequest, challenge_id: uuid.UUID) -> HttpRespo
         challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
         if challenge is None:
             raise Http404
-        _audit_view(request, "challenge", challenge, challenge.referral)
+        audit_view(request, "challenge", challenge, challenge.referral)
         return render_challenge(request, challenge)
 
 

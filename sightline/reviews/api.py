@@ -254,10 +254,16 @@ class RecommendationOut(Schema):
     evidence: str
     evidence_submitted_by: str | None
     decided_by: str | None
+    language_flags: list[StoredFlagOut] = Field(
+        default_factory=list, description="On a write: the flags of the text it carried."
+    )
 
 
-def recommendation_out(rec: Recommendation) -> dict[str, Any]:
+def recommendation_out(
+    rec: Recommendation, flags: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {
+        "language_flags": flags or [],
         "id": rec.pk, "reference": rec.reference, "review": rec.review.reference,
         "text": rec.text, "owner_agency": rec.owner_agency.code,
         "owner": rec.owner_person.username, "due_on": rec.due_on,
@@ -296,7 +302,7 @@ def recommendation_create(
         acting_user=user, review=review, text=payload.text, owner_agency=agency,
         owner_person=owner, due_on=payload.due_on, required_evidence=payload.required_evidence,
     )  # fmt: skip
-    return 201, recommendation_out(rec)
+    return 201, recommendation_out(rec, selectors.language_flags_of(rec.pk))
 
 
 class RecommendationPatch(InputSchema):
@@ -321,7 +327,11 @@ def recommendation_patch(
         acting_user=user, recommendation=rec, status=payload.status, note=payload.note,
         evidence=payload.evidence,
     )  # fmt: skip
-    return recommendation_out(rec)
+    update = rec.updates.order_by("-created_at").first()
+    flags = selectors.language_flags_of(update.pk) if update is not None else []
+    if payload.evidence:
+        flags += selectors.language_flags_of(rec.pk, "evidence")
+    return recommendation_out(rec, flags)
 
 
 class RecommendationPage(Schema):

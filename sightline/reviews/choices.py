@@ -73,6 +73,19 @@ class TextKind(models.TextChoices):
     CASE_NOTE = "case_note.body", "Case note"
     STRATEGY_OUTCOME = "strategy_discussion.outcome_reason", "Strategy discussion: the outcome"
     RETURN_INTERVIEW = "return_interview", "Return interview: the practitioner's notes"
+    CHALLENGE_REASON = "challenge.reason", "Challenge: the referrer's reason"
+    CHALLENGE_ANSWER = "challenge.notes", "Challenge: the answer to a stage"
+    STRATEGY_NOTES = "strategy_discussion.notes", "Strategy discussion: absences and actions"
+    ENQUIRY_OUTCOME = "section_47.outcome", "Section 47 enquiry: why no conference"
+    PLAN_END = "plan.end_reason", "Plan: why it ended"
+    CLOSURE = "closure.notes", "Closure: the notes"
+    ALLOCATION_REASON = "allocation.reason", "Allocation: the reason"
+    MACE_DISCUSSION = "mace.discussion", "MACE: what was said and decided about an item"
+    MACE_ACTION = "mace.action", "MACE: an action and its updates"
+    MACE_DISRUPTION = "mace.disruption", "MACE: a disruption's terms and outcome"
+    REVIEW_FINDING = "review.finding", "Case review: a finding"
+    RECOMMENDATION = "recommendation", "Case review: a recommendation"
+    RECOMMENDATION_UPDATE = "recommendation.update", "Case review: a recommendation's update"
 
 
 # Timescales of a review after a serious incident, in working days (Working Together 2023).

@@ -51,14 +51,16 @@ class GrantForm(_Form):
 
 class FindingForm(_Form):
     text = forms.CharField(
-        label="Finding", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Finding", max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3, "id": "finding_text"}),
         error_messages={"required": "Write the finding."},
     )  # fmt: skip
 
 
 class RecommendationForm(_Form):
     text = forms.CharField(
-        label="Recommendation", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Recommendation", max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3, "id": "recommendation_text"}),
         error_messages={"required": "Write the recommendation."},
     )  # fmt: skip
     owner_agency = forms.ModelChoiceField(

@@ -1,22 +1,63 @@
-"""The page step that answers a challenge's stage: it calls the workflow, so it stands above
-the escalation app's own pages."""
+"""The page steps that raise a challenge and answer its stage: they call workflows (which keep
+the language flags of the reason and the answer), so they stand above the escalation app's
+own pages."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
-from sightline.core.errors import DomainError
+from sightline.core.errors import Conflict, DomainError, NotPermitted
 from sightline.core.permissions import capability_required
-from sightline.escalation.forms import ChallengeResponseForm
-from sightline.escalation.selectors import challenge_get
-from sightline.escalation.views import render_challenge
-from sightline.workflows import challenge_answer
+from sightline.escalation.forms import ChallengeForm, ChallengeResponseForm
+from sightline.escalation.selectors import challenge_get, referral_for_challenge
+from sightline.escalation.views import audit_view, render_challenge
+from sightline.site.language_flags import tell_flags
+from sightline.workflows import answer_field, challenge_answer, challenge_open
+
+
+@capability_required(Cap.CHALLENGE_RAISE)
+def challenge_new(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = referral_for_challenge(user=request.user, reference=reference)
+    if referral is None:
+        raise Http404
+    form = ChallengeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                challenge = challenge_open(
+                    acting_user=request.user, referral=referral,
+                    reason=form.cleaned_data["reason"],
+                    immediate_risk=form.cleaned_data["immediate_risk"],
+                )  # fmt: skip
+            except NotPermitted as exc:
+                raise Http404 from exc
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    "Your challenge has been sent. A response is due by "
+                    f"{timezone.localtime(challenge.stage_due_at):%d %b %Y %H:%M}.",
+                )
+                tell_flags(request, challenge.pk, "reason")
+                return redirect("escalation:challenge", challenge_id=challenge.pk)
+    with transaction.atomic():
+        audit_view(request, "challenge_form", referral, referral)
+        return render(
+            request, "escalation/challenge_new.html", {"referral": referral, "form": form},
+            status=status,
+        )  # fmt: skip
 
 
 @capability_required(Cap.CHALLENGE_RESPOND)
@@ -39,4 +80,5 @@ def challenge_respond(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResp
         form.add_error(None, str(exc))
         return render_challenge(request, challenge, form=form, status=409)
     messages.success(request, "Response recorded. The referrer has been told.")
+    tell_flags(request, challenge.pk, answer_field(challenge.stage))
     return redirect("escalation:challenge", challenge_id=challenge.pk)

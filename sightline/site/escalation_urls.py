@@ -25,6 +25,6 @@ urlpatterns = [
         name="challenge_escalate",
     ),
     path("referrals/<str:reference>/", views.referral_clocks, name="referral"),
-    path("referrals/<str:reference>/challenge/", views.challenge_new, name="challenge_new"),
+    path("referrals/<str:reference>/challenge/", challenges.challenge_new, name="challenge_new"),
     path("referrals/<str:reference>/review/", views.rereferral_review, name="review"),
 ]

@@ -17,7 +17,9 @@ from sightline.workflows.casework import (
 )
 from sightline.workflows.challenge import (
     STAGE_OUTCOMES,
+    answer_field,
     challenge_answer,
+    challenge_open,
 )
 from sightline.workflows.decide import (
     decision_propose,
@@ -52,10 +54,12 @@ __all__ = [
     "ImportResult",
     "IntakeResult",
     "RetentionResult",
+    "answer_field",
     "assessment_progress",
     "assessment_start",
     "case_note_record",
     "challenge_answer",
+    "challenge_open",
     "child_allocate",
     "conference_record",
     "decision_propose",

@@ -33,21 +33,13 @@ from sightline.escalation.choices import ClockKind, InboxKind
 from sightline.escalation.services import clocks_assign, clocks_on_step
 from sightline.escalation.services.notify import notify
 from sightline.reviews.choices import TextKind
-from sightline.reviews.services import language_flags_record
+from sightline.workflows.language import child_age, flag_fields, flag_text
 
 
-def flag_text(user: Any, child: Any, kind: str, record_id: Any, field: str, text: str) -> None:
-    """Keep a text's language flags (reviews), read with the child's age today."""
-    dob, today = getattr(child, "date_of_birth", None), timezone.localdate()
-    age = (
-        None
-        if dob is None
-        else today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-    )
-    language_flags_record(
-        acting_user=user, content_type=kind, record_id=record_id, record_ref=child.reference,
-        field=field, text=text or "", child_age=age,
-    )  # fmt: skip
+def _flag_step(user: Any, step: Any, kind: str, fields: tuple[str, ...]) -> None:
+    """The language flags of a step's optional text fields (reviews), by the child's age."""
+    flag_fields(user, kind=kind, record=step, ref=step.child.reference, fields=fields,
+                age=child_age(step.child))  # fmt: skip
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -73,6 +65,7 @@ def strategy_discussion_record(
     )
     flag_text(acting_user, child, TextKind.STRATEGY_OUTCOME, discussion.pk, "outcome_reason",
           discussion.outcome_reason)  # fmt: skip
+    _flag_step(acting_user, discussion, TextKind.STRATEGY_NOTES, ("absence_reason", "actions"))
     return discussion
 
 
@@ -87,6 +80,8 @@ def strategy_discussion_outcome(
     )  # fmt: skip
     flag_text(acting_user, discussion.child, TextKind.STRATEGY_OUTCOME, discussion.pk,
           "outcome_reason", discussion.outcome_reason)  # fmt: skip
+    if actions is not None:
+        _flag_step(acting_user, discussion, TextKind.STRATEGY_NOTES, ("actions",))
     if discussion.outcome == StrategyOutcome.SECTION_47:
         clocks_on_step(
             acting_user=acting_user, referral=discussion.referral, meets="",
@@ -114,6 +109,7 @@ def enquiry_outcome(
         acting_user=acting_user, enquiry=enquiry, outcome=outcome, completed_on=completed_on,
         no_conference_reason=no_conference_reason,
     )  # fmt: skip
+    _flag_step(acting_user, enquiry, TextKind.ENQUIRY_OUTCOME, ("no_conference_reason",))
     if enquiry.outcome != EnquiryOutcome.SUBSTANTIATED_CONFERENCE:
         clocks_on_step(
             acting_user=acting_user, referral=enquiry.referral, meets="",
@@ -209,6 +205,7 @@ def plan_close(*, acting_user: Any, plan: Plan, ended_on: dt.date, end_reason: s
     ended = services.plan_end(
         acting_user=acting_user, plan=plan, ended_on=ended_on, end_reason=end_reason
     )
+    _flag_step(acting_user, ended, TextKind.PLAN_END, ("end_reason",))
     if ended.kind == PlanKind.CHILD_PROTECTION and ended.referral_id is not None:
         clocks_on_step(
             acting_user=acting_user, referral=ended.referral, meets="",
@@ -223,10 +220,12 @@ def episode_closure_record(
     *, acting_user: Any, child: Any, referral: Any, closed_on: dt.date, reason: str,
     notes: str = "",
 ) -> EpisodeClosure:  # fmt: skip
-    return services.episode_close(
+    closure = services.episode_close(
         acting_user=acting_user, child=child, referral=referral, closed_on=closed_on,
         reason=reason, notes=notes,
     )  # fmt: skip
+    _flag_step(acting_user, closure, TextKind.CLOSURE, ("notes",))
+    return closure
 
 
 @transaction.atomic
@@ -250,6 +249,8 @@ def child_allocate(
         acting_user=acting_user, child=child, team=team, worker=worker, referral=referral,
         reason=reason, require_reason=Allocation.objects.filter(child=child).exists(),
     )  # fmt: skip
+    flag_fields(acting_user, kind=TextKind.ALLOCATION_REASON, record=allocation,
+                ref=child.reference, fields=("reason",), age=child_age(child))  # fmt: skip
     if allocation.referral is not None:
         clocks_assign(referral=allocation.referral, team=team, worker=worker)
     if worker is not None:

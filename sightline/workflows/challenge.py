@@ -1,4 +1,5 @@
-"""A professional challenge's stage answered."""
+"""A professional challenge raised, and its stage answered, with the language flags of
+their text."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.db import transaction
 
 from sightline.escalation.choices import ChallengeOutcome
 from sightline.escalation.models import Challenge
-from sightline.escalation.services import EscalationError, challenge_respond
+from sightline.escalation.services import EscalationError, challenge_raise, challenge_respond
 from sightline.referrals.services import referral_reopen
+from sightline.reviews.choices import TextKind
+from sightline.workflows.language import flag_referral_text
 
 # The API's words for the stage's answer, and the escalation app's.
 STAGE_OUTCOMES = {
@@ -17,6 +20,24 @@ STAGE_OUTCOMES = {
     "decision_to_change": ChallengeOutcome.DECISION_CHANGED,
     "escalated": ChallengeOutcome.ESCALATED,
 }
+
+
+def answer_field(stage: int) -> str:
+    """The field a stage's answer is flagged under (a challenge answers up to four stages)."""
+    return f"answer_stage_{stage}"
+
+
+@transaction.atomic
+def challenge_open(
+    *, acting_user: Any, referral: Any, reason: str, immediate_risk: bool = False
+) -> Challenge:
+    """Raise the challenge (escalation) and keep its reason's language flags (reviews)."""
+    challenge = challenge_raise(
+        acting_user=acting_user, referral=referral, reason=reason, immediate_risk=immediate_risk
+    )
+    flag_referral_text(acting_user, challenge.referral, TextKind.CHALLENGE_REASON, challenge.pk,
+                       "reason", challenge.reason)  # fmt: skip
+    return challenge
 
 
 @transaction.atomic
@@ -29,9 +50,12 @@ def challenge_answer(
     outcome = STAGE_OUTCOMES.get(outcome, outcome)
     if outcome not in ChallengeOutcome.values:
         raise EscalationError("Outcome must be upheld, decision_to_change or escalated.")
+    stage = challenge.stage
     answered = challenge_respond(
         acting_user=acting_user, challenge=challenge, outcome=outcome, notes=notes
     )
+    flag_referral_text(acting_user, answered.referral, TextKind.CHALLENGE_ANSWER, answered.pk,
+                       answer_field(stage), notes)  # fmt: skip
     if outcome == ChallengeOutcome.DECISION_CHANGED:
         referral_reopen(
             acting_user=acting_user,

@@ -26,7 +26,7 @@ from sightline.intel.services import Source, mentions_on_source
 from sightline.people.models import Child
 from sightline.reviews.choices import TextKind
 from sightline.reviews.services import missed_opportunities_check
-from sightline.workflows.casework import flag_text
+from sightline.workflows.language import flag_text
 
 # Event kinds whose names are exploitation concerns for the place rule (P5).
 EXPLOITATION_KINDS = {"missing_episode", "police_incident", "safe_and_well"}

@@ -22,12 +22,21 @@ def language_flags_record(
     text: str,
     child_age: int | None = None,
     new_record: bool = False,
+    skip_blank: bool = False,
 ) -> list[Flag]:
     """Check a stored text and keep what was found: one LanguageCheck row (the text was
     checked, by whom, in which agency and team) and a LanguageFlag per phrase. A text
     checked again (an edit) replaces its earlier flags. Never refuses: flags do not block.
     `new_record`: the record was made in this transaction, so it has no earlier check to
-    replace (one INSERT, and one more only when there are flags)."""
+    replace (one INSERT, and one more only when there are flags). `skip_blank`: an optional
+    field left empty is not a record checked (it would dilute the per-100 figure); an earlier
+    check of it is removed."""
+    if skip_blank and not text.strip():
+        if not new_record:
+            LanguageCheck.objects.filter(
+                content_type=content_type, record_id=record_id, field=field
+            ).delete()
+        return []
     language = load_language()
     flags = check_text(text, child_age=child_age, language=language)
     if not new_record:

@@ -20,6 +20,7 @@ from sightline.reviews.choices import (
     OPEN_STATUSES,
     RECOMMENDATION_TRANSITIONS,
     RecommendationStatus,
+    TextKind,
 )
 from sightline.reviews.models import Finding, Recommendation, RecommendationUpdate, Review
 from sightline.reviews.rules import (
@@ -27,6 +28,7 @@ from sightline.reviews.rules import (
     may_update_recommendation,
     review_is_open,
 )
+from sightline.reviews.services.language import language_flags_record
 
 S = RecommendationStatus
 
@@ -88,7 +90,16 @@ def recommendation_add(
         created_by=acting_user,
     )
     _audit(acting_user, Action.CREATE, rec, review=review.reference, owner=owner_agency.code)
+    _flag(acting_user, TextKind.RECOMMENDATION, rec.pk, rec.reference,
+          {"text": rec.text, "required_evidence": rec.required_evidence})  # fmt: skip
     return rec
+
+
+def _flag(user: Any, kind: str, record_id: Any, ref: str, texts: dict[str, str]) -> None:
+    """The language flags of a review's texts (the checker's list; no child's age in view)."""
+    for field, text in texts.items():
+        language_flags_record(acting_user=user, content_type=kind, record_id=record_id,
+                              record_ref=ref, field=field, text=text, skip_blank=True)  # fmt: skip
 
 
 @transaction.atomic
@@ -129,7 +140,7 @@ def recommendation_update(
             )
         rec.decided_by = acting_user
         rec.decided_at = now
-    RecommendationUpdate.objects.create(
+    update = RecommendationUpdate.objects.create(
         recommendation=rec,
         author=acting_user,
         note=note.strip()[:5000],
@@ -140,6 +151,11 @@ def recommendation_update(
     rec.status = target
     rec.save()
     _audit(acting_user, Action.CHANGE, rec, status_from=previous, status_to=target)
+    _flag(acting_user, TextKind.RECOMMENDATION_UPDATE, update.pk, rec.reference,
+          {"note": update.note})  # fmt: skip
+    if evidence is not None and evidence.strip():
+        _flag(acting_user, TextKind.RECOMMENDATION, rec.pk, rec.reference,
+              {"evidence": rec.evidence})  # fmt: skip
     return rec
 
 

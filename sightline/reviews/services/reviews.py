@@ -30,9 +30,11 @@ from sightline.reviews.choices import (
     REVIEW_TRANSITIONS,
     ReviewKind,
     ReviewStatus,
+    TextKind,
 )
 from sightline.reviews.models import ChronologyNote, Finding, Review, ReviewChild, ReviewerGrant
 from sightline.reviews.rules import review_is_open
+from sightline.reviews.services.language import language_flags_record
 
 
 def _calendar() -> WorkingCalendar:
@@ -210,4 +212,8 @@ def finding_add(*, acting_user: Any, review: Review, text: str) -> Finding:
         review=review, number=number, text=text.strip(), created_by=acting_user
     )
     _audit(acting_user, Action.CREATE, review, finding=number)
+    language_flags_record(
+        acting_user=acting_user, content_type=TextKind.REVIEW_FINDING, record_id=finding.pk,
+        record_ref=review.reference, field="text", text=finding.text, new_record=True,
+    )  # fmt: skip
     return finding

@@ -22,6 +22,7 @@ from sightline.reviews.forms import RecommendationUpdateForm
 from sightline.reviews.models import Recommendation
 from sightline.reviews.rules import is_overdue
 from sightline.reviews.views._csv import csv_response
+from sightline.reviews.views.flags import tell_flags
 
 LIST_LIMIT = 500
 
@@ -125,4 +126,9 @@ def recommendation_update(request: HttpRequest, recommendation_id: uuid.UUID) ->
         form.add_error(None, str(exc.detail))
         return render_recommendation(request, rec, form, status=exc.status)
     messages.success(request, "Recommendation updated.")
+    update = rec.updates.order_by("-created_at").first()
+    if update is not None:
+        tell_flags(request, update.pk)
+    if data["evidence"]:
+        tell_flags(request, rec.pk, "evidence")
     return redirect("reviews:recommendation", recommendation_id=rec.pk)

@@ -31,6 +31,7 @@ from sightline.reviews.models import Review
 from sightline.reviews.rules import manages_reviews, review_is_open
 from sightline.reviews.selectors.chronology import COLUMNS
 from sightline.reviews.views._csv import csv_response
+from sightline.reviews.views.flags import tell_flags
 
 
 def _review(request: HttpRequest, review_id: uuid.UUID) -> Review:
@@ -170,8 +171,11 @@ def finding_add(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     form = FindingForm(request.POST)
     if not form.is_valid():
         return render_workspace(request, review, status=422, finding_form=form)
-    services.finding_add(acting_user=request.user, review=review, text=form.cleaned_data["text"])
+    finding = services.finding_add(
+        acting_user=request.user, review=review, text=form.cleaned_data["text"]
+    )
     messages.success(request, "Finding added.")
+    tell_flags(request, finding.pk)
     return redirect("reviews:detail", review_id=review.pk)
 
 
@@ -184,7 +188,7 @@ def recommendation_add(request: HttpRequest, review_id: uuid.UUID) -> HttpRespon
         return render_workspace(request, review, status=422, recommendation_form=form)
     data = form.cleaned_data
     try:
-        services.recommendation_add(
+        rec = services.recommendation_add(
             acting_user=request.user, review=review, text=data["text"],
             owner_agency=data["owner_agency"], owner_person=data["owner_username"],
             due_on=data["due_on"], required_evidence=data["required_evidence"],
@@ -194,4 +198,5 @@ def recommendation_add(request: HttpRequest, review_id: uuid.UUID) -> HttpRespon
             form.add_error("owner_username" if name == "owner_person" else None, message)
         return render_workspace(request, review, status=422, recommendation_form=form)
     messages.success(request, "Recommendation added.")
+    tell_flags(request, rec.pk)
     return redirect("reviews:detail", review_id=review.pk)

@@ -221,10 +221,11 @@ def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:  #
             if worker is None:
                 raise CaseworkInvalid("Choose a worker of your agency.")
         current = selectors.current_allocation(child)
-        child_allocate(
+        allocation = child_allocate(
             acting_user=user, child=child, team=team, worker=worker,
             reason=post.get("reason", ""), referral=current.referral if current else episode,
         )  # fmt: skip
+        tell_flags(request, allocation.pk)
         return "Allocation recorded."
     if episode is None:
         raise CaseworkInvalid("This child has no open episode to record the step against.")
@@ -284,11 +285,12 @@ def _record(request: AuthenticatedHttpRequest, step: str, child: Any) -> str:  #
         )  # fmt: skip
         return "Plan started."
     if step == "closure":
-        episode_closure_record(
+        closure = episode_closure_record(
             acting_user=user, child=child, referral=episode,
             closed_on=_date(post.get("closed_on", ""), "closure date"),
             reason=post.get("reason", ""), notes=post.get("notes", ""),
         )  # fmt: skip
+        tell_flags(request, closure.pk)
         return "Episode closed."
     raise Http404
 

@@ -1,0 +1,50 @@
+"""The language flags (reviews) of the free text a workflow's step keeps: one call per field,
+inside the step's transaction. A flag never blocks the save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from sightline.reviews.services import language_flags_record
+
+
+def child_age(child: Any) -> int | None:
+    """The child's age today, for the checker's context rules (None when not known)."""
+    dob, today = getattr(child, "date_of_birth", None), timezone.localdate()
+    if dob is None:
+        return None
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+def flag_text(user: Any, child: Any, kind: str, record_id: Any, field: str, text: str) -> None:
+    """Keep a text's language flags (reviews), read with the child's age today."""
+    language_flags_record(
+        acting_user=user, content_type=kind, record_id=record_id, record_ref=child.reference,
+        field=field, text=text or "", child_age=child_age(child),
+    )  # fmt: skip
+
+
+def flag_fields(
+    user: Any, *, kind: str, record: Any, ref: str, fields: tuple[str, ...],
+    age: int | None = None,
+) -> None:  # fmt: skip
+    """Keep the flags of each named text field of `record`; a field left empty is skipped
+    (and an earlier check of it removed), so optional fields do not dilute the figures."""
+    for name in fields:
+        language_flags_record(
+            acting_user=user, content_type=kind, record_id=record.pk, record_ref=ref,
+            field=name, text=getattr(record, name, "") or "", child_age=age, skip_blank=True,
+        )  # fmt: skip
+
+
+def flag_referral_text(
+    user: Any, referral: Any, kind: str, record_id: Any, field: str, text: str
+) -> None:
+    """Keep the flags of a text about a referral, read with its youngest child's age."""
+    ages = [a for a in referral.children.values_list("age_on_day", flat=True) if a is not None]
+    language_flags_record(
+        acting_user=user, content_type=kind, record_id=record_id, record_ref=referral.reference,
+        field=field, text=text or "", child_age=min(ages, default=None),
+    )  # fmt: skip
