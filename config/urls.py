@@ -19,7 +19,7 @@ urlpatterns = [
     path("casework/", include("sightline.site.casework.urls")),
     path("reports/", include("sightline.site.reports.urls")),
     path("language/", include((language_urlpatterns, "language"))),
-    path("meetings/", include("sightline.meetings.urls")),
+    path("meetings/", include("sightline.site.meetings_urls")),
     path("admin-console/", include("sightline.site.admin_console.urls")),
     path("api/v1/", api.urls),
 ]

@@ -18,6 +18,7 @@ from sightline.api.casework_steps import router as casework_steps_router
 from sightline.api.dashboard import router as dashboard_router
 from sightline.api.events import router as events_router
 from sightline.api.hub import router as hub_router
+from sightline.api.meetings_text import router as meetings_text_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
 from sightline.api.returns import router as returns_router
@@ -89,6 +90,7 @@ api.add_router("", workforce_router)
 api.add_router("", reviews_router)
 api.add_router("", detectors_router)
 api.add_router("", meetings_router)
+api.add_router("", meetings_text_router)
 api.add_router("", events_router)
 api.add_router("", retention_router)
 api.add_router("", admin_router)

@@ -1,6 +1,8 @@
 """Recording a meeting on its pages (what the API already did): attendance, holding the
-meeting (quorum), each item's discussion, the actions agreed, an action's progress to done,
-and approving the minutes. Chairs record; an action's owner updates it.
+meeting (quorum) and approving the minutes. Each item's discussion, the actions agreed and
+an action's progress carry free text: those pages call workflows, so they are in
+sightline/site/meetings_record.py, and use these helpers. Chairs record; an action's owner
+updates it.
 
 A meeting the user may not see answers 404 (the selectors' scope); a member who is not a
 chair is refused by the service (403). Bad input shows the form again with the message (422)
@@ -25,13 +27,13 @@ from sightline.audit.services import audit_record
 from sightline.core.errors import Invalid
 from sightline.core.permissions import capability_required
 from sightline.meetings import selectors, services
-from sightline.meetings.forms import ActionForm, ActionUpdateForm, AttendanceForm, DiscussionForm
-from sightline.meetings.models import AgendaItem, Meeting, MeetingAction
+from sightline.meetings.forms import AttendanceForm
+from sightline.meetings.models import AgendaItem, Meeting
 from sightline.meetings.services.meetings import require_chair
 from sightline.meetings.views import _meeting
 
 
-def _audit_read(request: HttpRequest, meeting: Meeting, what: str) -> None:
+def audit_read(request: HttpRequest, meeting: Meeting, what: str) -> None:
     audit_record(
         actor=request.user,
         action=Action.VIEW,
@@ -42,19 +44,19 @@ def _audit_read(request: HttpRequest, meeting: Meeting, what: str) -> None:
     )
 
 
-def _posted(request: HttpRequest) -> Any:
+def posted(request: HttpRequest) -> Any:
     """The posted data (even when empty: an empty form is refused, not shown anew)."""
     return request.POST if request.method == "POST" else None
 
 
-def _refused(form: forms.Form, exc: Invalid) -> None:
+def refused(form: forms.Form, exc: Invalid) -> None:
     """Put the service's field errors on the form (a sentence goes to the top)."""
     detail = exc.detail if isinstance(exc.detail, dict) else {"": exc.detail}
     for key, message in detail.items():
         form.add_error(key if key in form.fields else None, str(message))
 
 
-def _page(
+def page(
     request: HttpRequest, meeting: Meeting, form: forms.Form, title: str, **extra: Any
 ) -> HttpResponse:
     status = 422 if form.is_bound and form.errors else 200
@@ -62,7 +64,7 @@ def _page(
     return render(request, "meetings/record_form.html", context, status=status)
 
 
-def _item(meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
+def agenda_item(meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
     item = selectors.agenda_items(meeting=meeting).filter(pk=item_id).first()
     if item is None:
         raise Http404
@@ -73,20 +75,20 @@ def _item(meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
 def attendance(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     require_chair(request.user, meeting)
-    form = AttendanceForm(_posted(request), meeting=meeting)
+    form = AttendanceForm(posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             rows = services.attendance_record(
                 acting_user=request.user, meeting=meeting, entries=form.entries()
             )
         except Invalid as exc:
-            _refused(form, exc)
+            refused(form, exc)
         else:
             messages.success(request, f"Attendance recorded ({len(rows)} entries).")
             return redirect("meetings:detail", meeting_id=meeting.pk)
     with transaction.atomic():
-        _audit_read(request, meeting, "attendance")
-        return _page(request, meeting, form, "Record attendance and apologies",
+        audit_read(request, meeting, "attendance")
+        return page(request, meeting, form, "Record attendance and apologies",
                      button="Save attendance")  # fmt: skip
 
 
@@ -107,85 +109,6 @@ def minutes_approve(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
     messages.success(request, f"Minutes approved and fixed as version {version.version}; "
                               "the packs are withdrawn.")  # fmt: skip
     return redirect("meetings:detail", meeting_id=meeting.pk)
-
-
-@capability_required(Cap.MEETING_MANAGE)
-def discussion(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    require_chair(request.user, meeting)
-    item = _item(meeting, item_id)
-    held = getattr(item, "discussion", None)
-    initial = {"summary": held.summary, "risk_view": held.risk_view,
-               "decisions": held.decisions} if held else None  # fmt: skip
-    form = DiscussionForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.discussion_record(acting_user=request.user, meeting=meeting, item=item,
-                                       **form.cleaned_data)  # fmt: skip
-        except Invalid as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Discussion of {item.subject_ref} recorded.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        _audit_read(request, meeting, "discussion")
-        return _page(request, meeting, form, f"Discussion: {item.subject_ref}",
-                     button="Save the discussion", item=item)  # fmt: skip
-
-
-@capability_required(Cap.MEETING_MANAGE)
-def action_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    require_chair(request.user, meeting)
-    items = list(selectors.agenda_items(meeting=meeting))
-    owners = list(selectors.action_owner_candidates(meeting=meeting))
-    form = ActionForm(_posted(request), items=items, owners=owners)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        owner = next((u for u in owners if str(u.pk) == data["owner"]), None)
-        item = next((i for i in items if str(i.pk) == data["item"]), None)
-        try:
-            action = services.action_create(
-                acting_user=request.user, meeting=meeting, description=data["description"],
-                owner_agency=owner.agency if owner else None, owner=owner,
-                due_on=data["due_on"], item=item,
-            )  # fmt: skip
-        except Invalid as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} agreed.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        _audit_read(request, meeting, "action")
-        return _page(request, meeting, form, "Agree an action", button="Agree the action")
-
-
-@capability_required(Cap.MEETING_VIEW)
-def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
-    """An action's progress: its owner or a chair records updates and completes it."""
-    action: MeetingAction | None = selectors.action_get(user=request.user, action_id=action_id)
-    if action is None:
-        raise Http404
-    form = ActionUpdateForm(_posted(request), initial={"status": action.status,
-                                                          "update": action.update})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_update(
-                acting_user=request.user, action=action, status=data["status"],
-                update=data["update"] if data["update"] != action.update else None,
-                due_on=data["due_on"],
-            )  # fmt: skip
-        except Invalid as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} updated.")
-            return redirect("meetings:action", action_id=action.pk)
-    with transaction.atomic():
-        audit_record(actor=request.user, action=Action.VIEW, object_type="mace_action",
-                     object_id=action.pk, object_ref=action.reference)  # fmt: skip
-        return _page(request, action.meeting, form, f"Action {action.reference}",
-                     button="Save the update", action=action)  # fmt: skip
 
 
 @capability_required(Cap.MEETING_VIEW)

@@ -39,6 +39,14 @@ from sightline.workflows.intake import (
     IntakeResult,
     referral_intake,
 )
+from sightline.workflows.meetings import (
+    mace_action_create,
+    mace_action_update,
+    mace_discussion_record,
+    mace_disruption_create,
+    mace_disruption_update,
+    mace_minutes_amend,
+)
 from sightline.workflows.retention import (
     RetentionResult,
     retention_due,
@@ -70,6 +78,12 @@ __all__ = [
     "episode_update",
     "event_receive",
     "events_import",
+    "mace_action_create",
+    "mace_action_update",
+    "mace_discussion_record",
+    "mace_disruption_create",
+    "mace_disruption_update",
+    "mace_minutes_amend",
     "plan_close",
     "plan_record",
     "referral_intake",

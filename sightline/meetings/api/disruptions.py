@@ -15,16 +15,13 @@ from sightline.core.api import Detail
 from sightline.core.errors import ApiError
 from sightline.intel import selectors as intel_selectors
 from sightline.meetings import selectors, services
-from sightline.meetings.api.meetings import _meeting, _user, router
+from sightline.meetings.api.meetings import _user, router
 from sightline.meetings.api.schemas import (
     BreachIn,
-    DisruptionIn,
     DisruptionOut,
-    DisruptionPatch,
     TacticOut,
 )
 from sightline.meetings.models import Disruption
-from sightline.meetings.services import DisruptionDates
 from sightline.meetings.tactics import tactics
 
 
@@ -63,42 +60,6 @@ def disruption_out(d: Disruption) -> dict[str, Any]:
     }
 
 
-@router.post(
-    "/disruptions",
-    response={201: DisruptionOut, 403: Detail, 404: Detail, 422: Detail},
-    summary="Record a disruption action against a person, place, vehicle or business",
-)
-def disruption_create(request: HttpRequest, payload: DisruptionIn) -> Status[Any]:
-    user = _user(request)
-    if not user.has_capability(Cap.DISRUPTION_MANAGE):
-        raise ApiError(403, "Your role cannot record disruption actions.")
-    owner, _ = selectors.users_by_username([payload.owner] if payload.owner else [])
-    agency, _ = selectors.agencies_by_code([payload.owner_agency] if payload.owner_agency else [])
-    meeting = None
-    if payload.meeting_id is not None:
-        meeting = _meeting(user, str(payload.meeting_id))
-    d = services.disruption_create(
-        acting_user=user,
-        target_type=payload.target.type,
-        target_id=payload.target.id,
-        tactic=payload.tactic,
-        children=payload.children,
-        owner_agency=agency[0] if agency else None,
-        owner=owner[0] if owner else None,
-        dates=DisruptionDates(
-            proposed_on=payload.proposed_on,
-            due_on=payload.due_on,
-            applied_on=payload.applied_on,
-            served_on=payload.served_on,
-            expires_on=payload.expires_on,
-        ),
-        terms=payload.terms,
-        business_name=payload.business_name,
-        meeting=meeting,
-    )
-    return Status(201, disruption_out(d))
-
-
 def _disruption(user: Any, disruption_id: str) -> Disruption:
     d = selectors.disruption_get(user=user, disruption_id=disruption_id)
     if d is None:
@@ -106,31 +67,6 @@ def _disruption(user: Any, disruption_id: str) -> Disruption:
     if not user.has_capability(Cap.DISRUPTION_MANAGE):
         raise ApiError(403, "Your role cannot change disruption actions.")
     return d
-
-
-@router.patch(
-    "/disruptions/{disruption_id}",
-    response={200: DisruptionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Move a disruption action on (status, dates, outcome)",
-)
-def disruption_patch(
-    request: HttpRequest, disruption_id: str, payload: DisruptionPatch
-) -> dict[str, Any]:
-    user = _user(request)
-    d = services.disruption_update(
-        acting_user=user,
-        disruption=_disruption(user, disruption_id),
-        status=payload.status,
-        dates=DisruptionDates(
-            due_on=payload.due_on,
-            applied_on=payload.applied_on,
-            served_on=payload.served_on,
-            expires_on=payload.expires_on,
-        ),
-        outcome=payload.outcome,
-        terms=payload.terms,
-    )
-    return disruption_out(d)
 
 
 @router.post(

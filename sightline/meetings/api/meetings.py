@@ -19,9 +19,6 @@ from sightline.core.errors import ApiError, Invalid
 from sightline.meetings import selectors, services
 from sightline.meetings.agenda import agenda_compute
 from sightline.meetings.api.schemas import (
-    ActionIn,
-    ActionOut,
-    ActionPatch,
     AgendaOut,
     MeetingIn,
     MeetingOut,
@@ -220,48 +217,3 @@ def _action_out(a: MeetingAction) -> dict[str, Any]:
         "completed_on": a.completed_on,
         "overdue": a.overdue_since is not None and a.status == "open",
     }
-
-
-@router.post(
-    "/meetings/{meeting_id}/actions",
-    response={201: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Agree an action (owner agency and person, due date)",
-)
-def action_create(request: HttpRequest, meeting_id: str, payload: ActionIn) -> Status[Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
-    owner, _ = selectors.users_by_username([payload.owner] if payload.owner else [])
-    agency, _ = selectors.agencies_by_code([payload.owner_agency] if payload.owner_agency else [])
-    item = meeting.items.filter(pk=payload.item_id).first() if payload.item_id else None
-    if payload.item_id and item is None:
-        raise Invalid({"item_id": "That item is not on this meeting's agenda."})
-    action = services.action_create(
-        acting_user=user,
-        meeting=meeting,
-        item=item,
-        description=payload.description,
-        owner_agency=agency[0] if agency else None,
-        owner=owner[0] if owner else None,
-        due_on=payload.due_on,
-    )
-    return Status(201, _action_out(action))
-
-
-@router.patch(
-    "/actions/{action_id}",
-    response={200: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Update an action (its owner or a chair): status, progress, due date",
-)
-def action_patch(request: HttpRequest, action_id: str, payload: ActionPatch) -> dict[str, Any]:
-    user = _user(request)
-    action = selectors.action_get(user=user, action_id=action_id)
-    if action is None:
-        raise ApiError(404, "No action with that id that you can see.")
-    action = services.action_update(
-        acting_user=user,
-        action=action,
-        status=payload.status,
-        update=payload.update,
-        due_on=payload.due_on,
-    )
-    return _action_out(action)

@@ -15,8 +15,6 @@ from sightline.meetings.api.meetings import _meeting, _meeting_out, _user, agend
 from sightline.meetings.api.schemas import (
     AgendaOut,
     AttendanceIn,
-    DiscussionIn,
-    DiscussionOut,
     ItemIn,
     MeetingOut,
     MeetingReasonIn,
@@ -131,38 +129,3 @@ def meeting_status(request: HttpRequest, meeting_id: str, payload: StatusIn) -> 
         raise Invalid({"status": "The status is held or minutes_approved."})
     meeting.refresh_from_db()
     return _meeting_out(meeting)
-
-
-@router.post(
-    "/meetings/{meeting_id}/items/{item_id}/discussion",
-    response={200: DiscussionOut, **ERRORS},
-    summary="Record an item's discussion, risk view and decisions (after approval: amend)",
-)
-def discussion(
-    request: HttpRequest, meeting_id: str, item_id: str, payload: DiscussionIn
-) -> dict[str, Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
-    item = _item(meeting, item_id)
-    version = None
-    values = {
-        "summary": payload.summary,
-        "risk_view": payload.risk_view,
-        "decisions": payload.decisions,
-    }
-    if meeting.status == MeetingStatus.MINUTES_APPROVED:
-        version = services.minutes_amend(
-            acting_user=user, meeting=meeting, item=item, reason=payload.reason, **values
-        ).version
-    else:
-        services.discussion_record(acting_user=user, meeting=meeting, item=item, **values)
-    item.refresh_from_db()
-    d = item.discussion
-    return {
-        "item_id": item.pk,
-        "subject": item.subject_ref,
-        "summary": d.summary,
-        "risk_view": d.risk_view,
-        "decisions": d.decisions,
-        "minutes_version": version,
-    }

@@ -1,6 +1,10 @@
+"""The MACE pages: the meetings app's own, and the site's pages that write free text
+(sightline/site/meetings_record.py)."""
+
 from django.urls import path
 
 from sightline.meetings import views, views_record
+from sightline.site import meetings_record
 
 app_name = "meetings"
 urlpatterns = [
@@ -18,10 +22,10 @@ urlpatterns = [
     path("<uuid:meeting_id>/minutes/approve/", views_record.minutes_approve, name="approve"),
     path(
         "<uuid:meeting_id>/items/<uuid:item_id>/discussion/",
-        views_record.discussion,
+        meetings_record.discussion,
         name="discussion",
     ),
-    path("<uuid:meeting_id>/actions/new/", views_record.action_new, name="action_new"),
-    path("actions/<uuid:action_id>/", views_record.action_detail, name="action"),
+    path("<uuid:meeting_id>/actions/new/", meetings_record.action_new, name="action_new"),
+    path("actions/<uuid:action_id>/", meetings_record.action_detail, name="action"),
     path("actions/", views_record.action_list, name="actions"),
 ]
