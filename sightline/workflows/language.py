@@ -15,7 +15,7 @@ def child_age(child: Any) -> int | None:
     dob, today = getattr(child, "date_of_birth", None), timezone.localdate()
     if dob is None:
         return None
-    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+    return int(today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day)))
 
 
 def flag_text(user: Any, child: Any, kind: str, record_id: Any, field: str, text: str) -> None:

@@ -63,7 +63,10 @@ def test_disclosure_sign_off_and_a_challenge_that_changes_the_decision(
     for box in ("#police_present", "#csc_present", "#health_present"):
         page.check(box)
     page.select_option("#sd_outcome", "no_further_action")
-    page.fill("#outcome_reason", "Police to interview; no section 47 threshold on what is known.")
+    practitioner.write(  # the box is language-checked as typed: wait for its check
+        page.locator("#outcome_reason"),
+        "Police to interview; no section 47 threshold on what is known.",
+    )
     practitioner.submit(page.get_by_role("button", name="Record strategy discussion"))
     assert "Strategy discussion recorded." in page.locator("main").inner_text()
 
@@ -116,7 +119,7 @@ def test_disclosure_sign_off_and_a_challenge_that_changes_the_decision(
     page.get_by_text("Allocate or reallocate").click()
     page.select_option("#team", label="Front door team")
     page.select_option("#worker", value="fd-worker")
-    page.fill("#alloc_reason", "Knows the family from the strategy discussion.")
+    boss.write(page.locator("#alloc_reason"), "Knows the family from the strategy discussion.")
     boss.submit(page.get_by_role("button", name="Allocate"))
     assert "Allocation recorded." in page.locator("main").inner_text()
     boss.open("/casework/caseloads/")

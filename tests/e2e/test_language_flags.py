@@ -3,7 +3,9 @@ and "she is making her own choices": the language checker flags both as the prac
 types (and again on the form re-rendered after a refusal), tells her on the page her proposal
 leads to, and the team manager sees the flagged phrases in the sign-off queue and on the
 decision. Closing the disclosure screened high raises a missed-opportunity alert (P17) the
-manager opens. Screenshots go to docs/screenshots/language-*.png and detector-alert.png."""
+manager opens; the training page counts them. A referrer's challenge is checked as she writes
+it and its page shows the stored flags. Screenshots go to docs/screenshots/language*.png and
+detector-alert.png."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sightline.accounts.models import Team
 from sightline.referrals.models import Decision
 from sightline.referrals.tests.factories import submit
 from sightline.reviews.models import LanguageFlag, MissedOpportunity
-from sightline.workflows import referral_screen
+from sightline.workflows import decision_record, referral_screen
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +29,7 @@ DISCLOSURE = (
     "She was frightened and asked the tutor not to tell anyone."
 )
 WORDING = "Family will supervise. She is making her own choices."
+CHALLENGE = "Saying she is making her own choices ignores that the men are adults and she is 14."
 PHRASES = ("“Family will supervise”", "“making her own choices”")
 
 
@@ -72,7 +75,10 @@ def test_flags_at_writing_and_at_sign_off(
     for check in ("#police_present", "#csc_present", "#health_present"):
         page.check(check)
     page.select_option("#sd_outcome", "no_further_action")
-    page.fill("#outcome_reason", "Police to interview; no section 47 threshold on what is known.")
+    practitioner.write(  # checked as typed since this box has the partial too
+        page.locator("#outcome_reason"),
+        "Police to interview; no section 47 threshold on what is known.",
+    )
     practitioner.submit(page.get_by_role("button", name="Record strategy discussion"))
     practitioner.open(detail)
     page.get_by_label("No further action", exact=True).check()
@@ -112,4 +118,31 @@ def test_flags_at_writing_and_at_sign_off(
     assert "Language in records" in page.locator("main").inner_text()
     assert page.locator("canvas[data-sl-chart]").evaluate("c => c.width > 0")
     assert "“making their own choices”" in page.locator("main").inner_text()
+    page.screenshot(path=str(SHOTS / "language.png"), full_page=True)
+    browsing.assert_clean()
+
+
+def test_a_challenge_is_checked_as_the_referrer_writes_it_and_shown_with_its_flags(
+    browsing: Any, front_door: Any, manager: Any, teacher: Any
+) -> None:
+    referral = submit(teacher, narrative=DISCLOSURE).referral
+    referral_screen(acting_user=front_door, referral=referral,
+                    referral_child=referral.children.get(), marks=[])  # fmt: skip
+    decision_record(acting_user=manager, referral=referral, outcome="no_further_action",
+                    reason="Police are investigating the adults.")  # fmt: skip
+    referrer = browsing.tab("teacher")
+    page = referrer.page
+    referrer.open(f"/escalation/referrals/{referral.reference}/challenge/")
+    box = page.get_by_label("Why do you disagree", exact=False)
+    referrer.write(box, CHALLENGE)
+    flags = page.locator("#language-flags-reason .sl-language-flags__box")
+    assert "“making her own choices”" in flags.inner_text() and "Instead:" in flags.inner_text()
+    page.screenshot(path=str(SHOTS / "language-challenge-writing.png"), full_page=True)
+    referrer.submit(page.get_by_role("button", name="Send the challenge"))
+    main = page.locator("main").inner_text()
+    assert "Check your wording" in main and "“making her own choices”" in main
+    stored = page.locator("[data-language-flags]")
+    assert stored.get_attribute("data-language-flags") == "1"
+    page.screenshot(path=str(SHOTS / "language-challenge-stored.png"), full_page=True)
+    assert LanguageFlag.objects.filter(content_type="challenge.reason").count() == 1
     browsing.assert_clean()

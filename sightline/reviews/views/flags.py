@@ -25,6 +25,6 @@ def tell_flags(
         )
         messages.warning(
             request,
-            f"Saved. Check your wording, which a manager sees at sign-off: {phrases}.",
+            f"Saved. Check your wording, kept with the record for your manager: {phrases}.",
         )
     return flags
