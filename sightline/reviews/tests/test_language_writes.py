@@ -73,6 +73,8 @@ def test_a_proposal_answers_its_flags_and_the_manager_sees_them_at_sign_off(
     assert phrases(queue["items"][0]) == PHRASES
     page = signed_in(manager).get("/casework/sign-offs/").content.decode()
     assert "“Family will supervise”" in page and "“making her own choices”" in page
+    # the manager's reason for returning it is checked as it is typed
+    assert f'hx-include="#reason-{sign_off.pk}"' in page
     assert 'data-language-flags="2"' in page
 
     approved = post(token_client(manager), f"/api/v1/sign-offs/{sign_off.pk}/approve", {})
@@ -108,6 +110,8 @@ def test_a_return_reason_and_a_decision_answer_their_flags(
     assert [(f["phrase"], f["field"]) for f in returned.json()["language_flags"]] == [
         ("streetwise", "return_reason")
     ]
+    detail = signed_in(front_door).get(f"/referrals/{referral.reference}/").content.decode()
+    assert "“streetwise”" in detail  # the practitioner sees why, with the flag on its wording
     decided = post(
         token_client(manager), f"/api/v1/referrals/{referral.reference}/decision",
         {"outcome": "assessment", "reason": "Her boyfriend (27) collects her."},
