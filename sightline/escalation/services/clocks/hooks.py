@@ -69,7 +69,7 @@ def clocks_on_referral_received(
         agency=front_door_agency(),
         new_referral=new_referral,
     )
-    mark = rereferral_refresh(referral=referral, child_ids=child_ids)
+    mark = rereferral_refresh(referral=referral, child_ids=child_ids, new_referral=new_referral)
     audit(
         actor=acting_user,
         action=Action.CREATE,
