@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -179,9 +180,11 @@ def _children(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         by_name = narrowed.order_by("family_name", "given_name")[:PER_TYPE]
         return [_child_hit(c, 1.0, _dob_reasons(q, c)) for c in by_name]
     block = list(_child_name_block(narrowed, q))
-    scored = [(s, c) for c in block if (s := _child_score(q, c))[0] >= NAME_THRESHOLD]
+    names = _NameScores()
+    scored = [(s, c) for c in block if (s := _child_score(q, c, names))[0] >= NAME_THRESHOLD]
     scored.sort(key=lambda sc: (-sc[0][0], sc[1].reference))
-    return [_child_hit(c, s, reasons) for (s, reasons), c in scored]
+    # Only the hits shown are built (a URL each): search() keeps PER_TYPE of each type.
+    return [_child_hit(c, s, reasons) for (s, reasons), c in scored[:PER_TYPE]]
 
 
 def _dates(day: dt.date) -> list[dt.date]:
@@ -240,26 +243,39 @@ def _only(qs: QuerySet[Child]) -> QuerySet[Child]:
     )  # fmt: skip
 
 
-def _child_score(q: ParsedQuery, child: Child) -> tuple[float, tuple[str, ...]]:
+class _NameScores:
+    """The name comparisons of one search, each pair of names worked out once: a block of up
+    to 300 rows holds few distinct names (the same family names, a few given names). Kept for
+    the one search only, so no name outlives the request in memory."""
+
+    def __init__(self) -> None:
+        self.given = cache(_given_similarity)
+        self.family = cache(name_similarity)
+        self.variant = cache(_given_variant)
+
+
+def _given_variant(a: str, b: str) -> bool:
+    """A short form or spelling variant: equivalent names that are not the same name."""
+    return given_names_equivalent(a, b) and normalise_name(a) != normalise_name(b)
+
+
+def _child_score(q: ParsedQuery, child: Child, names: _NameScores) -> tuple[float, tuple[str, ...]]:
     reasons: list[str] = []
     if q.family:
-        given = _given_similarity(q.given, child.given_name)
-        family = name_similarity(q.family, child.family_name)
+        given = names.given(q.given, child.given_name)
+        family = names.family(q.family, child.family_name)
         swapped = (
-            _given_similarity(q.family, child.given_name)
-            + name_similarity(q.given, child.family_name)
+            names.given(q.family, child.given_name) + names.family(q.given, child.family_name)
         ) / 2
         name = max((given + family) / 2, swapped * 0.95)
         if swapped * 0.95 > (given + family) / 2:
             reasons.append("given and family names swapped")
-        if given_names_equivalent(q.given, child.given_name) and normalise_name(
-            q.given
-        ) != normalise_name(child.given_name):
+        if names.variant(q.given, child.given_name):
             reasons.append("short form or spelling variant of the given name")
     else:
         name = max(
-            _given_similarity(q.given, child.given_name),
-            name_similarity(q.given, child.family_name),
+            names.given(q.given, child.given_name),
+            names.family(q.given, child.family_name),
         )
     variant = "short form or spelling variant of the given name" in reasons
     reasons.insert(0, "same name" if name >= 0.99 and not variant else "similar name")

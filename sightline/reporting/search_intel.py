@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django.db import connection
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.lookups import IsNull
 from django.urls import reverse
 
@@ -23,6 +23,7 @@ from sightline.intel.resolution import (
     CAPPED_KEYS,
     PersonFeatures,
     Profile,
+    Score,
     compare,
     search_keys,
 )
@@ -48,13 +49,14 @@ def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if not keys:
         return []
     single_word = not q.family and bool(q.given)
-    hits: list[Hit] = []
+    scored: list[tuple[float, str, dict[str, Any], Score]] = []
     for person, strong in _person_candidates(user, keys).values():
         score = compare(features, Profile.from_json(person["profile"]))
         if score.score >= CANDIDATE or strong or single_word:
-            hits.append(_person_hit(person, score.score, tuple(score.reasons)))
-    hits.sort(key=lambda h: (-h.score, h.reference))
-    return hits
+            scored.append((round(score.score, 3), person["reference"], person, score))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    # Only the hits shown are built (a URL each): search() keeps PER_TYPE of each type.
+    return [_person_hit(p, score.score, tuple(score.reasons)) for *_, p, score in scored[:PER_TYPE]]
 
 
 def _person_by_reference(user: Any, reference: str) -> list[Hit]:
@@ -142,18 +144,17 @@ def _person_hit(person: dict[str, Any], score: float, reasons: tuple[str, ...]) 
 
 
 def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    visible = Place.objects.filter(_seen_by(user), is_active=True)
+    # The scope condition is built only for a statement that runs (it is most of the cost of
+    # building one); a query with no place in it runs none, whoever asks.
     if q.reference:
-        rows = visible.filter(reference=q.reference)
+        found = Q(reference=q.reference)
     elif q.postcode:
-        rows = visible.filter(postcode_key=q.postcode)
-    elif q.words:
-        key = place_name_key(" ".join(q.words))
-        if len(key) < 3:
-            return []
-        rows = visible.filter(name_key__contains=key)
+        found = Q(postcode_key=q.postcode)
+    elif q.words and len(key := place_name_key(" ".join(q.words))) >= 3:
+        found = Q(name_key__contains=key)
     else:
         return []
+    rows = Place.objects.filter(found, _seen_by(user), is_active=True)
     return [
         Hit(
             type=SearchType.PLACE,
@@ -169,17 +170,17 @@ def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
 
 
 def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    visible = Vehicle.objects.filter(_seen_by(user), is_active=True)
     if q.reference:
-        rows = visible.filter(reference=q.reference)
+        found = Q(reference=q.reference)
     elif q.plate and q.plate_anchor == "full":
-        rows = visible.filter(registration=q.plate)
+        found = Q(registration=q.plate)
     elif q.plate and q.plate_anchor == "start":
-        rows = visible.filter(registration__startswith=q.plate)
+        found = Q(registration__startswith=q.plate)
     elif q.plate:
-        rows = visible.filter(registration__endswith=q.plate)
+        found = Q(registration__endswith=q.plate)
     else:
         return []
+    rows = Vehicle.objects.filter(found, _seen_by(user), is_active=True)
     return [
         Hit(
             type=SearchType.VEHICLE,
@@ -195,13 +196,13 @@ def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
 
 
 def search_phones(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    visible = Phone.objects.filter(_seen_by(user), is_active=True)
     if q.reference:
-        rows = visible.filter(reference=q.reference)
+        found = Q(reference=q.reference)
     elif q.phone:
-        rows = visible.filter(number=q.phone)
+        found = Q(number=q.phone)
     else:
         return []
+    rows = Phone.objects.filter(found, _seen_by(user), is_active=True)
     network = "intel:network"
     return [
         Hit(
