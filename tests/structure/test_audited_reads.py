@@ -1,7 +1,11 @@
 """Reads that must be audited are audited by the selector that reads (issue 9, ADR 0010): no
-page or API handler under `sightline/site` or `sightline/api` writes an audit row by hand, so
-none can show a record and forget its access row. The selectors named `*_read` (and
-`dashboard_figure_export`) return what is shown and write the row themselves."""
+page or API handler writes an audit row by hand, so none can show a record and forget its
+access row. The selectors named `*_read` (and `dashboard_figure_export`) return what is shown
+and write the row themselves.
+
+Pages and handlers are every module under `sightline/site` and `sightline/api`, and the
+domain apps' view and API modules. Those of the domain apps not yet moved are listed in
+NOT_YET_MOVED: the list may only shrink (a module moved must be taken off it)."""
 
 from __future__ import annotations
 
@@ -20,12 +24,48 @@ ALLOWED = {
 }
 
 
+# The domain apps' own pages and handlers that still write their read rows by hand: each
+# moves to its app's selectors as the ones under site/ and api/ did, and leaves this list.
+NOT_YET_MOVED = {
+    "escalation/api.py",
+    "escalation/views.py",
+    "intel/api.py",
+    "intel/api_persons.py",
+    "intel/views.py",
+    "meetings/api/disruptions.py",
+    "meetings/api/meetings.py",
+    "meetings/views.py",
+    "meetings/views_record.py",
+    "reporting/access_log_api.py",
+    "reporting/access_log_views.py",
+    "reporting/alerts_api.py",
+    "reporting/workforce_views.py",
+    "reviews/api.py",
+    "reviews/detectors_api.py",
+    "reviews/views/detectors.py",
+    "reviews/views/language.py",
+    "reviews/views/reader.py",
+    "reviews/views/recommendations.py",
+    "reviews/views/reviews.py",
+    "workforce/api.py",
+    "workforce/views.py",
+}
+
+
+def _is_page_or_handler(path: Path) -> bool:
+    name = path.relative_to(ROOT)
+    if name.parts[0] in SHELLS:
+        return True
+    stem = path.stem
+    in_package = any(part in ("views", "api") for part in name.parts[1:-1])
+    return in_package or stem.startswith(("views", "api")) or stem.endswith(("_views", "_api"))
+
+
 def _shell_modules() -> list[Path]:
     return sorted(
         path
-        for shell in SHELLS
-        for path in (ROOT / shell).rglob("*.py")
-        if "tests" not in path.parts and "migrations" not in path.parts
+        for path in ROOT.rglob("*.py")
+        if not {"tests", "migrations", "management"} & set(path.parts) and _is_page_or_handler(path)
     )
 
 
@@ -48,7 +88,7 @@ def test_no_page_or_handler_writes_its_own_audit_row() -> None:
     offenders = {
         str(path.relative_to(ROOT)): uses
         for path in _shell_modules()
-        if str(path.relative_to(ROOT)) not in ALLOWED
+        if str(path.relative_to(ROOT)) not in ALLOWED | NOT_YET_MOVED
         and (uses := _writer_uses(ast.parse(path.read_text())))
     }
     assert offenders == {}, (
@@ -74,9 +114,10 @@ def test_the_check_sees_a_hand_written_audit_row() -> None:
     ]
 
 
-def test_every_allowed_module_still_exists() -> None:
-    """An exemption for a module that is gone or no longer writes is dropped, not kept."""
-    for name in ALLOWED:
+def test_every_exempt_module_still_writes() -> None:
+    """An exemption for a module that is gone or no longer writes is dropped, not kept: the
+    list of modules still to move only shrinks."""
+    for name in ALLOWED | NOT_YET_MOVED:
         path = ROOT / name
         assert path.exists(), name
         assert _writer_uses(ast.parse(path.read_text())), f"{name} no longer writes: drop it"
