@@ -38,8 +38,6 @@ from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this
     SuggestionOut,
     UrgencyLiteral,
 )
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError, TransitionNotAllowed
 from sightline.escalation.selectors import referral_clock_summary
@@ -57,6 +55,7 @@ from sightline.referrals.selectors import (
     children_openable,
     children_supplied_by_own_agency,
     referral_get,
+    referral_read,
 )
 from sightline.reviews.selectors import language_flags_of
 from sightline.screening.choices import LEVEL_RANK
@@ -263,15 +262,7 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
 @router.get("/{reference}", response={200: ReferralOut, 404: Detail}, summary="A referral")
 def referral_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
     with transaction.atomic():
-        referral = _get_or_404(request, reference)
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            object_type="referral",
-            object_id=referral.pk,
-            object_ref=referral.reference,
-            referral_id=referral.pk,
-        )
+        referral = referral_read(user=request.user, reference=reference[:20])
         return referral_out(referral, request.user)
 
 
