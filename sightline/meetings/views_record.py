@@ -12,6 +12,7 @@ services)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -28,7 +29,7 @@ from sightline.core.errors import Invalid
 from sightline.core.permissions import capability_required
 from sightline.meetings import selectors, services
 from sightline.meetings.forms import AttendanceForm
-from sightline.meetings.models import AgendaItem, Meeting
+from sightline.meetings.models import AgendaItem, Meeting, MeetingAction
 from sightline.meetings.services.meetings import require_chair
 from sightline.meetings.views import _meeting
 
@@ -56,6 +57,33 @@ def refused(form: forms.Form, exc: Invalid) -> None:
         form.add_error(key if key in form.fields else None, str(message))
 
 
+def step(
+    request: HttpRequest, form: forms.Form, step: Callable[[], str], then: str, **to: Any
+) -> HttpResponse | None:
+    """The one shape of every form here: when the posted form is valid, run `step` (it returns
+    the message to show) and redirect to the page `then` (with `to`); a refusal (Invalid) goes
+    on the form and None says to show the form again, as does a form not posted or invalid."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        message = step()
+    except Invalid as exc:
+        refused(form, exc)
+        return None
+    messages.success(request, message)
+    response: HttpResponse = redirect(then, **to)
+    return response
+
+
+def shown(
+    request: HttpRequest, meeting: Meeting, form: forms.Form, what: str, title: str, **extra: Any
+) -> HttpResponse:
+    """A meeting's form shown (anew or again with its errors), the read recorded."""
+    with transaction.atomic():
+        audit_read(request, meeting, what)
+        return page(request, meeting, form, title, **extra)
+
+
 def page(
     request: HttpRequest, meeting: Meeting, form: forms.Form, title: str, **extra: Any
 ) -> HttpResponse:
@@ -71,25 +99,30 @@ def agenda_item(meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
     return item
 
 
+def action_shown(request: HttpRequest, action: MeetingAction, form: forms.Form) -> HttpResponse:
+    """An action's page (its progress form, anew or with its errors), the read recorded."""
+    with transaction.atomic():
+        audit_record(actor=request.user, action=Action.VIEW, object_type="mace_action",
+                     object_id=action.pk, object_ref=action.reference)  # fmt: skip
+        return page(request, action.meeting, form, f"Action {action.reference}",
+                    button="Save the update", action=action)  # fmt: skip
+
+
 @capability_required(Cap.MEETING_MANAGE)
 def attendance(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     require_chair(request.user, meeting)
     form = AttendanceForm(posted(request), meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = services.attendance_record(
-                acting_user=request.user, meeting=meeting, entries=form.entries()
-            )
-        except Invalid as exc:
-            refused(form, exc)
-        else:
-            messages.success(request, f"Attendance recorded ({len(rows)} entries).")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        audit_read(request, meeting, "attendance")
-        return page(request, meeting, form, "Record attendance and apologies",
-                     button="Save attendance")  # fmt: skip
+
+    def record() -> str:
+        rows = services.attendance_record(
+            acting_user=request.user, meeting=meeting, entries=form.entries()
+        )
+        return f"Attendance recorded ({len(rows)} entries)."
+
+    done = step(request, form, record, "meetings:detail", meeting_id=meeting.pk)
+    return done or shown(request, meeting, form, "attendance",
+                          "Record attendance and apologies", button="Save attendance")  # fmt: skip
 
 
 @require_POST

@@ -91,7 +91,7 @@ def child_match_candidates_many(
     rows = list(
         Child.objects.filter(query, superseded_by__isnull=True).only(
             "id", "reference", "given_name", "family_name", "date_of_birth", "postcode",
-            "family_name_key", "postcode_key",
+            "family_name_key", "postcode_key", "address",
         )[: MAX_BLOCK * len(blocks)]
     )  # fmt: skip
     return [

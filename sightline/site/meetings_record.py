@@ -7,22 +7,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
-from sightline.core.errors import Invalid
 from sightline.core.permissions import capability_required
 from sightline.meetings import selectors
 from sightline.meetings.forms import ActionForm, ActionUpdateForm, DiscussionForm
 from sightline.meetings.models import MeetingAction
 from sightline.meetings.services.meetings import require_chair
 from sightline.meetings.views import _meeting
-from sightline.meetings.views_record import agenda_item, audit_read, page, posted, refused
+from sightline.meetings.views_record import action_shown, agenda_item, posted, shown, step
 from sightline.site.language_flags import tell_flags
 from sightline.workflows import mace_action_create, mace_action_update, mace_discussion_record
 
@@ -36,20 +30,16 @@ def discussion(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) 
     initial = {"summary": held.summary, "risk_view": held.risk_view,
                "decisions": held.decisions} if held else None  # fmt: skip
     form = DiscussionForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            held = mace_discussion_record(acting_user=request.user, meeting=meeting, item=item,
-                                          **form.cleaned_data)  # fmt: skip
-        except Invalid as exc:
-            refused(form, exc)
-        else:
-            messages.success(request, f"Discussion of {item.subject_ref} recorded.")
-            tell_flags(request, held.pk)
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        audit_read(request, meeting, "discussion")
-        return page(request, meeting, form, f"Discussion: {item.subject_ref}",
-                     button="Save the discussion", item=item)  # fmt: skip
+
+    def record() -> str:
+        held = mace_discussion_record(acting_user=request.user, meeting=meeting, item=item,
+                                      **form.cleaned_data)  # fmt: skip
+        tell_flags(request, held.pk)
+        return f"Discussion of {item.subject_ref} recorded."
+
+    done = step(request, form, record, "meetings:detail", meeting_id=meeting.pk)
+    return done or shown(request, meeting, form, "discussion", f"Discussion: {item.subject_ref}",
+                          button="Save the discussion", item=item)  # fmt: skip
 
 
 @capability_required(Cap.MEETING_MANAGE)
@@ -59,25 +49,23 @@ def action_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     items = list(selectors.agenda_items(meeting=meeting))
     owners = list(selectors.action_owner_candidates(meeting=meeting))
     form = ActionForm(posted(request), items=items, owners=owners)
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> str:
         data = form.cleaned_data
         owner = next((u for u in owners if str(u.pk) == data["owner"]), None)
         item = next((i for i in items if str(i.pk) == data["item"]), None)
-        try:
-            action = mace_action_create(
-                acting_user=request.user, meeting=meeting, description=data["description"],
-                owner_agency=owner.agency if owner else None, owner=owner,
-                due_on=data["due_on"], item=item,
-            )  # fmt: skip
-        except Invalid as exc:
-            refused(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} agreed.")
-            tell_flags(request, action.pk, "description")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        audit_read(request, meeting, "action")
-        return page(request, meeting, form, "Agree an action", button="Agree the action")
+        action = mace_action_create(
+            acting_user=request.user, meeting=meeting, description=data["description"],
+            owner_agency=owner.agency if owner else None, owner=owner,
+            due_on=data["due_on"], item=item,
+        )  # fmt: skip
+        tell_flags(request, action.pk, "description")
+        return f"Action {action.reference} agreed."
+
+    done = step(request, form, record, "meetings:detail", meeting_id=meeting.pk)
+    return done or shown(
+        request, meeting, form, "action", "Agree an action", button="Agree the action"
+    )
 
 
 @capability_required(Cap.MEETING_VIEW)
@@ -88,23 +76,17 @@ def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
         raise Http404
     form = ActionUpdateForm(posted(request), initial={"status": action.status,
                                                           "update": action.update})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> str:
         data = form.cleaned_data
-        try:
-            update = data["update"] if data["update"] != action.update else None
-            mace_action_update(
-                acting_user=request.user, action=action, status=data["status"], update=update,
-                due_on=data["due_on"],
-            )  # fmt: skip
-        except Invalid as exc:
-            refused(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} updated.")
-            if update:
-                tell_flags(request, action.pk, "update")
-            return redirect("meetings:action", action_id=action.pk)
-    with transaction.atomic():
-        audit_record(actor=request.user, action=Action.VIEW, object_type="mace_action",
-                     object_id=action.pk, object_ref=action.reference)  # fmt: skip
-        return page(request, action.meeting, form, f"Action {action.reference}",
-                     button="Save the update", action=action)  # fmt: skip
+        update = data["update"] if data["update"] != action.update else None
+        mace_action_update(acting_user=request.user, action=action, status=data["status"],
+                           update=update, due_on=data["due_on"])  # fmt: skip
+        if update:
+            tell_flags(request, action.pk, "update")
+        return f"Action {action.reference} updated."
+
+    done = step(request, form, record, "meetings:action", action_id=action.pk)
+    if done is not None:
+        return done
+    return action_shown(request, action, form)
