@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz.distance import JaroWinkler
@@ -15,6 +16,7 @@ from rapidfuzz.distance import JaroWinkler
 CANDIDATE_THRESHOLD = 0.62
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(value: str) -> str:
     text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z]", "", text.lower())
@@ -53,6 +55,7 @@ class MatchScore:
     is_exact: bool
 
 
+@lru_cache(maxsize=262144)
 def name_similarity(a: str, b: str) -> float:
     na, nb = normalise_name(a), normalise_name(b)
     if not na or not nb:
