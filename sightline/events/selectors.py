@@ -311,3 +311,12 @@ def alerts_list(*, user: Any) -> QuerySet[EventAlert]:
         .exclude(Q(child__is_restricted=True) & ~Q(child__named_users__user=user))
         .order_by("-raised_at")
     )
+
+
+def alert_get(*, user: Any, alert_id: Any) -> EventAlert | None:
+    """One detector alert the user may see (None for one they may not, as for none)."""
+    try:
+        pk = uuid.UUID(str(alert_id))
+    except ValueError:
+        return None
+    return alerts_list(user=user).filter(pk=pk).first()
