@@ -57,9 +57,16 @@ def _letters(n: int) -> str:
     return out
 
 
+def _family(n: int) -> str:
+    """A family name whose phonetic key (the matching block) few others share: consonants
+    with different metaphone codes ("Fam" + letters would put most names in one block)."""
+    c = "BDFJKLMNPRST"
+    return f"{c[n % 12]}a{c[n // 12 % 12].lower()}o{c[n // 144 % 12].lower()}er"
+
+
 def _file(path: Path, rows: int = ROWS) -> None:
     """`rows` episodes of rows / 5 children; about 15 children share a postcode and 5 a date
-    of birth (a borough's densities), 20 a family name."""
+    of birth (a borough's densities), 20 to 25 a family name's phonetic key."""
     with path.open("w", newline="") as out:
         w = csv.writer(out)
         w.writerow(["source_id", "occurred_at", "child_given_name", "child_family_name",
@@ -74,7 +81,7 @@ def _file(path: Path, rows: int = ROWS) -> None:
             day = 1 + n % 27
             born = f"{2008 + child % 12}-{1 + child // 12 % 12:02d}-{1 + child // 144 % 27:02d}"
             w.writerow([f"B-{n}", f"2026-02-{day:02d} 20:00", f"Bench{_letters(child)}",
-                        f"Fam{_letters(child % 997)}",
+                        _family(child % 997),
                         born, postcode, f"2026-02-{day:02d} 20:00", "medium",
                         f"2026-02-{day:02d} 23:00"])  # fmt: skip
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -64,19 +64,45 @@ class _Block:
         )
 
 
+_MATCH_FIELDS = (
+    "id", "reference", "given_name", "family_name", "date_of_birth", "postcode",
+    "family_name_key", "postcode_key",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A child record as matching reads it (a tuple from the query, not a model instance:
+    a chunk's query may bring back most of the table, and only the candidates become
+    `Child`s)."""
+
+    id: object
+    reference: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    postcode: str
+    family_name_key: str
+    postcode_key: str
+
+    def as_child(self) -> Child:
+        values = [getattr(self, name) for name in _MATCH_FIELDS]
+        return Child.from_db(Child.objects.db, list(_MATCH_FIELDS), values)
+
+
 class ChildPool:
     """Children held in memory, found by block key: the rows of one query shared out
     between several referred children, or an import's new records not yet in the database
     (so that a later row of the file is matched against them as it would be had each row
     been stored on its own)."""
 
-    def __init__(self, children: Sequence[Child] = ()) -> None:
-        self.rows: list[Child] = []
+    def __init__(self, children: Iterable[Child | _Row] = ()) -> None:
+        self.rows: list[Child | _Row] = []
         self._by_key: dict[tuple[str, object], list[int]] = defaultdict(list)
         for child in children:
             self.add(child)
 
-    def add(self, child: Child) -> None:
+    def add(self, child: Child | _Row) -> None:
         i = len(self.rows)
         self.rows.append(child)
         self._by_key["family", child.family_name_key].append(i)
@@ -117,29 +143,27 @@ def child_match_candidates_many(
         query |= Q(date_of_birth__in=days)
     if postcodes:
         query |= Q(postcode_key__in=postcodes)
-    pool = ChildPool(
-        Child.objects.filter(query, superseded_by__isnull=True).only(
-            "id", "reference", "given_name", "family_name", "date_of_birth", "postcode",
-            "family_name_key", "postcode_key",
-        )[: MAX_BLOCK * len(blocks)]
-    )  # fmt: skip
+    rows = Child.objects.filter(query, superseded_by__isnull=True).values_list(*_MATCH_FIELDS)
+    pool = ChildPool(_Row(*row) for row in rows[: MAX_BLOCK * len(blocks)])
     return [
         pool.candidates(one, limit=limit, block=block)
         for one, block in zip(referred, blocks, strict=True)
     ]
 
 
-def _scored(referred: Referred, rows: list[Child], limit: int) -> list[Candidate]:
-    found: list[Candidate] = []
-    for child in rows:
+def _scored(referred: Referred, rows: list[Child | _Row], limit: int) -> list[Candidate]:
+    found: list[tuple[Child | _Row, MatchScore]] = []
+    for row in rows:
         score = compare(
-            referred,
-            Existing(child.given_name, child.family_name, child.date_of_birth, child.postcode),
+            referred, Existing(row.given_name, row.family_name, row.date_of_birth, row.postcode)
         )
         if score.score >= CANDIDATE_THRESHOLD or score.is_exact:
-            found.append(Candidate(child, score))
-    found.sort(key=lambda c: (-c.match.score, c.child.reference))
-    return found[:limit]
+            found.append((row, score))
+    found.sort(key=lambda c: (-c[1].score, c[0].reference))
+    return [
+        Candidate(row.as_child() if isinstance(row, _Row) else row, score)
+        for row, score in found[:limit]
+    ]
 
 
 def _swapped(day: dt.date) -> dt.date | None:

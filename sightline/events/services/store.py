@@ -30,6 +30,9 @@ from sightline.people.models import Child
 from sightline.people.selectors import Candidate, ChildPool, child_match_candidates_many
 
 RETURN_INTERVIEW_HOURS = 72
+# Rows whose children are looked up in one query: a chunk's worth (the query's rows grow less
+# than its keys, since a borough's children share family names, birthdays and postcodes).
+MATCH_BATCH = 2000
 
 
 @dataclass
@@ -299,14 +302,14 @@ def _children_for_many(
     acting_user: Any, rows: list[EventBase]
 ) -> tuple[list[Child], int, _Matches]:
     """Each row's child, decided as `_child_for` decides it for one event stored on its own
-    in the file's order: against the children on record (one query per 1,000 rows) and the
+    in the file's order: against the children on record (one query per 2,000 rows) and the
     children earlier rows of this call made (a pool in memory), never merged."""
     given_ids = {r.child.id for r in rows if r.child.id is not None}
     given = {c.pk: c for c in Child.objects.filter(pk__in=given_ids)}
     to_match = [i for i, r in enumerate(rows) if r.child.id is None]
     found: dict[int, list[Candidate]] = {}
-    for start in range(0, len(to_match), 1000):
-        part = to_match[start : start + 1000]
+    for start in range(0, len(to_match), MATCH_BATCH):
+        part = to_match[start : start + MATCH_BATCH]
         for i, cands in zip(
             part, child_match_candidates_many([_referred(rows[i]) for i in part]), strict=True
         ):
