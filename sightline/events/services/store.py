@@ -318,6 +318,7 @@ def _children_for_many(
     statuses = [MatchStatus.GIVEN.value] * len(rows)
     kept: dict[int, list[Candidate]] = {}
     made = ChildPool()
+    new: list[Child] = []
     for i, r in enumerate(rows):
         if r.child.id is not None:
             children.append(given[r.child.id])
@@ -331,14 +332,15 @@ def _children_for_many(
             continue
         child = _new_child(r)
         made.add(child)
+        new.append(child)
         children.append(child)
         statuses[i] = MatchStatus.NEW_CHILD if cands else MatchStatus.CONFIRMED_NEW
         kept[i] = cands
-    refs = references_reserve("CH", timezone.now().year, count=len(made.rows), width=7)
-    for child, ref in zip(made.rows, refs, strict=True):
+    refs = references_reserve("CH", timezone.now().year, count=len(new), width=7)
+    for child, ref in zip(new, refs, strict=True):
         child.reference = ref
-    Child.objects.bulk_create(made.rows, batch_size=2000)
-    for child in made.rows:
+    Child.objects.bulk_create(new, batch_size=2000)
+    for child in new:
         audit_record(
             actor=acting_user,
             action=Action.CREATE,
@@ -348,4 +350,4 @@ def _children_for_many(
             child_id=child.pk,
             details={"from": "partner event"},
         )
-    return children, len(made.rows), _Matches(statuses, kept)
+    return children, len(new), _Matches(statuses, kept)

@@ -72,7 +72,7 @@ def _plain(value: Any, refs: dict[str, str]) -> Any:
 def _outcome() -> dict[str, Any]:
     refs = {e.reference: e.source_id for e in Event.objects.all()}
     refs |= {c.reference: "/".join(_child_key(c.pk)) for c in Child.objects.all()}
-    source = {e.pk: e.source_id for e in Event.objects.all()}
+    source = {str(e.pk): e.source_id for e in Event.objects.all()}
     return {
         "children": sorted(
             (c.given_name, c.family_name, str(c.date_of_birth), c.postcode)
@@ -83,11 +83,11 @@ def _outcome() -> dict[str, Any]:
             for e in Event.objects.all()
         ),
         "candidates": sorted(
-            (source[c.event_id], _child_key(c.candidate_id), c.score)
+            (source[str(c.event_id)], _child_key(c.candidate_id), c.score)
             for c in EventChildCandidate.objects.all()
         ),
         "episodes": sorted(
-            (source[m.event_id], str(m.returned_at), str(m.interview_due_at), m.clock_id is None)
+            (source[str(m.event_id)], str(m.returned_at), str(m.interview_due_at), not m.clock_id)
             for m in MissingEpisode.objects.all()
         ),
         "clocks": sorted(
@@ -95,11 +95,16 @@ def _outcome() -> dict[str, Any]:
             for c in Clock.objects.filter(kind="return_interview")
         ),
         "mentions": sorted(
-            (source[m.source_id], m.entity_type, m.said, m.link_status)
+            (source[str(m.source_id)], m.entity_type, m.said, m.link_status)
             for m in Mention.objects.filter(source_id__in=list(source))
         ),
         "event_alerts": sorted(
-            (a.detector, _plain(a.summary, refs), source.get(a.event_id), _plain(a.evidence, refs))
+            (
+                a.detector,
+                _plain(a.summary, refs),
+                source.get(str(a.event_id)),
+                _plain(a.evidence, refs),
+            )
             for a in EventAlert.objects.all()
         ),
         "intel_alerts": sorted(
