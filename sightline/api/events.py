@@ -20,7 +20,7 @@ from sightline.accounts.roles import Cap
 from sightline.api.idempotency import idempotent
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.core.api import Detail
+from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError, NotFound
 from sightline.events import rules, selectors
 from sightline.events.choices import EventKind
@@ -221,7 +221,7 @@ def event_update(request: HttpRequest, event_id: uuid.UUID, payload: MissingFact
     return received_out(result)
 
 
-class EventAlertStatusIn(Schema):
+class EventAlertStatusIn(InputSchema):
     status: EventAlertStatusLiteral = Field(..., description="reviewed, actioned or dismissed")
     reason: str = Field("", max_length=2000, description="Required to dismiss.")
 
