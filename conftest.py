@@ -111,6 +111,44 @@ def safeguarding_lead(agencies: dict[str, Any]) -> Any:
     return _user(agencies, "csc", Role.SAFEGUARDING_LEAD, "sg-partnership-lead")
 
 
+# One agency of a kind, and its safeguarding lead, for tests that need a few agencies rather
+# than the whole `agencies` set (an app's conftest may override an agency, e.g. with the code
+# its fixtures send; the leads then belong to that agency).
+def _agency(kind: str) -> Any:
+    from sightline.accounts.tests.factories import AgencyFactory
+
+    return AgencyFactory(kind=kind)
+
+
+@pytest.fixture
+def csc(db: Any) -> Any:
+    return _agency("csc")
+
+
+@pytest.fixture
+def health(db: Any) -> Any:
+    return _agency("health")
+
+
+@pytest.fixture
+def education(db: Any) -> Any:
+    return _agency("education")
+
+
+@pytest.fixture
+def health_lead(health: Any) -> Any:
+    from sightline.accounts.tests.factories import UserFactory
+
+    return UserFactory(username="health-lead", agency=health, role=Role.HEALTH_LEAD)
+
+
+@pytest.fixture
+def education_lead(education: Any) -> Any:
+    from sightline.accounts.tests.factories import UserFactory
+
+    return UserFactory(username="education-lead", agency=education, role=Role.EDUCATION_LEAD)
+
+
 @pytest.fixture(autouse=True)
 def _course_catalogue(request: Any) -> None:
     """The training course catalogue is seeded by a migration; a transactional test's flush

@@ -16,10 +16,9 @@ from ninja import Field, Query, Router, Schema, Status
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency, ApiToken, Team, User
 from sightline.accounts.roles import Cap, Role
+from sightline.accounts.selectors import token_list_read, user_list_read
 from sightline.accounts.services import admin as services
 from sightline.accounts.services import api_token_revoke
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError, Conflict, Invalid, NotFound
 
@@ -163,20 +162,8 @@ def users_list(
     request: AuthenticatedHttpRequest, filters: Query[UserFilter]
 ) -> list[dict[str, Any]]:
     admin = _admin(request)
-    users = User.objects.select_related("agency", "team").order_by("username")
-    if filters.agency:
-        users = users.filter(agency__code=filters.agency[:40])
-    if filters.active is not None:
-        users = users.filter(is_active=filters.active)
-    with transaction.atomic():
-        rows = [user_out(u) for u in users[:1000]]
-        audit_record(
-            actor=admin,
-            action=Action.LIST,
-            object_type="user",
-            details={"agency": filters.agency[:40] or "all", "count": len(rows)},
-        )
-    return rows
+    users = user_list_read(user=admin, agency=filters.agency[:40], active=filters.active)
+    return [user_out(u) for u in users]
 
 
 @router.post(
@@ -249,20 +236,8 @@ def tokens_list(
     request: AuthenticatedHttpRequest, filters: Query[TokenFilter]
 ) -> list[dict[str, Any]]:
     admin = _admin(request)
-    tokens = ApiToken.objects.select_related("user", "agency").order_by(
-        "agency__code", "-created_at"
-    )
-    if filters.agency:
-        tokens = tokens.filter(agency__code=filters.agency[:40])
-    with transaction.atomic():
-        rows = [token_out(t) for t in tokens[:1000]]
-        audit_record(
-            actor=admin,
-            action=Action.LIST,
-            object_type="api_token",
-            details={"agency": filters.agency[:40] or "all", "count": len(rows)},
-        )
-    return rows
+    tokens = token_list_read(user=admin, agency=filters.agency[:40])
+    return [token_out(t) for t in tokens]
 
 
 @router.post(

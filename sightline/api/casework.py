@@ -9,14 +9,11 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from sightline.accounts.models import Team, User
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.casework import selectors
 from sightline.casework.models import (
     SignOff,
@@ -106,12 +103,7 @@ def sign_offs(request: HttpRequest, filters: Query[SignOffFilter]) -> dict[str, 
     user = _user(request)
     if not (user.has_capability(Cap.REFERRAL_SIGN_OFF) or user.has_capability(Cap.REFERRAL_DECIDE)):
         raise ApiError(403, "Your role has no sign-off queue.")
-    with transaction.atomic():
-        rows = list(selectors.sign_off_list(user=user, status=filters.status)[:200])
-        audit_record(
-            actor=user, action=Action.LIST, object_type="sign_offs",
-            details={"status": filters.status, "count": len(rows)},
-        )  # fmt: skip
+    rows = selectors.sign_off_list_read(user=user, status=filters.status)
     flags = record_flags(record_ids=[s.pk for s in rows])
     return {"count": len(rows), "items": [sign_off_out(s, flags[s.pk]) for s in rows]}
 
@@ -282,9 +274,7 @@ class CaseloadsOut(Schema):
 )  # fmt: skip
 def caseloads(request: HttpRequest) -> dict[str, Any]:
     user = _need(request, Cap.CASELOAD_VIEW, "see caseloads")
-    with transaction.atomic():
-        loads = selectors.caseloads(user=user)
-        audit_record(actor=user, action=Action.LIST, object_type="caseloads")
+    loads = selectors.caseloads_read(user=user)
 
     def rows(items: list[selectors.Load]) -> list[dict[str, Any]]:
         return [

@@ -11,7 +11,13 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from sightline.api.casework import ERRORS, _child
-from sightline.api.casework_steps import StepIn, _episode, _recorder, _step
+from sightline.api.casework_steps import (
+    StepIn,
+    _episode,
+    _recorder,
+    change_step,
+    record_on_episode,
+)
 from sightline.casework import selectors
 from sightline.casework.models import Conference, Plan, Section47Enquiry
 from sightline.core.api import InputSchema
@@ -111,10 +117,8 @@ def _plan_out(p: Plan) -> dict[str, Any]:
     summary="Start a child protection or child-in-need plan",
 )  # fmt: skip
 def plan_create(request: HttpRequest, child_id: uuid.UUID, payload: PlanIn) -> Status[Any]:
-    child = _child(request, child_id)
-    user = _recorder(request)
-    plan = plan_record(
-        acting_user=user, child=child, referral=_episode(request, child, payload.referral),
+    plan = record_on_episode(
+        request, child_id, payload.referral, plan_record,
         kind=payload.kind, category=payload.category, started_on=payload.started_on,
     )  # fmt: skip
     return Status(201, _plan_out(plan))
@@ -124,9 +128,7 @@ def plan_create(request: HttpRequest, child_id: uuid.UUID, payload: PlanIn) -> S
     "/plans/{record_id}", response={200: PlanOut, **ERRORS}, summary="End a plan, with the reason"
 )
 def plan_patch(request: HttpRequest, record_id: uuid.UUID, payload: PlanPatch) -> dict[str, Any]:
-    plan = _step(request, Plan, record_id)
-    user = _recorder(request)
-    return _plan_out(plan_close(acting_user=user, plan=plan, **payload.dict()))
+    return _plan_out(change_step(request, Plan, record_id, plan_close, "plan", **payload.dict()))
 
 
 class ClosureIn(StepIn):
@@ -148,15 +150,12 @@ class ClosureOut(Schema):
     summary="Close the child's episode with the census reason for closure",
 )  # fmt: skip
 def closure_create(request: HttpRequest, child_id: uuid.UUID, payload: ClosureIn) -> Status[Any]:
-    child = _child(request, child_id)
-    user = _recorder(request)
-    referral = _episode(request, child, payload.referral)
-    closure = episode_closure_record(
-        acting_user=user, child=child, referral=referral, closed_on=payload.closed_on,
-        reason=payload.reason, notes=payload.notes,
+    closure = record_on_episode(
+        request, child_id, payload.referral, episode_closure_record,
+        closed_on=payload.closed_on, reason=payload.reason, notes=payload.notes,
     )  # fmt: skip
     return Status(201, {
-        "id": closure.pk, "child_id": child.pk, "referral": referral.reference,
+        "id": closure.pk, "child_id": closure.child_id, "referral": closure.referral.reference,
         "closed_on": closure.closed_on, "reason": closure.reason,
     })  # fmt: skip
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -35,6 +36,7 @@ from sightline.workflows import (
 )
 
 router = Router(tags=["casework"])
+R = TypeVar("R")
 # --- The child's steps ------------------------------------------------------------------------
 
 
@@ -55,6 +57,37 @@ def _episode(request: HttpRequest, child: Child, reference: str) -> Referral:
 
 class StepIn(InputSchema):
     referral: str = Field("", max_length=20, description="Defaults to the child's episode.")
+
+
+def record_on_episode(
+    request: HttpRequest,
+    child_id: uuid.UUID,
+    referral: str,
+    record: Callable[..., R],
+    **fields: Any,
+) -> R:
+    """Every step recorded on a child's episode: the child in scope (else 404), a role that
+    records casework (else 403), the referral named or else the child's episode (else 409),
+    then the step's workflow with `fields`."""
+    child = _child(request, child_id)
+    user = _recorder(request)
+    episode = _episode(request, child, referral)
+    return record(acting_user=user, child=child, referral=episode, **fields)
+
+
+def change_step(
+    request: HttpRequest,
+    model: Any,
+    record_id: uuid.UUID,
+    change: Callable[..., R],
+    name: str,
+    **fields: Any,
+) -> R:
+    """Every PATCH of a step: the step in scope (else 404), a role that records casework
+    (else 403), then the workflow `change` with the step as its argument `name`."""
+    found = _step(request, model, record_id)
+    user = _recorder(request)
+    return change(acting_user=user, **{name: found}, **fields)
 
 
 class StrategyIn(StepIn):
@@ -103,12 +136,9 @@ def _strategy_out(d: StrategyDiscussion) -> dict[str, Any]:
     summary="Record a strategy discussion (meets its clock; section 47 starts the ICPC clock)",
 )  # fmt: skip
 def strategy_create(request: HttpRequest, child_id: uuid.UUID, payload: StrategyIn) -> Status[Any]:
-    child = _child(request, child_id)
-    user = _recorder(request)
-    fields = payload.dict(exclude={"referral"})
-    discussion = strategy_discussion_record(
-        acting_user=user, child=child, referral=_episode(request, child, payload.referral),
-        **fields,
+    discussion = record_on_episode(
+        request, child_id, payload.referral, strategy_discussion_record,
+        **payload.dict(exclude={"referral"}),
     )  # fmt: skip
     return Status(201, _strategy_out(discussion))
 
@@ -133,11 +163,11 @@ def _step(request: HttpRequest, model: Any, record_id: uuid.UUID) -> Any:
 def strategy_patch(
     request: HttpRequest, record_id: uuid.UUID, payload: StrategyPatch
 ) -> dict[str, Any]:
-    discussion = _step(request, StrategyDiscussion, record_id)
-    user = _recorder(request)
-    return _strategy_out(
-        strategy_discussion_outcome(acting_user=user, discussion=discussion, **payload.dict())
-    )
+    discussion = change_step(
+        request, StrategyDiscussion, record_id, strategy_discussion_outcome, "discussion",
+        **payload.dict(),
+    )  # fmt: skip
+    return _strategy_out(discussion)
 
 
 class EnquiryIn(InputSchema):
@@ -194,9 +224,10 @@ class EnquiryPatch(InputSchema):
 def enquiry_patch(
     request: HttpRequest, record_id: uuid.UUID, payload: EnquiryPatch
 ) -> dict[str, Any]:
-    enquiry = _step(request, Section47Enquiry, record_id)
-    user = _recorder(request)
-    return _enquiry_out(enquiry_outcome(acting_user=user, enquiry=enquiry, **payload.dict()))
+    enquiry = change_step(
+        request, Section47Enquiry, record_id, enquiry_outcome, "enquiry", **payload.dict()
+    )
+    return _enquiry_out(enquiry)
 
 
 class AssessmentIn(StepIn):
@@ -237,10 +268,8 @@ def _assessment_out(a: Assessment) -> dict[str, Any]:
 def assessment_create(
     request: HttpRequest, child_id: uuid.UUID, payload: AssessmentIn
 ) -> Status[Any]:
-    child = _child(request, child_id)
-    user = _recorder(request)
-    assessment = assessment_start(
-        acting_user=user, child=child, referral=_episode(request, child, payload.referral),
+    assessment = record_on_episode(
+        request, child_id, payload.referral, assessment_start,
         started_on=payload.started_on, factors=payload.factors,
     )  # fmt: skip
     return Status(201, _assessment_out(assessment))
@@ -253,8 +282,7 @@ def assessment_create(
 def assessment_patch(
     request: HttpRequest, record_id: uuid.UUID, payload: AssessmentPatch
 ) -> dict[str, Any]:
-    assessment = _step(request, Assessment, record_id)
-    user = _recorder(request)
-    return _assessment_out(
-        assessment_progress(acting_user=user, assessment=assessment, **payload.dict())
+    assessment = change_step(
+        request, Assessment, record_id, assessment_progress, "assessment", **payload.dict()
     )
+    return _assessment_out(assessment)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import NotPermitted
-from sightline.reporting.dashboard import dashboard
+from sightline.reporting.dashboard_reads import dashboard_figures_read
 from sightline.reporting.dashboard_types import dashboard_filters
 
 router = Router(tags=["dashboard"])
@@ -63,14 +60,7 @@ def dashboard_read(request: HttpRequest, query: Query[DashboardQuery]) -> dict[s
     filters = dashboard_filters(
         start=query.start, end=query.end, agency=query.agency, team=query.team
     )
-    with transaction.atomic():
-        figures = dashboard(user=user, filters=filters)
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="performance",
-            details={"page": "dashboard", **filters.query()},
-        )
+    figures = dashboard_figures_read(user=user, filters=filters)
     return {
         "start": filters.start.isoformat(),
         "end": filters.end.isoformat(),

@@ -10,7 +10,6 @@ import uuid
 from typing import Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Body, Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -18,8 +17,6 @@ from ninja.files import UploadedFile
 from sightline.accounts.models import Agency
 from sightline.accounts.roles import Cap
 from sightline.api.idempotency import idempotent
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError, NotFound
 from sightline.events import rules, selectors
@@ -27,7 +24,6 @@ from sightline.events.choices import EventKind
 from sightline.events.csvio import MAX_BYTES
 from sightline.events.imports import rows_parse
 from sightline.events.kinds import EventOrInterviewIn, MissingFacts, ReturnInterviewIn
-from sightline.events.models import Event
 from sightline.events.services import event_alert_status_set
 from sightline.intel.api_schemas import AlertOut
 from sightline.people.models import Child
@@ -256,22 +252,9 @@ def child_events(
     request: HttpRequest, child_id: uuid.UUID, filters: Query[KindFilter]
 ) -> list[dict[str, Any]]:
     user = _user(request)
-    with transaction.atomic():
-        child = selectors.child_for_events(user=user, child_id=child_id)
-        if child is None:
-            raise NotFound("No child with that id that you can see.")
-        events: list[Event] = list(
-            selectors.child_events(user=user, child=child, kind=filters.kind or "")
-        )
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="child_events",
-            object_id=child.pk,
-            object_ref=child.reference,
-            child_id=child.pk,
-            details={"kind": filters.kind or "", "events": len(events)},
-        )
+    _child, events = selectors.child_events_read(
+        user=user, child_id=child_id, kind=filters.kind or ""
+    )
     return [
         {
             "id": e.pk,
@@ -346,14 +329,7 @@ def return_interviews(
     user = _user(request)
     if not user.has_capability(Cap.MISSING_VIEW):
         raise ApiError(403, "Your role cannot see the missing-children lists.")
-    with transaction.atomic():
-        episodes = list(selectors.return_interviews_waiting(user=user, status=filters.status)[:500])
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="missing_children",
-            details={"status": filters.status, "count": len(episodes)},
-        )
+    episodes = selectors.return_interviews_read(user=user, status=filters.status)
     return [
         {
             "event_id": e.event_id,

@@ -38,8 +38,6 @@ from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this
     SuggestionOut,
     UrgencyLiteral,
 )
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError, TransitionNotAllowed
 from sightline.escalation.selectors import referral_clock_summary
@@ -54,9 +52,10 @@ from sightline.referrals.models import Referral
 from sightline.referrals.rules import needs_manager_sign_off
 from sightline.referrals.selectors import (
     can_see_assessment,
-    child_supplied_by_own_agency,
     children_openable,
+    children_supplied_by_own_agency,
     referral_get,
+    referral_read,
 )
 from sightline.reviews.selectors import language_flags_of
 from sightline.screening.choices import LEVEL_RANK
@@ -204,22 +203,22 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
     was first made from the submitter's own agency's referral."""
     referral = result.referral
     matcher = user.has_capability(Cap.CHILD_MATCH)
-    own = {
-        c.referral_child.child_id: child_supplied_by_own_agency(
-            user=user, child=c.referral_child.child
-        )
+    ids = [c.referral_child.child_id for c in result.children]
+    ids += [m.candidate_id for c in result.children for m in c.candidates]
+    # A child first recorded on this referral was supplied by the submitter's agency (the
+    # referral's); the others are read.
+    made_here = {
+        c.referral_child.child_id
         for c in result.children
+        if not c.matched_existing and referral.source_agency_id == user.agency_id
     }
-    for c in result.children:
-        for m in c.candidates:
-            own.setdefault(
-                m.candidate_id, child_supplied_by_own_agency(user=user, child=m.candidate)
-            )
-
-    openable = children_openable(user=user, child_ids=list(own))
+    own = made_here | children_supplied_by_own_agency(
+        user=user, child_ids=[i for i in ids if i not in made_here]
+    )
+    openable = children_openable(user=user, child_ids=list(dict.fromkeys(ids)))
 
     def told(child_id: Any) -> bool:
-        return matcher or own.get(child_id, False)
+        return matcher or child_id in own
 
     return {
         "reference": referral.reference,
@@ -263,15 +262,7 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
 @router.get("/{reference}", response={200: ReferralOut, 404: Detail}, summary="A referral")
 def referral_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
     with transaction.atomic():
-        referral = _get_or_404(request, reference)
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            object_type="referral",
-            object_id=referral.pk,
-            object_ref=referral.reference,
-            referral_id=referral.pk,
-        )
+        referral = referral_read(user=request.user, reference=reference[:20])
         return referral_out(referral, request.user)
 
 

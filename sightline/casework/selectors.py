@@ -7,10 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.db import transaction
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap
+from sightline.audit.choices import Action, ObjectType
+from sightline.audit.services import audit_record
 from sightline.casework.choices import CASEWORK_OUTCOMES, SignOffStatus
 from sightline.casework.models import (
     Allocation,
@@ -24,6 +27,7 @@ from sightline.casework.models import (
     SignOff,
     StrategyDiscussion,
 )
+from sightline.core.errors import NotFound
 from sightline.escalation.choices import OPEN_CLOCK_STATUSES
 from sightline.escalation.models import Clock
 from sightline.people.models import Child
@@ -220,3 +224,52 @@ def caseloads(*, user: Any, now: dt.datetime | None = None) -> Caseloads:
     ]
     unallocated = open_rows.filter(worker__isnull=True).count()
     return Caseloads(workers, teams, unallocated)
+
+
+# --- Audited reads: what a page or the API shows, its access row written here (in the
+# caller's transaction or one of its own) so that no view shows it unrecorded. ---------------
+
+NO_CHILD = "No child with that id that you can see."
+
+
+def sign_off_list_read(*, user: Any, status: str | None, limit: int = 200) -> list[SignOff]:
+    """The sign-off queue (at most `limit` rows), its listing recorded."""
+    with transaction.atomic():
+        rows = list(sign_off_list(user=user, status=status)[:limit])
+        audit_record(
+            actor=user, action=Action.LIST, object_type=ObjectType.SIGN_OFFS,
+            details={"status": status, "count": len(rows)},
+        )  # fmt: skip
+    return rows
+
+
+def caseloads_read(*, user: Any) -> Caseloads:
+    """The caseloads, their listing recorded."""
+    with transaction.atomic():
+        loads = caseloads(user=user)
+        audit_record(actor=user, action=Action.LIST, object_type=ObjectType.CASELOADS)
+    return loads
+
+
+def closure_override_list_read(*, user: Any, limit: int = 200) -> list[ClosureOverride]:
+    """The head of service's closure overrides, their listing recorded."""
+    with transaction.atomic():
+        rows = list(closure_override_list(user=user)[:limit])
+        audit_record(
+            actor=user, action=Action.LIST, object_type=ObjectType.CLOSURE_OVERRIDES,
+            details={"count": len(rows)},
+        )  # fmt: skip
+    return rows
+
+
+def casework_child_read(*, user: Any, child_id: Any) -> Child:
+    """The child whose casework is shown, its view recorded; NotFound when out of scope."""
+    child = casework_child_get(user=user, child_id=child_id)
+    if child is None:
+        raise NotFound(NO_CHILD)
+    with transaction.atomic():
+        audit_record(
+            actor=user, action=Action.VIEW, object_type=ObjectType.CHILD_CASEWORK,
+            object_id=child.pk, object_ref=child.reference, child_id=child.pk,
+        )  # fmt: skip
+    return child

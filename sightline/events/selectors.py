@@ -12,12 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sightline.accounts.choices import AgencyKind
 from sightline.accounts.models import User
 from sightline.accounts.roles import Cap, Role
+from sightline.audit.choices import Action, ObjectType
+from sightline.audit.services import audit_record
+from sightline.core.errors import NotFound
 from sightline.escalation.models import Clock
 from sightline.events import rules
 from sightline.events.choices import KINDS_FOR_AGENCY, EventKind, InterviewStatus
@@ -320,3 +324,49 @@ def alert_get(*, user: Any, alert_id: Any) -> EventAlert | None:
     except ValueError:
         return None
     return alerts_list(user=user).filter(pk=pk).first()
+
+
+# --- Audited reads: what a page or the API shows, its access row written here (in the
+# caller's transaction or one of its own) so that no view shows it unrecorded. ---------------
+
+
+def child_events_read(*, user: Any, child_id: Any, kind: str = "") -> tuple[Child, list[Event]]:
+    """A child and their events of `kind` (all kinds when empty), the view recorded;
+    NotFound when the child is missing or out of scope."""
+    with transaction.atomic():
+        child = child_for_events(user=user, child_id=child_id)
+        if child is None:
+            raise NotFound("No child with that id that you can see.")
+        events = list(child_events(user=user, child=child, kind=kind))
+        audit_record(
+            actor=user, action=Action.VIEW, object_type=ObjectType.CHILD_EVENTS,
+            object_id=child.pk, object_ref=child.reference, child_id=child.pk,
+            details={"kind": kind, "events": len(events)},
+        )  # fmt: skip
+    return child, events
+
+
+def return_interviews_read(*, user: Any, status: str, limit: int = 500) -> list[MissingEpisode]:
+    """Return interviews still open (`return_interviews_waiting`), the listing recorded."""
+    with transaction.atomic():
+        episodes = list(return_interviews_waiting(user=user, status=status)[:limit])
+        audit_record(
+            actor=user, action=Action.LIST, object_type=ObjectType.MISSING_CHILDREN,
+            details={"status": status, "count": len(episodes)},
+        )  # fmt: skip
+    return episodes
+
+
+def missing_overview_read(*, user: Any) -> MissingOverview:
+    """The missing-children page's overview, the listing recorded."""
+    with transaction.atomic():
+        overview = missing_overview(user=user)
+        audit_record(
+            actor=user, action=Action.LIST, object_type=ObjectType.MISSING_CHILDREN,
+            details={
+                "open": len(overview.open_episodes),
+                "overdue": len(overview.overdue),
+                "repeat": len(overview.repeat_children),
+            },
+        )  # fmt: skip
+    return overview

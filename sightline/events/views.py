@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
-from sightline.core.errors import NotFound
 from sightline.core.permissions import capability_required
 from sightline.events import selectors
 from sightline.events.choices import EventKind
@@ -27,22 +23,9 @@ def child_events(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> Http
     kind = request.GET.get("kind", "")
     if kind not in EventKind.values:
         kind = ""
-    with transaction.atomic():
-        child = selectors.child_for_events(user=user, child_id=child_id)
-        if child is None:
-            raise NotFound("No child with that id that you can see.")
-        events = list(selectors.child_events(user=user, child=child, kind=kind))
-        episodes = selectors.child_episodes(user=user, child=child)
-        alerts = list(selectors.child_alerts(user=user, child=child)[:50])
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="child_events",
-            object_id=child.pk,
-            object_ref=child.reference,
-            child_id=child.pk,
-            details={"kind": kind, "events": len(events)},
-        )
+    child, events = selectors.child_events_read(user=user, child_id=child_id, kind=kind)
+    episodes = selectors.child_episodes(user=user, child=child)
+    alerts = list(selectors.child_alerts(user=user, child=child)[:50])
     return render(
         request,
         "events/child.html",
@@ -63,19 +46,8 @@ def child_events(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> Http
 @capability_required(Cap.MISSING_VIEW)
 def missing_children(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    with transaction.atomic():
-        overview = selectors.missing_overview(user=user)
-        alerts = list(selectors.alerts_list(user=user)[:30])
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="missing_children",
-            details={
-                "open": len(overview.open_episodes),
-                "overdue": len(overview.overdue),
-                "repeat": len(overview.repeat_children),
-            },
-        )
+    overview = selectors.missing_overview_read(user=user)
+    alerts = list(selectors.alerts_list(user=user)[:30])
     months = overview.months
     chart = {
         "title": "Return interviews by month: offered within 72 hours and completed (per cent "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jellyfish
@@ -99,6 +99,7 @@ def _surname_first(raw: str) -> str:
     return raw
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; the parser is the slow part
 def split_name(value: str) -> NameParts:
     """A name as practitioners write it, read with `nameparser`: 'Eric Richards',
     'RICHARDS Eric', 'Richards, Eric', 'Mr Richards' (a surname), 'B. Berry' (initial b),

@@ -10,6 +10,7 @@ services)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -54,6 +55,33 @@ def _refused(form: forms.Form, exc: Invalid) -> None:
         form.add_error(key if key in form.fields else None, str(message))
 
 
+def _step(
+    request: HttpRequest, form: forms.Form, step: Callable[[], str], then: str, **to: Any
+) -> HttpResponse | None:
+    """The one shape of every form here: when the posted form is valid, run `step` (it returns
+    the message to show) and redirect to the page `then` (with `to`); a refusal (Invalid) goes
+    on the form and None says to show the form again, as does a form not posted or invalid."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        message = step()
+    except Invalid as exc:
+        _refused(form, exc)
+        return None
+    messages.success(request, message)
+    response: HttpResponse = redirect(then, **to)
+    return response
+
+
+def _shown(
+    request: HttpRequest, meeting: Meeting, form: forms.Form, what: str, title: str, **extra: Any
+) -> HttpResponse:
+    """A meeting's form shown (anew or again with its errors), the read recorded."""
+    with transaction.atomic():
+        _audit_read(request, meeting, what)
+        return _page(request, meeting, form, title, **extra)
+
+
 def _page(
     request: HttpRequest, meeting: Meeting, form: forms.Form, title: str, **extra: Any
 ) -> HttpResponse:
@@ -74,20 +102,16 @@ def attendance(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     require_chair(request.user, meeting)
     form = AttendanceForm(_posted(request), meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = services.attendance_record(
-                acting_user=request.user, meeting=meeting, entries=form.entries()
-            )
-        except Invalid as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Attendance recorded ({len(rows)} entries).")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        _audit_read(request, meeting, "attendance")
-        return _page(request, meeting, form, "Record attendance and apologies",
-                     button="Save attendance")  # fmt: skip
+
+    def record() -> str:
+        rows = services.attendance_record(
+            acting_user=request.user, meeting=meeting, entries=form.entries()
+        )
+        return f"Attendance recorded ({len(rows)} entries)."
+
+    done = _step(request, form, record, "meetings:detail", meeting_id=meeting.pk)
+    return done or _shown(request, meeting, form, "attendance",
+                          "Record attendance and apologies", button="Save attendance")  # fmt: skip
 
 
 @require_POST
@@ -118,19 +142,15 @@ def discussion(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) 
     initial = {"summary": held.summary, "risk_view": held.risk_view,
                "decisions": held.decisions} if held else None  # fmt: skip
     form = DiscussionForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.discussion_record(acting_user=request.user, meeting=meeting, item=item,
-                                       **form.cleaned_data)  # fmt: skip
-        except Invalid as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Discussion of {item.subject_ref} recorded.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        _audit_read(request, meeting, "discussion")
-        return _page(request, meeting, form, f"Discussion: {item.subject_ref}",
-                     button="Save the discussion", item=item)  # fmt: skip
+
+    def record() -> str:
+        services.discussion_record(acting_user=request.user, meeting=meeting, item=item,
+                                   **form.cleaned_data)  # fmt: skip
+        return f"Discussion of {item.subject_ref} recorded."
+
+    done = _step(request, form, record, "meetings:detail", meeting_id=meeting.pk)
+    return done or _shown(request, meeting, form, "discussion", f"Discussion: {item.subject_ref}",
+                          button="Save the discussion", item=item)  # fmt: skip
 
 
 @capability_required(Cap.MEETING_MANAGE)
@@ -140,24 +160,22 @@ def action_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     items = list(selectors.agenda_items(meeting=meeting))
     owners = list(selectors.action_owner_candidates(meeting=meeting))
     form = ActionForm(_posted(request), items=items, owners=owners)
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> str:
         data = form.cleaned_data
         owner = next((u for u in owners if str(u.pk) == data["owner"]), None)
         item = next((i for i in items if str(i.pk) == data["item"]), None)
-        try:
-            action = services.action_create(
-                acting_user=request.user, meeting=meeting, description=data["description"],
-                owner_agency=owner.agency if owner else None, owner=owner,
-                due_on=data["due_on"], item=item,
-            )  # fmt: skip
-        except Invalid as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} agreed.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
-    with transaction.atomic():
-        _audit_read(request, meeting, "action")
-        return _page(request, meeting, form, "Agree an action", button="Agree the action")
+        action = services.action_create(
+            acting_user=request.user, meeting=meeting, description=data["description"],
+            owner_agency=owner.agency if owner else None, owner=owner,
+            due_on=data["due_on"], item=item,
+        )  # fmt: skip
+        return f"Action {action.reference} agreed."
+
+    done = _step(request, form, record, "meetings:detail", meeting_id=meeting.pk)
+    return done or _shown(
+        request, meeting, form, "action", "Agree an action", button="Agree the action"
+    )
 
 
 @capability_required(Cap.MEETING_VIEW)
@@ -168,19 +186,19 @@ def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
         raise Http404
     form = ActionUpdateForm(_posted(request), initial={"status": action.status,
                                                           "update": action.update})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> str:
         data = form.cleaned_data
-        try:
-            services.action_update(
-                acting_user=request.user, action=action, status=data["status"],
-                update=data["update"] if data["update"] != action.update else None,
-                due_on=data["due_on"],
-            )  # fmt: skip
-        except Invalid as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} updated.")
-            return redirect("meetings:action", action_id=action.pk)
+        services.action_update(
+            acting_user=request.user, action=action, status=data["status"],
+            update=data["update"] if data["update"] != action.update else None,
+            due_on=data["due_on"],
+        )  # fmt: skip
+        return f"Action {action.reference} updated."
+
+    done = _step(request, form, record, "meetings:action", action_id=action.pk)
+    if done is not None:
+        return done
     with transaction.atomic():
         audit_record(actor=request.user, action=Action.VIEW, object_type="mace_action",
                      object_id=action.pk, object_ref=action.reference)  # fmt: skip

@@ -16,10 +16,13 @@ from rapidfuzz.distance import JaroWinkler
 CANDIDATE_THRESHOLD = 0.62
 
 
+_NOT_A_LETTER = re.compile(r"[^a-z]")
+
+
 @lru_cache(maxsize=65536)
 def normalise_name(value: str) -> str:
     text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", text.lower())
+    return _NOT_A_LETTER.sub("", text.lower())
 
 
 def name_key(family_name: str) -> str:

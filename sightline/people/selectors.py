@@ -64,9 +64,10 @@ class _Block:
         )
 
 
+# The address too: intake shows a matched child's address without reading it again.
 _MATCH_FIELDS = (
     "id", "reference", "given_name", "family_name", "date_of_birth", "postcode",
-    "family_name_key", "postcode_key",
+    "family_name_key", "postcode_key", "address",
 )  # fmt: skip
 
 
@@ -84,6 +85,7 @@ class _Row:
     postcode: str
     family_name_key: str
     postcode_key: str
+    address: str
 
     def as_child(self) -> Child:
         values = [getattr(self, name) for name in _MATCH_FIELDS]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import (
     Case,
     IntegerField,
@@ -19,6 +23,9 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap, Role
+from sightline.audit.choices import Action, ObjectType
+from sightline.audit.services import audit_record
+from sightline.core.errors import NotFound
 from sightline.people.models import Child
 from sightline.referrals.choices import Status, Urgency
 from sightline.referrals.models import (
@@ -104,6 +111,23 @@ def child_supplied_by_own_agency(*, user: Any, child: Any) -> bool:
         .first()
     )
     return bool(first is not None and first == getattr(user, "agency_id", None))
+
+
+def children_supplied_by_own_agency(*, user: Any, child_ids: Iterable[Any]) -> set[Any]:
+    """child_supplied_by_own_agency for several children in one read: the ids of those first
+    recorded from a referral of the user's own agency."""
+    ids = [c for c in dict.fromkeys(child_ids) if c is not None]
+    agency_id = getattr(user, "agency_id", None)
+    if not ids or agency_id is None:
+        return set()
+    first: dict[Any, Any] = {}
+    for child_id, source_agency_id in (
+        ReferralChild.objects.filter(child_id__in=ids)
+        .order_by("child_id", "referral__received_at", "created_at")
+        .values_list("child_id", "referral__source_agency_id")
+    ):
+        first.setdefault(child_id, source_agency_id)
+    return {child_id for child_id, source in first.items() if source == agency_id}
 
 
 def children_openable(*, user: Any, child_ids: Any) -> set[Any]:
@@ -232,3 +256,75 @@ def referral_by_reference_unscoped(reference: str) -> Referral | None:
     """Only for break-glass, which exists to open a record outside the user's scope; the
     caller must record a reason and audit the access."""
     return Referral.objects.filter(reference=reference.strip().upper()).first()
+
+
+# ---- Audited reads: each returns what a page or the API shows and writes its access row (in
+# the caller's transaction, or one of its own), so that no view can show a record unrecorded.
+# A record missing or out of scope raises NotFound, which the central handlers record as a
+# refused access (access.denied) and answer 404.
+
+NO_REFERRAL = "No referral with that reference that you can see."
+
+
+def referral_read(
+    *,
+    user: Any,
+    reference: str,
+    purpose: str = ObjectType.REFERRAL,
+    child_id: uuid.UUID | None = None,
+) -> Referral:
+    """The referral `referral_get` finds, its read recorded. `purpose` says what is shown:
+    the referral itself (page and API), or the screening form of the child `child_id`
+    (recorded against that referral-child link)."""
+    # No reference holds a NUL (and PostgreSQL cannot compare one).
+    referral = None if "\x00" in reference else referral_get(user=user, reference=reference)
+    if referral is None:
+        raise NotFound(NO_REFERRAL)
+    record: dict[str, Any] = {"object_id": referral.pk}
+    if purpose == ObjectType.SCREENING_FORM:
+        link = next((rc for rc in referral.children.all() if rc.child_id == child_id), None)
+        if link is None:
+            raise NotFound(NO_REFERRAL)
+        record = {"object_id": link.pk, "child_id": link.child_id}
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type=purpose,
+            object_ref=referral.reference,
+            referral_id=referral.pk,
+            **record,
+        )
+    return referral
+
+
+PAGE_SIZE = 50
+
+
+def _page_read(*, user: Any, rows: QuerySet[Referral], page: Any, object_type: str) -> Page[Any]:
+    with transaction.atomic():
+        found = Paginator(rows, PAGE_SIZE).get_page(page)
+        audit_record(
+            actor=user,
+            action=Action.LIST,
+            object_type=object_type,
+            details={"page": found.number, "count": found.paginator.count},
+        )
+    return found
+
+
+def referral_queue_read(*, user: Any, page: Any) -> Page[Any]:
+    """One page of the front door's queue, its listing recorded."""
+    return _page_read(
+        user=user, rows=referral_queue(user=user), page=page, object_type=ObjectType.REFERRAL_QUEUE
+    )
+
+
+def referral_list_mine_read(*, user: Any, page: Any) -> Page[Any]:
+    """One page of the referrer's own referrals, its listing recorded."""
+    return _page_read(
+        user=user,
+        rows=referral_list_mine(user=user),
+        page=page,
+        object_type=ObjectType.MY_REFERRALS,
+    )

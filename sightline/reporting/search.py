@@ -23,8 +23,11 @@ the terms) in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from dataclasses import fields as fields_of
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -162,10 +165,10 @@ def _children(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
             rows = scope.filter(pk__in=named.values("child_id"))
         else:
             rows = scope.filter(reference=q.reference)
-        return [_child_hit(c, 1.0, ("same reference",)) for c in rows[:PER_TYPE]]
+        return [_child_hit(c, 1.0, ("same reference",)) for c in _rows(rows, PER_TYPE)]
     if q.postcode:
         rows = scope.filter(postcode_key=q.postcode).order_by("family_name", "given_name")
-        return [_child_hit(c, 1.0, ("same postcode",)) for c in rows[:PER_TYPE]]
+        return [_child_hit(c, 1.0, ("same postcode",)) for c in _rows(rows, PER_TYPE)]
     if not (q.words or q.date_of_birth or q.age is not None):
         return []
     narrowed = scope
@@ -176,12 +179,14 @@ def _children(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         assert q.date_of_birth is not None or q.age is not None
         if q.date_of_birth is not None:
             narrowed = narrowed.filter(date_of_birth__in=_dates(q.date_of_birth))
-        by_name = narrowed.order_by("family_name", "given_name")[:PER_TYPE]
+        by_name = _rows(narrowed.order_by("family_name", "given_name"), PER_TYPE)
         return [_child_hit(c, 1.0, _dob_reasons(q, c)) for c in by_name]
-    block = list(_child_name_block(narrowed, q))
-    scored = [(s, c) for c in block if (s := _child_score(q, c))[0] >= NAME_THRESHOLD]
+    block = _rows(_child_name_block(narrowed, q), CHILD_BLOCK)
+    names = _NameScores()
+    scored = [(s, c) for c in block if (s := _child_score(q, c, names))[0] >= NAME_THRESHOLD]
     scored.sort(key=lambda sc: (-sc[0][0], sc[1].reference))
-    return [_child_hit(c, s, reasons) for (s, reasons), c in scored]
+    # Only the hits shown are built (a URL each): search() keeps PER_TYPE of each type.
+    return [_child_hit(c, s, reasons) for (s, reasons), c in scored[:PER_TYPE]]
 
 
 def _dates(day: dt.date) -> list[dt.date]:
@@ -208,7 +213,7 @@ def _child_name_block(qs: QuerySet[Child], q: ParsedQuery) -> QuerySet[Child]:
     one-word block is only a sample of a common name, and says so on the page."""
     if not q.family:
         block = Q(family_name_key=name_key(q.given)) | Q(given_lower__in=_group(q.given))
-        return _only(qs.alias(given_lower=Lower("given_name")).filter(block))[:CHILD_BLOCK]
+        return qs.alias(given_lower=Lower("given_name")).filter(block)
     block = Q()
     for given, family in ((q.given, q.family), (q.family, q.given)):
         key = name_key(family)
@@ -230,36 +235,62 @@ def _child_name_block(qs: QuerySet[Child], q: ParsedQuery) -> QuerySet[Child]:
         .filter(block)
         .annotate(rank=rank)
     )
-    return _only(ranked.order_by("rank", "reference"))[:CHILD_BLOCK]
+    return ranked.order_by("rank", "reference")
 
 
-def _only(qs: QuerySet[Child]) -> QuerySet[Child]:
-    return qs.only(
-        "id", "reference", "given_name", "family_name", "date_of_birth",
-        "date_of_birth_is_estimated", "postcode",
-    )  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class _ChildRow:
+    """What scoring and a hit read of a child, fetched as a tuple: a model instance costs
+    several times as much, which a block of 300 rows pays 300 times."""
+
+    pk: uuid.UUID
+    reference: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    date_of_birth_is_estimated: bool
 
 
-def _child_score(q: ParsedQuery, child: Child) -> tuple[float, tuple[str, ...]]:
+def _rows(qs: QuerySet[Child], limit: int) -> list[_ChildRow]:
+    fields = [f.name for f in fields_of(_ChildRow)]
+    return [_ChildRow(*row) for row in qs.values_list(*fields)[:limit]]
+
+
+class _NameScores:
+    """The name comparisons of one search, each pair of names worked out once: a block of up
+    to 300 rows holds few distinct names (the same family names, a few given names). Kept for
+    the one search only, so no name outlives the request in memory."""
+
+    def __init__(self) -> None:
+        self.given = cache(_given_similarity)
+        self.family = cache(name_similarity)
+        self.variant = cache(_given_variant)
+
+
+def _given_variant(a: str, b: str) -> bool:
+    """A short form or spelling variant: equivalent names that are not the same name."""
+    return given_names_equivalent(a, b) and normalise_name(a) != normalise_name(b)
+
+
+def _child_score(
+    q: ParsedQuery, child: _ChildRow, names: _NameScores
+) -> tuple[float, tuple[str, ...]]:
     reasons: list[str] = []
     if q.family:
-        given = _given_similarity(q.given, child.given_name)
-        family = name_similarity(q.family, child.family_name)
+        given = names.given(q.given, child.given_name)
+        family = names.family(q.family, child.family_name)
         swapped = (
-            _given_similarity(q.family, child.given_name)
-            + name_similarity(q.given, child.family_name)
+            names.given(q.family, child.given_name) + names.family(q.given, child.family_name)
         ) / 2
         name = max((given + family) / 2, swapped * 0.95)
         if swapped * 0.95 > (given + family) / 2:
             reasons.append("given and family names swapped")
-        if given_names_equivalent(q.given, child.given_name) and normalise_name(
-            q.given
-        ) != normalise_name(child.given_name):
+        if names.variant(q.given, child.given_name):
             reasons.append("short form or spelling variant of the given name")
     else:
         name = max(
-            _given_similarity(q.given, child.given_name),
-            name_similarity(q.given, child.family_name),
+            names.given(q.given, child.given_name),
+            names.family(q.given, child.family_name),
         )
     variant = "short form or spelling variant of the given name" in reasons
     reasons.insert(0, "same name" if name >= 0.99 and not variant else "similar name")
@@ -277,14 +308,14 @@ def _given_similarity(a: str, b: str) -> float:
     return 1.0 if given_names_equivalent(a, b) else name_similarity(a, b)
 
 
-def _dob_reasons(q: ParsedQuery, child: Child) -> tuple[str, ...]:
+def _dob_reasons(q: ParsedQuery, child: _ChildRow) -> tuple[str, ...]:
     if q.date_of_birth is not None:
         exact = child.date_of_birth == q.date_of_birth
         return ("same date of birth" if exact else "date of birth with day and month swapped",)
     return (f"aged {q.age}",)
 
 
-def _child_hit(child: Child, score: float, reasons: tuple[str, ...]) -> Hit:
+def _child_hit(child: _ChildRow, score: float, reasons: tuple[str, ...]) -> Hit:
     born = (
         f"born {child.date_of_birth:%d/%m/%Y}" if child.date_of_birth else "date of birth not known"
     )

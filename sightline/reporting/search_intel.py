@@ -9,6 +9,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.db import connection
+from django.db.models import Q, Value
 from django.db.models.lookups import IsNull
 from django.urls import reverse
 
@@ -21,6 +23,7 @@ from sightline.intel.resolution import (
     CAPPED_KEYS,
     PersonFeatures,
     Profile,
+    Score,
     compare,
     search_keys,
 )
@@ -37,49 +40,77 @@ def _seen_by(user: Any, outer: str = "pk") -> IsNull:
 
 
 def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    visible = PersonOfConcern.objects.filter(_seen_by(user), is_active=True)
     if q.reference:
-        rows = list(visible.filter(reference=q.reference)[:PER_TYPE])
-        if rows:
-            return [_person_hit(p, 1.0, ("same reference",)) for p in rows]
-        # A merged person's old reference finds the person it was merged into (ADR 0205).
-        old = PersonOfConcern.objects.filter(reference=q.reference, is_active=False).first()
-        survivor = person_survivor(old.pk) if old is not None else None
-        if survivor is None:
-            return []
-        return [
-            _person_hit(p, 1.0, (f"merged from {q.reference}",))
-            for p in visible.filter(pk=survivor)[:1]
-        ]
+        return _person_by_reference(user, q.reference)
     features = _person_features(q, today)
     keys = search_keys(features)
     if not q.family and q.given:  # one word: a surname as well as a first name or nickname
         keys.append(f"fam:{phonetic(q.given)}"[:60])
     if not keys:
         return []
-    # As intel.entities.person_candidates: strong keys (a full name, nickname, phone or
-    # registration) in one lookup, each weak key (a surname or a first name alone) capped.
+    single_word = not q.family and bool(q.given)
+    scored: list[tuple[float, str, dict[str, Any], Score]] = []
+    for person, strong in _person_candidates(user, keys).values():
+        score = compare(features, Profile.from_json(person["profile"]))
+        if score.score >= CANDIDATE or strong or single_word:
+            scored.append((round(score.score, 3), person["reference"], person, score))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    # Only the hits shown are built (a URL each): search() keeps PER_TYPE of each type.
+    return [_person_hit(p, score.score, tuple(score.reasons)) for *_, p, score in scored[:PER_TYPE]]
+
+
+def _person_by_reference(user: Any, reference: str) -> list[Hit]:
+    visible = PersonOfConcern.objects.filter(_seen_by(user), is_active=True)
+    rows = list(visible.filter(reference=reference).values(*PERSON_FIELDS)[:PER_TYPE])
+    if rows:
+        return [_person_hit(p, 1.0, ("same reference",)) for p in rows]
+    # A merged person's old reference finds the person it was merged into (ADR 0205).
+    old = PersonOfConcern.objects.filter(reference=reference, is_active=False).first()
+    survivor = person_survivor(old.pk) if old is not None else None
+    if survivor is None:
+        return []
+    return [
+        _person_hit(p, 1.0, (f"merged from {reference}",))
+        for p in visible.filter(pk=survivor).values(*PERSON_FIELDS)[:1]
+    ]
+
+
+PERSON_FIELDS = ("id", "reference", "names", "nicknames", "profile")
+
+
+def _person_candidates(user: Any, keys: list[str]) -> dict[uuid.UUID, tuple[dict[str, Any], bool]]:
+    """As intel.entities.person_candidates: the strong keys (a full name, nickname, phone or
+    registration) in one lookup of at most PERSON_BLOCK rows, each weak key (a surname or a
+    first name alone) capped at WEAK_KEY rows; each person once, with its profile and whether
+    a strong key found it. Scope is a condition of every part. On PostgreSQL the parts are
+    one statement (UNION ALL of the limited lookups, each joined to its person); SQLite
+    cannot limit the parts of a compound statement, so there they run one after another."""
     in_scope = PersonKey.objects.filter(_seen_by(user, "person_id"), person__is_active=True)
+    fields = [f"person__{f}" for f in PERSON_FIELDS]
     strong_keys = [k for k in keys if not k.startswith(CAPPED_KEYS)]
-    strong: set[uuid.UUID] = set()
+    parts = []
     if strong_keys:
-        strong.update(
-            in_scope.filter(key__in=strong_keys).values_list("person_id", flat=True)[:PERSON_BLOCK]
+        parts.append(
+            in_scope.filter(key__in=strong_keys)
+            .annotate(strong=Value(True))
+            .values_list(*fields, "strong")[:PERSON_BLOCK]
         )
-    ids = set(strong)
     for key in keys:
         if key not in strong_keys:
-            ids.update(in_scope.filter(key=key).values_list("person_id", flat=True)[:WEAK_KEY])
-    if not ids:
-        return []
-    hits: list[Hit] = []
-    for person in PersonOfConcern.objects.filter(pk__in=ids):
-        score = compare(features, Profile.from_json(person.profile))
-        single_word = not q.family and bool(q.given)
-        if score.score >= CANDIDATE or person.pk in strong or single_word:
-            hits.append(_person_hit(person, score.score, tuple(score.reasons)))
-    hits.sort(key=lambda h: (-h.score, h.reference))
-    return hits
+            parts.append(
+                in_scope.filter(key=key)
+                .annotate(strong=Value(False))
+                .values_list(*fields, "strong")[:WEAK_KEY]
+            )
+    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
+        parts = [parts[0].union(*parts[1:], all=True)]
+    found: dict[uuid.UUID, tuple[dict[str, Any], bool]] = {}
+    for part in parts:
+        for *values, strong in part:
+            person = dict(zip(PERSON_FIELDS, values, strict=True))
+            earlier = found.get(person["id"])
+            found[person["id"]] = (person, strong or (earlier is not None and earlier[1]))
+    return found
 
 
 def _person_features(q: ParsedQuery, today: dt.date) -> PersonFeatures:
@@ -97,34 +128,33 @@ def _person_features(q: ParsedQuery, today: dt.date) -> PersonFeatures:
     )
 
 
-def _person_hit(person: PersonOfConcern, score: float, reasons: tuple[str, ...]) -> Hit:
-    names = [str(n) for n in person.names][:3]
-    nicknames = [f"“{n}”" for n in person.nicknames][:3]
+def _person_hit(person: dict[str, Any], score: float, reasons: tuple[str, ...]) -> Hit:
+    names = [str(n) for n in person["names"]][:3]
+    nicknames = [f"“{n}”" for n in person["nicknames"]][:3]
     return Hit(
         type=SearchType.PERSON,
-        id=person.pk,
-        reference=person.reference,
-        title=", ".join(names) or ", ".join(nicknames) or person.reference,
+        id=person["id"],
+        reference=person["reference"],
+        title=", ".join(names) or ", ".join(nicknames) or person["reference"],
         detail=", ".join(nicknames) if names else "",
-        url=reverse("intel:person", args=[person.pk]),
+        url=reverse("intel:person", args=[person["id"]]),
         score=round(score, 3),
         reasons=reasons,
     )
 
 
 def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    visible = Place.objects.filter(_seen_by(user), is_active=True)
+    # The scope condition is built only for a statement that runs (it is most of the cost of
+    # building one); a query with no place in it runs none, whoever asks.
     if q.reference:
-        rows = visible.filter(reference=q.reference)
+        found = Q(reference=q.reference)
     elif q.postcode:
-        rows = visible.filter(postcode_key=q.postcode)
-    elif q.words:
-        key = place_name_key(" ".join(q.words))
-        if len(key) < 3:
-            return []
-        rows = visible.filter(name_key__contains=key)
+        found = Q(postcode_key=q.postcode)
+    elif q.words and len(key := place_name_key(" ".join(q.words))) >= 3:
+        found = Q(name_key__contains=key)
     else:
         return []
+    rows = Place.objects.filter(found, _seen_by(user), is_active=True)
     return [
         Hit(
             type=SearchType.PLACE,
@@ -140,17 +170,17 @@ def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
 
 
 def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    visible = Vehicle.objects.filter(_seen_by(user), is_active=True)
     if q.reference:
-        rows = visible.filter(reference=q.reference)
+        found = Q(reference=q.reference)
     elif q.plate and q.plate_anchor == "full":
-        rows = visible.filter(registration=q.plate)
+        found = Q(registration=q.plate)
     elif q.plate and q.plate_anchor == "start":
-        rows = visible.filter(registration__startswith=q.plate)
+        found = Q(registration__startswith=q.plate)
     elif q.plate:
-        rows = visible.filter(registration__endswith=q.plate)
+        found = Q(registration__endswith=q.plate)
     else:
         return []
+    rows = Vehicle.objects.filter(found, _seen_by(user), is_active=True)
     return [
         Hit(
             type=SearchType.VEHICLE,
@@ -166,13 +196,13 @@ def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
 
 
 def search_phones(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    visible = Phone.objects.filter(_seen_by(user), is_active=True)
     if q.reference:
-        rows = visible.filter(reference=q.reference)
+        found = Q(reference=q.reference)
     elif q.phone:
-        rows = visible.filter(number=q.phone)
+        found = Q(number=q.phone)
     else:
         return []
+    rows = Phone.objects.filter(found, _seen_by(user), is_active=True)
     network = "intel:network"
     return [
         Hit(

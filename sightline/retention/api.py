@@ -7,14 +7,11 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.db import transaction
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
 from sightline.retention import selectors, services
@@ -72,15 +69,8 @@ def _admin(request: AuthenticatedHttpRequest) -> Any:
 def due(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     user = _admin(request)
     today = timezone.localdate()
-    with transaction.atomic():
-        schedule = schedule_current()
-        items = selectors.due_list(schedule=schedule, today=today)
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="retention_due",
-            details={"count": len(items), "schedule": schedule.version},
-        )
+    schedule = schedule_current()
+    items = selectors.due_list_read(user=user, schedule=schedule, today=today)
     return {
         "as_on": today,
         "schedule_version": schedule.version,

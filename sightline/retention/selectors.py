@@ -7,9 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 
+from sightline.audit.choices import Action, ObjectType
+from sightline.audit.services import audit_record
 from sightline.intel.models import Edge, Mention, PersonOfConcern
 from sightline.people.models import Child
 from sightline.retention import rules
@@ -134,6 +138,19 @@ def due_list(*, schedule: Schedule, today: dt.date) -> list[Due]:
     """Everything due on `today`, children first (their deletion may free persons of concern,
     who fall due on a later run)."""
     return _children_due(schedule, today) + _persons_due(schedule, today)
+
+
+def due_list_read(*, user: Any, schedule: Schedule, today: dt.date) -> list[Due]:
+    """`due_list`, its listing recorded (for the administrators' page and API)."""
+    with transaction.atomic():
+        due = due_list(schedule=schedule, today=today)
+        audit_record(
+            actor=user,
+            action=Action.LIST,
+            object_type=ObjectType.RETENTION_DUE,
+            details={"count": len(due), "schedule": schedule.version},
+        )
+    return due
 
 
 def hold_list() -> QuerySet[LegalHold]:

@@ -56,8 +56,16 @@ def _intake(acting_user: Any, data: ReferralInput) -> IntakeResult:
         phones=[p.strip() for p in data.phones if p.strip()],
         children=[c.referral_child for c in submitted.children],
         new_referral=True,
+        named=(submitted.persons_named, submitted.places_named),
     )
-    started = clocks_on_referral_received(referral=referral, acting_user=acting_user)
+    started = clocks_on_referral_received(
+        referral=referral,
+        acting_user=acting_user,
+        # A child first recorded on this referral is on no other: only the matched can make it
+        # a re-referral.
+        child_ids=[c.referral_child.child_id for c in submitted.children if c.matched_existing],
+        new_referral=True,
+    )
     due = {clock.kind: clock.due_at for clock in started}
     referral_due_times_set(
         referral=referral,

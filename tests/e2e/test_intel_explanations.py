@@ -6,7 +6,6 @@ docs/screenshots/intel-explanation-*.png."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +55,6 @@ def test_link_explanations_on_the_mention_alert_and_network_pages(
     assert "surname" in evidence.inner_text()
     page.screenshot(path=str(SHOTS / "intel-explanation-alert.png"), full_page=True)
 
-    # the network drawing (cytoscape) sets inline styles the page's CSP refuses; that is the
-    # drawing's, not the explanation's, and it happens before this change too
-    analyst.allowed_errors.append(re.compile(r"violates the following Content Security Policy"))
     analyst.open(f"/intel/network/person/{mention.entity_id}/")
     page.locator("#network-status", has_text="item").wait_for()  # the drawing is done
     joined = page.locator(".sl-explanation").first

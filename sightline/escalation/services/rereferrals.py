@@ -65,13 +65,20 @@ def _window(referral: Referral, child_ids: list[Any]) -> tuple[list[str], int]:
     return list(dict.fromkeys(ref for _, ref in prior)), len({row[0] for row in rows})
 
 
-def rereferral_refresh(*, referral: Referral) -> ReReferral:
+def rereferral_refresh(
+    *, referral: Referral, child_ids: list[Any] | None = None, new_referral: bool = False
+) -> ReReferral:
     """Recompute and store the mark (called by the clock hooks inside their transaction;
     also safe to call again after a child match is confirmed). One upsert, then the stored
-    row: no savepoint, and two refreshes at once cannot both insert."""
-    child_ids = list(referral.children.values_list("child_id", flat=True))
+    row: no savepoint, and two refreshes at once cannot both insert. `child_ids`: the
+    referral's children that other referrals may name, as the caller knows them (a child
+    first recorded on this referral, on no other, may be left out: it changes neither the
+    earlier referrals nor the count), else they are read. `new_referral`: made in this
+    transaction, so the upsert inserted the mark and it is not read back."""
+    if child_ids is None:
+        child_ids = list(referral.children.values_list("child_id", flat=True))
     prior, in_window = _window(referral, child_ids)
-    ReReferral.objects.bulk_create(
+    (mark,) = ReReferral.objects.bulk_create(
         [
             ReReferral(
                 referral=referral,
@@ -87,7 +94,7 @@ def rereferral_refresh(*, referral: Referral) -> ReReferral:
             "is_rereferral", "prior_nfa", "referrals_in_window", "computed_at", "updated_at",
         ],
     )  # fmt: skip
-    return ReReferral.objects.get(referral=referral)
+    return mark if new_referral else ReReferral.objects.get(referral=referral)
 
 
 @transaction.atomic

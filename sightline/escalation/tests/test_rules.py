@@ -4,12 +4,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from sightline.accounts.roles import Role
 from sightline.accounts.tests.factories import UserFactory
 from sightline.escalation import rules, services
 from sightline.escalation.models import ReReferral
+from sightline.escalation.services.rereferrals import rereferral_refresh
 from sightline.escalation.tests.factories import decided, received, young_child
+from sightline.referrals.tests.factories import referral_input
+from sightline.workflows import referral_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +136,35 @@ def test_escalation_matrix(agencies: Any, role: str, acknowledge: bool, resolve:
     user = UserFactory(agency=agencies["csc"], role=role)
     assert rules.can_acknowledge_escalation(user, None) is acknowledge
     assert rules.can_resolve_escalation(user, None) is resolve
+
+
+def test_intake_marks_a_rereferral_from_its_matched_children_as_a_full_read_does(
+    police_officer: Any, front_door: Any
+) -> None:
+    """Intake hands the hook only the children already on record (a child first recorded on
+    this referral is on no other); the mark equals the one read from all its children."""
+    first = received(police_officer, at=START)
+    decided(first, front_door, "no_further_action")
+    second = referral_intake(
+        acting_user=police_officer,
+        data=referral_input(
+            received_at=START + dt.timedelta(days=30),
+            children=[young_child(), young_child("Mia", "Oxley")],
+            persons_named=[],
+            places_named=[],
+        ),
+    ).referral
+    stored = ReReferral.objects.get(referral=second)
+    assert (stored.is_rereferral, stored.prior_nfa, stored.referrals_in_window) == (
+        True,
+        [first.reference],
+        2,
+    )
+    with transaction.atomic():
+        again = rereferral_refresh(referral=second)  # reads every child and the stored mark
+    assert again.pk == stored.pk
+    assert (again.is_rereferral, again.prior_nfa, again.referrals_in_window) == (
+        stored.is_rereferral,
+        stored.prior_nfa,
+        stored.referrals_in_window,
+    )

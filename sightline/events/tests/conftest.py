@@ -1,5 +1,6 @@
-"""Personas for the events tests: a police analyst, a health lead, an education lead, the
-front door and a CSE specialist in children's social care."""
+"""Personas for the events tests: a police analyst, the front door and a manager in
+children's social care, with the agencies under the codes the events name. The health and
+education leads come from the root conftest, in these agencies."""
 
 from __future__ import annotations
 
@@ -34,16 +35,6 @@ def csc() -> Any:
 @pytest.fixture
 def officer(police: Any) -> Any:
     return UserFactory(username="ev-police", agency=police, role=Role.POLICE_ANALYST)
-
-
-@pytest.fixture
-def health_lead(health: Any) -> Any:
-    return UserFactory(username="ev-health", agency=health, role=Role.HEALTH_LEAD)
-
-
-@pytest.fixture
-def education_lead(education: Any) -> Any:
-    return UserFactory(username="ev-school", agency=education, role=Role.EDUCATION_LEAD)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.prefetch import prefetched
 from sightline.core.references import references_reserve_many
 from sightline.core.transactions import in_callers_transaction
 from sightline.intel import entities, places
@@ -52,7 +53,7 @@ from sightline.intel.services.common import IndexResult, IntelError
 from sightline.intel.services.mentions import index_referral, person_details
 from sightline.intel.services.suggest import suggestion_rows
 from sightline.people.matching import normalise_postcode
-from sightline.referrals.models import Referral, ReferralChild
+from sightline.referrals.models import PersonNamed, PlaceNamed, Referral, ReferralChild
 
 WIDTH = 7  # intel references: POC-2026-0000001
 PERSON_FIELDS = [
@@ -79,6 +80,7 @@ def mentions_on_referral(
     notify: bool = True,
     children: Sequence[ReferralChild] | None = None,
     new_referral: bool = False,
+    named: tuple[Sequence[PersonNamed], Sequence[PlaceNamed]] | None = None,
 ) -> IndexResult:
     """Index a newly submitted referral: persons, places, vehicles and phones named on it
     become mentions of shared entities (found or made), candidates are stored with reasons,
@@ -86,11 +88,12 @@ def mentions_on_referral(
     transaction. Call once per referral, after its persons and places are saved.
     `children`: the referral's children as the caller saved them (else they are read);
     `new_referral`: the caller made the referral in this transaction, so it cannot have been
-    indexed yet (else that is checked)."""
+    indexed yet (else that is checked); `named`: the persons and places named as the caller
+    saved them (else they are read)."""
     if not new_referral and Mention.objects.filter(referral=referral).exists():
         raise IntelError("This referral has already been indexed.")
     store = IntakeStore()
-    store.load_for(referral, children=children, vehicles=vehicles, phones=phones)
+    store.load_for(referral, children=children, vehicles=vehicles, phones=phones, named=named)
     result, touched = index_referral(referral, vehicles=vehicles, phones=phones, store=store)
     store.prepare_alerts({entity_id for _type, entity_id in touched})
     raised: list[Alert] = []
@@ -188,8 +191,12 @@ class IntakeStore(MemoryStore):
         children: Sequence[ReferralChild] | None,
         vehicles: Sequence[str],
         phones: Sequence[str],
+        named: tuple[Sequence[PersonNamed], Sequence[PlaceNamed]] | None = None,
     ) -> None:
-        prefetch_related_objects([referral], "persons_named", "places_named")
+        if named is None:
+            prefetch_related_objects([referral], "persons_named", "places_named")
+        else:
+            prefetched(referral, persons_named=named[0], places_named=named[1])
         persons = list(referral.persons_named.all())
         named_places = list(referral.places_named.all())
         self.referral_info[referral.pk] = (

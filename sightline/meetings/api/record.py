@@ -28,6 +28,19 @@ from sightline.meetings.models import AgendaItem, Meeting
 ERRORS: dict[int, Any] = {403: Detail, 404: Detail, 409: Detail, 422: Detail}
 
 
+def _user_meeting(request: HttpRequest, meeting_id: str) -> tuple[Any, Meeting]:
+    """The user and the meeting in their scope (else 404); the services refuse a non-chair."""
+    user = _user(request)
+    return user, _meeting(user, meeting_id)
+
+
+def _agenda(meeting: Meeting, user: Any) -> dict[str, Any]:
+    """The agenda as every edit answers it (without the children's references)."""
+    out = agenda_out(meeting, user)
+    out.pop("child_refs")
+    return out
+
+
 def _item(meeting: Meeting, item_id: str) -> AgendaItem:
     pk = selectors.as_uuid(item_id)
     item = selectors.agenda_items(meeting=meeting).filter(pk=pk).first() if pk else None
@@ -42,13 +55,10 @@ def _item(meeting: Meeting, item_id: str) -> AgendaItem:
     summary="Build (or rebuild) the agenda from the data at the cut-off (a chair)",
 )
 def agenda_build(request: HttpRequest, meeting_id: str) -> dict[str, Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
+    user, meeting = _user_meeting(request, meeting_id)
     services.meetings.require_chair(user, meeting)
     services.agenda_build(acting_user=user, meeting=meeting)
-    out = agenda_out(meeting, user)
-    out.pop("child_refs")
-    return out
+    return _agenda(meeting, user)
 
 
 @router.post(
@@ -57,8 +67,7 @@ def agenda_build(request: HttpRequest, meeting_id: str) -> dict[str, Any]:
     summary="Add an item to the agenda, with a reason (a chair; audited)",
 )
 def agenda_item_add(request: HttpRequest, meeting_id: str, payload: ItemIn) -> dict[str, Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
+    user, meeting = _user_meeting(request, meeting_id)
     services.agenda_item_add(
         acting_user=user,
         meeting=meeting,
@@ -68,9 +77,7 @@ def agenda_item_add(request: HttpRequest, meeting_id: str, payload: ItemIn) -> d
         subject_ref=payload.reference,
         reason=payload.reason,
     )
-    out = agenda_out(meeting, user)
-    out.pop("child_refs")
-    return out
+    return _agenda(meeting, user)
 
 
 @router.post(
@@ -81,14 +88,11 @@ def agenda_item_add(request: HttpRequest, meeting_id: str, payload: ItemIn) -> d
 def agenda_item_remove(
     request: HttpRequest, meeting_id: str, item_id: str, payload: MeetingReasonIn
 ) -> dict[str, Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
+    user, meeting = _user_meeting(request, meeting_id)
     services.agenda_item_remove(
         acting_user=user, meeting=meeting, item=_item(meeting, item_id), reason=payload.reason
     )
-    out = agenda_out(meeting, user)
-    out.pop("child_refs")
-    return out
+    return _agenda(meeting, user)
 
 
 @router.post(
@@ -97,8 +101,7 @@ def agenda_item_remove(
     summary="Record attendance and apologies, by agency (a chair)",
 )
 def attendance(request: HttpRequest, meeting_id: str, payload: AttendanceIn) -> dict[str, Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
+    user, meeting = _user_meeting(request, meeting_id)
     codes = [e.agency for e in payload.entries]
     agencies, unknown = selectors.agencies_by_code(codes)
     names = [e.user for e in payload.entries if e.user]
@@ -121,8 +124,7 @@ def attendance(request: HttpRequest, meeting_id: str, payload: AttendanceIn) -> 
     summary="Record the meeting held (when quorate) or approve its minutes (a chair)",
 )
 def meeting_status(request: HttpRequest, meeting_id: str, payload: StatusIn) -> dict[str, Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
+    user, meeting = _user_meeting(request, meeting_id)
     if payload.status == MeetingStatus.HELD:
         services.meeting_hold(acting_user=user, meeting=meeting)
     elif payload.status == MeetingStatus.MINUTES_APPROVED:
@@ -141,8 +143,7 @@ def meeting_status(request: HttpRequest, meeting_id: str, payload: StatusIn) -> 
 def discussion(
     request: HttpRequest, meeting_id: str, item_id: str, payload: DiscussionIn
 ) -> dict[str, Any]:
-    user = _user(request)
-    meeting = _meeting(user, meeting_id)
+    user, meeting = _user_meeting(request, meeting_id)
     item = _item(meeting, item_id)
     version = None
     values = {

@@ -48,6 +48,10 @@ class IntakeChild:
 class SubmitResult:
     referral: Referral
     children: list[IntakeChild]
+    # The rows as stored (in the order the referral names them), so that the steps after
+    # intake need not read them back.
+    persons_named: list[PersonNamed]
+    places_named: list[PlaceNamed]
 
 
 @in_callers_transaction
@@ -72,8 +76,8 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> SubmitResult:
         status=Status.AWAITING_SCREENING if screening else Status.AWAITING_DECISION,
     )
     children = _intake_children(acting_user, referral, data.children, ages, min_age)
-    _named_store(referral, data)
-    return SubmitResult(referral, children)
+    persons, places = _named_store(referral, data)
+    return SubmitResult(referral, children, persons, places)
 
 
 def _referral_create(
@@ -209,9 +213,11 @@ def _audit_link(
     )
 
 
-def _named_store(referral: Referral, data: ReferralInput) -> None:
-    """The persons and places named, one insert each."""
-    PersonNamed.objects.bulk_create(
+def _named_store(
+    referral: Referral, data: ReferralInput
+) -> tuple[list[PersonNamed], list[PlaceNamed]]:
+    """The persons and places named, one insert each; answers the rows stored."""
+    persons = PersonNamed.objects.bulk_create(
         PersonNamed(
             referral=referral,
             name=p.name.strip(),
@@ -225,7 +231,7 @@ def _named_store(referral: Referral, data: ReferralInput) -> None:
         for p in data.persons_named
         if any((p.name, p.nickname, p.phone, p.vehicle_registration, p.description, p.address))
     )
-    PlaceNamed.objects.bulk_create(
+    places = PlaceNamed.objects.bulk_create(
         PlaceNamed(
             referral=referral,
             name=p.name.strip(),
@@ -236,6 +242,7 @@ def _named_store(referral: Referral, data: ReferralInput) -> None:
         for p in data.places_named
         if any((p.name, p.address, p.postcode))
     )
+    return persons, places
 
 
 def referral_due_times_set(

@@ -12,10 +12,13 @@ from sightline.accounts.roles import Role
 from sightline.accounts.tests.clients import signed_in
 from sightline.accounts.tests.factories import UserFactory
 from sightline.people.models import ChildAccess
+from sightline.referrals.inputs import ChildInput
 from sightline.referrals.models import BreakGlassGrant, Referral
 from sightline.referrals.selectors import (
     can_see_assessment,
     child_scope,
+    child_supplied_by_own_agency,
+    children_supplied_by_own_agency,
     referral_get,
     referral_queue,
     referral_scope,
@@ -200,3 +203,33 @@ def test_queue_page_runs_a_constant_number_of_queries(
         response = client.get("/referrals/")
     assert response.status_code == 200
     assert response.content.decode().count('href="/referrals/SL-') == waiting
+
+
+def test_children_supplied_by_own_agency_answers_what_the_one_child_check_does(
+    police_officer: Any, teacher: Any, django_assert_num_queries: Any
+) -> None:
+    police = submit(police_officer).referral
+    school = submit(
+        teacher,
+        children=[
+            ChildInput(
+                given_name="Noor",
+                family_name="Pellow",
+                date_of_birth=dt.date(2011, 9, 1),
+                sex="female",
+                postcode="NB2 5RT",
+            )
+        ],
+    ).referral
+    # The police child named again by the school: first recorded from the police's referral.
+    submit(teacher)
+    kids = [rc.child for r in (police, school) for rc in r.children.all()]
+    for user in (police_officer, teacher):
+        with django_assert_num_queries(1):
+            own = children_supplied_by_own_agency(
+                user=user, child_ids=[c.pk for c in kids] + [None]
+            )
+        assert own == {c.pk for c in kids if child_supplied_by_own_agency(user=user, child=c)}, (
+            user.username
+        )
+    assert own == {kids[1].pk}

@@ -191,6 +191,20 @@ def test_person_found_by_name_variant_nickname_and_phone(
     assert _titles(_run(manager, "07700900123", ALL), "phone") == ["07700 900123"]
 
 
+def test_a_person_search_reads_keys_and_profiles_in_one_statement(
+    world: dict[str, Any], manager: Any
+) -> None:
+    """Each key lookup keeps its own limit and the scope condition, and the profiles come
+    with the keys: one statement on PostgreSQL; SQLite cannot limit the parts of a UNION, so
+    there each lookup is a statement (two strong name keys in one, three weak keys)."""
+    with CaptureQueriesContext(connection) as ctx:
+        hits = _run(manager, "Dean Farrow", ["person"]).of_type("person")
+    assert [h.title for h in hits] == ["Dean Farrow"]
+    assert hits[0].detail == "“Deano”"
+    one = connection.features.supports_slicing_ordering_in_compound
+    assert len(ctx.captured_queries) == (1 if one else 4)
+
+
 def test_vehicle_and_place_found_by_registration_postcode_and_name(
     world: dict[str, Any], manager: Any
 ) -> None:

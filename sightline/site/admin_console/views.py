@@ -17,11 +17,10 @@ from django.utils import timezone
 from sightline.accounts.models import Agency, ApiToken, User
 from sightline.accounts.roles import Cap, Role
 from sightline.accounts.rules import ROLE_AGENCY_KINDS
+from sightline.accounts.selectors import token_list_read, user_list_read, user_read
 from sightline.accounts.services import admin as accounts_admin
 from sightline.accounts.services import api_token_revoke
 from sightline.accounts.services import config as accounts_config
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.config import screening_min_age
 from sightline.core.models import AlertThreshold
 from sightline.core.permissions import capability_required
@@ -42,10 +41,6 @@ def _page(
     return render(request, f"admin_console/{template}", {**context, "forms": forms_}, status=status)
 
 
-def _listed(request: HttpRequest, object_type: str, **details: Any) -> None:
-    audit_record(actor=request.user, action=Action.LIST, object_type=object_type, details=details)
-
-
 def _target(username: str) -> User:
     user = User.objects.select_related("agency", "team").filter(username=username).first()
     if user is None:
@@ -61,12 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.USER_MANAGE)
 def users(request: HttpRequest) -> HttpResponse:
     agency = request.GET.get("agency", "")[:40]
-    rows = User.objects.select_related("agency", "team").order_by("agency__name", "username")
-    if agency:
-        rows = rows.filter(agency__code=agency)
-    with transaction.atomic():
-        listed = list(rows[:500])
-        _listed(request, "user", agency=agency or "all", count=len(listed))
+    listed = user_list_read(
+        user=request.user, agency=agency, order_by=("agency__name", "username"), limit=500
+    )
     return render(
         request, "admin_console/users.html",
         {"users": listed, "agencies": Agency.objects.all(), "agency": agency},
@@ -102,12 +94,8 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
         accounts_admin.user_change(acting_user=request.user, user=target, **form.changes())
         messages.success(request, f"{target.username} changed.")
         return redirect("admin_console:user_edit", target.username)
-    with transaction.atomic():
-        tokens = list(ApiToken.objects.filter(user=target).order_by("-created_at"))
-        audit_record(
-            actor=request.user, action=Action.VIEW, object_type="user", object_id=target.pk,
-            object_ref=target.username[:40],
-        )  # fmt: skip
+    # Shown (again, after a refused change): read afresh, with its view recorded.
+    target, tokens = user_read(user=request.user, username=target.username)
     return _page(
         request, "user_edit.html",
         {"target": target, "form": form, "reason_form": forms.ReasonForm(), "tokens": tokens,
@@ -176,12 +164,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user, user=owner, name=form.cleaned_data["name"]
             )
     agency = request.GET.get("agency", "")[:40]
-    rows = ApiToken.objects.select_related("user", "agency").order_by("agency__name", "-created_at")
-    if agency:
-        rows = rows.filter(agency__code=agency)
-    with transaction.atomic():
-        listed = list(rows[:500])
-        _listed(request, "api_token", agency=agency or "all", count=len(listed))
+    listed = token_list_read(
+        user=request.user, agency=agency, order_by=("agency__name", "-created_at"), limit=500
+    )
     return _page(request, "tokens.html", {"tokens": listed, "form": form, "secret": secret,
                  "agencies": Agency.objects.all(), "agency": agency}, form)  # fmt: skip
 
@@ -276,9 +261,9 @@ def retention(request: HttpRequest) -> HttpResponse:
         retention_services.hold_place(acting_user=request.user, **hold_form.cleaned_data)
         messages.success(request, "Legal hold placed.")
         return redirect("admin_console:retention")
-    with transaction.atomic():
-        due = retention_selectors.due_list(schedule=schedule, today=timezone.localdate())
-        _listed(request, "retention_due", count=len(due), schedule=schedule.version)
+    due = retention_selectors.due_list_read(
+        user=request.user, schedule=schedule, today=timezone.localdate()
+    )
     context = {
         "schedule": schedule, "due": due[:200], "due_count": len(due),
         "holds": retention_selectors.hold_list()[:200],

@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,8 +18,6 @@ from django.views.decorators.http import require_POST
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Team, User
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.casework import selectors
 from sightline.casework.choices import (
     AssessmentFactor,
@@ -56,25 +53,20 @@ def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status") or SignOffStatus.PENDING
     if status not in SignOffStatus.values:
         status = SignOffStatus.PENDING
-    with transaction.atomic():
-        rows = list(selectors.sign_off_list(user=request.user, status=status)[:200])
-        owners = selectors.owners_of_referrals([s.referral_id for s in rows])
-        flags = record_flags(record_ids=[s.pk for s in rows])
-        audit_record(
-            actor=request.user, action=Action.LIST, object_type="sign_offs",
-            details={"status": status, "count": len(rows)},
-        )  # fmt: skip
-        return render(
-            request,
-            "casework/sign_offs.html",
-            {
-                "rows": rows,
-                "owners": owners,
-                "flags": flags,
-                "status": status,
-                "statuses": SignOffStatus.choices,
-            },
-        )
+    rows = selectors.sign_off_list_read(user=request.user, status=status)
+    owners = selectors.owners_of_referrals([s.referral_id for s in rows])
+    flags = record_flags(record_ids=[s.pk for s in rows])
+    return render(
+        request,
+        "casework/sign_offs.html",
+        {
+            "rows": rows,
+            "owners": owners,
+            "flags": flags,
+            "status": status,
+            "statuses": SignOffStatus.choices,
+        },
+    )
 
 
 def _sign_off_or_404(request: AuthenticatedHttpRequest, sign_off_id: uuid.UUID) -> Any:
@@ -110,21 +102,14 @@ def sign_off_return_page(request: AuthenticatedHttpRequest, sign_off_id: uuid.UU
 
 @capability_required(Cap.CASELOAD_VIEW)
 def caseloads_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        loads = selectors.caseloads(user=request.user)
-        audit_record(actor=request.user, action=Action.LIST, object_type="caseloads")
-        return render(request, "casework/caseloads.html", {"loads": loads})
+    loads = selectors.caseloads_read(user=request.user)
+    return render(request, "casework/caseloads.html", {"loads": loads})
 
 
 @capability_required(Cap.OVERRIDE_VIEW)
 def overrides_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        rows = list(selectors.closure_override_list(user=request.user)[:200])
-        audit_record(
-            actor=request.user, action=Action.LIST, object_type="closure_overrides",
-            details={"count": len(rows)},
-        )  # fmt: skip
-        return render(request, "casework/overrides.html", {"rows": rows})
+    rows = selectors.closure_override_list_read(user=request.user)
+    return render(request, "casework/overrides.html", {"rows": rows})
 
 
 def _child_or_404(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> Any:
@@ -161,13 +146,8 @@ def _context(
 
 @capability_required(Cap.CASEWORK_VIEW)
 def child_casework_page(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    with transaction.atomic():
-        child = _child_or_404(request, child_id)
-        audit_record(
-            actor=request.user, action=Action.VIEW, object_type="child_casework",
-            object_id=child.pk, object_ref=child.reference, child_id=child.pk,
-        )  # fmt: skip
-        return render(request, "casework/child.html", _context(request, child))
+    child = selectors.casework_child_read(user=request.user, child_id=child_id)
+    return render(request, "casework/child.html", _context(request, child))
 
 
 def _is_uuid(value: str) -> bool:
@@ -303,13 +283,10 @@ def child_step_new(
         message = _record(request, step, child)
     except CaseworkInvalid as exc:
         # Shown on the form again with what was typed (422); a 409 or 403 is the error page.
-        with transaction.atomic():
-            audit_record(
-                actor=request.user, action=Action.VIEW, object_type="child_casework",
-                object_id=child.pk, object_ref=child.reference, child_id=child.pk,
-            )  # fmt: skip
-            return render(
-                request, "casework/child.html", _context(request, child, [str(exc)]), status=422
-            )
+        # Shown again, read afresh with its view recorded (the refused step was rolled back).
+        child = selectors.casework_child_read(user=request.user, child_id=child.pk)
+        return render(
+            request, "casework/child.html", _context(request, child, [str(exc)]), status=422
+        )
     messages.success(request, message)
     return redirect("casework:child", child_id=child.pk)

@@ -4,16 +4,13 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap, is_manager
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
+from sightline.audit.choices import ObjectType
 from sightline.core.errors import TransitionNotAllowed
 from sightline.core.permissions import capability_required
 from sightline.referrals import rules, services
@@ -29,8 +26,9 @@ from sightline.referrals.selectors import (
     candidate_get,
     referral_by_reference_unscoped,
     referral_get,
-    referral_list_mine,
-    referral_queue,
+    referral_list_mine_read,
+    referral_queue_read,
+    referral_read,
 )
 from sightline.screening import scoring
 from sightline.screening.choices import LEVEL_RANK, MarkBasis, MarkStatus, RiskLevel
@@ -40,41 +38,21 @@ from sightline.site.frontdoor.decision import confirm_missing, decision_context
 from sightline.site.language_flags import tell_flags
 from sightline.workflows import decision_propose, decision_record, referral_intake, referral_screen
 
-PAGE_SIZE = 50
-
 
 @capability_required(Cap.REFERRAL_QUEUE)
 def queue(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        page = Paginator(referral_queue(user=request.user), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        audit_record(
-            actor=request.user,
-            action=Action.LIST,
-            object_type="referral_queue",
-            details={"page": page.number, "count": page.paginator.count},
-        )
-        return render(
-            request,
-            "referrals/queue.html",
-            {"page": page, "now": timezone.now(), "levels": dict(RiskLevel.choices)},
-        )
+    page = referral_queue_read(user=request.user, page=request.GET.get("page"))
+    return render(
+        request,
+        "referrals/queue.html",
+        {"page": page, "now": timezone.now(), "levels": dict(RiskLevel.choices)},
+    )
 
 
 @capability_required(Cap.REFERRAL_SUBMIT)
 def mine(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        page = Paginator(referral_list_mine(user=request.user), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        audit_record(
-            actor=request.user,
-            action=Action.LIST,
-            object_type="my_referrals",
-            details={"page": page.number, "count": page.paginator.count},
-        )
-        return render(request, "referrals/mine.html", {"page": page})
+    page = referral_list_mine_read(user=request.user, page=request.GET.get("page"))
+    return render(request, "referrals/mine.html", {"page": page})
 
 
 @capability_required(Cap.REFERRAL_SUBMIT)
@@ -112,30 +90,20 @@ def _render_new(request: HttpRequest, bundle: ReferralForms, status: int = 200) 
 
 @capability_required(Cap.REFERRAL_VIEW)
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    referral = referral_get(user=request.user, reference=reference)
-    if referral is None:
-        raise Http404
-    return _audited_detail(request, referral, DecisionForm())
+    return _audited_detail(request, reference, DecisionForm())
 
 
 def _audited_detail(
     request: HttpRequest,
-    referral: Any,
+    reference: str,
     decision_form: DecisionForm,
     status: int = 200,
     blocker: str | None = None,
 ) -> HttpResponse:
-    """The referral page, with its view recorded: also when a refused decision shows it again."""
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            object_type="referral",
-            object_id=referral.pk,
-            object_ref=referral.reference,
-            referral_id=referral.pk,
-        )
-        return _render_detail(request, referral, decision_form, status=status, blocker=blocker)
+    """The referral page, read afresh with its view recorded: also when a refused decision
+    shows it again (the refused step's changes were rolled back)."""
+    referral = referral_read(user=request.user, reference=reference)
+    return _render_detail(request, referral, decision_form, status=status, blocker=blocker)
 
 
 def _render_detail(
@@ -175,7 +143,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _audited_detail(request, referral, form, status=422)
+        return _audited_detail(request, referral.reference, form, status=422)
     if request.POST.get("propose") and not is_manager(request.user):
         return _propose(request, referral, form)
     try:
@@ -187,10 +155,10 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
             override_rationale=request.POST.get("override_rationale", "")[:10_000],
         )
     except services.DecisionBlocked as exc:
-        return _audited_detail(request, referral, form, status=409, blocker=str(exc))
+        return _audited_detail(request, referral.reference, form, status=409, blocker=str(exc))
     except services.DecisionInvalid as exc:
         form.add_error(None, str(exc))
-        return _audited_detail(request, referral, form, status=422)
+        return _audited_detail(request, referral.reference, form, status=422)
     messages.success(request, "Decision recorded. The referrer can now see it.")
     tell_flags(request, decision.pk)
     return redirect("referrals:detail", reference=reference)
@@ -201,14 +169,14 @@ def _propose(request: HttpRequest, referral: Any, form: DecisionForm) -> HttpRes
     outcome, level = form.cleaned_data["outcome"], rules.highest_level(referral)
     if confirm_missing(outcome, level, request.POST.get("confirm_nfa") == "on"):
         form.add_error(None, f"Confirm that you propose no further action at {level} risk.")
-        return _audited_detail(request, referral, form, status=422)
+        return _audited_detail(request, referral.reference, form, status=422)
     try:
         sign_off = decision_propose(
             acting_user=request.user, referral=referral, outcome=outcome,
             reason=form.cleaned_data["reason"],
         )  # fmt: skip
     except services.DecisionBlocked as exc:
-        return _audited_detail(request, referral, form, status=409, blocker=str(exc))
+        return _audited_detail(request, referral.reference, form, status=409, blocker=str(exc))
     messages.success(request, "Sent to a team manager for sign-off. You will be told the answer.")
     tell_flags(request, sign_off.pk)
     return redirect("referrals:detail", reference=referral.reference)
@@ -216,51 +184,24 @@ def _propose(request: HttpRequest, referral: Any, form: DecisionForm) -> HttpRes
 
 @capability_required(Cap.REFERRAL_SCREEN)
 def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpResponse:
-    referral = referral_get(user=request.user, reference=reference)
-    if referral is None:
-        raise Http404
-    referral_child = next((rc for rc in referral.children.all() if rc.child_id == child_id), None)
-    if referral_child is None:
-        raise Http404
     indicators = list(indicator_list(user=request.user))
-    catalogue = scoring.load_catalogue()
-    suggestions = {s.code: s for s in scoring.suggest_indicators(catalogue, referral.narrative)}
     errors: list[str] = []
     values: dict[str, Any] = {}
     if request.method == "POST":
-        marks = []
-        for ind in indicators:
-            status = request.POST.get(f"status_{ind.code}", MarkStatus.NOT_KNOWN)
-            basis = request.POST.get(f"basis_{ind.code}", "")
-            note = request.POST.get(f"note_{ind.code}", "")[:2000]
-            values[ind.code] = {"status": status, "basis": basis, "note": note}
-            if status not in MarkStatus.values:
-                errors.append(f"Choose present, possible or not known for {ind.code}.")
-            elif status != MarkStatus.NOT_KNOWN:
-                marks.append({"code": ind.code, "status": status, "basis": basis, "note": note})
-        raised = request.POST.get("raised_level") or None
-        raised_reason = request.POST.get("raised_reason", "").strip()
-        if not errors:
-            try:
-                screening = referral_screen(
-                    acting_user=request.user,
-                    referral=referral,
-                    referral_child=referral_child,
-                    marks=marks,
-                    raised_level=raised,
-                    raised_reason=raised_reason,
-                )
-            except ScreeningError as exc:
-                errors.append(str(exc))
-            except TransitionNotAllowed:
-                errors.append("A decision has already been made on this referral.")
-            else:
-                messages.success(
-                    request,
-                    f"Screening recorded: {screening.get_level_display()} "
-                    f"(score {screening.score}).",
-                )
-                return redirect("referrals:detail", reference=reference)
+        done = _screen_post(request, reference, child_id, indicators, errors, values)
+        if done is not None:
+            return done
+    # The form shows the narrative and the child: a read, recorded like the detail page (and
+    # read afresh after a refused screening, whose changes were rolled back).
+    referral = referral_read(
+        user=request.user,
+        reference=reference,
+        purpose=ObjectType.SCREENING_FORM,
+        child_id=child_id,
+    )
+    referral_child = next(rc for rc in referral.children.all() if rc.child_id == child_id)
+    catalogue = scoring.load_catalogue()
+    suggestions = {s.code: s for s in scoring.suggest_indicators(catalogue, referral.narrative)}
     current = next((s for s in referral_child.screenings.all() if s.is_current), None)
     if current and not values:
         values = {
@@ -275,17 +216,6 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
         age_years=referral_child.age_on_day,
         has_learning_disability=referral_child.child.has_learning_disability,
     )
-    with transaction.atomic():
-        # The form shows the narrative and the child: a read, recorded like the detail page.
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            object_type="screening_form",
-            object_id=referral_child.pk,
-            object_ref=referral.reference,
-            child_id=referral_child.child_id,
-            referral_id=referral.pk,
-        )
     return render(
         request,
         "referrals/screen.html",
@@ -311,6 +241,56 @@ def screen(request: HttpRequest, reference: str, child_id: uuid.UUID) -> HttpRes
         },
         status=422 if errors else 200,
     )
+
+
+def _screen_post(
+    request: HttpRequest,
+    reference: str,
+    child_id: uuid.UUID,
+    indicators: list[Any],
+    errors: list[str],
+    values: dict[str, Any],
+) -> HttpResponse | None:
+    """Record the screening sent; the redirect when it is recorded, else None with `errors`
+    and the typed `values` filled in for the form shown again."""
+    referral = referral_get(user=request.user, reference=reference)
+    if referral is None:
+        raise Http404
+    referral_child = next((rc for rc in referral.children.all() if rc.child_id == child_id), None)
+    if referral_child is None:
+        raise Http404
+    marks = []
+    for ind in indicators:
+        status = request.POST.get(f"status_{ind.code}", MarkStatus.NOT_KNOWN)
+        basis = request.POST.get(f"basis_{ind.code}", "")
+        note = request.POST.get(f"note_{ind.code}", "")[:2000]
+        values[ind.code] = {"status": status, "basis": basis, "note": note}
+        if status not in MarkStatus.values:
+            errors.append(f"Choose present, possible or not known for {ind.code}.")
+        elif status != MarkStatus.NOT_KNOWN:
+            marks.append({"code": ind.code, "status": status, "basis": basis, "note": note})
+    if errors:
+        return None
+    try:
+        screening = referral_screen(
+            acting_user=request.user,
+            referral=referral,
+            referral_child=referral_child,
+            marks=marks,
+            raised_level=request.POST.get("raised_level") or None,
+            raised_reason=request.POST.get("raised_reason", "").strip(),
+        )
+    except ScreeningError as exc:
+        errors.append(str(exc))
+    except TransitionNotAllowed:
+        errors.append("A decision has already been made on this referral.")
+    else:
+        messages.success(
+            request,
+            f"Screening recorded: {screening.get_level_display()} (score {screening.score}).",
+        )
+        return redirect("referrals:detail", reference=reference)
+    return None
 
 
 @capability_required(Cap.CHILD_MATCH)

@@ -1,6 +1,6 @@
-"""The partnership dashboard's pages (reads: reporting.dashboard, in the user's scope): the
-figures with a chart and a table each, one figure's CSV, and the records behind a figure's
-cell. Each read writes one audit row in the same transaction as the read."""
+"""The partnership dashboard's pages (reads: reporting.dashboard_reads, in the user's scope):
+the figures with a chart and a table each, one figure's CSV, and the records behind a
+figure's cell. Each read writes its one audit row in the selector, with the read."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ import io
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sightline.accounts.models import Agency, Team
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
-from sightline.reporting.dashboard import dashboard, dashboard_figure
-from sightline.reporting.dashboard_records import LIMIT, figure_records
+from sightline.reporting.dashboard_reads import (
+    dashboard_figure_export,
+    dashboard_figures_read,
+    figure_records_read,
+)
+from sightline.reporting.dashboard_records import LIMIT
 from sightline.reporting.dashboard_types import Figure, Filters, dashboard_filters
 
 
@@ -30,15 +31,6 @@ def _filters(request: HttpRequest) -> Filters:
         end=q.get("to", ""),
         agency=q.get("agency", ""),
         team=q.get("team", ""),
-    )
-
-
-def _audit(request: HttpRequest, action: str, filters: Filters, **details: Any) -> None:
-    audit_record(
-        actor=request.user,
-        action=action,
-        object_type="performance",
-        details={"page": "dashboard", **filters.query(), **details},
     )
 
 
@@ -64,9 +56,7 @@ def _table(figure: Figure, query: str) -> dict[str, Any]:
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     query = urlencode(filters.query())
-    with transaction.atomic():
-        figures = dashboard(user=request.user, filters=filters)
-        _audit(request, Action.LIST, filters)
+    figures = dashboard_figures_read(user=request.user, filters=filters)
     return render(
         request,
         "reports/dashboard.html",
@@ -83,9 +73,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.DASHBOARD_VIEW)
 def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
     filters = _filters(request)
-    with transaction.atomic():
-        figure = dashboard_figure(user=request.user, filters=filters, key=key)
-        _audit(request, Action.EXPORT, filters, figure=key)
+    figure = dashboard_figure_export(user=request.user, filters=filters, key=key)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["", *(s.label for s in figure.series), *(n for n, _ in figure.shares)])
@@ -104,11 +92,9 @@ def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
 def dashboard_records(request: HttpRequest, key: str) -> HttpResponse:
     filters = _filters(request)
     series, column = request.GET.get("series", ""), request.GET.get("column", "")
-    with transaction.atomic():
-        figure, count, records = figure_records(
-            user=request.user, filters=filters, key=key, series=series, column=column
-        )
-        _audit(request, Action.LIST, filters, figure=key, series=series, column=column, count=count)
+    figure, count, records = figure_records_read(
+        user=request.user, filters=filters, key=key, series=series, column=column
+    )
     return render(
         request,
         "reports/dashboard_records.html",

@@ -7,9 +7,12 @@ Each statement is attributed to the code that issued it: the intelligence index 
 under sightline/intel/, its audit rows and references included), the reference counter
 (sightline/core/references.py), the audit writer (sightline/audit/), or the front door
 (everything else: referrals, people, clocks, outbox, language check, the workflow's own
-savepoint). Measured on SQLite and PostgreSQL alike: 39 empty (21 front door, 2 references,
-14 intel, 2 audit) and 45 known (22, 2, 19, 2); before the intake index read a picture in
-memory, audit rows were batched and references taken in one statement, 143 and 106."""
+savepoint). Measured on SQLite and PostgreSQL alike: 33 empty (17 front door, 2 references,
+12 intel, 2 audit) and 39 known (18, 2, 17, 2); 39 and 45 before intake handed on what it had
+just written instead of reading it back (persons and places named, the re-referral mark, the
+matched child's address) and skipped the lookups a new referral or a new child cannot need;
+143 and 106 before the intake index read a picture in memory, audit rows were batched and
+references taken in one statement."""
 
 from __future__ import annotations
 
@@ -33,9 +36,11 @@ pytestmark = pytest.mark.django_db
 GOAL = 40  # statements for the referral on an empty database
 GOAL_KNOWN = 2 * GOAL  # the same referral when its adults are known and alerts re-evaluate
 # The front door's own share (everything but intel, audit and references), the savepoint of
-# the workflow's atomic inside the test's transaction included: 21 empty, 22 known, measured
+# the workflow's atomic inside the test's transaction included: 17 empty, 18 known, measured
 # on SQLite and PostgreSQL alike.
-FRONT_DOOR_BUDGET = 24  # with the missed-opportunity check of a known child (reviews)
+FRONT_DOOR_BUDGET = 20  # with the missed-opportunity check of a known child (reviews)
+# The whole intake as measured (above); a change that reads back again shows here first.
+MEASURED, MEASURED_KNOWN = 33, 39
 
 OWNERS = (
     ("intel", "/sightline/intel/"),
@@ -123,7 +128,7 @@ def test_intake_on_an_empty_database_stays_within_its_statement_budget(
     why = _explain("empty", captured, owners)
     assert sum(owners.values()) == len(captured), why
     assert owners["front door"] <= FRONT_DOOR_BUDGET, why
-    assert len(captured) <= GOAL, why
+    assert len(captured) <= min(GOAL, MEASURED), why
 
 
 def test_intake_naming_known_adults_stays_within_twice_the_budget(police_officer: Any) -> None:
@@ -133,4 +138,4 @@ def test_intake_naming_known_adults_stays_within_twice_the_budget(police_officer
     why = _explain("known", captured, owners)
     assert result.intel.candidates, "the adults should be resolved against the known persons"
     assert owners["front door"] <= FRONT_DOOR_BUDGET, why
-    assert len(captured) <= GOAL_KNOWN, why
+    assert len(captured) <= min(GOAL_KNOWN, MEASURED_KNOWN), why

@@ -1,4 +1,5 @@
-"""Personas for the workforce tests: an agency lead per kind, managers, and outsiders."""
+"""Personas for the workforce tests: a manager, the safeguarding lead and an outsider; the
+agencies (`health`, `education`, `csc`) and their leads come from the root conftest."""
 
 from __future__ import annotations
 
@@ -7,32 +8,7 @@ from typing import Any
 import pytest
 
 from sightline.accounts.roles import Role
-from sightline.accounts.tests.factories import AgencyFactory, UserFactory
-
-
-@pytest.fixture
-def health() -> Any:
-    return AgencyFactory(kind="health")
-
-
-@pytest.fixture
-def education() -> Any:
-    return AgencyFactory(kind="education")
-
-
-@pytest.fixture
-def csc() -> Any:
-    return AgencyFactory(kind="csc")
-
-
-@pytest.fixture
-def health_lead(health: Any) -> Any:
-    return UserFactory(username="wf-health-lead", agency=health, role=Role.HEALTH_LEAD)
-
-
-@pytest.fixture
-def education_lead(education: Any) -> Any:
-    return UserFactory(username="wf-education-lead", agency=education, role=Role.EDUCATION_LEAD)
+from sightline.accounts.tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 STAFF = (
     "staff_id,name,team,role_group,active,username\n"
     "H001,Ada Pellow,Wards,frontline,yes,\n"
-    "H002,Ben Tarrant,Wards,Manager,yes,wf-health-lead\n"
+    "H002,Ben Tarrant,Wards,Manager,yes,health-lead\n"
     "H003,Cal Dunmore,School nursing,other,no,\n"
 )
 TRAINING = (

@@ -82,16 +82,20 @@ def clocks_start(
     started_at: dt.datetime,
     calendar: WorkingCalendar,
     agency: Any = None,
+    new_referral: bool = False,
 ) -> list[Clock]:
     """clock_start for several kinds on one referral, in one lookup of the open clocks, one
     of the timescales and one insert; answers the clocks started (those not already open),
-    in the order wanted."""
+    in the order wanted. `new_referral`: made in this transaction, so none is open (no
+    lookup)."""
     kinds = [w.kind for w in wanted]
-    open_kinds = set(
-        Clock.objects.select_for_update()
-        .filter(referral=referral, kind__in=kinds, status__in=OPEN_CLOCK_STATUSES)
-        .values_list("kind", flat=True)
-    )
+    open_kinds: set[str] = set()
+    if not new_referral:
+        open_kinds = set(
+            Clock.objects.select_for_update()
+            .filter(referral=referral, kind__in=kinds, status__in=OPEN_CLOCK_STATUSES)
+            .values_list("kind", flat=True)
+        )
     to_start = [w for w in wanted if w.kind not in open_kinds]
     if not to_start:
         return []

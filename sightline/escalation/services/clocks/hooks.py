@@ -42,10 +42,20 @@ from sightline.screening.choices import LEVEL_RANK, RiskLevel
 
 
 @in_callers_transaction
-def clocks_on_referral_received(*, referral: Referral, acting_user: Any) -> list[Clock]:
+def clocks_on_referral_received(
+    *,
+    referral: Referral,
+    acting_user: Any,
+    child_ids: list[Any] | None = None,
+    new_referral: bool = False,
+) -> list[Clock]:
     """Start the decision clock (1 working day) and the RAG information-gathering clock, and
     mark the referral as a re-referral where the child's history says so. Runs in the intake
-    workflow's transaction; answers the clocks it started (none if they were already open)."""
+    workflow's transaction; answers the clocks it started (none if they were already open).
+    `child_ids`: the referral's children that other referrals may name, as the caller knows
+    them (a child first recorded on this referral may be left out), else they are read;
+    `new_referral`: the caller made the referral in this transaction, so no clock of it can
+    be open yet (else that is checked)."""
     started = clocks_start(
         referral=referral,
         wanted=[
@@ -57,8 +67,9 @@ def clocks_on_referral_received(*, referral: Referral, acting_user: Any) -> list
         started_at=referral.received_at,
         calendar=partnership_calendar(),
         agency=front_door_agency(),
+        new_referral=new_referral,
     )
-    mark = rereferral_refresh(referral=referral)
+    mark = rereferral_refresh(referral=referral, child_ids=child_ids, new_referral=new_referral)
     audit(
         actor=acting_user,
         action=Action.CREATE,
