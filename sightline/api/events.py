@@ -11,20 +11,23 @@ from typing import Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
-from ninja import Body, File, Form, Query, Router, Schema, Status
+from ninja import Body, Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sightline.accounts.models import Agency
 from sightline.accounts.roles import Cap
 from sightline.api.idempotency import idempotent
-from sightline.core.api import Detail
+from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError, NotFound
 from sightline.events import rules, selectors
 from sightline.events.choices import EventKind
 from sightline.events.csvio import MAX_BYTES
 from sightline.events.imports import rows_parse
 from sightline.events.kinds import EventOrInterviewIn, MissingFacts, ReturnInterviewIn
+from sightline.events.services import event_alert_status_set
+from sightline.intel.api_schemas import AlertOut
 from sightline.people.models import Child
+from sightline.reporting.alerts_api import event_alert_out
 from sightline.workflows import (
     EventReceived,
     episode_update,
@@ -34,6 +37,8 @@ from sightline.workflows import (
 )
 
 router = Router(tags=["events"])
+
+EventAlertStatusLiteral = Literal["reviewed", "actioned", "dismissed"]
 KindLiteral = Literal[
     "police_incident",
     "missing_episode",
@@ -210,6 +215,32 @@ def event_update(request: HttpRequest, event_id: uuid.UUID, payload: MissingFact
         raise ApiError(403, "Only the agency that sent this episode can add to it.")
     result = episode_update(acting_user=user, event=event, facts=payload)
     return received_out(result)
+
+
+class EventAlertStatusIn(InputSchema):
+    status: EventAlertStatusLiteral = Field(..., description="reviewed, actioned or dismissed")
+    reason: str = Field("", max_length=2000, description="Required to dismiss.")
+
+
+@router.post(
+    "/events/alerts/{alert_id}/status",
+    response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    summary="Acknowledge (reviewed) or close (actioned, or dismissed with a reason) a "
+    "partner-event detector's alert",
+)
+def event_alert_status(
+    request: HttpRequest, alert_id: uuid.UUID, payload: EventAlertStatusIn
+) -> dict[str, Any]:
+    user = _user(request)
+    alert = selectors.alert_get(user=user, alert_id=alert_id)
+    if alert is None:
+        raise NotFound("No alert with that id that you can see.")
+    if not user.has_capability(Cap.ALERT_ACTION):
+        raise ApiError(403, "Your role cannot act on alerts.")
+    alert = event_alert_status_set(
+        acting_user=user, alert=alert, status=payload.status, reason=payload.reason
+    )
+    return event_alert_out(alert)
 
 
 @router.get(

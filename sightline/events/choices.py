@@ -145,3 +145,15 @@ class EventAlertStatus(models.TextChoices):
     REVIEWED = "reviewed", "Reviewed"
     ACTIONED = "actioned", "Actioned"
     DISMISSED = "dismissed", "Dismissed"
+
+
+# The same steps as intel's alerts (acknowledge: reviewed; close: actioned, or dismissed with
+# a reason); a closed alert stays closed.
+EVENT_ALERT_TRANSITIONS: dict[str, frozenset[str]] = {
+    EventAlertStatus.NEW: frozenset(
+        {EventAlertStatus.REVIEWED, EventAlertStatus.ACTIONED, EventAlertStatus.DISMISSED}
+    ),
+    EventAlertStatus.REVIEWED: frozenset({EventAlertStatus.ACTIONED, EventAlertStatus.DISMISSED}),
+    EventAlertStatus.ACTIONED: frozenset(),
+    EventAlertStatus.DISMISSED: frozenset(),
+}

@@ -161,6 +161,15 @@ class EventAlert(BaseModel):
     status = models.CharField(
         max_length=10, choices=EventAlertStatus.choices, default=EventAlertStatus.NEW
     )
+    status_reason = models.TextField(blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at"]

@@ -317,6 +317,15 @@ def alerts_list(*, user: Any) -> QuerySet[EventAlert]:
     )
 
 
+def alert_get(*, user: Any, alert_id: Any) -> EventAlert | None:
+    """One detector alert the user may see (None for one they may not, as for none)."""
+    try:
+        pk = uuid.UUID(str(alert_id))
+    except ValueError:
+        return None
+    return alerts_list(user=user).filter(pk=pk).first()
+
+
 # --- Audited reads: what a page or the API shows, its access row written here (in the
 # caller's transaction or one of its own) so that no view shows it unrecorded. ---------------
 

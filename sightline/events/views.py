@@ -38,6 +38,7 @@ def child_events(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> Http
             "kind": kind,
             "now": timezone.now(),
             "may_record": user.has_capability(Cap.RETURN_INTERVIEW_RECORD),
+            "may_act": user.has_capability(Cap.ALERT_ACTION),
         },
     )
 

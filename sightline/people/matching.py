@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz.distance import JaroWinkler
@@ -18,6 +19,7 @@ CANDIDATE_THRESHOLD = 0.62
 _NOT_A_LETTER = re.compile(r"[^a-z]")
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(value: str) -> str:
     text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return _NOT_A_LETTER.sub("", text.lower())
@@ -56,6 +58,7 @@ class MatchScore:
     is_exact: bool
 
 
+@lru_cache(maxsize=262144)
 def name_similarity(a: str, b: str) -> float:
     na, nb = normalise_name(a), normalise_name(b)
     if not na or not nb:

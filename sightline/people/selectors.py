@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -42,8 +43,9 @@ def child_match_candidates(
 
 @dataclass(frozen=True)
 class _Block:
-    """Which existing children a referred child is compared with: the query, and the same
-    test in Python to share one query's rows out between several referred children."""
+    """Which existing children a referred child is compared with: those with the same
+    phonetic family name, a date of birth it may be (as given or day and month swapped), or
+    the same postcode."""
 
     family_key: str | None
     days: tuple[dt.date, ...]
@@ -61,56 +63,109 @@ class _Block:
             postcode_key=normalise_postcode(referred.postcode) if referred.postcode else None,
         )
 
-    def q(self) -> Q:
-        block = Q(family_name_key=self.family_key) if self.family_key is not None else Q(pk__in=[])
-        for day in self.days:
-            block |= Q(date_of_birth=day)
-        if self.postcode_key is not None:
-            block |= Q(postcode_key=self.postcode_key)
-        return block
 
-    def holds(self, child: Child) -> bool:
-        return (
-            (self.family_key is not None and child.family_name_key == self.family_key)
-            or child.date_of_birth in self.days
-            or (self.postcode_key is not None and child.postcode_key == self.postcode_key)
-        )
+# The address too: intake shows a matched child's address without reading it again.
+_MATCH_FIELDS = (
+    "id", "reference", "given_name", "family_name", "date_of_birth", "postcode",
+    "family_name_key", "postcode_key", "address",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A child record as matching reads it (a tuple from the query, not a model instance:
+    a chunk's query may bring back most of the table, and only the candidates become
+    `Child`s)."""
+
+    id: object
+    reference: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    postcode: str
+    family_name_key: str
+    postcode_key: str
+    address: str
+
+    def as_child(self) -> Child:
+        values = [getattr(self, name) for name in _MATCH_FIELDS]
+        return Child.from_db(Child.objects.db, list(_MATCH_FIELDS), values)
+
+
+class ChildPool:
+    """Children held in memory, found by block key: the rows of one query shared out
+    between several referred children, or an import's new records not yet in the database
+    (so that a later row of the file is matched against them as it would be had each row
+    been stored on its own)."""
+
+    def __init__(self, children: Iterable[Child | _Row] = ()) -> None:
+        self.rows: list[Child | _Row] = []
+        self._by_key: dict[tuple[str, object], list[int]] = defaultdict(list)
+        for child in children:
+            self.add(child)
+
+    def add(self, child: Child | _Row) -> None:
+        i = len(self.rows)
+        self.rows.append(child)
+        self._by_key["family", child.family_name_key].append(i)
+        self._by_key["day", child.date_of_birth].append(i)
+        self._by_key["postcode", child.postcode_key].append(i)
+
+    def candidates(
+        self, referred: Referred, *, limit: int = 5, block: _Block | None = None
+    ) -> list[Candidate]:
+        block = block or _Block.of(referred)
+        found: set[int] = set()
+        if block.family_key is not None:
+            found.update(self._by_key.get(("family", block.family_key), ()))
+        for day in block.days:
+            found.update(self._by_key.get(("day", day), ()))
+        if block.postcode_key is not None:
+            found.update(self._by_key.get(("postcode", block.postcode_key), ()))
+        return _scored(referred, [self.rows[i] for i in sorted(found)][:MAX_BLOCK], limit)
 
 
 def child_match_candidates_many(
     referred: Sequence[Referred], *, limit: int = 5
 ) -> list[list[Candidate]]:
-    """child_match_candidates for several referred children (one referral's) in one query:
-    the candidates of each, in the order given."""
+    """child_match_candidates for several referred children (one referral's, or an import's
+    chunk) in one query: the candidates of each, in the order given. The blocks' keys are
+    sent as three IN lists and the rows shared out by key, so a thousand referred children
+    cost one query and no pass over every row for each of them."""
     blocks = [_Block.of(r) for r in referred]
     if not blocks:
         return []
+    families = {b.family_key for b in blocks if b.family_key is not None}
+    days = {day for b in blocks for day in b.days}
+    postcodes = {b.postcode_key for b in blocks if b.postcode_key is not None}
     query = Q(pk__in=[])
-    for block in blocks:
-        query |= block.q()
-    rows = list(
-        Child.objects.filter(query, superseded_by__isnull=True).only(
-            "id", "reference", "given_name", "family_name", "date_of_birth", "postcode",
-            "family_name_key", "postcode_key", "address",
-        )[: MAX_BLOCK * len(blocks)]
-    )  # fmt: skip
+    if families:
+        query |= Q(family_name_key__in=families)
+    if days:
+        query |= Q(date_of_birth__in=days)
+    if postcodes:
+        query |= Q(postcode_key__in=postcodes)
+    rows = Child.objects.filter(query, superseded_by__isnull=True).values_list(*_MATCH_FIELDS)
+    pool = ChildPool(_Row(*row) for row in rows[: MAX_BLOCK * len(blocks)])
     return [
-        _scored(one, [c for c in rows if block.holds(c)][:MAX_BLOCK], limit)
+        pool.candidates(one, limit=limit, block=block)
         for one, block in zip(referred, blocks, strict=True)
     ]
 
 
-def _scored(referred: Referred, rows: list[Child], limit: int) -> list[Candidate]:
-    found: list[Candidate] = []
-    for child in rows:
+def _scored(referred: Referred, rows: list[Child | _Row], limit: int) -> list[Candidate]:
+    found: list[tuple[Child | _Row, MatchScore]] = []
+    for row in rows:
         score = compare(
-            referred,
-            Existing(child.given_name, child.family_name, child.date_of_birth, child.postcode),
+            referred, Existing(row.given_name, row.family_name, row.date_of_birth, row.postcode)
         )
         if score.score >= CANDIDATE_THRESHOLD or score.is_exact:
-            found.append(Candidate(child, score))
-    found.sort(key=lambda c: (-c.match.score, c.child.reference))
-    return found[:limit]
+            found.append((row, score))
+    found.sort(key=lambda c: (-c[1].score, c[0].reference))
+    return [
+        Candidate(row.as_child() if isinstance(row, _Row) else row, score)
+        for row, score in found[:limit]
+    ]
 
 
 def _swapped(day: dt.date) -> dt.date | None:

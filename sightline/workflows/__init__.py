@@ -29,12 +29,11 @@ from sightline.workflows.decide import (
 )
 from sightline.workflows.event_receive import (
     EventReceived,
-    ImportResult,
     episode_update,
     event_receive,
-    events_import,
     return_interview_step,
 )
+from sightline.workflows.events_bulk import ImportResult, events_import
 from sightline.workflows.intake import (
     IntakeResult,
     referral_intake,

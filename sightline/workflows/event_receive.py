@@ -45,7 +45,7 @@ class EventReceived:
         return [a.reference for a in self.alerts] + [a.reference for a in self.intel_alerts]
 
 
-def _index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
+def event_index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
     if not (event.persons_named or event.places_named or event.vehicles or event.phones):
         return []
     categories = ("sexual_exploitation",) if event.kind in EXPLOITATION_KINDS else ()
@@ -69,7 +69,7 @@ def _index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
     return result.alerts
 
 
-def _clock(acting_user: Any, episode: MissingEpisode) -> uuid.UUID | None:
+def episode_clock_start(acting_user: Any, episode: MissingEpisode) -> uuid.UUID | None:
     """The return-interview clock on the child's latest referral received by the end of the
     interview's 72 hours (ADR 0901); none without one: an episode about a return long before
     any referral (history sent late) has its overdue interview raised by the events sweep."""
@@ -109,11 +109,11 @@ def event_receive(
     event = stored.event
     if not stored.created:
         return EventReceived(event, False)
-    intel_alerts = _index(acting_user, event, notify)
+    intel_alerts = event_index(acting_user, event, notify)
     clock_id = None
     episode = MissingEpisode.objects.filter(event=event).first()
     if episode is not None and episode.returned_at is not None:
-        clock_id = _clock(acting_user, episode)
+        clock_id = episode_clock_start(acting_user, episode)
     alerts = _detect(acting_user, [event], notify)
     missed_opportunities_check(acting_user=acting_user, child_ids=[event.child_id], trigger="event")
     return EventReceived(event, True, alerts, intel_alerts, clock_id)
@@ -127,7 +127,7 @@ def episode_update(
     episode, returned = events.episode_facts_update(
         acting_user=acting_user, event=event, facts=facts
     )
-    clock_id = _clock(acting_user, episode) if returned else episode.clock_id
+    clock_id = episode_clock_start(acting_user, episode) if returned else episode.clock_id
     return EventReceived(event, False, [], [], clock_id)
 
 
@@ -158,45 +158,3 @@ def return_interview_step(
                 notes="Return interview completed (partner events).",
             )
     return interview
-
-
-@dataclass
-class ImportResult:
-    stored: int
-    already_stored: int
-    children_created: int
-    alerts: list[str]
-
-
-@transaction.atomic
-def events_import(
-    *,
-    acting_user: Any,
-    agency: Agency,
-    rows: Sequence[EventBase],
-    filename: str = "",
-    notify: bool = True,
-    clocks: bool = True,
-) -> ImportResult:
-    """An import's valid rows: stored in bulk, then the per-event steps that name someone
-    (intel) or start a clock (`clocks=False`: none, for a demo loaded without its clocks'
-    history), then the detectors over every child touched, in one pass."""
-    bulk = events.events_store_many(
-        acting_user=acting_user, agency=agency, rows=rows, filename=filename
-    )
-    alerts: list[str] = []
-    for event in bulk.events:
-        alerts += [a.reference for a in _index(acting_user, event, notify)]
-    episodes = MissingEpisode.objects.filter(
-        event__in=[e.pk for e in bulk.events if e.kind == "missing_episode"],
-        returned_at__isnull=False,
-    )
-    with_referral = latest_referrals(list({e.child_id for e in episodes})) if clocks else {}
-    for episode in episodes:
-        if episode.child_id in with_referral:
-            _clock(acting_user, episode)
-    alerts += [a.reference for a in _detect(acting_user, bulk.events, notify)]
-    missed_opportunities_check(
-        acting_user=acting_user, child_ids=[e.child_id for e in bulk.events], trigger="event"
-    )
-    return ImportResult(len(bulk.events), bulk.skipped, bulk.children_created, alerts)

@@ -2,7 +2,8 @@
 (the row report), the front door opens the missing-children page (open episodes, return
 interviews due and overdue, repeat missing, the monthly measures as a chart) and one child's
 events with its missing-episodes panel. Screenshots go to docs/screenshots/: import-report.png,
-missing-children.png and child-events.png."""
+missing-children.png, child-events.png and child-event-alert.png (a detector's alert
+acknowledged from the child's page)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from sightline.accounts.roles import Role
 from sightline.accounts.tests.factories import AgencyFactory, UserFactory
 from sightline.events.kinds import event_parse
-from sightline.events.models import Event, MissingEpisode
+from sightline.events.models import Event, EventAlert, MissingEpisode
 from sightline.events.tests.helpers import missing
 from sightline.workflows import event_receive, return_interview_step
 
@@ -197,4 +198,15 @@ def test_import_report_missing_children_and_a_childs_events(browsing: Any) -> No
     assert "Missing episode" in main and "Testo Carman" not in page.url
     assert "74" in main  # the falling attendance
     page.screenshot(path=str(SHOTS / "child-events.png"), full_page=True)
+
+    # The repeat-missing alert acknowledged from Maya's page; its tag then says Reviewed.
+    alert = EventAlert.objects.filter(child=maya, detector="repeat_missing").first()
+    assert alert is not None and alert.status == "new"
+    page.get_by_text(f"Acknowledge or close {alert.reference}").click()
+    page.select_option(f"#status-{alert.pk}", "reviewed")
+    worker.submit(page.locator(f"form[action='/events/alerts/{alert.pk}/status/'] button"))
+    assert f"Alert {alert.reference} updated." in page.locator("main").inner_text()
+    alert.refresh_from_db()
+    assert alert.status == "reviewed"
+    page.screenshot(path=str(SHOTS / "child-event-alert.png"), full_page=True)
     browsing.assert_clean()

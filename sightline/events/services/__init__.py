@@ -3,7 +3,11 @@ import), a missing episode's later facts, the return interview, the detectors' a
 sweep of time-based findings. Keyword-only, `acting_user`, audit rows inside the transaction
 (the workflow `event_receive` opens it). The modules hold the parts; callers import here."""
 
-from sightline.events.services.alerts import events_sweep, findings_raise
+from sightline.events.services.alerts import (
+    event_alert_status_set,
+    events_sweep,
+    findings_raise,
+)
 from sightline.events.services.episodes import (
     episode_clock_set,
     episode_facts_update,
@@ -16,6 +20,7 @@ __all__ = [
     "Stored",
     "episode_clock_set",
     "episode_facts_update",
+    "event_alert_status_set",
     "event_store",
     "events_store_many",
     "events_sweep",

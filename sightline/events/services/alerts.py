@@ -15,11 +15,14 @@ from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.calendar import default_calendar
+from sightline.core.errors import Invalid, TransitionNotAllowed
 from sightline.core.outbox import outbox_enqueue
 from sightline.core.references import references_reserve
 from sightline.core.transactions import in_callers_transaction
 from sightline.events.choices import (
+    EVENT_ALERT_TRANSITIONS,
     Detector,
+    EventAlertStatus,
 )
 from sightline.events.detectors import Finding, threshold
 from sightline.events.models import (
@@ -40,7 +43,12 @@ def findings_raise(
         return []
     keys = [f.key for f in findings]
     already = set(EventAlert.objects.filter(key__in=keys).values_list("key", flat=True))
-    todo = list({f.key: f for f in findings if f.key not in already}.values())
+    # The first finding of a key is the alert (as when the events arrived one by one).
+    first: dict[str, Finding] = {}
+    for f in findings:
+        if f.key not in already:
+            first.setdefault(f.key, f)
+    todo = list(first.values())
     refs = references_reserve("EA", timezone.now().year, count=len(todo), width=7)
     now = timezone.now()
     rows = [
@@ -88,6 +96,45 @@ def _notify(alert: EventAlert, finding: Finding) -> None:
             body=alert.summary,
             payload={"alert": alert.reference, "detector": alert.detector},
         )
+
+
+@transaction.atomic
+def event_alert_status_set(
+    *, acting_user: Any, alert: EventAlert, status: str, reason: str = ""
+) -> EventAlert:
+    """Acknowledge (reviewed) or close (actioned, or dismissed with a reason) a detector's
+    alert, as intel's alerts are; audited with the step and the reason."""
+    alert = EventAlert.objects.select_for_update().select_related("child").get(pk=alert.pk)
+    if status not in EventAlertStatus.values or status == EventAlertStatus.NEW:
+        raise Invalid("status must be reviewed, actioned or dismissed.")
+    if status not in EVENT_ALERT_TRANSITIONS.get(alert.status, frozenset()):
+        raise TransitionNotAllowed(
+            f"An alert that is {alert.get_status_display().lower()} cannot be {status}."
+        )
+    reason = (reason or "").strip()
+    if status == EventAlertStatus.DISMISSED and len(reason) < 5:
+        raise Invalid("Give the reason for dismissing this alert.")
+    before = alert.status
+    alert.status = status
+    alert.status_reason = reason[:2000]
+    alert.status_changed_by = acting_user
+    alert.status_changed_at = timezone.now()
+    alert.save(
+        update_fields=[
+            "status", "status_reason", "status_changed_by", "status_changed_at", "updated_at",
+        ]
+    )  # fmt: skip
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        object_type="event_alert",
+        object_id=alert.pk,
+        object_ref=alert.reference,
+        child_id=alert.child_id,
+        reason=reason,
+        details={"from": before, "to": status, "detector": alert.detector},
+    )
+    return alert
 
 
 # ---- the sweep: findings that come from time passing --------------------------------------

@@ -27,9 +27,12 @@ from sightline.events.models import (
 )
 from sightline.people.matching import Referred
 from sightline.people.models import Child
-from sightline.people.selectors import Candidate, child_match_candidates_many
+from sightline.people.selectors import Candidate, ChildPool, child_match_candidates_many
 
 RETURN_INTERVIEW_HOURS = 72
+# Rows whose children are looked up in one query: a chunk's worth (the query's rows grow less
+# than its keys, since a borough's children share family names, birthdays and postcodes).
+MATCH_BATCH = 2000
 
 
 @dataclass
@@ -192,7 +195,9 @@ def events_store_many(
 ) -> BulkStored:
     """An import's rows in a few statements: those already stored (by source id) are left
     alone, children matched in one pass and new ones made in bulk, events and episodes
-    inserted in bulk. One audit row for the import (each event's id is in the database)."""
+    inserted in bulk. The same audit rows as each event stored on its own (a new child's,
+    each event's) and one for the import: inside the caller's `audit_batch` they are one
+    INSERT."""
     if not rows:
         return BulkStored([], 0, 0)
     kinds = {r.kind for r in rows}  # type: ignore[attr-defined]
@@ -212,7 +217,7 @@ def events_store_many(
         if key not in known:
             known.add(key)
             fresh.append(r)
-    children, made, candidates = _children_for_many(fresh)
+    children, made, candidates = _children_for_many(acting_user, fresh)
     refs = references_reserve("EV", timezone.now().year, count=len(fresh), width=7)
     events = [
         _event_row(acting_user, agency, r, children[i], status, refs[i])
@@ -239,6 +244,16 @@ def events_store_many(
             episode.is_found_with_adults = _found_with_adults(event)
             episodes.append(episode)
     MissingEpisode.objects.bulk_create(episodes, batch_size=2000)
+    for event in events:
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            object_type="event",
+            object_id=event.pk,
+            object_ref=event.reference,
+            child_id=event.child_id,
+            details={"kind": event.kind, "agency": agency.code, "match": event.match_status},
+        )
     audit_record(
         actor=acting_user,
         action=Action.IMPORT,
@@ -261,49 +276,78 @@ class _Matches:
     kept: dict[int, list[Candidate]]
 
 
-def _children_for_many(rows: list[EventBase]) -> tuple[list[Child], int, _Matches]:
+def _new_child(data: EventBase) -> Child:
+    c = data.child
+    child = Child(
+        given_name=c.given_name,
+        family_name=c.family_name,
+        date_of_birth=c.date_of_birth,
+        sex=c.sex,
+        address=c.address,
+        postcode=c.postcode.upper(),
+        school=c.school,
+    )
+    child.refresh_keys()
+    return child
+
+
+def _merged(on_record: list[Candidate], made: list[Candidate], limit: int = 5) -> list[Candidate]:
+    """Candidates on record and among this import's new children, ordered as one query over
+    both would order them (score, then reference: the new ones' references come later)."""
+    both = sorted(on_record + made, key=lambda c: (-c.match.score, not c.child.reference))
+    return both[:limit]
+
+
+def _children_for_many(
+    acting_user: Any, rows: list[EventBase]
+) -> tuple[list[Child], int, _Matches]:
+    """Each row's child, decided as `_child_for` decides it for one event stored on its own
+    in the file's order: against the children on record (one query per 2,000 rows) and the
+    children earlier rows of this call made (a pool in memory), never merged."""
     given_ids = {r.child.id for r in rows if r.child.id is not None}
     given = {c.pk: c for c in Child.objects.filter(pk__in=given_ids)}
     to_match = [i for i, r in enumerate(rows) if r.child.id is None]
     found: dict[int, list[Candidate]] = {}
-    for start in range(0, len(to_match), 1000):
-        part = to_match[start : start + 1000]
+    for start in range(0, len(to_match), MATCH_BATCH):
+        part = to_match[start : start + MATCH_BATCH]
         for i, cands in zip(
             part, child_match_candidates_many([_referred(rows[i]) for i in part]), strict=True
         ):
             found[i] = cands
-    children: list[Child | None] = [None] * len(rows)
+    children: list[Child] = []
     statuses = [MatchStatus.GIVEN.value] * len(rows)
     kept: dict[int, list[Candidate]] = {}
-    new: dict[tuple[str, str, str, str], Child] = {}
+    made = ChildPool()
+    new: list[Child] = []
     for i, r in enumerate(rows):
         if r.child.id is not None:
-            children[i] = given[r.child.id]
+            children.append(given[r.child.id])
             continue
-        exact = [c for c in found[i] if c.match.is_exact]
+        cands = _merged(found[i], made.candidates(_referred(r)))
+        exact = [c for c in cands if c.match.is_exact]
         if len(exact) == 1:
-            children[i], statuses[i] = exact[0].child, MatchStatus.MATCHED
-            kept[i] = [c for c in found[i] if c is not exact[0]]
+            children.append(exact[0].child)
+            statuses[i] = MatchStatus.MATCHED
+            kept[i] = [c for c in cands if c is not exact[0]]
             continue
-        c = r.child
-        # Two rows of one file about the same new child make one record, not two.
-        key = (c.given_name.lower(), c.family_name.lower(), str(c.date_of_birth), c.postcode)
-        if key not in new:
-            new[key] = Child(
-                given_name=c.given_name,
-                family_name=c.family_name,
-                date_of_birth=c.date_of_birth,
-                sex=c.sex,
-                address=c.address,
-                postcode=c.postcode.upper(),
-                school=c.school,
-            )
-            new[key].refresh_keys()
-        children[i] = new[key]
-        statuses[i] = MatchStatus.NEW_CHILD if found[i] else MatchStatus.CONFIRMED_NEW
-        kept[i] = found[i]
+        child = _new_child(r)
+        made.add(child)
+        new.append(child)
+        children.append(child)
+        statuses[i] = MatchStatus.NEW_CHILD if cands else MatchStatus.CONFIRMED_NEW
+        kept[i] = cands
     refs = references_reserve("CH", timezone.now().year, count=len(new), width=7)
-    for child, ref in zip(new.values(), refs, strict=True):
+    for child, ref in zip(new, refs, strict=True):
         child.reference = ref
-    Child.objects.bulk_create(new.values(), batch_size=2000)
-    return [c for c in children if c is not None], len(new), _Matches(statuses, kept)
+    Child.objects.bulk_create(new, batch_size=2000)
+    for child in new:
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            object_type="child",
+            object_id=child.pk,
+            object_ref=child.reference,
+            child_id=child.pk,
+            details={"from": "partner event"},
+        )
+    return children, len(new), _Matches(statuses, kept)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("children/<uuid:child_id>/", views.child_events, name="child"),
     path("import/", writes.import_upload, name="import"),
     path("episodes/<uuid:event_id>/interview/", writes.interview_record, name="interview"),
+    path("alerts/<uuid:alert_id>/status/", writes.alert_status, name="alert_status"),
 ]

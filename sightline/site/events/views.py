@@ -6,18 +6,21 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.forms import ChoiceField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
-from sightline.core.errors import NotFound, NotPermitted
+from sightline.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from sightline.core.permissions import capability_required
 from sightline.events import rules, selectors
 from sightline.events.choices import EventKind
 from sightline.events.forms import ImportForm, InterviewForm
 from sightline.events.imports import rows_parse
+from sightline.events.services import event_alert_status_set
 from sightline.workflows import events_import, return_interview_step
 
 
@@ -82,3 +85,24 @@ def interview_record(request: AuthenticatedHttpRequest, event_id: uuid.UUID) -> 
         {"form": form, "episode": episode},
         status=422 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@capability_required(Cap.ALERT_ACTION)
+def alert_status(request: AuthenticatedHttpRequest, alert_id: uuid.UUID) -> HttpResponse:
+    """Acknowledge or close a detector's alert from the child's events page."""
+    user = request.user
+    alert = selectors.alert_get(user=user, alert_id=alert_id)
+    if alert is None:
+        raise NotFound("No alert with that id that you can see.")
+    try:
+        event_alert_status_set(
+            acting_user=user,
+            alert=alert,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"Alert {alert.reference} updated.")
+    except (Invalid, Conflict) as exc:  # told on the page, as intel's alerts are
+        messages.error(request, f"Alert {alert.reference}: {exc}")
+    return redirect("events:child", child_id=alert.child_id)

@@ -363,6 +363,8 @@ NOT_READS = {
     "api:POST /api/v1/events": "an arrival: audited (record.create) by event_store",
     "api:PATCH /api/v1/events/{event_id}": "later facts: audited by episode_facts_update",
     "api:POST /api/v1/imports": "CSV import: audited (data.import) by events_store_many",
+    "events/alerts/<uuid:alert_id>/status/": "POST only; event_alert_status_set",
+    "api:POST /api/v1/events/alerts/{alert_id}/status": "audited by event_alert_status_set",
     "referrals/new/": "blank referral form; submission audited by referral_submit",
     "referrals/<str:reference>/decision/": "POST only; audited by referral_decide",
     "referrals/matches/<uuid:candidate_id>/<str:verdict>/": "POST only; child_match_*",

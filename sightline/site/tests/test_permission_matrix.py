@@ -238,6 +238,12 @@ def seed() -> World:
         first_visible_on=dt.date(2026, 1, 5), summary="Synthetic hit.", action="Act.",
         trigger="decide", raised_at=dt.datetime.now(tz=dt.UTC),
     ).pk  # fmt: skip
+    from sightline.events.models import EventAlert
+
+    world.ids["event_alert"] = EventAlert.objects.create(
+        reference="EA-2026-0000901", detector="repeat_missing", key="matrix-ea",
+        child_id=world.child["A"], raised_at=dt.datetime.now(tz=dt.UTC), summary="Synthetic hit.",
+    ).pk  # fmt: skip
     world.ids["detector_run"] = DetectorRun.objects.create(
         requested_by=users[R.REVIEWER], start_on=dt.date(2026, 1, 1), end_on=dt.date(2026, 6, 30),
         status="done",
@@ -872,6 +878,22 @@ ENDPOINTS: list[Endpoint] = [
         },
         refusal_403=lambda r: True,
         variant="return_interview",
+    ),
+    # A partner-event detector's alert: acted on by those who act on alerts and see it.
+    page(
+        "POST",
+        "events:alert_status",
+        has(Cap.MISSING_VIEW, Cap.ALERT_ACTION),
+        _id("event_alert"),
+        body={"status": "reviewed"},
+    ),
+    op(
+        "POST",
+        f"{API}/events/alerts/{{alert_id}}/status",
+        has(Cap.MISSING_VIEW, Cap.ALERT_ACTION),
+        lambda w: {"alert_id": w.ids["event_alert"]},
+        body=lambda w: {"status": "reviewed"},
+        refusal_403=has(Cap.MISSING_VIEW),
     ),
     op(
         "GET",
