@@ -232,3 +232,13 @@ def referral_by_reference_unscoped(reference: str) -> Referral | None:
     """Only for break-glass, which exists to open a record outside the user's scope; the
     caller must record a reason and audit the access."""
     return Referral.objects.filter(reference=reference.strip().upper()).first()
+
+
+def referrals_withheld(*, user: Any) -> QuerySet[Referral]:
+    """For a user whose scope starts from the whole partnership (the referral queue), the
+    referrals `referral_scope` takes away: restricted children's referrals the user is not
+    named on, other than the user's own (a break-glass grant does not open them). A
+    partnership-wide count is the whole count less these (the performance page's summary)."""
+    if not user.has_capability(Cap.REFERRAL_QUEUE):
+        raise ValueError("referrals_withheld is for users who see the whole queue")
+    return Referral.objects.filter(pk__in=_restricted_hidden(user)).exclude(referred_by=user)

@@ -8,7 +8,11 @@ from django.db import transaction
 
 from sightline.escalation.choices import ChallengeOutcome
 from sightline.escalation.models import Challenge
-from sightline.escalation.services import EscalationError, challenge_respond
+from sightline.escalation.services import (
+    EscalationError,
+    challenge_respond,
+    performance_on_decision,
+)
 from sightline.referrals.services import referral_reopen
 
 # The API's words for the stage's answer, and the escalation app's.
@@ -33,9 +37,11 @@ def challenge_answer(
         acting_user=acting_user, challenge=challenge, outcome=outcome, notes=notes
     )
     if outcome == ChallengeOutcome.DECISION_CHANGED:
-        referral_reopen(
+        reopened = referral_reopen(
             acting_user=acting_user,
             referral=answered.referral,
             reason=f"Challenge answered: decision to be changed. {notes.strip()}",
         )
+        # the reopened decision no longer counts on the performance page (escalation)
+        performance_on_decision(referral=answered.referral, decision=reopened, sign=-1)
     return answered

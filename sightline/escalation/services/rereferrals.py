@@ -18,6 +18,7 @@ from sightline.escalation.services.common import (
     audit,
     require_reason,
 )
+from sightline.escalation.services.performance import performance_on_rereferral
 from sightline.referrals.choices import Outcome
 from sightline.referrals.models import Referral
 
@@ -65,10 +66,19 @@ def _window(referral: Referral, child_ids: list[Any]) -> tuple[list[str], int]:
     return list(dict.fromkeys(ref for _, ref in prior)), len({row[0] for row in rows})
 
 
-def rereferral_refresh(*, referral: Referral) -> ReReferral:
+def rereferral_refresh(*, referral: Referral, new: bool = False) -> ReReferral:
     """Recompute and store the mark (called by the clock hooks inside their transaction;
     also safe to call again after a child match is confirmed). One upsert, then the stored
-    row: no savepoint, and two refreshes at once cannot both insert."""
+    row: no savepoint, and two refreshes at once cannot both insert. A mark that changes
+    is counted again on the performance page; for a `new` referral the intake's hook counts
+    it with the referral."""
+    was = (
+        False
+        if new
+        else ReReferral.objects.filter(referral=referral)
+        .values_list("is_rereferral", flat=True)
+        .first()
+    )
     child_ids = list(referral.children.values_list("child_id", flat=True))
     prior, in_window = _window(referral, child_ids)
     ReReferral.objects.bulk_create(
@@ -87,7 +97,10 @@ def rereferral_refresh(*, referral: Referral) -> ReReferral:
             "is_rereferral", "prior_nfa", "referrals_in_window", "computed_at", "updated_at",
         ],
     )  # fmt: skip
-    return ReReferral.objects.get(referral=referral)
+    mark = ReReferral.objects.get(referral=referral)
+    if not new:
+        performance_on_rereferral(referral=referral, was=bool(was), now=mark.is_rereferral)
+    return mark
 
 
 @transaction.atomic
