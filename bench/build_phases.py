@@ -3,8 +3,10 @@ database in DATABASE_URL, timed by phase. The command's functions are wrapped, n
 generating the borough, the children and the referrals written by `borough_load` (time spent
 in bulk_create for each model, and the rest of the load), the intelligence index (time in
 `index_referral` against time in the alert rules, and the final write), the clocks, and
-the partner events. A sampler thread counts the innermost sightline function of the main
-thread once a second, a poor man's profiler for the slowest phase. Prints JSON last.
+the partner events; wall time and this process's CPU time (on a shared machine the CPU time
+is the steadier figure; the database server's is not in it). A sampler thread counts the
+innermost sightline function of the main thread once a second, a poor man's profiler.
+Prints JSON last.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/db .venv/bin/python bench/build_phases.py \
         --children 48800 --years 2 --seed 11
@@ -37,6 +39,7 @@ from sightline.demo.management.commands import demo_borough  # noqa: E402
 from sightline.intel.services import bulk  # noqa: E402
 
 SPENT: dict[str, float] = collections.defaultdict(float)
+CPU: dict[str, float] = collections.defaultdict(float)  # this process's CPU time by phase
 SAMPLES: collections.Counter[str] = collections.Counter()
 PHASE = ["start"]
 
@@ -45,11 +48,12 @@ def _timed(name: str, fn: Callable[..., Any], phase: bool = False) -> Callable[.
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if phase:
             PHASE[0] = name
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
             SPENT[name] += time.perf_counter() - t0
+            CPU[name] += time.process_time() - c0
 
     return wrapper
 
@@ -105,6 +109,7 @@ def main() -> None:
                 "load_average_before": [round(x, 2) for x in load0],
                 "load_average_after": [round(x, 2) for x in os.getloadavg()],
                 "spent_s": {k: round(v, 1) for k, v in sorted(SPENT.items())},
+                "cpu_s": {k: round(v, 1) for k, v in sorted(CPU.items())},
                 "samples": SAMPLES.most_common(40),
             }
         )
