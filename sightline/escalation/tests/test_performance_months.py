@@ -9,9 +9,12 @@ rebuild. Names are invented."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -144,3 +147,17 @@ def test_the_summary_read_costs_the_same_statements_whatever_the_history(
     with CaptureQueriesContext(connection) as five:
         selectors.performance(user=front_door)
     assert len(five) == len(one)
+
+
+def test_the_command_rebuilds_and_folds(police_officer: Any, front_door: Any) -> None:
+    received(police_officer)
+    received(police_officer, at=timezone.now() - 40 * DAY, children=[young_child("Ana", "Fry")])
+    PerformanceMonth.objects.all().delete()  # as after a bulk load that passed no hook
+    assert selectors.performance(user=front_door).totals.referrals == 0
+    out = io.StringIO()
+    call_command("performance_months", stdout=out)
+    assert json.loads(out.getvalue())["rows_written"] >= 1
+    assert assert_summary_is_the_recount(front_door).totals.referrals == 2
+    out = io.StringIO()
+    call_command("performance_months", "--fold", stdout=out)
+    assert json.loads(out.getvalue()) == {"rows_folded": 0}
