@@ -10,7 +10,10 @@ Goals: statements equal across sizes; database time at the largest size at most 
 at the size before (for 100k against 10k); each page's slowest statement uses an index.
 
 Knobs: BENCH_GROWTH_CHILDREN ("480,4800": about 1k and 10k referrals; add 48800 for about
-100k), BENCH_PG_PORT, BENCH_PG_USER."""
+100k; empty for none), BENCH_GROWTH_DATABASES (comma-separated URLs of databases already
+built by `demo_borough --with-history`, e.g. the 100k one `bench/build_phases.py` timed:
+migrated, their performance summary rebuilt, then probed as the largest sizes; not dropped),
+BENCH_PG_PORT, BENCH_PG_USER."""
 
 from __future__ import annotations
 
@@ -75,6 +78,24 @@ def _probe(ctx: Context, env: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+def _prebuilt(ctx: Context) -> list[dict[str, Any]]:
+    sizes = []
+    for url in filter(None, os.environ.get("BENCH_GROWTH_DATABASES", "").split(",")):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DATABASE_URL": url.strip(),
+            "DEBUG": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+        manage(ctx, env, "migrate", "--noinput", "-v", "0", timeout=1800)
+        manage(ctx, env, "performance_months", timeout=1800)
+        ctx.log(f"growth: probing the prebuilt {url.rsplit('/', 1)[-1]}")
+        probe = _probe(ctx, env)
+        sizes.append({"children": None, "build_s": None, "prebuilt": True, **probe})
+    return sizes
+
+
 def run(ctx: Context) -> dict[str, Any]:
     settings = Settings()
     sizes: list[dict[str, Any]] = []
@@ -92,6 +113,7 @@ def run(ctx: Context) -> dict[str, Any]:
                 sizes.append({"children": children, **built, **probe})
         except NotRunError as exc:
             return {"rows": [row("growth", f"not run: {exc}", database="PostgreSQL")]}
+    sizes += _prebuilt(ctx)
     return {"sizes": sizes, "rows": _rows(sizes)}
 
 
@@ -99,6 +121,8 @@ def _rows(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     db = "PostgreSQL"
     rows: list[dict[str, Any]] = []
     for size in sizes:
+        if size.get("prebuilt"):
+            continue
         rows.append(
             row(
                 f"{size['referrals']:,} referrals: demo_borough --with-history "
@@ -137,6 +161,18 @@ def _rows(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
         )
         last = found[-1]
+        if "big_seq_scans_top" in last:
+            big = last["big_seq_scans_top"]
+            rows.append(
+                row(
+                    f"{page}: 3 slowest SELECTs at the largest size read no big table "
+                    "(2,000+ rows) by a sequential scan",
+                    "yes" if not big else f"no ({', '.join(big)})",
+                    "",
+                    database=db,
+                    goal="yes",
+                )
+            )
         if "index_scan" in last:
             scans = "; ".join(s.split("(")[0].strip("-> ") for s in last.get("seq_scans", []))
             rows.append(

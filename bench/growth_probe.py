@@ -1,7 +1,8 @@
 """Child process of bench_growth: on the database in DATABASE_URL (a loaded demo borough), one
 intake and each page read as a signed-in partnership safeguarding lead, through Django's
 test client: statements and database time of each (the median of REPEAT reads after one
-warm-up), and on PostgreSQL the plan of each page's slowest statement. Prints JSON."""
+warm-up), and on PostgreSQL the plans (EXPLAIN) of each page's three slowest SELECTs and the
+big tables (BIG_ROWS rows or more) any of them reads with a sequential scan. Prints JSON."""
 
 from __future__ import annotations
 
@@ -78,16 +79,34 @@ def _referral(n: int) -> ReferralInput:
     )
 
 
-def _plan(sql: str) -> dict[str, Any]:
+BIG_ROWS = 2000  # a table this size or larger is a "big table" for the scan check
+PLANNED = 3  # the slowest SELECTs of each page whose plans are asked for
+
+
+def _big_tables() -> dict[str, int]:
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class "
+            "WHERE relkind = 'r' AND reltuples >= %s",
+            [BIG_ROWS],
+        )
+        return dict(cursor.fetchall())
+
+
+def _plan(sql: str, big: dict[str, int]) -> dict[str, Any]:
     if connection.vendor != "postgresql":
         return {}
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql)
         lines = [r[0] for r in cursor.fetchall()]
     seq_scans = [ln.strip() for ln in lines if "Seq Scan" in ln]
+    scanned = {ln.split("Seq Scan on ", 1)[1].split()[0] for ln in seq_scans if " on " in ln}
     return {
         "index_scan": any(kind in ln for ln in lines for kind in INDEXED),
         "seq_scans": seq_scans,
+        "big_seq_scans": sorted(t for t in scanned if t in big),
         "plan": lines[:25],
     }
 
@@ -114,11 +133,25 @@ def measure(name: str, call: Any) -> dict[str, Any]:
     if slowest is not None:
         out["slowest_sql"] = slowest["sql"][:300]
         out["slowest_ms"] = round(float(slowest["time"]) * 1000, 2)
-        out.update(_plan(slowest["sql"]))
+        out.update(_plan(slowest["sql"], BIG))
+        # the next slowest too: a seq scan of a big table in any of them is recorded
+        others = sorted(reads, key=lambda q: -float(q["time"]))[1:PLANNED]
+        planned = [_plan(q["sql"], BIG) for q in others]
+        out["big_seq_scans_top"] = sorted(
+            set(out.get("big_seq_scans", [])).union(*(p.get("big_seq_scans", []) for p in planned))
+        )
+        out["slowest_others"] = [
+            {"sql": q["sql"][:200], "ms": round(float(q["time"]) * 1000, 2), **p}
+            for q, p in zip(others, planned, strict=True)
+        ]
     return out
 
 
+BIG: dict[str, int] = {}
+
+
 def main() -> None:
+    BIG.update(_big_tables())
     lead = User.objects.get(username="demo-safeguarding-lead")
     client = Client()
     client.force_login(lead)
@@ -162,6 +195,7 @@ def main() -> None:
         json.dumps(
             {
                 "referrals": Referral.objects.count(),
+                "big_tables": BIG,
                 "probe_s": round(time.perf_counter() - started, 1),
                 "pages": results,
             },

@@ -267,10 +267,6 @@ def borough_load(  # noqa: PLR0912, PLR0915 (loads a borough in dependency order
             )
             for p in spec.places_named
         )
-    Referral.objects.bulk_create(referrals, batch_size=BATCH)
-    ReferralChild.objects.bulk_create(links, batch_size=BATCH)
-    PersonNamed.objects.bulk_create(persons, batch_size=BATCH)
-    PlaceNamed.objects.bulk_create(places, batch_size=BATCH)
 
     screenings: list[Screening] = []
     marks: list[ScreeningMark] = []
@@ -285,10 +281,12 @@ def borough_load(  # noqa: PLR0912, PLR0915 (loads a borough in dependency order
         # the ones still open, about half have been screened already.
         screen_now = is_history or rng.random() < 0.5
         top = ""
+        found: list[Any] | None = None  # the narrative's indicators, once per referral
         for link in links_by_referral[referral.pk]:
             if not link.screening_required or not screen_now:
                 continue
-            found = scoring.suggest_indicators(catalogue, referral.narrative)
+            if found is None:
+                found = list(scoring.suggest_indicators(catalogue, referral.narrative))
             mark_list = [
                 scoring.Mark(s.code, scoring.Status.PRESENT, scoring.Basis.EVIDENCE) for s in found
             ]
@@ -357,12 +355,15 @@ def borough_load(  # noqa: PLR0912, PLR0915 (loads a borough in dependency order
             referral.status = (
                 Status.AWAITING_SCREENING if needs_screening else Status.AWAITING_DECISION
             )
+    # Written once their screenings have set their status and RAG (the primary keys are
+    # made in Python): a bulk_update of 100,000 referrals afterwards took minutes.
+    Referral.objects.bulk_create(referrals, batch_size=BATCH)
+    ReferralChild.objects.bulk_create(links, batch_size=BATCH)
+    PersonNamed.objects.bulk_create(persons, batch_size=BATCH)
+    PlaceNamed.objects.bulk_create(places, batch_size=BATCH)
     Screening.objects.bulk_create(screenings, batch_size=BATCH)
     ScreeningMark.objects.bulk_create(marks, batch_size=BATCH)
     Decision.objects.bulk_create(decisions, batch_size=BATCH)
-    Referral.objects.bulk_update(
-        referrals, ["status", "risk_rank", "rag", "rag_due_at"], batch_size=BATCH
-    )
 
     write_truth(borough, truth_path)
     audit_record(

@@ -371,3 +371,25 @@ class ReReferralReview(BaseModel):
 
     def __str__(self) -> str:
         return f"re-referral review {self.referral_id}"
+
+
+class PerformanceMonth(models.Model):
+    """The performance page's counts by month and referring agency, kept by the services in
+    the transaction of each write that changes them: rows are appended (a change adds a row
+    of differences, so no row is held to commit) and folded into one row per key by the
+    sweep; the page sums the period's rows (ADR 0103)."""
+
+    month = models.DateField()
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    referrals = models.IntegerField(default=0)
+    rereferrals = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    decided_in_time = models.IntegerField(default=0)
+    assessments = models.IntegerField(default=0)
+    assessments_in_time = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "agency"], name="perf_month_idx")]
+
+    def __str__(self) -> str:
+        return f"performance {self.month:%Y-%m} {self.agency_id}"

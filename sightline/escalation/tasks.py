@@ -9,7 +9,7 @@ from typing import Any
 
 from django_tasks import task
 
-from sightline.escalation.services import sweep
+from sightline.escalation.services import performance_months_fold, sweep
 from sightline.escalation.services.sweep import BATCH_SIZE
 
 log = logging.getLogger("sightline.escalation")
@@ -25,5 +25,7 @@ def sweep_task(*, at: str | None = None, batch_size: int = BATCH_SIZE) -> dict[s
     once) raises and climbs nothing the first did (`test_two_concurrent_sweeps_...`)."""
     moment = dt.datetime.fromisoformat(at) if at else None
     report = sweep(at=moment, batch_size=batch_size).as_dict()
+    # the performance page's rows of differences, folded to one per month and agency
+    report["performance_rows_folded"] = performance_months_fold()
     log.info("swept: %s", report)
     return report

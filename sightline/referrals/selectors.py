@@ -328,3 +328,13 @@ def referral_list_mine_read(*, user: Any, page: Any) -> Page[Any]:
         page=page,
         object_type=ObjectType.MY_REFERRALS,
     )
+
+
+def referrals_withheld(*, user: Any) -> QuerySet[Referral]:
+    """For a user whose scope starts from the whole partnership (the referral queue), the
+    referrals `referral_scope` takes away: restricted children's referrals the user is not
+    named on, other than the user's own (a break-glass grant does not open them). A
+    partnership-wide count is the whole count less these (the performance page's summary)."""
+    if not user.has_capability(Cap.REFERRAL_QUEUE):
+        raise ValueError("referrals_withheld is for users who see the whole queue")
+    return Referral.objects.filter(pk__in=_restricted_hidden(user)).exclude(referred_by=user)

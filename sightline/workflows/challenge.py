@@ -9,7 +9,12 @@ from django.db import transaction
 
 from sightline.escalation.choices import ChallengeOutcome
 from sightline.escalation.models import Challenge
-from sightline.escalation.services import EscalationError, challenge_raise, challenge_respond
+from sightline.escalation.services import (
+    EscalationError,
+    challenge_raise,
+    challenge_respond,
+    performance_on_decision,
+)
 from sightline.referrals.services import referral_reopen
 from sightline.reviews.choices import TextKind
 from sightline.workflows.language import flag_referral_text
@@ -57,9 +62,11 @@ def challenge_answer(
     flag_referral_text(acting_user, answered.referral, TextKind.CHALLENGE_ANSWER, answered.pk,
                        answer_field(stage), notes)  # fmt: skip
     if outcome == ChallengeOutcome.DECISION_CHANGED:
-        referral_reopen(
+        reopened = referral_reopen(
             acting_user=acting_user,
             referral=answered.referral,
             reason=f"Challenge answered: decision to be changed. {notes.strip()}",
         )
+        # the reopened decision no longer counts on the performance page (escalation)
+        performance_on_decision(referral=answered.referral, decision=reopened, sign=-1)
     return answered

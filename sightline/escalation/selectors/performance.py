@@ -4,6 +4,7 @@ counted in the database, and the plain figures its chart draws."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -23,8 +24,13 @@ from sightline.escalation.choices import (
     Rung,
 )
 from sightline.escalation.models import Challenge, Clock, Escalation
+from sightline.escalation.selectors.performance_months import (
+    FIELDS,
+    performance_contributions,
+    performance_months_read,
+)
 from sightline.referrals.models import Decision, Referral
-from sightline.referrals.selectors import referral_scope
+from sightline.referrals.selectors import referral_scope, referrals_withheld
 
 
 @dataclass
@@ -81,15 +87,24 @@ _COUNTED = (
 )
 
 
-def performance(*, user: Any, agency: Agency | None = None, months: int = 12) -> Performance:
-    """Timeliness and outcomes by month and by referring agency, counted in the database."""
+def performance(
+    *, user: Any, agency: Agency | None = None, months: int = 12, recount: bool = False
+) -> Performance:
+    """Timeliness and outcomes by month and by referring agency. For a user who sees the
+    whole queue, read from the monthly summary less the referrals withheld from the user
+    (statements and rows independent of the history's size); otherwise, or with `recount`,
+    counted from the raw rows of the user's scope."""
     if not user.has_capability(Cap.PERFORMANCE_VIEW):
         raise PermissionError("performance view needs the performance capability")
     today = timezone.localdate()
     start = add_months(today.replace(day=1), -(months - 1))
     since = timezone.make_aware(dt.datetime.combine(start, dt.time()))
     scoped = referral_scope(user=user)
-    rows = _month_rows(scoped, agency=agency, start=start, since=since, today=today)
+    if user.has_capability(Cap.REFERRAL_QUEUE) and not recount:
+        rows, by_agency = _from_summary(user, agency=agency, start=start, today=today)
+    else:
+        rows = _month_rows(scoped, agency=agency, start=start, since=since, today=today)
+        by_agency = _by_agency(scoped, since=since)
     ordered = [rows[k] for k in sorted(rows) if k >= start]
     totals = MonthRow(start)
     for r in ordered:
@@ -99,11 +114,53 @@ def performance(*, user: Any, agency: Agency | None = None, months: int = 12) ->
         start=start,
         agency=agency,
         months=ordered,
-        by_agency=_by_agency(scoped, since=since),
+        by_agency=by_agency,
         escalations_by_rung=_escalations_by_rung(scoped, agency=agency),
         challenges_by_outcome=_challenges_by_outcome(scoped, agency=agency, since=since),
         totals=totals,
     )
+
+
+def _empty_months(start: dt.date, today: dt.date) -> dict[dt.date, MonthRow]:
+    rows: dict[dt.date, MonthRow] = {}
+    month = start
+    while month <= today:
+        rows[month] = MonthRow(month)
+        month = add_months(month, 1)
+    return rows
+
+
+def _from_summary(
+    user: Any, *, agency: Agency | None, start: dt.date, today: dt.date
+) -> tuple[dict[dt.date, MonthRow], list[dict[str, Any]]]:
+    """The month rows and the by-agency table from `PerformanceMonth`: the period's summed
+    rows (one statement) less what the referrals withheld from this user count (one
+    statement over restricted children's referrals only)."""
+    withheld = performance_contributions(referrals_withheld(user=user))
+    rows = _empty_months(start, today)
+    agencies: dict[Any, dict[str, Any]] = {}
+    for item in performance_months_read(start=start):
+        less = withheld.get((item["month"], item["agency_id"]), Counter())
+        n = {f: item[f] - less[f] for f in FIELDS}
+        if agency is None or item["agency_id"] == agency.pk:
+            r = rows.setdefault(item["month"], MonthRow(item["month"]))
+            for f in FIELDS:
+                setattr(r, f, getattr(r, f) + n[f])
+        a = agencies.setdefault(
+            item["agency_id"],
+            {"agency": item["agency__name"], "code": item["agency__code"]}
+            | dict.fromkeys(("referrals", "decided", "in_time", "rereferrals"), 0),
+        )
+        a["referrals"] += n["referrals"]
+        a["decided"] += n["decided"]
+        a["in_time"] += n["decided_in_time"]
+        a["rereferrals"] += n["rereferrals"]
+    by_agency = [
+        a | {"share": MonthRow.share(a["in_time"], a["decided"])}
+        for a in agencies.values()
+        if a["referrals"] > 0
+    ]
+    return rows, sorted(by_agency, key=lambda a: (-a["referrals"], a["agency"]))
 
 
 def received_since(
@@ -139,11 +196,7 @@ def _month_rows(
     """Decisions, assessments and referrals counted by month, one row for every month from
     `start` to this one."""
     referrals = received_since(scoped, since=since, agency=agency)
-    rows: dict[dt.date, MonthRow] = {}
-    month = start
-    while month <= today:
-        rows[month] = MonthRow(month)
-        month = add_months(month, 1)
+    rows = _empty_months(start, today)
 
     def row(value: Any) -> MonthRow:
         key = _month_key(value)

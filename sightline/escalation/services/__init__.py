@@ -22,6 +22,11 @@ from sightline.escalation.services.clocks import (
 )
 from sightline.escalation.services.common import Conflict, EscalationError, NotPermitted
 from sightline.escalation.services.escalations import escalation_acknowledge, escalation_resolve
+from sightline.escalation.services.performance import (
+    performance_months_fold,
+    performance_months_rebuild,
+    performance_on_decision,
+)
 from sightline.escalation.services.rereferrals import rereferral_refresh, rereferral_review_record
 from sightline.escalation.services.sweep import SweepReport, sweep
 
@@ -44,6 +49,9 @@ __all__ = [
     "conference_held_record",
     "escalation_acknowledge",
     "escalation_resolve",
+    "performance_months_fold",
+    "performance_months_rebuild",
+    "performance_on_decision",
     "rereferral_refresh",
     "rereferral_review_record",
     "return_interview_record",

@@ -28,6 +28,7 @@ from sightline.escalation.models import Clock, ReReferral
 from sightline.escalation.rules import REREFERRAL_WINDOW
 from sightline.escalation.services.clocks import ASSESSMENT_OUTCOMES
 from sightline.escalation.services.common import front_door_agency
+from sightline.escalation.services.performance import performance_months_rebuild
 from sightline.escalation.services.rereferrals import rereferral_refresh
 from sightline.escalation.timescales import due_at, partnership_calendar, timescales
 from sightline.referrals.choices import Outcome
@@ -145,6 +146,7 @@ def _backfill(*, acting_user: Any, demo_history: bool, seed: int, bulk: bool) ->
     made += len(Clock.objects.bulk_create(batch))
     if marks is not None:
         marks.write(now)
+    performance_months_rebuild()
     audit_record(
         actor=acting_user,
         action=Action.IMPORT,

@@ -1,6 +1,7 @@
 """Deletion of a referral's clocks, escalations, challenges, statutory steps, inbox items and
-re-referral marks, under the retention schedule (workflows.retention calls it before the
-referral itself is deleted). Deleted children-first, so no PROTECT is met on the way."""
+re-referral marks (and what it counted on the performance page), under the retention
+schedule (workflows.retention calls it before the referral itself is deleted). Deleted
+children-first, so no PROTECT is met on the way."""
 
 from __future__ import annotations
 
@@ -19,11 +20,14 @@ from sightline.escalation.models import (
     ReReferralReview,
     StatutoryStep,
 )
+from sightline.escalation.services.performance import performance_on_purge
+from sightline.referrals.models import Referral
 
 
 @in_callers_transaction
 def referral_records_purge(*, referral_ids: Iterable[Any]) -> dict[str, int]:
     ids = list(referral_ids)
+    performance_on_purge(referrals=Referral.objects.filter(pk__in=ids))
     counts: dict[str, int] = {}
     steps: list[tuple[str, Any]] = [
         ("inbox_items", InboxItem.objects.filter(referral_id__in=ids)),

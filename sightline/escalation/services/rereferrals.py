@@ -18,6 +18,7 @@ from sightline.escalation.services.common import (
     audit,
     require_reason,
 )
+from sightline.escalation.services.performance import performance_on_rereferral
 from sightline.referrals.choices import Outcome
 from sightline.referrals.models import Referral
 
@@ -74,7 +75,16 @@ def rereferral_refresh(
     referral's children that other referrals may name, as the caller knows them (a child
     first recorded on this referral, on no other, may be left out: it changes neither the
     earlier referrals nor the count), else they are read. `new_referral`: made in this
-    transaction, so the upsert inserted the mark and it is not read back."""
+    transaction, so the upsert inserted the mark and it is not read back. A mark that
+    changes is counted again on the performance page; for a new referral the intake's hook
+    counts it with the referral."""
+    was = (
+        False
+        if new_referral
+        else ReReferral.objects.filter(referral=referral)
+        .values_list("is_rereferral", flat=True)
+        .first()
+    )
     if child_ids is None:
         child_ids = list(referral.children.values_list("child_id", flat=True))
     prior, in_window = _window(referral, child_ids)
@@ -94,7 +104,11 @@ def rereferral_refresh(
             "is_rereferral", "prior_nfa", "referrals_in_window", "computed_at", "updated_at",
         ],
     )  # fmt: skip
-    return mark if new_referral else ReReferral.objects.get(referral=referral)
+    if new_referral:
+        return mark
+    mark = ReReferral.objects.get(referral=referral)
+    performance_on_rereferral(referral=referral, was=bool(was), now=mark.is_rereferral)
+    return mark
 
 
 @transaction.atomic

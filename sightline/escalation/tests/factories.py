@@ -1,17 +1,13 @@
 """Helpers for the escalation tests: referrals go in through referral_submit /
-referral_decide (as the referral services will once the hooks are wired) and the hooks are
-called straight after. Names are invented."""
+referral_decide through their workflows, which run the clock hooks. Names are invented."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
 from sightline.accounts.roles import Role
 from sightline.accounts.tests.factories import UserFactory
-from sightline.escalation import services
 from sightline.referrals.inputs import ChildInput
 from sightline.referrals.models import Referral
 from sightline.referrals.tests.factories import referral_input
@@ -35,18 +31,13 @@ def received(user: Any, *, at: dt.datetime | None = None, **overrides: Any) -> R
     overrides.setdefault("persons_named", [])
     overrides.setdefault("places_named", [])
     data = referral_input(received_at=at, **overrides)
-    result = referral_intake(acting_user=user, data=data)
-    with transaction.atomic():  # the hook runs in its caller's transaction, as in intake
-        services.clocks_on_referral_received(referral=result.referral, acting_user=user)
-    return result.referral
+    return referral_intake(acting_user=user, data=data).referral
 
 
 def decided(referral: Referral, user: Any, outcome: str = "no_further_action") -> Any:
-    decision = decision_record(
+    return decision_record(  # the workflow runs the clock hooks
         acting_user=user, referral=referral, outcome=outcome, reason="Synthetic reason."
     )
-    services.clocks_on_decision(referral=referral, decision=decision, acting_user=user)
-    return decision
 
 
 def ladder_users(agency: Any) -> dict[str, Any]:

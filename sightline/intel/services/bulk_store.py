@@ -401,11 +401,13 @@ class MemoryStore:
     def links_of(self, entity_id: uuid.UUID) -> list[Link]:
         links = []
         fits = self.ambiguous.get(entity_id, [])
+        fit_ids = {f.pk for f in fits}  # by key: a list's `in` compares models in Python
         for m in sorted([*self.mentions_of(entity_id), *fits], key=lambda m: self.order[m.pk]):
             source = m.source_key  # a partner event's mention has no referral
-            reference, categories = self.referral_info.get(
-                source, (m.source_ref, frozenset(m.details.get("categories") or ()))
-            )
+            info = self.referral_info.get(source)
+            if info is None:  # built only when wanted: this runs for every link, every time
+                info = (m.source_ref, frozenset(m.details.get("categories") or ()))
+            reference, categories = info
             links.append(
                 Link(
                     mention_id=m.pk,
@@ -413,7 +415,7 @@ class MemoryStore:
                     referral_ref=reference,
                     agency=self.agency_code[m.agency_id],
                     occurred_at=m.occurred_at,
-                    status=LinkStatus.PROBABLE if m in fits else m.link_status,
+                    status=LinkStatus.PROBABLE if m.pk in fit_ids else m.link_status,
                     score=m.score,
                     reasons=tuple(m.reasons),
                     said=m.said,

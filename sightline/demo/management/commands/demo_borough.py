@@ -13,6 +13,7 @@ from sightline.demo.events_load import demo_events_load, demo_events_summary
 from sightline.demo.generator import generate_borough
 from sightline.demo.services import borough_load
 from sightline.demo.workforce import workforce_generate, workforce_summary
+from sightline.escalation.services import performance_months_rebuild
 from sightline.escalation.services.backfill import clocks_backfill
 from sightline.intel.services import intel_bulk_index
 from sightline.referrals.models import Referral
@@ -103,3 +104,5 @@ class Command(BaseCommand):
         # return-interview clocks only with the other clocks' history.
         loaded = demo_events_load(borough=borough, clocks=options["with_history"])
         self.stdout.write(demo_events_summary(loaded))
+        # the performance page's monthly counts, from the rows just loaded (ADR 0103)
+        self.stdout.write(f"Performance months: {performance_months_rebuild()} rows.")

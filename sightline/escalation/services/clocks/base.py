@@ -16,6 +16,7 @@ from sightline.escalation.choices import (
     EscalationStatus,
 )
 from sightline.escalation.models import Clock, EscalationEvent
+from sightline.escalation.services.performance import performance_on_clock_met
 from sightline.escalation.timescales import due_at, timescale, timescales_of
 from sightline.referrals.choices import Outcome
 from sightline.referrals.models import Referral
@@ -124,6 +125,7 @@ def clock_meet(clock: Clock, *, at: dt.datetime, reason: str) -> None:
     clock.met_at = at
     clock.next_check_at = None
     clock.save(update_fields=["status", "met_at", "next_check_at", "updated_at"])
+    performance_on_clock_met(clock=clock)
     close_escalation(clock, at=at, reason=reason)
 
 

@@ -34,6 +34,10 @@ from sightline.escalation.services.clocks.base import (
 )
 from sightline.escalation.services.common import audit, front_door_agency, local
 from sightline.escalation.services.notify import notify
+from sightline.escalation.services.performance import (
+    performance_on_decision,
+    performance_on_received,
+)
 from sightline.escalation.services.rereferrals import rereferral_refresh
 from sightline.escalation.timescales import due_at, partnership_calendar, timescale
 from sightline.referrals.choices import Outcome, Status
@@ -69,7 +73,14 @@ def clocks_on_referral_received(
         agency=front_door_agency(),
         new_referral=new_referral,
     )
-    mark = rereferral_refresh(referral=referral, child_ids=child_ids, new_referral=new_referral)
+    # the first call for a referral starts its decision clock: then it is counted (a second
+    # call, which starts nothing, counts nothing but a changed mark)
+    first = any(c.kind == ClockKind.DECISION for c in started)
+    mark = rereferral_refresh(
+        referral=referral, child_ids=child_ids, new_referral=new_referral or first
+    )
+    if first:
+        performance_on_received(referral=referral, is_rereferral=mark.is_rereferral)
     audit(
         actor=acting_user,
         action=Action.CREATE,
@@ -230,6 +241,7 @@ def clocks_on_decision(*, referral: Referral, decision: Any, acting_user: Any) -
     )
     _decision_notice(referral, decision, timezone.now())
     clock_meet(feedback, at=timezone.now(), reason="Decision notice sent to the referrer.")
+    performance_on_decision(referral=referral, decision=decision)
     mark = rereferral_refresh(referral=referral)
     audit(
         actor=acting_user,
