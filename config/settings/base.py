@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_int, env_list, env_rate, env_str
+from config.env import env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -248,5 +248,5 @@ SIGHTLINE_WORKFORCE_TARGET_PERCENT = env_int("SIGHTLINE_WORKFORCE_TARGET_PERCENT
 # person mention links at once as *probable*, and at which a person is offered as a candidate.
 # At 0.8, pooled over 14 practitioner-style synthetic boroughs: recall 0.930, precision 0.974,
 # 0.78 false alerts per 100 referrals with no networks (other thresholds not yet measured).
-SIGHTLINE_LINK_PROBABLE = 0.8
-SIGHTLINE_LINK_CANDIDATE = 0.05  # offered only, never linked: a practitioner decides
+SIGHTLINE_LINK_PROBABLE = env_float("SIGHTLINE_LINK_PROBABLE", 0.8)
+SIGHTLINE_LINK_CANDIDATE = env_float("SIGHTLINE_LINK_CANDIDATE", 0.05)  # offered only, never linked: a practitioner decides
