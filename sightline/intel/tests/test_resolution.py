@@ -260,10 +260,10 @@ def test_international_and_zero_less_numbers_are_read_with_phonenumbers() -> Non
     assert normalise_phone("0044 7700 900123") == "+447700900123"
 
 
-def _keys_meet(earlier: dict[str, object], later: dict[str, object]) -> bool:
+def _keys_meet(earlier: dict[str, Any], later: dict[str, Any]) -> bool:
     """Whether a later mention's search keys find a person made by the earlier mention."""
-    stored = set(person_keys(PersonFeatures.from_named(year=2025, **earlier)))  # type: ignore[arg-type]
-    return bool(stored & set(search_keys(PersonFeatures.from_named(year=2025, **later))))  # type: ignore[arg-type]
+    stored = set(person_keys(PersonFeatures.from_named(year=2025, **earlier)))
+    return bool(stored & set(search_keys(PersonFeatures.from_named(year=2025, **later))))
 
 
 def test_a_full_name_finds_the_person_first_named_by_the_first_name_alone() -> None:
