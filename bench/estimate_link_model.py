@@ -1,6 +1,6 @@
 """Estimate the online linking model's m and u probabilities from synthetic boroughs.
 
-    .venv/bin/python bench/estimate_link_model.py [--seeds 101-130] [--write]
+    .venv/bin/python bench/estimate_link_model.py [--seeds 101-120] [--write]
 
 The partnership's own data, with labels: the synthetic boroughs' ground truth says which
 person mentions are one planted adult. Training seeds are kept apart from the linking
@@ -170,7 +170,7 @@ def estimate(seeds: list[int]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", default="101-130")
+    parser.add_argument("--seeds", default="101-120")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     result = estimate(_seeds(args.seeds))

@@ -231,7 +231,6 @@ READABLE = {
     ("nickname", "exact"): "same nickname",
     ("nickname", "fits_name"): "nickname is a short form of the first name",
     ("nickname", "fits_initial"): "nickname fits the first name",
-    ("nickname", "fits_surname"): 'nickname made from the surname ("Smithy" for Smith)',
     ("nickname", "different"): "different nickname",
     ("phone", "exact"): "same phone number",
     ("phone", "generic"): "same phone number, but many unrelated people give it",
@@ -269,15 +268,10 @@ def compare(
     `generic`: phones and addresses many unrelated people give (a hostel, a switchboard),
     which then agree only weakly."""
     levels = comparison_levels(m, p, generic=generic)
-    from_surname = _surname_in_nickname(m, p) if levels.get("nickname") == "fits_surname" else ""
     strong = levels.get("phone") == "exact" or levels.get("plate") in ("exact", "confusable")
     out: list[Contribution] = []
     for comparison, level in levels.items():
         weight = _weight(comparison, level, m, rare_surname=rare_surname)
-        if from_surname and comparison == "nickname":  # as rare as the surname it is made from
-            weight = tf_weight(
-                comparison, level, "surname", from_surname, common_here=not rare_surname
-            )
         reason = READABLE.get((comparison, level), f"{comparison}: {level}")
         if comparison == "first_name" and level == "different" and strong:
             weight *= float(model()["conflict_damping_with_identifier"])
@@ -360,15 +354,13 @@ def _surname(m: PersonFeatures, p: Profile, *, first_differs: bool = False) -> s
     return "similar" if best >= 0.9 else "different"
 
 
-def _nickname(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a comparison's levels, first that holds)
+def _nickname(m: PersonFeatures, p: Profile) -> str:
     if m.nickname and m.nickname in p.nicknames:
         return "exact"
     if m.nickname and any(given_names_equivalent(m.nickname, g) for g in p.givens):
         return "fits_name"
     if m.given and any(given_names_equivalent(m.given, n) for n in p.nicknames):
         return "fits_name"
-    if _surname_in_nickname(m, p):
-        return "fits_surname"
     mine = _nickname_initial(m.nickname) if m.nickname else ""
     if (m.initial and any(_nickname_initial(n) == m.initial for n in p.nicknames)) or (
         mine and mine in p.initials
@@ -376,29 +368,6 @@ def _nickname(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a compari
         return "fits_initial"
     if m.nickname and p.nicknames:
         return "different"
-    return ""
-
-
-def _from_surname(nickname: str, surnames: set[str]) -> str:
-    """The surname a nickname is made from ("smithy", "jonesy", "owusu"): the surname itself
-    or it with up to two letters added; '' when none is."""
-    for surname in sorted(surnames):
-        if len(surname) >= 3 and nickname.startswith(surname) and len(nickname) <= len(surname) + 2:
-            return surname
-    return ""
-
-
-def _surname_in_nickname(m: PersonFeatures, p: Profile) -> str:
-    """The surname one side's nickname is made from, written as a surname on the other side."""
-    if m.nickname:
-        found = _from_surname(m.nickname, p.families | p.family_parts)
-        if found:
-            return found
-    mine = {f for f in (m.family, *m.family_parts) if f}
-    for nickname in sorted(p.nicknames):
-        found = _from_surname(nickname, mine)
-        if found:
-            return found
     return ""
 
 

@@ -283,29 +283,3 @@ def test_a_partial_plate_finds_a_full_plate_written_with_a_misread_character() -
     assert _keys_meet(first, {"name": "Trevor", "vehicle_registration": "ends TYM"})
     assert _keys_meet(first, {"name": "Trevor", "vehicle_registration": "starts EM13"})
     assert not _keys_meet(first, {"name": "Trevor", "vehicle_registration": "ends TYN"})
-
-
-def test_a_nickname_made_from_the_surname_weighs_as_the_surname_does() -> None:
-    def nickname(score: Any) -> tuple[str, float]:
-        found = next(c for c in score.contributions if c.comparison == "nickname")
-        return found.level, float(found.weight)
-
-    smithy = compare(PersonFeatures.from_named(nickname="Smithy"), profile_of(name="Bryan Smith"))
-    assert nickname(smithy)[0] == "fits_surname"
-    assert smithy.score < HIGH_CONFIDENCE  # a "Smithy" alone is never enough
-    # either way round; as rare as the surname when nobody else on record has it
-    owusu = compare(
-        PersonFeatures.from_named(name="Segun Owusu"),
-        profile_of(nickname="Owusuy"),
-        rare_surname=True,
-    )
-    smith = compare(
-        PersonFeatures.from_named(name="Bryan Smith"),
-        profile_of(nickname="Smithy"),
-        rare_surname=True,
-    )
-    assert nickname(owusu)[0] == nickname(smith)[0] == "fits_surname"
-    assert nickname(owusu)[1] > nickname(smith)[1] + 3  # Owusu is far rarer than Smith
-    assert nickname(smith)[1] >= nickname(smithy)[1]
-    other = compare(PersonFeatures.from_named(nickname="Smithers"), profile_of(name="Bryan Smith"))
-    assert other.levels.get("nickname") != "fits_surname"
