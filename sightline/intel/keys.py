@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sightline.intel.normalise import given_key, phonetic, plate_keys
+from sightline.intel.normalise import given_key, partial_shape, phonetic, plate_keys
 
 if TYPE_CHECKING:
     from sightline.intel.resolution import PersonFeatures
@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 # rows, so a common surname or first name costs one bounded index scan. `gp:` (first-name
 # group and the surname's first three letters; `gpy:` with the birth decade, looked up
 # instead when an age is given) finds a misspelt surname; `iy:` (initial, surname sound and
-# birth decade) finds a short form the table does not know, or an initial.
-CAPPED_KEYS = ("fam:", "giv:", "ini:", "gp:", "gpy:", "iy:")
+# birth decade) finds a short form the table does not know, or an initial. `gvo:` (a first
+# name written with no surname: "Ikechukwu") is looked up by a full name with that first name,
+# so that the full name finds the person first named by the first name alone (ADR 0211).
+CAPPED_KEYS = ("fam:", "giv:", "ini:", "gp:", "gpy:", "iy:", "gvo:")
 
 
 def _decades(year: int, spread: int = 0) -> list[int]:
@@ -41,6 +43,8 @@ def _name_keys(f: PersonFeatures, spread: int) -> list[str]:
                 keys += [f"iy:{f.initial}:{sound}:{d}" for d in _decades(f.birth_year, spread)]
     if group:
         keys.append(f"giv:{group}")
+        if not sound:
+            keys.append(f"gvo:{group}")
     return keys
 
 
@@ -77,9 +81,10 @@ def search_keys(f: PersonFeatures) -> list[str]:
     read the other way round ("SMITH John": surname first); the birth decades within five
     years of the age given (an estimate). A first name alone is looked up only when no
     surname is given, an initial and surname only when no age is."""
-    keys = [k for k in person_keys(f) if not k.startswith(("iy:", "gpy:", "giv:", "ini:"))]
+    keys = [k for k in person_keys(f) if not k.startswith(("iy:", "gpy:", "giv:", "ini:", "gvo:"))]
     if f.plate is not None and f.plate.is_partial:
         keys.append(f"vrm:{f.plate.anchor}:{f.plate.value}")
+        keys.append(f"vrm:{f.plate.anchor}:{partial_shape(f.plate)}")
     if f.plate is not None and not f.plate.is_partial and len(f.plate.value) == 7:
         keys += [f"vrm:start:{f.plate.value[:4]}", f"vrm:end:{f.plate.value[4:]}"]
     if f.given and f.family:
@@ -89,6 +94,8 @@ def search_keys(f: PersonFeatures) -> list[str]:
         keys = [k for k in keys if not k.startswith("gp:")]
     if f.given and not f.family:
         keys.append(f"giv:{given_key(f.given)}")
+    if f.given and f.family:  # persons first named by this first name alone
+        keys.append(f"gvo:{given_key(f.given)}")
     if f.initial and f.family and not f.birth_year:
         keys.append(f"ini:{f.initial}:{phonetic(f.family)}")
     return list(dict.fromkeys(k[:60] for k in keys))

@@ -358,12 +358,43 @@ def display_plate(compact: str) -> str:
     return compact
 
 
+_AS_DIGIT = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
+)
+_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"})
+
+
+def plate_shape_current(compact: str) -> str:
+    """A 7-character plate read as a current one (two letters, two digits, three letters),
+    its misread characters put back where the format wants a letter or a digit."""
+    if len(compact) != 7:
+        return compact
+    return (
+        compact[:2].translate(_AS_LETTER)
+        + compact[2:4].translate(_AS_DIGIT)
+        + compact[4:].translate(_AS_LETTER)
+    )
+
+
 def plate_keys(compact: str) -> list[str]:
-    """Blocking keys a full plate is found by: itself, its front four and its last three."""
+    """Blocking keys a full plate is found by: itself, its front four and its last three, as
+    written and read as a current plate ("EMI3 TYM" is also found by "starts EM13")."""
     keys = [f"full:{compact}"]
-    if _CURRENT.match(compact):
-        keys += [f"start:{compact[:4]}", f"end:{compact[4:]}"]
-    return keys
+    shaped = plate_shape_current(compact)
+    if _CURRENT.match(compact) or (not is_full_plate(compact) and _CURRENT.match(shaped)):
+        for value in dict.fromkeys((compact, shaped)):
+            keys += [f"start:{value[:4]}", f"end:{value[4:]}"]
+    return list(dict.fromkeys(keys))
+
+
+def partial_shape(plate: Plate) -> str:
+    """A partial plate read as the front four or last three of a current plate ("EMI3" ->
+    "EM13"), or unchanged when it cannot be one."""
+    if plate.anchor == "start" and len(plate.value) == 4:
+        return plate.value[:2].translate(_AS_LETTER) + plate.value[2:].translate(_AS_DIGIT)
+    if plate.anchor == "end" and len(plate.value) == 3:
+        return plate.value.translate(_AS_LETTER)
+    return plate.value
 
 
 # ---- reading the narrative -----------------------------------------------------------------

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from sightline.intel.keys import person_keys, search_keys
 from sightline.intel.normalise import (
     given_names_equivalent,
     normalise_phone,
@@ -255,3 +258,28 @@ def test_international_and_zero_less_numbers_are_read_with_phonenumbers() -> Non
     assert normalise_phone("+33 6 12 34 56 78") == "+33612345678"
     assert normalise_phone("7700 900123") == normalise_phone("07700-900-123") == "+447700900123"
     assert normalise_phone("0044 7700 900123") == "+447700900123"
+
+
+def _keys_meet(earlier: dict[str, Any], later: dict[str, Any]) -> bool:
+    """Whether a later mention's search keys find a person made by the earlier mention."""
+    stored = set(person_keys(PersonFeatures.from_named(year=2025, **earlier)))
+    return bool(stored & set(search_keys(PersonFeatures.from_named(year=2025, **later))))
+
+
+def test_a_full_name_finds_the_person_first_named_by_the_first_name_alone() -> None:
+    first = {"name": "Ikechukwu", "approximate_age": 37}
+    assert _keys_meet(first, {"name": "Ikechukwu Armstrong-Adebayo", "approximate_age": 40})
+    assert not _keys_meet(first, {"name": "Chidi Armstrong-Adebayo", "approximate_age": 40})
+    # a full name is stored under no first-name-alone key: "John Smith" is not found by the
+    # first name of every "John ..." on record
+    assert not any(
+        k.startswith("gvo:")
+        for k in person_keys(PersonFeatures.from_named(name="Ikechukwu Okafor"))
+    )
+
+
+def test_a_partial_plate_finds_a_full_plate_written_with_a_misread_character() -> None:
+    first = {"name": "Mr Jones", "vehicle_registration": "EMI3 TYM"}
+    assert _keys_meet(first, {"name": "Trevor", "vehicle_registration": "ends TYM"})
+    assert _keys_meet(first, {"name": "Trevor", "vehicle_registration": "starts EM13"})
+    assert not _keys_meet(first, {"name": "Trevor", "vehicle_registration": "ends TYN"})
