@@ -57,18 +57,8 @@ def _child_for(
     exact = [c for c in found if c.match.is_exact]
     if len(exact) == 1:
         return exact[0].child, MatchStatus.MATCHED, [c for c in found if c is not exact[0]]
-    c = data.child
-    child = Child(
-        reference=next_reference("CH", timezone.now().year, width=7),
-        given_name=c.given_name,
-        family_name=c.family_name,
-        date_of_birth=c.date_of_birth,
-        sex=c.sex,
-        address=c.address,
-        postcode=c.postcode.upper(),
-        school=c.school,
-    )
-    child.refresh_keys()
+    child = _new_child(data)
+    child.reference = next_reference("CH", timezone.now().year, width=7)
     child.save()
     audit_record(
         actor=acting_user,
