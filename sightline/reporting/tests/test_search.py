@@ -13,11 +13,12 @@ from sightline.accounts.tests.factories import UserFactory
 from sightline.audit.choices import Action
 from sightline.audit.models import AuditEvent
 from sightline.core.errors import Invalid, NotPermitted
+from sightline.intel.resolution import CAPPED_KEYS, search_keys
 from sightline.people.models import Child, ChildAccess
 from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput
 from sightline.referrals.tests.factories import submit
 from sightline.reporting.search import parse, resolve_types, search, search_record, validate
-from sightline.reporting.search_intel import CAPPED_KEYS, _person_features, search_keys
+from sightline.reporting.search_intel import _person_features
 
 pytestmark = pytest.mark.django_db
 
