@@ -68,6 +68,7 @@ OVERDUE = "overdue"
 class TextKind(models.TextChoices):
     REFERRAL_NARRATIVE = "referral.narrative", "Referral: what the concern is"
     DECISION_REASON = "decision.reason", "Decision: the reason"
+    CLOSURE_OVERRIDE = "closure_override.rationale", "Closure override: the rationale"
     PROPOSAL_REASONING = "sign_off.reasoning", "Proposed decision: the reasoning"
     RETURN_REASON = "sign_off.return_reason", "Sign-off: the reason for returning"
     CASE_NOTE = "case_note.body", "Case note"

@@ -144,6 +144,11 @@ def _override_alert(
     override = closure_override_record(
         acting_user=acting_user, referral=referral, decision=decision, rationale=rationale
     )
+    # Kept under the decision's id, so the decision's API answer carries these flags too.
+    _flag(
+        acting_user, referral, TextKind.CLOSURE_OVERRIDE, decision.pk, "override_rationale",
+        override.rationale,
+    )  # fmt: skip
     notify(
         users=people_in_role(Role.SAFEGUARDING_LEAD),
         kind=InboxKind.CLOSURE_OVERRIDE,
