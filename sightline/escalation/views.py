@@ -263,26 +263,6 @@ def challenge_detail(request: HttpRequest, challenge_id: uuid.UUID) -> HttpRespo
         return render_challenge(request, challenge)
 
 
-@capability_required(Cap.CHALLENGE_RAISE)
-@require_POST
-def challenge_escalate(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
-    challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
-    if challenge is None:
-        raise Http404
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return render_challenge(request, challenge, escalate_form=form, status=422)
-    try:
-        services.challenge_escalate(
-            acting_user=request.user, challenge=challenge, reason=form.cleaned_data["reason"]
-        )
-    except (services.NotPermitted, services.Conflict) as exc:
-        form.add_error(None, str(exc))
-        return render_challenge(request, challenge, escalate_form=form, status=409)
-    messages.success(request, "Challenge escalated to the next stage.")
-    return redirect("escalation:challenge", challenge_id=challenge.pk)
-
-
 @capability_required(Cap.PERFORMANCE_VIEW)
 def performance(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(is_active=True).order_by("name"))

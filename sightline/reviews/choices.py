@@ -76,6 +76,7 @@ class TextKind(models.TextChoices):
     RETURN_INTERVIEW = "return_interview", "Return interview: the practitioner's notes"
     CHALLENGE_REASON = "challenge.reason", "Challenge: the referrer's reason"
     CHALLENGE_ANSWER = "challenge.notes", "Challenge: the answer to a stage"
+    CHALLENGE_ESCALATION = "challenge.escalation", "Challenge: the referrer's escalation"
     STRATEGY_NOTES = "strategy_discussion.notes", "Strategy discussion: absences and actions"
     ENQUIRY_OUTCOME = "section_47.outcome", "Section 47 enquiry: why no conference"
     PLAN_END = "plan.end_reason", "Plan: why it ended"

@@ -1,6 +1,6 @@
-"""The page steps that raise a challenge and answer its stage: they call workflows (which keep
-the language flags of the reason and the answer), so they stand above the escalation app's
-own pages."""
+"""The page steps that raise a challenge, answer its stage and escalate it: they call
+workflows (which keep the language flags of the reason, the answer and the escalation), so
+they stand above the escalation app's own pages."""
 
 from __future__ import annotations
 
@@ -16,11 +16,17 @@ from django.views.decorators.http import require_POST
 from sightline.accounts.roles import Cap
 from sightline.core.errors import Conflict, DomainError, NotPermitted
 from sightline.core.permissions import capability_required
-from sightline.escalation.forms import ChallengeForm, ChallengeResponseForm
+from sightline.escalation.forms import ChallengeForm, ChallengeResponseForm, ReasonForm
 from sightline.escalation.selectors import challenge_get, referral_for_challenge
 from sightline.escalation.views import audit_view, render_challenge
 from sightline.site.language_flags import tell_flags
-from sightline.workflows import answer_field, challenge_answer, challenge_open
+from sightline.workflows import (
+    answer_field,
+    challenge_answer,
+    challenge_open,
+    challenge_refer_up,
+    escalation_field,
+)
 
 
 @capability_required(Cap.CHALLENGE_RAISE)
@@ -81,4 +87,26 @@ def challenge_respond(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResp
         return render_challenge(request, challenge, form=form, status=409)
     messages.success(request, "Response recorded. The referrer has been told.")
     tell_flags(request, challenge.pk, answer_field(challenge.stage))
+    return redirect("escalation:challenge", challenge_id=challenge.pk)
+
+
+@capability_required(Cap.CHALLENGE_RAISE)
+@require_POST
+def challenge_escalate(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
+    """The referrer, not satisfied, escalates the challenge to the next stage."""
+    challenge = challenge_get(user=request.user, challenge_id=challenge_id)
+    if challenge is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return render_challenge(request, challenge, escalate_form=form, status=422)
+    try:
+        escalated = challenge_refer_up(
+            acting_user=request.user, challenge=challenge, reason=form.cleaned_data["reason"]
+        )
+    except (NotPermitted, Conflict) as exc:
+        form.add_error(None, str(exc))
+        return render_challenge(request, challenge, escalate_form=form, status=409)
+    messages.success(request, "Challenge escalated to the next stage.")
+    tell_flags(request, escalated.pk, escalation_field(escalated.stage))
     return redirect("escalation:challenge", challenge_id=challenge.pk)

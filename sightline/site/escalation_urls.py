@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "challenges/<uuid:challenge_id>/escalate/",
-        views.challenge_escalate,
+        challenges.challenge_escalate,
         name="challenge_escalate",
     ),
     path("referrals/<str:reference>/", views.referral_clocks, name="referral"),

@@ -20,6 +20,8 @@ from sightline.workflows.challenge import (
     answer_field,
     challenge_answer,
     challenge_open,
+    challenge_refer_up,
+    escalation_field,
 )
 from sightline.workflows.decide import (
     decision_propose,
@@ -67,6 +69,7 @@ __all__ = [
     "case_note_record",
     "challenge_answer",
     "challenge_open",
+    "challenge_refer_up",
     "child_allocate",
     "conference_record",
     "decision_propose",
@@ -75,6 +78,7 @@ __all__ = [
     "enquiry_start",
     "episode_closure_record",
     "episode_update",
+    "escalation_field",
     "event_receive",
     "events_import",
     "mace_action_create",

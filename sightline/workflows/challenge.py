@@ -11,6 +11,7 @@ from sightline.escalation.choices import ChallengeOutcome
 from sightline.escalation.models import Challenge
 from sightline.escalation.services import (
     EscalationError,
+    challenge_escalate,
     challenge_raise,
     challenge_respond,
     performance_on_decision,
@@ -43,6 +44,21 @@ def challenge_open(
     flag_referral_text(acting_user, challenge.referral, TextKind.CHALLENGE_REASON, challenge.pk,
                        "reason", challenge.reason)  # fmt: skip
     return challenge
+
+
+def escalation_field(stage: int) -> str:
+    """The field the referrer's reason for escalating to `stage` is flagged under."""
+    return f"escalation_stage_{stage}"
+
+
+@transaction.atomic
+def challenge_refer_up(*, acting_user: Any, challenge: Challenge, reason: str) -> Challenge:
+    """The referrer escalates the challenge to the next stage (escalation) and the reason's
+    language flags are kept (reviews), under the stage it was escalated to."""
+    escalated = challenge_escalate(acting_user=acting_user, challenge=challenge, reason=reason)
+    flag_referral_text(acting_user, escalated.referral, TextKind.CHALLENGE_ESCALATION,
+                       escalated.pk, escalation_field(escalated.stage), reason)  # fmt: skip
+    return escalated
 
 
 @transaction.atomic
