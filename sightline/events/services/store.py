@@ -60,15 +60,7 @@ def _child_for(
     child = _new_child(data)
     child.reference = next_reference("CH", timezone.now().year, width=7)
     child.save()
-    audit_record(
-        actor=acting_user,
-        action=Action.CREATE,
-        object_type="child",
-        object_id=child.pk,
-        object_ref=child.reference,
-        child_id=child.pk,
-        details={"from": "partner event"},
-    )
+    _audit_new_child(acting_user, child)
     return child, MatchStatus.NEW_CHILD if found else MatchStatus.CONFIRMED_NEW, found
 
 
@@ -266,6 +258,18 @@ class _Matches:
     kept: dict[int, list[Candidate]]
 
 
+def _audit_new_child(acting_user: Any, child: Child) -> None:
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        object_type="child",
+        object_id=child.pk,
+        object_ref=child.reference,
+        child_id=child.pk,
+        details={"from": "partner event"},
+    )
+
+
 def _new_child(data: EventBase) -> Child:
     c = data.child
     child = Child(
@@ -331,13 +335,5 @@ def _children_for_many(
         child.reference = ref
     Child.objects.bulk_create(new, batch_size=2000)
     for child in new:
-        audit_record(
-            actor=acting_user,
-            action=Action.CREATE,
-            object_type="child",
-            object_id=child.pk,
-            object_ref=child.reference,
-            child_id=child.pk,
-            details={"from": "partner event"},
-        )
+        _audit_new_child(acting_user, child)
     return children, len(new), _Matches(statuses, kept)
