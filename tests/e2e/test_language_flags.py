@@ -145,4 +145,15 @@ def test_a_challenge_is_checked_as_the_referrer_writes_it_and_shown_with_its_fla
     assert stored.get_attribute("data-language-flags") == "1"
     page.screenshot(path=str(SHOTS / "language-challenge-stored.png"), full_page=True)
     assert LanguageFlag.objects.filter(content_type="challenge.reason").count() == 1
+
+    # Not resolved: she escalates it, and the reason is checked as she writes it too.
+    reason = page.locator("textarea[name='reason']")
+    referrer.write(reason, "Nobody has answered; she is not just making her own choices.")
+    flags = page.locator(".sl-language-flags__box").last
+    assert "“making her own choices”" in flags.inner_text()
+    page.screenshot(path=str(SHOTS / "language-challenge-escalating.png"), full_page=True)
+    referrer.submit(page.get_by_role("button", name="Escalate to the next stage"))
+    main = page.locator("main").inner_text()
+    assert "Stage 2" in main and "Check your wording" in main
+    assert LanguageFlag.objects.filter(content_type="challenge.escalation").count() == 1
     browsing.assert_clean()
