@@ -1,0 +1,159 @@
+"""Every free-text field a practitioner writes is language-checked (issue 15 §1, ADR 0714).
+
+Each free-text field of every model (a TextField, or a CharField longer than 255 characters
+without choices: shorter ones are names, keys and e-mail addresses) is classified here exactly
+once. CHECKED names the TextKind its flags are kept under; EXEMPT says why it is not a
+practitioner's account (names, addresses, words quoted as said, text the system writes,
+administrators' reasons). A new text field fails this test until someone decides which it is.
+PENDING lists fields being brought under the checker; it may only shrink."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.apps import apps
+from django.db import models
+
+from sightline.reviews.choices import TextKind
+
+ROOT = Path(__file__).resolve().parents[2] / "sightline"
+
+CHECKED: dict[str, str] = {
+    "referrals.Referral.narrative": TextKind.REFERRAL_NARRATIVE,
+    "referrals.Decision.reason": TextKind.DECISION_REASON,
+    "casework.ClosureOverride.rationale": TextKind.CLOSURE_OVERRIDE,
+    "casework.SignOff.reasoning": TextKind.PROPOSAL_REASONING,
+    "casework.SignOff.return_reason": TextKind.RETURN_REASON,
+    "casework.CaseNote.text": TextKind.CASE_NOTE,
+    "casework.StrategyDiscussion.outcome_reason": TextKind.STRATEGY_OUTCOME,
+    "casework.StrategyDiscussion.absence_reason": TextKind.STRATEGY_NOTES,
+    "casework.StrategyDiscussion.actions": TextKind.STRATEGY_NOTES,
+    "casework.Section47Enquiry.no_conference_reason": TextKind.ENQUIRY_OUTCOME,
+    "casework.Plan.end_reason": TextKind.PLAN_END,
+    "casework.EpisodeClosure.notes": TextKind.CLOSURE,
+    "casework.Allocation.reason": TextKind.ALLOCATION_REASON,
+    "events.ReturnInterview.with_whom": TextKind.RETURN_INTERVIEW,
+    "events.ReturnInterview.actions": TextKind.RETURN_INTERVIEW,
+    "events.ReturnInterview.not_offered_reason": TextKind.RETURN_INTERVIEW,
+    "escalation.Challenge.reason": TextKind.CHALLENGE_REASON,
+    # a stage's answer and the referrer's escalation to the next stage
+    "escalation.ChallengeStageRecord.notes": TextKind.CHALLENGE_ANSWER,
+    "meetings.Discussion.summary": TextKind.MACE_DISCUSSION,
+    "meetings.Discussion.decisions": TextKind.MACE_DISCUSSION,
+    "meetings.MeetingAction.description": TextKind.MACE_ACTION,
+    "meetings.MeetingAction.update": TextKind.MACE_ACTION,
+    "meetings.Disruption.terms": TextKind.MACE_DISRUPTION,
+    "meetings.Disruption.outcome": TextKind.MACE_DISRUPTION,
+    "reviews.Finding.text": TextKind.REVIEW_FINDING,
+    "reviews.Recommendation.text": TextKind.RECOMMENDATION,
+    "reviews.Recommendation.required_evidence": TextKind.RECOMMENDATION,
+    "reviews.Recommendation.evidence": TextKind.RECOMMENDATION,
+    "reviews.RecommendationUpdate.note": TextKind.RECOMMENDATION_UPDATE,
+}
+
+EXEMPT: dict[str, str] = {
+    "core.OutboxMessage.body": "written by the system (a notification)",
+    "core.OutboxMessage.last_error": "written by the system (a delivery error)",
+    "audit.AuditEvent.reason": "the audit trail's copy of a reason kept (and checked) elsewhere",
+    "people.Child.address": "an address",
+    "referrals.ReferralChild.address": "an address",
+    "referrals.PersonNamed.address": "an address",
+    "referrals.PlaceNamed.address": "an address",
+    "intel.Place.address": "an address",
+    "screening.IndicatorDefinition.label": "configuration: the indicator list's wording",
+    "referrals.BreakGlassGrant.reason": "an access justification read by information governance",
+    "escalation.InboxItem.body": "written by the system (an inbox message)",
+    "intel.Mention.said": "the words as said, quoted from a narrative that is checked",
+    "intel.Alert.summary": "written by the system (the alert rule's summary)",
+    "events.EventAlert.summary": "written by the system (the detector's summary)",
+    "events.ReturnInterview.child_said": "what the child said, recorded as said",
+    "events.ReturnInterview.where_stayed": "a place, as an address is",
+    "casework.StrategyDiscussion.others_present": "a list of names",
+    "reviews.MissedOpportunity.summary": "written by the system (the detector's summary)",
+    "reviews.MissedOpportunity.action": "written by the system (the pattern's suggested action)",
+    "reviews.DetectorRun.error": "written by the system (a failed run's error)",
+    "meetings.RegisterAlert.summary": "written by the system (the register's alert)",
+    "meetings.IntelGrading.conditions": "handling conditions of intelligence, not about a child",
+    "retention.LegalHold.release_reason": "an administrator's reason (retention)",
+    "retention.Tombstone.why": "written by the system (what a purge removed and why)",
+    "retention.ScheduleVersion.text": "configuration: the retention schedule",
+}
+
+# Being brought under the checker (issue 15 §1); may only shrink.
+PENDING: set[str] = {
+    "screening.Screening.raised_reason",
+    "screening.ScreeningMark.note",
+    "referrals.Decision.reopened_reason",
+    "referrals.PersonNamed.description",
+    "escalation.Escalation.reason",
+    "escalation.Escalation.resolution",
+    "escalation.EscalationEvent.reason",
+    "escalation.StatutoryStep.notes",
+    "escalation.ReReferralReview.reason",
+    "escalation.Clock.stopped_reason",
+    "intel.PersonOfConcern.description",
+    "intel.PersonChange.reason",
+    "intel.LinkDecision.reason",
+    "intel.Alert.status_reason",
+    "events.Event.summary",
+    "events.MissingEpisode.found_with",
+    "events.EventAlert.status_reason",
+    "reviews.ChronologyNote.significance",
+    "reviews.MissedOpportunity.acknowledged_note",
+    "meetings.ChildProposal.reason",
+    "meetings.AgendaItem.removed_reason",
+    "meetings.MinutesVersion.reason",
+    "meetings.Breach.what",
+}
+PENDING_AT_MOST = 23
+
+
+def _free_text_fields() -> set[str]:
+    found = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("sightline."):
+            continue
+        for field in model._meta.get_fields():
+            long_char = (
+                isinstance(field, models.CharField)
+                and not field.choices
+                and (field.max_length or 0) > 255
+            )
+            if isinstance(field, models.TextField) or long_char:
+                found.add(f"{model._meta.app_label}.{model.__name__}.{field.name}")
+    return found
+
+
+def test_every_free_text_field_is_classified_once() -> None:
+    fields = _free_text_fields()
+    classified = [*CHECKED, *EXEMPT, *PENDING]
+    twice = sorted({name for name in classified if classified.count(name) > 1})
+    assert twice == [], f"classified more than once: {twice}"
+    unclassified = sorted(fields - set(classified))
+    assert unclassified == [], (
+        f"free-text fields not classified (CHECKED with its TextKind, or EXEMPT with a reason): "
+        f"{unclassified}"
+    )
+    gone = sorted(set(classified) - fields)
+    assert gone == [], f"classified fields that no longer exist: {gone}"
+
+
+def test_pending_only_shrinks() -> None:
+    assert len(PENDING) <= PENDING_AT_MOST
+
+
+def test_each_checked_kind_is_written_by_product_code() -> None:
+    """A kind named here is passed to the flag writer somewhere outside its definition."""
+    names = {kind.value: kind.name for kind in TextKind}
+    source = "\n".join(
+        path.read_text()
+        for path in ROOT.rglob("*.py")
+        if not {"tests", "migrations"} & set(path.parts) and path.name != "choices.py"
+    )
+    unused = sorted(
+        value
+        for value in set(CHECKED.values())
+        if not re.search(rf"TextKind\.{names[value]}\b", source)
+    )
+    assert unused == [], f"kinds no product code writes: {unused}"
