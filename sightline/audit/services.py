@@ -24,6 +24,7 @@ from django.utils import timezone
 from sightline.audit.choices import Action, ObjectType
 from sightline.audit.hashing import content_hash
 from sightline.audit.models import AuditEvent
+from sightline.core.bulk import bulk_insert
 from sightline.core.context import current_context
 
 log = logging.getLogger("sightline.audit")
@@ -165,7 +166,7 @@ def audit_record_many(rows: Sequence[dict[str, Any]]) -> list[AuditEvent]:
         values = {**row, "seq": seq, "occurred_at": occurred_at}
         values["row_hash"] = content_hash(values)
         events.append(_event(values))
-    return AuditEvent.objects.bulk_create(events)
+    return bulk_insert(AuditEvent, events)
 
 
 @contextmanager

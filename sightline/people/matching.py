@@ -31,8 +31,10 @@ def name_key(family_name: str) -> str:
     return jellyfish.metaphone(clean)[:40] if clean else ""
 
 
+@lru_cache(maxsize=65536)
 def normalise_postcode(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()[:10]
+    """Spaces out, upper case (cached: matching compares the same postcodes many times)."""
+    return "".join((value or "").split()).upper()[:10]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.bulk import bulk_insert
 from sightline.escalation.choices import RAG_KEYS, ClockKind, ClockStatus, TimescaleKey
 from sightline.escalation.models import Clock, ReReferral
 from sightline.escalation.rules import REREFERRAL_WINDOW
@@ -137,13 +138,13 @@ def _backfill(*, acting_user: Any, demo_history: bool, seed: int, bulk: bool) ->
                 )
             )
         if len(batch) >= CHUNK:
-            made += len(Clock.objects.bulk_create(batch))
+            made += len(bulk_insert(Clock, batch))
             batch = []
         if marks is None:
             rereferral_refresh(referral=referral)
         else:
             marks.add(referral)
-    made += len(Clock.objects.bulk_create(batch))
+    made += len(bulk_insert(Clock, batch))
     if marks is not None:
         marks.write(now)
     performance_months_rebuild()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.bulk import bulk_insert
 from sightline.core.references import next_reference, references_reserve
 from sightline.core.transactions import in_callers_transaction
 from sightline.events import rules
@@ -205,8 +206,9 @@ def events_store_many(
         _event_row(acting_user, agency, r, children[i], status, refs[i])
         for i, (r, status) in enumerate(zip(fresh, candidates.statuses, strict=True))
     ]
-    Event.objects.bulk_create(events, batch_size=2000)
-    EventChildCandidate.objects.bulk_create(
+    bulk_insert(Event, events)
+    bulk_insert(
+        EventChildCandidate,
         [
             EventChildCandidate(
                 event=events[i],
@@ -217,7 +219,6 @@ def events_store_many(
             for i, found in candidates.kept.items()
             for c in found
         ],
-        batch_size=2000,
     )
     episodes = []
     for event, r in zip(events, fresh, strict=True):
@@ -225,7 +226,7 @@ def events_store_many(
             episode = _episode_row(event, r)
             episode.is_found_with_adults = _found_with_adults(event)
             episodes.append(episode)
-    MissingEpisode.objects.bulk_create(episodes, batch_size=2000)
+    bulk_insert(MissingEpisode, episodes)
     for event in events:
         audit_record(
             actor=acting_user,
@@ -333,7 +334,7 @@ def _children_for_many(
     refs = references_reserve("CH", timezone.now().year, count=len(new), width=7)
     for child, ref in zip(new, refs, strict=True):
         child.reference = ref
-    Child.objects.bulk_create(new, batch_size=2000)
+    bulk_insert(Child, new)
     for child in new:
         _audit_new_child(acting_user, child)
     return children, len(new), _Matches(statuses, kept)

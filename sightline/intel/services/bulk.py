@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.bulk import bulk_insert
 from sightline.core.models import ReferenceCounter
 from sightline.core.references import references_reserve
 from sightline.intel import rules
@@ -228,30 +229,30 @@ def _write(store: MemoryStore, raised: list[Alert]) -> None:
         return [r for r in rows if r.pk in dirty]
 
     persons = list(store.persons.values())
-    PersonOfConcern.objects.bulk_create(made(persons), batch_size=BATCH)
-    PersonOfConcern.objects.bulk_update(changed(persons), PERSON_FIELDS, batch_size=BATCH)
+    bulk_insert(PersonOfConcern, made(persons))
+    PersonOfConcern.objects.bulk_update(changed(persons), PERSON_FIELDS)
     _write_keys(store)
-    PersonChange.objects.bulk_create(store.changes, batch_size=BATCH)
+    bulk_insert(PersonChange, store.changes)
     places = list(store.places.values())
-    Place.objects.bulk_create(made(places), batch_size=BATCH)
+    bulk_insert(Place, made(places))
     Place.objects.bulk_update(
         changed(places),
         ["postcode", "postcode_key", "latitude", "longitude", "address"],
         batch_size=BATCH,
     )
-    Vehicle.objects.bulk_create(made(store.vehicles.values()), batch_size=BATCH)
-    Phone.objects.bulk_create(made(store.phone_ids.values()), batch_size=BATCH)
+    bulk_insert(Vehicle, made(store.vehicles.values()))
+    bulk_insert(Phone, made(store.phone_ids.values()))
     mentions = list(store.mentions.values())
-    Mention.objects.bulk_create(made(mentions), batch_size=BATCH)
+    bulk_insert(Mention, made(mentions))
     Mention.objects.bulk_update(
         changed(mentions),
         ["entity_id", "link_status", "reasons", "score", "origin_entity_id"],
         batch_size=BATCH,
     )
-    MatchCandidate.objects.bulk_create(store.candidates, batch_size=BATCH)
-    Suggestion.objects.bulk_create(store.suggestions, batch_size=BATCH)
+    bulk_insert(MatchCandidate, store.candidates)
+    bulk_insert(Suggestion, store.suggestions)
     _write_edges(store)
-    Alert.objects.bulk_create(raised, batch_size=BATCH)
+    bulk_insert(Alert, raised)
     Alert.objects.bulk_update(
         changed(store.loaded_alerts.values()),
         [
@@ -278,9 +279,7 @@ def _write_keys(store: MemoryStore) -> None:
         for key in store.keys_of[p]
         if p in store.holders.get(key, {})
     )
-    PersonKey.objects.bulk_create(
-        (PersonKey(person_id=p, key=key) for _seq, p, key in rows), batch_size=BATCH
-    )
+    bulk_insert(PersonKey, (PersonKey(person_id=p, key=key) for _seq, p, key in rows))
 
 
 def _write_edges(store: MemoryStore) -> None:
@@ -301,4 +300,4 @@ def _write_edges(store: MemoryStore) -> None:
                     rows.append(
                         Edge(a_type=etype, a_id=eid, b_type=otype, b_id=oid, referral_id=rid)
                     )
-    Edge.objects.bulk_create(rows, batch_size=BATCH)
+    bulk_insert(Edge, rows)

@@ -1,0 +1,89 @@
+"""`bulk_insert`: COPY on PostgreSQL, bulk_create elsewhere; the rows stored are the rows
+given, whichever path wrote them (the suite runs on both databases)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from sightline.core.bulk import COPY_FROM, bulk_insert
+from sightline.core.models import OutboxMessage, ReferenceCounter
+
+pytestmark = pytest.mark.django_db
+
+AT = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+
+
+def _messages(n: int) -> list[OutboxMessage]:
+    return [
+        OutboxMessage(
+            kind="test",
+            subject=f"Subject {i}, with a comma and \t a tab",
+            body="line one\nline two \\ backslash 'quote' \"double\"",
+            payload={"n": i, "refs": ["RF-1", "RF-2"], "nested": {"ok": True}},
+            dedupe_key=f"bulk-{i}",
+            sent_at=AT if i % 2 else None,
+            attempts=i % 3,
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("n", [3, COPY_FROM + 25])
+def test_rows_stored_are_the_rows_given(n: int) -> None:
+    given = _messages(n)
+    with transaction.atomic():
+        returned = bulk_insert(OutboxMessage, given)
+    assert [m.pk for m in returned] == [m.pk for m in given]
+    assert all(not m._state.adding for m in returned)
+    stored = {m.pk: m for m in OutboxMessage.objects.filter(kind="test")}
+    assert len(stored) == n
+    for m in given:
+        s = stored[m.pk]
+        assert (s.subject, s.body, s.payload, s.dedupe_key, s.sent_at, s.attempts) == (
+            m.subject, m.body, m.payload, m.dedupe_key, m.sent_at, m.attempts,
+        )  # fmt: skip
+        assert s.created_at is not None  # auto_now_add filled in, as bulk_create does
+
+
+def test_auto_numbered_rows_left_unset_are_numbered_by_the_database() -> None:
+    rows = [ReferenceCounter(prefix=f"Z{i:03d}", year=2026) for i in range(COPY_FROM + 5)]
+    with transaction.atomic():
+        bulk_insert(ReferenceCounter, rows)
+    ids = list(ReferenceCounter.objects.filter(prefix__startswith="Z").values_list("pk", flat=True))
+    assert len(ids) == COPY_FROM + 5
+    assert len(set(ids)) == len(ids) and all(ids)
+
+
+def test_some_keys_unset_is_refused() -> None:
+    rows = [ReferenceCounter(prefix=f"Y{i:03d}", year=2026) for i in range(COPY_FROM + 5)]
+    rows[3].pk = 999_999
+    with pytest.raises(ValueError, match="no primary key"), transaction.atomic():
+        bulk_insert(ReferenceCounter, rows)
+    assert not ReferenceCounter.objects.filter(prefix__startswith="Y").exists()
+
+
+def test_a_duplicate_is_django_integrity_error_and_nothing_is_stored() -> None:
+    rows = _messages(COPY_FROM + 5)
+    rows[-1].dedupe_key = rows[0].dedupe_key
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(OutboxMessage, rows)
+    assert not OutboxMessage.objects.filter(kind="test").exists()
+
+
+def test_one_statement_seen_by_execute_wrappers() -> None:
+    seen: list[str] = []
+
+    def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with transaction.atomic(), connection.execute_wrapper(counter):
+        bulk_insert(OutboxMessage, _messages(COPY_FROM + 5))
+    inserts = [s for s in seen if "core_outboxmessage" in s]
+    assert len(inserts) == 1
+    expected = "COPY" if connection.vendor == "postgresql" else "INSERT"
+    assert inserts[0].lstrip().upper().startswith(expected)
