@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Status
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
-from sightline.intel import selectors as intel_selectors
 from sightline.meetings import selectors, services
 from sightline.meetings.api.meetings import _user, router
 from sightline.meetings.api.schemas import (
@@ -90,18 +86,5 @@ def breach_create(request: HttpRequest, disruption_id: str, payload: BreachIn) -
     summary="Disruption actions against a person of concern",
 )
 def person_disruptions(request: HttpRequest, person_id: str) -> list[dict[str, Any]]:
-    user = _user(request)
-    with transaction.atomic():
-        person = intel_selectors.entity_get(user=user, entity_type="person", entity_id=person_id)
-        if person is None or not user.has_capability(Cap.DISRUPTION_VIEW):
-            raise ApiError(404, "No person of concern with that id that you can see.")
-        rows = list(selectors.disruptions_for_target(user=user, target_id=person.pk))
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="mace_disruptions",
-            object_id=person.pk,
-            object_ref=person.reference,
-            details={"count": len(rows)},
-        )
-        return [disruption_out(d) for d in rows]
+    rows = selectors.person_disruptions_read(user=_user(request), person_id=person_id)
+    return [disruption_out(d) for d in rows]

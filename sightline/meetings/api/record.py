@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError, Invalid
 from sightline.meetings import selectors, services
-from sightline.meetings.api.meetings import _meeting, _meeting_out, _user, agenda_out, router
+from sightline.meetings.api.meetings import _meeting, _meeting_out, _user, router
 from sightline.meetings.api.schemas import (
     AgendaOut,
     AttendanceIn,
@@ -34,7 +34,7 @@ def _user_meeting(request: HttpRequest, meeting_id: str) -> tuple[Any, Meeting]:
 
 def _agenda(meeting: Meeting, user: Any) -> dict[str, Any]:
     """The agenda as every edit answers it (without the children's references)."""
-    out = agenda_out(meeting, user)
+    out = selectors.agenda_out(meeting, user)
     out.pop("child_refs")
     return out
 
