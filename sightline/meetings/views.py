@@ -1,7 +1,9 @@
 """MACE pages: meetings, a meeting's agenda and actions, the pack (HTML and PDF), the
-disruption register, one disruption action, the measures. Each view declares its capability,
-reads through the meetings selectors (404 for a meeting the user was not invited to); a page
-that shows a record reads it through an audited selector (`*_read`), which writes its row."""
+disruption register, one disruption action, the measures (taking an item off the agenda
+writes a reason, so that page is in sightline/site/meetings_record.py). Each view declares
+its capability and reads through the meetings selectors (404 for a meeting the user was not
+invited to); a page that shows a record reads it through an audited selector (`*_read`),
+which writes its row."""
 
 from __future__ import annotations
 
@@ -94,20 +96,6 @@ def pack_pdf(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{meeting.reference}-pack.pdf"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-@require_POST
-@capability_required(Cap.MEETING_MANAGE)
-def item_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    item = selectors.agenda_items(meeting=meeting).filter(pk=item_id).first()
-    if item is None:
-        raise Http404
-    services.agenda_item_remove(
-        acting_user=request.user, meeting=meeting, item=item, reason=request.POST.get("reason", "")
-    )
-    messages.success(request, f"{item.subject_ref} taken off the agenda.")
-    return redirect("meetings:detail", meeting_id=meeting.pk)
 
 
 @capability_required(Cap.DISRUPTION_VIEW)

@@ -1,19 +1,18 @@
-"""The disruption register over the API: tactics, disruption actions, breaches."""
+"""The disruption register over the API: tactics, disruption actions against a person (the
+writes that carry text, a disruption and a breach, are in sightline/api/meetings_text.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Status
 
 from sightline.accounts.roles import Cap
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
-from sightline.meetings import selectors, services
+from sightline.meetings import selectors
 from sightline.meetings.api.meetings import _user, router
 from sightline.meetings.api.schemas import (
-    BreachIn,
     DisruptionOut,
     TacticOut,
 )
@@ -63,21 +62,6 @@ def _disruption(user: Any, disruption_id: str) -> Disruption:
     if not user.has_capability(Cap.DISRUPTION_MANAGE):
         raise ApiError(403, "Your role cannot change disruption actions.")
     return d
-
-
-@router.post(
-    "/disruptions/{disruption_id}/breaches",
-    response={201: DisruptionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Log a breach of a notice or order",
-)
-def breach_create(request: HttpRequest, disruption_id: str, payload: BreachIn) -> Status[Any]:
-    user = _user(request)
-    d = _disruption(user, disruption_id)
-    services.breach_record(
-        acting_user=user, disruption=d, occurred_on=payload.occurred_on, what=payload.what
-    )
-    d.refresh_from_db()
-    return Status(201, disruption_out(d))
 
 
 @router.get(

@@ -17,7 +17,6 @@ from sightline.meetings.api.schemas import (
     AttendanceIn,
     ItemIn,
     MeetingOut,
-    MeetingReasonIn,
     StatusIn,
 )
 from sightline.meetings.choices import MeetingStatus
@@ -74,21 +73,6 @@ def agenda_item_add(request: HttpRequest, meeting_id: str, payload: ItemIn) -> d
         subject_id=payload.subject_id,
         subject_ref=payload.reference,
         reason=payload.reason,
-    )
-    return _agenda(meeting, user)
-
-
-@router.post(
-    "/meetings/{meeting_id}/agenda/items/{item_id}/remove",
-    response={200: AgendaOut, **ERRORS},
-    summary="Take an item off the agenda, with a reason (a chair; audited)",
-)
-def agenda_item_remove(
-    request: HttpRequest, meeting_id: str, item_id: str, payload: MeetingReasonIn
-) -> dict[str, Any]:
-    user, meeting = _user_meeting(request, meeting_id)
-    services.agenda_item_remove(
-        acting_user=user, meeting=meeting, item=_item(meeting, item_id), reason=payload.reason
     )
     return _agenda(meeting, user)
 
