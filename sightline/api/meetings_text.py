@@ -1,5 +1,6 @@
 """The MACE writes that carry a practitioner's free text: an item's discussion (or the
-approved minutes amended), an action and its updates, a disruption's terms and outcome. They
+approved minutes amended, with the reason), an action and its updates, a disruption's terms
+and outcome, a breach of it, an item taken off the agenda with the reason. They
 call workflows, which keep the text's language flags (reviews), and answer them as
 `language_flags`; the rest of the meetings API stays in the meetings app."""
 
@@ -16,16 +17,19 @@ from sightline.core.errors import ApiError, Invalid
 from sightline.meetings import selectors
 from sightline.meetings.api.disruptions import _disruption, disruption_out
 from sightline.meetings.api.meetings import _action_out, _meeting, _user
-from sightline.meetings.api.record import ERRORS, _item
+from sightline.meetings.api.record import ERRORS, _agenda, _item, _user_meeting
 from sightline.meetings.api.schemas import (
     ActionIn,
     ActionOut,
     ActionPatch,
+    AgendaOut,
+    BreachIn,
     DiscussionIn,
     DiscussionOut,
     DisruptionIn,
     DisruptionOut,
     DisruptionPatch,
+    MeetingReasonIn,
 )
 from sightline.meetings.choices import MeetingStatus
 from sightline.meetings.services import DisruptionDates
@@ -34,6 +38,8 @@ from sightline.reviews.selectors import language_flags_of
 from sightline.workflows import (
     mace_action_create,
     mace_action_update,
+    mace_agenda_item_remove,
+    mace_breach_record,
     mace_discussion_record,
     mace_disruption_create,
     mace_disruption_update,
@@ -52,6 +58,10 @@ class DiscussionFlagsOut(DiscussionOut):
 
 
 class DisruptionFlagsOut(DisruptionOut):
+    language_flags: list[StoredFlagOut] = []
+
+
+class AgendaFlagsOut(AgendaOut):
     language_flags: list[StoredFlagOut] = []
 
 
@@ -117,16 +127,17 @@ def discussion(
     user = _user(request)
     meeting = _meeting(user, meeting_id)
     item = _item(meeting, item_id)
-    version = None
+    version, amended = None, []
     values = {
         "summary": payload.summary,
         "risk_view": payload.risk_view,
         "decisions": payload.decisions,
     }
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
-        version = mace_minutes_amend(
+        minutes = mace_minutes_amend(
             acting_user=user, meeting=meeting, item=item, reason=payload.reason, **values
-        ).version
+        )
+        version, amended = minutes.version, language_flags_of(minutes.pk, "reason")
     else:
         mace_discussion_record(acting_user=user, meeting=meeting, item=item, **values)
     item.refresh_from_db()
@@ -138,7 +149,7 @@ def discussion(
         "risk_view": d.risk_view,
         "decisions": d.decisions,
         "minutes_version": version,
-        "language_flags": language_flags_of(d.pk),
+        "language_flags": language_flags_of(d.pk) + amended,
     }
 
 
@@ -201,3 +212,33 @@ def disruption_patch(
         terms=payload.terms,
     )
     return _with_flags(disruption_out(d), d.pk)
+
+
+@router.post(
+    "/disruptions/{disruption_id}/breaches",
+    response={201: DisruptionFlagsOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    summary="Log a breach of a notice or order",
+)
+def breach_create(request: HttpRequest, disruption_id: str, payload: BreachIn) -> Status[Any]:
+    user = _user(request)
+    d = _disruption(user, disruption_id)
+    breach = mace_breach_record(
+        acting_user=user, disruption=d, occurred_on=payload.occurred_on, what=payload.what
+    )
+    d.refresh_from_db()
+    return Status(201, _with_flags(disruption_out(d), breach.pk))
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda/items/{item_id}/remove",
+    response={200: AgendaFlagsOut, **ERRORS},
+    summary="Take an item off the agenda, with a reason (a chair; audited)",
+)
+def agenda_item_remove(
+    request: HttpRequest, meeting_id: str, item_id: str, payload: MeetingReasonIn
+) -> dict[str, Any]:
+    user, meeting = _user_meeting(request, meeting_id)
+    item = mace_agenda_item_remove(
+        acting_user=user, meeting=meeting, item=_item(meeting, item_id), reason=payload.reason
+    )
+    return _with_flags(_agenda(meeting, user), item.pk)

@@ -1,7 +1,9 @@
 """MACE pages: meetings, a meeting's agenda and actions, the pack (HTML and PDF), the
-disruption register, one disruption action, the measures. Each view declares its capability,
-reads through scoped selectors (404 for a meeting the user was not invited to) and audits
-the read once."""
+disruption register, one disruption action, the measures (taking an item off the agenda
+writes a reason, so that page is in sightline/site/meetings_record.py). Each view declares
+its capability and reads through the meetings selectors (404 for a meeting the user was not
+invited to); a page that shows a record reads it through an audited selector (`*_read`),
+which writes its row."""
 
 from __future__ import annotations
 
@@ -9,19 +11,15 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.meetings import selectors, services
-from sightline.meetings.choices import SECTION_ORDER, Section, SubjectType
-from sightline.meetings.measures import disruption_measures
+from sightline.meetings.choices import SECTION_ORDER, Section
 from sightline.meetings.models import Meeting
 from sightline.meetings.rules import may_chair
 from sightline.meetings.tactics import tactic_get, tactics
@@ -36,45 +34,30 @@ def _meeting(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:
 
 @capability_required(Cap.MEETING_VIEW)
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        meetings = list(selectors.meeting_list(user=request.user)[:100])
-        audit_record(actor=request.user, action=Action.LIST, object_type="mace_meeting",
-                     details={"count": len(meetings)})  # fmt: skip
-        return render(request, "meetings/meeting_list.html", {"meetings": meetings})
+    meetings = selectors.meeting_list_read(user=request.user)
+    return render(request, "meetings/meeting_list.html", {"meetings": meetings})
 
 
 @capability_required(Cap.MEETING_VIEW)
 def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    with transaction.atomic():
-        meeting = _meeting(request, meeting_id)
-        items = list(selectors.agenda_items(meeting=meeting))
-        shown, withheld = selectors.visible_child_refs(
-            user=request.user,
-            child_ids=[i.subject_id for i in items if i.subject_type == SubjectType.CHILD],
-        )
-        sections = [
-            (Section(s).label, [i for i in items if i.section == s and (
-                i.subject_type != SubjectType.CHILD or i.subject_id in shown)])
-            for s in SECTION_ORDER
-        ]  # fmt: skip
-        audit_record(
-            actor=request.user, action=Action.VIEW, object_type="mace_meeting",
-            object_id=meeting.pk, object_ref=meeting.reference,
-            details={"children": sorted(shown.values())},
-        )  # fmt: skip
-        return render(
-            request,
-            "meetings/meeting_detail.html",
-            {
-                "meeting": meeting,
-                "sections": sections,
-                "withheld": withheld,
-                "actions": meeting.actions.select_related("owner", "owner_agency"),
-                "attendance": meeting.attendance.select_related("agency", "user"),
-                "is_chair": may_chair(request.user, meeting),
-                "pack": selectors.pack_latest(meeting=meeting, user=request.user),
-            },
-        )
+    page = selectors.meeting_page_read(user=request.user, meeting_id=meeting_id)
+    meeting = page.meeting
+    sections = [
+        (Section(s).label, [i for i in page.items if i.section == s]) for s in SECTION_ORDER
+    ]
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "sections": sections,
+            "withheld": page.withheld,
+            "actions": meeting.actions.select_related("owner", "owner_agency"),
+            "attendance": meeting.attendance.select_related("agency", "user"),
+            "is_chair": may_chair(request.user, meeting),
+            "pack": selectors.pack_latest(meeting=meeting, user=request.user),
+        },
+    )
 
 
 @capability_required(Cap.MEETING_VIEW)
@@ -86,14 +69,8 @@ def pack_html(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             acting_user=request.user, meeting_id=meeting_id, what="pack page"
         )
         raise Http404
-    with transaction.atomic():
-        context = services.pack_context(meeting, request.user)
-        audit_record(
-            actor=request.user, action=Action.VIEW, object_type="mace_pack",
-            object_id=meeting.pk, object_ref=meeting.reference,
-            details={"children": [str(c) for c in context["child_ids"]]},
-        )  # fmt: skip
-        return render(request, "meetings/pack_page.html", context)
+    context = selectors.pack_page_read(user=request.user, meeting=meeting)
+    return render(request, "meetings/pack_page.html", context)
 
 
 @require_POST
@@ -121,59 +98,30 @@ def pack_pdf(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     return response
 
 
-@require_POST
-@capability_required(Cap.MEETING_MANAGE)
-def item_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    item = selectors.agenda_items(meeting=meeting).filter(pk=item_id).first()
-    if item is None:
-        raise Http404
-    services.agenda_item_remove(
-        acting_user=request.user, meeting=meeting, item=item, reason=request.POST.get("reason", "")
-    )
-    messages.success(request, f"{item.subject_ref} taken off the agenda.")
-    return redirect("meetings:detail", meeting_id=meeting.pk)
-
-
 @capability_required(Cap.DISRUPTION_VIEW)
 def register(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        rows = list(selectors.disruption_list(user=request.user).order_by("-proposed_on")[:200])
-        alerts = list(selectors.register_alerts(user=request.user)[:50])
-        audit_record(actor=request.user, action=Action.LIST, object_type="mace_disruptions",
-                     details={"count": len(rows)})  # fmt: skip
-        named = {code: t.name for code, t in tactics().items()}
-        return render(
-            request,
-            "meetings/register.html",
-            {"rows": [(d, named.get(d.tactic, d.tactic)) for d in rows], "alerts": alerts},
-        )
+    rows, alerts = selectors.register_read(user=request.user)
+    named = {code: t.name for code, t in tactics().items()}
+    return render(
+        request,
+        "meetings/register.html",
+        {"rows": [(d, named.get(d.tactic, d.tactic)) for d in rows], "alerts": alerts},
+    )
 
 
 @capability_required(Cap.DISRUPTION_VIEW)
 def disruption_detail(request: HttpRequest, disruption_id: uuid.UUID) -> HttpResponse:
-    with transaction.atomic():
-        d = selectors.disruption_get(user=request.user, disruption_id=disruption_id)
-        if d is None:
-            raise Http404
-        shown, withheld = selectors.visible_child_refs(
-            user=request.user, child_ids=[c.pk for c in d.children.all()]
-        )
-        audit_record(actor=request.user, action=Action.VIEW, object_type="mace_disruption",
-                     object_id=d.pk, object_ref=d.reference,
-                     details={"children": sorted(shown.values())})  # fmt: skip
-        context: dict[str, Any] = {
-            "d": d,
-            "tactic": tactic_get(d.tactic),
-            "children": sorted(shown.values()),
-            "withheld": withheld,
-        }
-        return render(request, "meetings/disruption_detail.html", context)
+    shown = selectors.disruption_read(user=request.user, disruption_id=disruption_id)
+    context: dict[str, Any] = {
+        "d": shown.disruption,
+        "tactic": tactic_get(shown.disruption.tactic),
+        "children": shown.children,
+        "withheld": shown.withheld,
+    }
+    return render(request, "meetings/disruption_detail.html", context)
 
 
 @capability_required(Cap.DISRUPTION_VIEW)
 def measures(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        figures = disruption_measures(today=timezone.localdate())
-        audit_record(actor=request.user, action=Action.LIST, object_type="mace_measures")
-        return render(request, "meetings/measures.html", {"m": figures})
+    figures = selectors.measures_read(user=request.user, today=timezone.localdate())
+    return render(request, "meetings/measures.html", {"m": figures})

@@ -6,8 +6,8 @@ updates it.
 
 A meeting the user may not see answers 404 (the selectors' scope); a member who is not a
 chair is refused by the service (403). Bad input shows the form again with the message (422)
-and stores nothing; every form read and every write is audited (reads here, writes in the
-services)."""
+and stores nothing; every form read and every write is audited (reads by the selectors,
+writes by the services)."""
 
 from __future__ import annotations
 
@@ -17,14 +17,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.errors import Invalid
 from sightline.core.permissions import capability_required
 from sightline.meetings import selectors, services
@@ -32,17 +29,6 @@ from sightline.meetings.forms import AttendanceForm
 from sightline.meetings.models import AgendaItem, Meeting, MeetingAction
 from sightline.meetings.services.meetings import require_chair
 from sightline.meetings.views import _meeting
-
-
-def audit_read(request: HttpRequest, meeting: Meeting, what: str) -> None:
-    audit_record(
-        actor=request.user,
-        action=Action.VIEW,
-        object_type="mace_meeting",
-        object_id=meeting.pk,
-        object_ref=meeting.reference,
-        details={"form": what},
-    )
 
 
 def posted(request: HttpRequest) -> Any:
@@ -78,10 +64,10 @@ def step(
 def shown(
     request: HttpRequest, meeting: Meeting, form: forms.Form, what: str, title: str, **extra: Any
 ) -> HttpResponse:
-    """A meeting's form shown (anew or again with its errors), the read recorded."""
-    with transaction.atomic():
-        audit_read(request, meeting, what)
-        return page(request, meeting, form, title, **extra)
+    """A meeting's form shown (anew or again with its errors), the meeting read afresh through
+    the audited selector (the write, if any, fetched it unaudited)."""
+    meeting = selectors.meeting_read(user=request.user, meeting_id=meeting.pk, form=what)
+    return page(request, meeting, form, title, **extra)
 
 
 def page(
@@ -100,12 +86,11 @@ def agenda_item(meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
 
 
 def action_shown(request: HttpRequest, action: MeetingAction, form: forms.Form) -> HttpResponse:
-    """An action's page (its progress form, anew or with its errors), the read recorded."""
-    with transaction.atomic():
-        audit_record(actor=request.user, action=Action.VIEW, object_type="mace_action",
-                     object_id=action.pk, object_ref=action.reference)  # fmt: skip
-        return page(request, action.meeting, form, f"Action {action.reference}",
-                    button="Save the update", action=action)  # fmt: skip
+    """An action's page (its progress form, anew or with its errors), the action read afresh
+    through the audited selector."""
+    action = selectors.action_read(user=request.user, action_id=action.pk)
+    return page(request, action.meeting, form, f"Action {action.reference}",
+                button="Save the update", action=action)  # fmt: skip
 
 
 @capability_required(Cap.MEETING_MANAGE)
@@ -147,8 +132,5 @@ def minutes_approve(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
 @capability_required(Cap.MEETING_VIEW)
 def action_list(request: HttpRequest) -> HttpResponse:
     """The MACE actions the user owns (a team manager: the team's), open ones first."""
-    with transaction.atomic():
-        rows = list(selectors.actions_of(user=request.user)[:300])
-        audit_record(actor=request.user, action=Action.LIST, object_type="mace_action",
-                     details={"count": len(rows)})  # fmt: skip
-        return render(request, "meetings/action_list.html", {"rows": rows})
+    rows = selectors.actions_of_read(user=request.user)
+    return render(request, "meetings/action_list.html", {"rows": rows})

@@ -1,13 +1,17 @@
 """The MACE pages that write a practitioner's free text: an item's discussion, an action
-agreed, an action's progress. They call workflows (the record, then its language flags), so
-they stand above the meetings app's own pages, whose helpers they share; the author is told
-of any flagged phrase on the page the save leads to."""
+agreed, an action's progress, an item taken off the agenda with its reason. They call
+workflows (the record, then its language flags), so they stand above the meetings app's own
+pages, whose helpers they share; the author is told of any flagged phrase on the page the
+save leads to."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
 from sightline.core.permissions import capability_required
@@ -18,7 +22,12 @@ from sightline.meetings.services.meetings import require_chair
 from sightline.meetings.views import _meeting
 from sightline.meetings.views_record import action_shown, agenda_item, posted, shown, step
 from sightline.site.language_flags import tell_flags
-from sightline.workflows import mace_action_create, mace_action_update, mace_discussion_record
+from sightline.workflows import (
+    mace_action_create,
+    mace_action_update,
+    mace_agenda_item_remove,
+    mace_discussion_record,
+)
 
 
 @capability_required(Cap.MEETING_MANAGE)
@@ -90,3 +99,16 @@ def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
     if done is not None:
         return done
     return action_shown(request, action, form)
+
+
+@require_POST
+@capability_required(Cap.MEETING_MANAGE)
+def item_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
+    """A chair takes an item off the agenda; the reason is checked as they type and on save."""
+    meeting = _meeting(request, meeting_id)
+    item = agenda_item(meeting, item_id)
+    mace_agenda_item_remove(acting_user=request.user, meeting=meeting, item=item,
+                            reason=request.POST.get("reason", ""))  # fmt: skip
+    tell_flags(request, item.pk, "removed_reason")
+    messages.success(request, f"{item.subject_ref} taken off the agenda.")
+    return redirect("meetings:detail", meeting_id=meeting.pk)

@@ -13,7 +13,11 @@ urlpatterns = [
     path("<uuid:meeting_id>/pack/", views.pack_html, name="pack"),
     path("<uuid:meeting_id>/pack/issue/", views.pack_issue, name="pack_issue"),
     path("<uuid:meeting_id>/pack.pdf", views.pack_pdf, name="pack_pdf"),
-    path("<uuid:meeting_id>/items/<uuid:item_id>/remove/", views.item_remove, name="item_remove"),
+    path(
+        "<uuid:meeting_id>/items/<uuid:item_id>/remove/",
+        meetings_record.item_remove,
+        name="item_remove",
+    ),
     path("disruption/", views.register, name="register"),
     path("disruption/measures/", views.measures, name="measures"),
     path("disruption/<uuid:disruption_id>/", views.disruption_detail, name="disruption"),

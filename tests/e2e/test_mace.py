@@ -20,6 +20,7 @@ from sightline.audit.models import AuditEvent
 from sightline.meetings import services
 from sightline.meetings.models import MeetingAction
 from sightline.site.tests.world import build_world
+from sightline.workflows import mace_breach_record
 
 pytestmark = pytest.mark.e2e
 
@@ -96,4 +97,44 @@ def test_chair_records_the_meeting_and_the_owner_completes_the_action(
     assert action.status == "done" and action.completed_on == timezone.localdate()
     audited = AuditEvent.objects.filter(object_type="mace_action", object_ref=action.reference)
     assert {e.action for e in audited} >= {Action.CREATE, Action.CHANGE, Action.VIEW}
+    browsing.assert_clean()
+
+
+def test_chair_takes_an_item_off_with_a_reason_checked_as_typed(
+    browsing: Any, police_officer: Any, teacher: Any, manager: Any, agencies: dict[str, Any]
+) -> None:
+    """The reason for taking an item off the agenda is checked as the chair types it and the
+    save tells them what was flagged; a breach's flagged account is shown on its page."""
+    with transaction.atomic():
+        world = build_world(police_officer=police_officer, teacher=teacher, manager=manager)
+    chair = UserFactory(username="mace-police", agency=agencies["police"], role=Role.MACE_CHAIR)
+    la = UserFactory(username="mace-la", agency=agencies["csc"], role=Role.SAFEGUARDING_LEAD)
+    meeting = services.meeting_create(
+        acting_user=chair, held_on=timezone.localdate() + dt.timedelta(days=7),
+        chairs=[chair, la], invited_agencies=[agencies["health"]], invited_people=[],
+        cutoff_at=timezone.now() + dt.timedelta(minutes=5),
+    )  # fmt: skip
+    item = services.agenda_build(acting_user=chair, meeting=meeting)[0]
+    tab = browsing.tab("mace-police")
+    page = tab.page
+    tab.open(f"/meetings/{meeting.pk}/")
+    row = page.locator("tr", has=page.locator(f"#reason-{item.pk}"))
+    row.locator("summary").click()
+    tab.write(page.locator(f"#reason-{item.pk}"), "She is streetwise; no longer a concern.")
+    assert "streetwise" in page.locator(f"#language-flags-reason-{item.pk}").inner_text()
+    row.screenshot(path=str(SHOTS / "mace-remove-reason-flags.png"))
+    tab.submit(row.get_by_role("button", name="Remove from the agenda"))
+    assert "Check your wording" in page.locator("main").inner_text()
+    page.screenshot(path=str(SHOTS / "mace-remove-reason-saved.png"), full_page=True)
+
+    d = services.disruption_create(
+        acting_user=chair, target_type="person", target_id=world["person"], tactic="cawn",
+        children=[world["child_id"]], owner_agency=chair.agency, owner=chair,
+        dates=services.DisruptionDates(served_on=timezone.localdate()),
+    )  # fmt: skip
+    mace_breach_record(acting_user=chair, disruption=d, occurred_on=timezone.localdate(),
+                       what="Seen with her in his car; he says she consented.")  # fmt: skip
+    tab.open(f"/meetings/disruption/{d.pk}/")
+    assert "consented" in page.locator(".sl-stored-flags").inner_text()
+    page.screenshot(path=str(SHOTS / "mace-breach-flags.png"), full_page=True)
     browsing.assert_clean()

@@ -45,6 +45,10 @@ CHECKED: dict[str, str] = {
     "meetings.MeetingAction.update": TextKind.MACE_ACTION,
     "meetings.Disruption.terms": TextKind.MACE_DISRUPTION,
     "meetings.Disruption.outcome": TextKind.MACE_DISRUPTION,
+    "meetings.ChildProposal.reason": TextKind.MACE_PROPOSAL,
+    "meetings.AgendaItem.removed_reason": TextKind.MACE_AGENDA,
+    "meetings.MinutesVersion.reason": TextKind.MACE_MINUTES,
+    "meetings.Breach.what": TextKind.MACE_BREACH,
     "reviews.Finding.text": TextKind.REVIEW_FINDING,
     "reviews.Recommendation.text": TextKind.RECOMMENDATION,
     "reviews.Recommendation.required_evidence": TextKind.RECOMMENDATION,
@@ -101,10 +105,6 @@ PENDING: set[str] = {
     "events.EventAlert.status_reason",
     "reviews.ChronologyNote.significance",
     "reviews.MissedOpportunity.acknowledged_note",
-    "meetings.ChildProposal.reason",
-    "meetings.AgendaItem.removed_reason",
-    "meetings.MinutesVersion.reason",
-    "meetings.Breach.what",
 }
 PENDING_AT_MOST = 23
 

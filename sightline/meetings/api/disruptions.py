@@ -1,23 +1,18 @@
-"""The disruption register over the API: tactics, disruption actions, breaches."""
+"""The disruption register over the API: tactics, disruption actions against a person (the
+writes that carry text, a disruption and a breach, are in sightline/api/meetings_text.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
-from ninja import Status
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
-from sightline.intel import selectors as intel_selectors
-from sightline.meetings import selectors, services
+from sightline.meetings import selectors
 from sightline.meetings.api.meetings import _user, router
 from sightline.meetings.api.schemas import (
-    BreachIn,
     DisruptionOut,
     TacticOut,
 )
@@ -69,39 +64,11 @@ def _disruption(user: Any, disruption_id: str) -> Disruption:
     return d
 
 
-@router.post(
-    "/disruptions/{disruption_id}/breaches",
-    response={201: DisruptionOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Log a breach of a notice or order",
-)
-def breach_create(request: HttpRequest, disruption_id: str, payload: BreachIn) -> Status[Any]:
-    user = _user(request)
-    d = _disruption(user, disruption_id)
-    services.breach_record(
-        acting_user=user, disruption=d, occurred_on=payload.occurred_on, what=payload.what
-    )
-    d.refresh_from_db()
-    return Status(201, disruption_out(d))
-
-
 @router.get(
     "/persons/{person_id}/disruptions",
     response={200: list[DisruptionOut], 404: Detail},
     summary="Disruption actions against a person of concern",
 )
 def person_disruptions(request: HttpRequest, person_id: str) -> list[dict[str, Any]]:
-    user = _user(request)
-    with transaction.atomic():
-        person = intel_selectors.entity_get(user=user, entity_type="person", entity_id=person_id)
-        if person is None or not user.has_capability(Cap.DISRUPTION_VIEW):
-            raise ApiError(404, "No person of concern with that id that you can see.")
-        rows = list(selectors.disruptions_for_target(user=user, target_id=person.pk))
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="mace_disruptions",
-            object_id=person.pk,
-            object_ref=person.reference,
-            details={"count": len(rows)},
-        )
-        return [disruption_out(d) for d in rows]
+    rows = selectors.person_disruptions_read(user=_user(request), person_id=person_id)
+    return [disruption_out(d) for d in rows]

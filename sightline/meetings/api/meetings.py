@@ -1,30 +1,26 @@
 """MACE meetings over the API: plan, read, agenda, pack, actions.
 
 Reads go through the scoped selectors (a meeting the user was not invited to answers 404);
-writes call one service each; every read of case content writes one audit row."""
+a read of case content goes through an audited selector (`*_read`), which writes its one
+audit row; writes call one service each."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError, Invalid
 from sightline.meetings import selectors, services
-from sightline.meetings.agenda import agenda_compute
 from sightline.meetings.api.schemas import (
     AgendaOut,
     MeetingIn,
     MeetingOut,
     PackOut,
 )
-from sightline.meetings.choices import SECTION_ORDER, MeetingStatus, SubjectType
 from sightline.meetings.models import Meeting, MeetingAction
 
 router = Router(tags=["meetings"])
@@ -93,50 +89,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[Any]:
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, 404: Detail}, summary="A meeting")
 def meeting_detail(request: HttpRequest, meeting_id: str) -> dict[str, Any]:
-    user = _user(request)
-    with transaction.atomic():
-        meeting = _meeting(user, meeting_id)
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="mace_meeting",
-            object_id=meeting.pk,
-            object_ref=meeting.reference,
-        )
-        return _meeting_out(meeting)
-
-
-def agenda_out(meeting: Meeting, user: Any) -> dict[str, Any]:
-    stored = list(selectors.agenda_items(meeting=meeting))
-    provisional = not stored and meeting.status == MeetingStatus.PLANNED
-    items: list[Any] = agenda_compute(meeting, until=meeting.cutoff_at) if provisional else stored
-    child_ids = [i.subject_id for i in items if i.subject_type == SubjectType.CHILD]
-    shown, withheld = selectors.visible_child_refs(user=user, child_ids=child_ids)
-    sections: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTION_ORDER}
-    for i in items:
-        if i.subject_type == SubjectType.CHILD and i.subject_id not in shown:
-            continue
-        sections[i.section].append(
-            {
-                "id": getattr(i, "pk", None),
-                "subject_type": i.subject_type,
-                "subject_id": i.subject_id,
-                "reference": i.subject_ref,
-                "title": i.title,
-                "is_new": i.is_new,
-                "origin": getattr(i, "origin", "generated"),
-                "reasons": i.reasons,
-                "figures": i.figures,
-            }
-        )
-    return {
-        "meeting": meeting.reference,
-        "cutoff_at": meeting.cutoff_at,
-        "provisional": provisional,
-        "children_withheld": withheld,
-        "sections": sections,
-        "child_refs": sorted(shown.values()),
-    }
+    return _meeting_out(selectors.meeting_read(user=_user(request), meeting_id=meeting_id))
 
 
 @router.get(
@@ -145,19 +98,7 @@ def agenda_out(meeting: Meeting, user: Any) -> dict[str, Any]:
     summary="The agenda (actions, victims, offenders, locations, themes), each item with why",
 )
 def meeting_agenda(request: HttpRequest, meeting_id: str) -> dict[str, Any]:
-    user = _user(request)
-    with transaction.atomic():
-        meeting = _meeting(user, meeting_id)
-        out = agenda_out(meeting, user)
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="mace_agenda",
-            object_id=meeting.pk,
-            object_ref=meeting.reference,
-            details={"children": out.pop("child_refs")},
-        )
-        return out
+    return selectors.agenda_read(user=_user(request), meeting_id=meeting_id)
 
 
 def _pack_meeting(user: Any, meeting_id: str, what: str) -> Meeting:

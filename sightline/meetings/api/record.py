@@ -11,13 +11,12 @@ from django.http import HttpRequest
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError, Invalid
 from sightline.meetings import selectors, services
-from sightline.meetings.api.meetings import _meeting, _meeting_out, _user, agenda_out, router
+from sightline.meetings.api.meetings import _meeting, _meeting_out, _user, router
 from sightline.meetings.api.schemas import (
     AgendaOut,
     AttendanceIn,
     ItemIn,
     MeetingOut,
-    MeetingReasonIn,
     StatusIn,
 )
 from sightline.meetings.choices import MeetingStatus
@@ -34,7 +33,7 @@ def _user_meeting(request: HttpRequest, meeting_id: str) -> tuple[Any, Meeting]:
 
 def _agenda(meeting: Meeting, user: Any) -> dict[str, Any]:
     """The agenda as every edit answers it (without the children's references)."""
-    out = agenda_out(meeting, user)
+    out = selectors.agenda_out(meeting, user)
     out.pop("child_refs")
     return out
 
@@ -74,21 +73,6 @@ def agenda_item_add(request: HttpRequest, meeting_id: str, payload: ItemIn) -> d
         subject_id=payload.subject_id,
         subject_ref=payload.reference,
         reason=payload.reason,
-    )
-    return _agenda(meeting, user)
-
-
-@router.post(
-    "/meetings/{meeting_id}/agenda/items/{item_id}/remove",
-    response={200: AgendaOut, **ERRORS},
-    summary="Take an item off the agenda, with a reason (a chair; audited)",
-)
-def agenda_item_remove(
-    request: HttpRequest, meeting_id: str, item_id: str, payload: MeetingReasonIn
-) -> dict[str, Any]:
-    user, meeting = _user_meeting(request, meeting_id)
-    services.agenda_item_remove(
-        acting_user=user, meeting=meeting, item=_item(meeting, item_id), reason=payload.reason
     )
     return _agenda(meeting, user)
 

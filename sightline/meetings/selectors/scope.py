@@ -1,4 +1,4 @@
-"""Reads in the meetings app. Every selector takes the user and applies record scope."""
+"""Reads in the meetings app, scoped: every selector takes the user and applies record scope."""
 
 from __future__ import annotations
 
