@@ -39,7 +39,6 @@ NOT_YET_MOVED = {
     "reporting/access_log_api.py",
     "reporting/access_log_views.py",
     "reporting/alerts_api.py",
-    "reporting/workforce_views.py",
     "reviews/api.py",
     "reviews/detectors_api.py",
     "reviews/views/detectors.py",
@@ -47,8 +46,6 @@ NOT_YET_MOVED = {
     "reviews/views/reader.py",
     "reviews/views/recommendations.py",
     "reviews/views/reviews.py",
-    "workforce/api.py",
-    "workforce/views.py",
 }
 
 
