@@ -12,8 +12,6 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
 from sightline.reviews import selectors, services
@@ -135,18 +133,7 @@ def detectors_run(request: HttpRequest, payload: RunIn) -> Status[Any]:
 )
 def detectors_run_get(request: HttpRequest, run_id: str) -> dict[str, Any]:
     user: Any = request.user
-    with transaction.atomic():
-        run = selectors.detector_run_get(user=user, run_id=run_id)
-        if run is None:
-            raise ApiError(404, "No run with that id that you can see.")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="detector_run",
-            object_id=run.pk,
-            details={"hits": run.hit_count, "status": run.status},
-        )
-        return run_out(run, user)
+    return run_out(selectors.detector_run_read(user=user, run_id=run_id), user)
 
 
 @router.post(

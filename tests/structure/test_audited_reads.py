@@ -36,13 +36,6 @@ NOT_YET_MOVED = {
     "meetings/api/meetings.py",
     "meetings/views.py",
     "meetings/views_record.py",
-    "reviews/api.py",
-    "reviews/detectors_api.py",
-    "reviews/views/detectors.py",
-    "reviews/views/language.py",
-    "reviews/views/reader.py",
-    "reviews/views/recommendations.py",
-    "reviews/views/reviews.py",
 }
 
 
