@@ -15,6 +15,7 @@ from sightline.accounts.roles import Cap
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
 from sightline.reviews import selectors, services
+from sightline.reviews.api import StoredFlagOut
 from sightline.reviews.detectors import DETECTORS
 from sightline.reviews.models import DetectorRun
 from sightline.reviews.tasks import detector_run_enqueue
@@ -65,6 +66,9 @@ class AcknowledgeIn(InputSchema):
 class AcknowledgedOut(Schema):
     reference: str
     status: str
+    language_flags: list[StoredFlagOut] = Field(
+        default_factory=list, description="Phrases flagged in the note (advice; saved anyway)."
+    )
 
 
 def detector_out(code: str) -> dict[str, Any]:
@@ -151,4 +155,8 @@ def missed_opportunity_acknowledge(
     if not user.has_capability(Cap.ALERT_ACTION):
         raise ApiError(403, "Your role cannot act on alerts.")
     mo = services.missed_opportunity_acknowledge(acting_user=user, mo=mo, note=payload.note)
-    return {"reference": mo.reference, "status": mo.status}
+    return {
+        "reference": mo.reference,
+        "status": mo.status,
+        "language_flags": selectors.language_flags_of(mo.pk, "acknowledged_note"),
+    }

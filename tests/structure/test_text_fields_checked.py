@@ -50,6 +50,8 @@ CHECKED: dict[str, str] = {
     "reviews.Recommendation.required_evidence": TextKind.RECOMMENDATION,
     "reviews.Recommendation.evidence": TextKind.RECOMMENDATION,
     "reviews.RecommendationUpdate.note": TextKind.RECOMMENDATION_UPDATE,
+    "reviews.ChronologyNote.significance": TextKind.REVIEW_SIGNIFICANCE,
+    "reviews.MissedOpportunity.acknowledged_note": TextKind.MISSED_OPPORTUNITY_NOTE,
 }
 
 EXEMPT: dict[str, str] = {
@@ -99,8 +101,6 @@ PENDING: set[str] = {
     "events.Event.summary",
     "events.MissingEpisode.found_with",
     "events.EventAlert.status_reason",
-    "reviews.ChronologyNote.significance",
-    "reviews.MissedOpportunity.acknowledged_note",
     "meetings.ChildProposal.reason",
     "meetings.AgendaItem.removed_reason",
     "meetings.MinutesVersion.reason",

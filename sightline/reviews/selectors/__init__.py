@@ -10,6 +10,7 @@ from sightline.reviews.selectors.detectors import (
 )
 from sightline.reviews.selectors.language import (
     LanguageReport,
+    chronology_note_flags,
     language_flags_of,
     language_report,
     record_flags,
@@ -61,6 +62,7 @@ __all__ = [
     "ReviewChildRecord",
     "ReviewWindow",
     "Tracker",
+    "chronology_note_flags",
     "detector_run_get",
     "detector_run_hits_read",
     "detector_run_read",

@@ -3,6 +3,7 @@ history and its hits) and the alerts raised live (one alert, acknowledged)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -10,9 +11,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
+from sightline.core.dates import age_on
 from sightline.core.permissions import capability_required
 from sightline.people.models import Child
 from sightline.reviews import selectors, services
@@ -21,6 +24,7 @@ from sightline.reviews.detectors import DETECTORS
 from sightline.reviews.forms import AcknowledgeForm, DetectorRunForm
 from sightline.reviews.models import MissedOpportunity
 from sightline.reviews.tasks import detector_run_enqueue
+from sightline.reviews.views.flags import tell_flags
 
 LIST_LIMIT = 200
 
@@ -112,6 +116,10 @@ def _alert(request: HttpRequest, mo_id: uuid.UUID) -> MissedOpportunity:
     return mo
 
 
+def _age(dob: dt.date | None) -> int | None:
+    return None if dob is None else age_on(dob, timezone.localdate())
+
+
 def _render_alert(
     request: HttpRequest, mo_id: uuid.UUID, form: AcknowledgeForm | None = None,
     status: int = 200,
@@ -123,7 +131,8 @@ def _render_alert(
     return render(
         request, "reviews/missed_opportunity.html",
         {"mo": mo, "detector": DETECTORS[mo.pattern], "form": form or AcknowledgeForm(),
-         "can_act": user.has_capability(Cap.ALERT_ACTION)},
+         "can_act": user.has_capability(Cap.ALERT_ACTION),
+         "child_age": _age(mo.child.date_of_birth)},
         status=status,
     )  # fmt: skip
 
@@ -148,4 +157,5 @@ def alert_acknowledge(request: HttpRequest, mo_id: uuid.UUID) -> HttpResponse:
         form.add_error(None, str(exc.detail))
         return _render_alert(request, mo.pk, form, status=409)
     messages.success(request, f"{mo.reference} acknowledged.")
+    tell_flags(request, mo.pk, "acknowledged_note")
     return redirect("reviews:missed_opportunity", mo_id=mo.pk)

@@ -50,9 +50,12 @@ def render_workspace(
 ) -> HttpResponse:
     """The workspace, read afresh through the audited read (also after a refused step)."""
     review, entries = selectors.review_chronology_read(user=request.user, review_id=review_id)
+    note_flags = selectors.chronology_note_flags(review=review)
     context = {
         "review": review,
         "entries": entries,
+        # each entry with the stored flags of its significance note
+        "entry_rows": [(e, note_flags.get(e.key, [])) for e in entries],
         "now": timezone.now(),
         "is_open": review_is_open(review),
         "manages": manages_reviews(request.user),
@@ -102,7 +105,7 @@ def significance(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The significance note was not saved.")
         return redirect("reviews:detail", review_id=review.pk)
-    services.chronology_note_set(
+    note = services.chronology_note_set(
         acting_user=request.user,
         review=review,
         entry_key=form.cleaned_data["entry_key"],
@@ -110,6 +113,7 @@ def significance(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         is_key=form.cleaned_data["is_key"],
     )
     messages.success(request, "Significance saved.")
+    tell_flags(request, note.pk, "significance")
     return redirect("reviews:detail", review_id=review.pk)
 
 
