@@ -27,7 +27,7 @@ from sightline.events.kinds import EventOrInterviewIn, MissingFacts, ReturnInter
 from sightline.events.services import event_alert_status_set
 from sightline.intel.api_schemas import AlertOut
 from sightline.people.models import Child
-from sightline.reporting.alerts_api import event_alert_out
+from sightline.reporting.alerts_reads import event_alert_out
 from sightline.workflows import (
     EventReceived,
     episode_update,

@@ -4,18 +4,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db import transaction
 from ninja import Query, Router, Schema
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
-from sightline.people.models import Child
-from sightline.referrals.models import ReferralChild
-from sightline.reporting.access_log import access_log_for_child
+from sightline.reporting.access_log import access_log_slice_read
 
 router = Router(tags=["audit"])
 
@@ -59,23 +54,7 @@ def child_access_log(
         raise ApiError(404, "No child with that id that you can see.")
     limit = max(1, min(paging.limit, 1000))
     offset = max(0, min(paging.offset, 1_000_000_000))
-    with transaction.atomic():
-        child = Child.objects.filter(pk=child_id).first()
-        if child is None:
-            raise ApiError(404, "No child with that id that you can see.")
-        referral_ids = list(
-            ReferralChild.objects.filter(child=child).values_list("referral_id", flat=True)
-        )
-        events = access_log_for_child(user=user, child_id=child.pk, referral_ids=referral_ids)
-        rows = list(events[offset : offset + limit])
-        count = events.count()
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="access_log",
-            object_id=child.pk,
-            object_ref=child.reference,
-            child_id=child.pk,
-            details={"offset": offset, "limit": limit},
-        )
-        return {"child_id": child.pk, "reference": child.reference, "count": count, "events": rows}
+    child, count, rows = access_log_slice_read(
+        user=user, child_id=child_id, offset=offset, limit=limit
+    )
+    return {"child_id": child.pk, "reference": child.reference, "count": count, "events": rows}

@@ -15,8 +15,6 @@ from ninja import Field, Router, Schema
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency, User
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
 from sightline.intel.models import PersonOfConcern
@@ -148,14 +146,6 @@ def review_out(review: Review) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _audit_children(user: Any, review: Review, action: Action, kind: str) -> None:
-    for rc in review.children.all():
-        audit_record(
-            actor=user, action=action, object_type=kind, object_id=review.pk,
-            object_ref=review.reference, child_id=rc.child_id,
-        )  # fmt: skip
-
-
 @router.post(
     "/reviews", response={201: ReviewOut, 403: Detail, 422: Detail}, summary="Start a case review"
 )
@@ -189,10 +179,7 @@ def _review_or_404(user: Any, review_id: uuid.UUID) -> Review:
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, 404: Detail}, summary="A review")
 def review_detail(request: HttpRequest, review_id: uuid.UUID) -> dict[str, Any]:
-    with transaction.atomic():
-        review = _review_or_404(request.user, review_id)
-        _audit_children(request.user, review, Action.VIEW, "review")
-        return review_out(review)
+    return review_out(selectors.review_read(user=request.user, review_id=review_id))
 
 
 class EntryOut(Schema):
@@ -222,14 +209,11 @@ class ReviewChronologyOut(Schema):
     summary="The review's integrated chronology, with reviewers' significance notes",
 )
 def review_chronology(request: HttpRequest, review_id: uuid.UUID) -> dict[str, Any]:
-    with transaction.atomic():
-        review = _review_or_404(request.user, review_id)
-        entries = selectors.review_chronology(review=review)
-        _audit_children(request.user, review, Action.VIEW, "review_chronology")
-        return {
-            "review": review.reference,
-            "entries": [{**e.__dict__, "child": e.child_ref} for e in entries],
-        }
+    review, entries = selectors.review_chronology_read(user=request.user, review_id=review_id)
+    return {
+        "review": review.reference,
+        "entries": [{**e.__dict__, "child": e.child_ref} for e in entries],
+    }
 
 
 class RecommendationIn(InputSchema):
@@ -355,11 +339,7 @@ def recommendations(
             422, f"status must be one of {', '.join([*RecommendationStatus.values, OVERDUE])}."
         )
     limit, offset = max(1, min(limit, 500)), max(0, min(offset, 1_000_000_000))
-    with transaction.atomic():
-        qs = selectors.recommendation_list(user=user, status=status)
-        page = list(qs[offset : offset + limit])
-        audit_record(
-            actor=user, action=Action.LIST, object_type="recommendations",
-            details={"status": status or "", "count": len(page), "offset": offset},
-        )  # fmt: skip
-        return {"count": qs.count(), "results": [recommendation_out(r) for r in page]}
+    count, page = selectors.recommendation_page_read(
+        user=user, status=status, offset=offset, limit=limit
+    )
+    return {"count": count, "results": [recommendation_out(r) for r in page]}

@@ -92,6 +92,8 @@ class TextKind(models.TextChoices):
     REVIEW_FINDING = "review.finding", "Case review: a finding"
     RECOMMENDATION = "recommendation", "Case review: a recommendation"
     RECOMMENDATION_UPDATE = "recommendation.update", "Case review: a recommendation's update"
+    REVIEW_SIGNIFICANCE = "review.significance", "Case review: a chronology entry's significance"
+    MISSED_OPPORTUNITY_NOTE = "missed_opportunity.note", "Missed opportunity: what was done"
 
 
 # Timescales of a review after a serious incident, in working days (Working Together 2023).

@@ -12,11 +12,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
 from sightline.reviews import selectors, services
+from sightline.reviews.api import StoredFlagOut
 from sightline.reviews.detectors import DETECTORS
 from sightline.reviews.models import DetectorRun
 from sightline.reviews.tasks import detector_run_enqueue
@@ -67,6 +66,9 @@ class AcknowledgeIn(InputSchema):
 class AcknowledgedOut(Schema):
     reference: str
     status: str
+    language_flags: list[StoredFlagOut] = Field(
+        default_factory=list, description="Phrases flagged in the note (advice; saved anyway)."
+    )
 
 
 def detector_out(code: str) -> dict[str, Any]:
@@ -135,18 +137,7 @@ def detectors_run(request: HttpRequest, payload: RunIn) -> Status[Any]:
 )
 def detectors_run_get(request: HttpRequest, run_id: str) -> dict[str, Any]:
     user: Any = request.user
-    with transaction.atomic():
-        run = selectors.detector_run_get(user=user, run_id=run_id)
-        if run is None:
-            raise ApiError(404, "No run with that id that you can see.")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="detector_run",
-            object_id=run.pk,
-            details={"hits": run.hit_count, "status": run.status},
-        )
-        return run_out(run, user)
+    return run_out(selectors.detector_run_read(user=user, run_id=run_id), user)
 
 
 @router.post(
@@ -164,4 +155,8 @@ def missed_opportunity_acknowledge(
     if not user.has_capability(Cap.ALERT_ACTION):
         raise ApiError(403, "Your role cannot act on alerts.")
     mo = services.missed_opportunity_acknowledge(acting_user=user, mo=mo, note=payload.note)
-    return {"reference": mo.reference, "status": mo.status}
+    return {
+        "reference": mo.reference,
+        "status": mo.status,
+        "language_flags": selectors.language_flags_of(mo.pk, "acknowledged_note"),
+    }

@@ -6,17 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
-from sightline.workforce import rules, selectors, services
+from sightline.workforce import reads, rules, selectors, services
 from sightline.workforce.csvio import MAX_BYTES
 
 router = Router(tags=["workforce"])
@@ -133,16 +130,8 @@ def coverage(request: HttpRequest, filters: Query[CoverageFilter]) -> dict[str, 
     user = _user(request)
     if not user.has_capability(Cap.WORKFORCE_VIEW):
         raise ApiError(403, "Your role cannot view training coverage.")
-    with transaction.atomic():
-        agency = selectors.agency_for_coverage(user=user, code=filters.agency[:40])
-        result = selectors.coverage(user=user, agency=agency)
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="workforce_coverage",
-            details={"agency": filters.agency[:40] or "all"},
-        )
-        return coverage_out(result)
+    _agency, result = reads.coverage_read(user=user, code=filters.agency[:40])
+    return coverage_out(result)
 
 
 @router.post(

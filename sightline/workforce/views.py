@@ -6,18 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.errors import NotPermitted
 from sightline.core.permissions import capability_required
-from sightline.workforce import rules, selectors, services
+from sightline.workforce import reads, rules, selectors, services
 from sightline.workforce.csvio import csv_write
 from sightline.workforce.forms import HeadcountForm, ImportForm
 from sightline.workforce.models import HeadcountSnapshot
@@ -86,30 +83,8 @@ def headcount_entry(request: AuthenticatedHttpRequest) -> HttpResponse:
 def due_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """CSV of who is due for a refresher. Every cell goes through csv_safe: a name imported
     as `=HYPERLINK(...)` leaves as text, never as a live formula."""
-    with transaction.atomic():
-        agency = selectors.agency_for_coverage(
-            user=request.user, code=request.GET.get("agency", "")
-        )
-        staff = selectors.staff_scope(user=request.user)
-        if agency is not None:
-            staff = staff.filter(agency=agency)
-        today = timezone.localdate()
-        due = selectors.due_for_refresher(staff, today)
-        rows: list[list[object]] = [
-            ["agency", "staff_id", "name", "team", "role_group", "due_for", "expires_on"]
-        ]
-        for s in due.iterator():
-            trained = getattr(s, "trained_until", None)
-            rows.append([
-                s.agency.code, s.staff_id, s.name, s.team, s.role_group,
-                "refresher" if trained else "briefing", trained or getattr(s, "briefed_until", ""),
-            ])  # fmt: skip
-        audit_record(
-            actor=request.user,
-            action=Action.EXPORT,
-            object_type="workforce_due",
-            details={"agency": agency.code if agency else "all", "rows": len(rows) - 1},
-        )
+    today = timezone.localdate()
+    rows = reads.due_export_read(user=request.user, code=request.GET.get("agency", ""), today=today)
     response = HttpResponse(csv_write(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="due-for-refresher-{today}.csv"'
     return response

@@ -32,19 +32,6 @@ NOT_YET_MOVED = {
     "intel/api.py",
     "intel/api_persons.py",
     "intel/views.py",
-    "reporting/access_log_api.py",
-    "reporting/access_log_views.py",
-    "reporting/alerts_api.py",
-    "reporting/workforce_views.py",
-    "reviews/api.py",
-    "reviews/detectors_api.py",
-    "reviews/views/detectors.py",
-    "reviews/views/language.py",
-    "reviews/views/reader.py",
-    "reviews/views/recommendations.py",
-    "reviews/views/reviews.py",
-    "workforce/api.py",
-    "workforce/views.py",
 }
 
 

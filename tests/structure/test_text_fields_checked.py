@@ -54,6 +54,8 @@ CHECKED: dict[str, str] = {
     "reviews.Recommendation.required_evidence": TextKind.RECOMMENDATION,
     "reviews.Recommendation.evidence": TextKind.RECOMMENDATION,
     "reviews.RecommendationUpdate.note": TextKind.RECOMMENDATION_UPDATE,
+    "reviews.ChronologyNote.significance": TextKind.REVIEW_SIGNIFICANCE,
+    "reviews.MissedOpportunity.acknowledged_note": TextKind.MISSED_OPPORTUNITY_NOTE,
 }
 
 EXEMPT: dict[str, str] = {
@@ -103,8 +105,6 @@ PENDING: set[str] = {
     "events.Event.summary",
     "events.MissingEpisode.found_with",
     "events.EventAlert.status_reason",
-    "reviews.ChronologyNote.significance",
-    "reviews.MissedOpportunity.acknowledged_note",
 }
 PENDING_AT_MOST = 23
 

@@ -15,7 +15,7 @@ from sightline.accounts.models import Agency, Team
 from sightline.accounts.roles import Role
 from sightline.core.dates import add_months
 from sightline.reviews.language import load_language
-from sightline.reviews.models import LanguageCheck, LanguageFlag
+from sightline.reviews.models import ChronologyNote, LanguageCheck, LanguageFlag, Review
 
 
 def report_agencies(*, user: Any) -> QuerySet[Agency]:
@@ -124,3 +124,12 @@ def record_flags(
 def language_flags_of(record_id: Any, field: str | None = None) -> list[dict[str, Any]]:
     """One record's stored flags (see `record_flags`)."""
     return record_flags(record_ids=[record_id], field=field)[record_id]
+
+
+def chronology_note_flags(*, review: Review) -> dict[str, list[dict[str, Any]]]:
+    """The stored flags of a review's significance notes, by chronology entry key (two
+    queries for the whole chronology). Scope is the review's: call it only for a review the
+    user may open."""
+    notes = dict(ChronologyNote.objects.filter(review=review).values_list("pk", "entry_key"))
+    flags = record_flags(record_ids=list(notes), field="significance")
+    return {key: flags[pk] for pk, key in notes.items() if flags[pk]}

@@ -20,6 +20,7 @@ from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.calendar import default_calendar
+from sightline.core.dates import age_on
 from sightline.core.errors import Conflict, Invalid
 from sightline.core.outbox import outbox_enqueue
 from sightline.core.references import references_reserve
@@ -36,6 +37,7 @@ from sightline.reviews.choices import (
     MISSED_OPPORTUNITY_TRANSITIONS,
     DetectorRunStatus,
     MissedOpportunityStatus,
+    TextKind,
 )
 from sightline.reviews.detectors import (
     DETECTORS,
@@ -46,6 +48,7 @@ from sightline.reviews.detectors import (
     live_codes,
 )
 from sightline.reviews.models import DetectorRun, MissedOpportunity
+from sightline.reviews.services.language import language_flags_record
 from sightline.screening.models import Screening
 
 log = logging.getLogger("sightline.reviews")
@@ -177,6 +180,10 @@ def _notify(mo: MissedOpportunity, users: Sequence[User], *, escalated: bool) ->
     return [u.username for u in users]
 
 
+def _age(dob: dt.date | None) -> int | None:
+    return None if dob is None else age_on(dob, timezone.localdate())
+
+
 @transaction.atomic
 def missed_opportunity_acknowledge(
     *, acting_user: Any, mo: MissedOpportunity, note: str = ""
@@ -203,6 +210,13 @@ def missed_opportunity_acknowledge(
         child_id=mo.child_id,
         details={"status": mo.status},
     )
+    # What the practitioner did about the child's alert, checked as they wrote it (ADR 0714).
+    # An alert is acknowledged once, so there is no earlier check to replace.
+    language_flags_record(
+        acting_user=acting_user, content_type=TextKind.MISSED_OPPORTUNITY_NOTE, record_id=mo.pk,
+        record_ref=mo.reference, field="acknowledged_note", text=mo.acknowledged_note,
+        child_age=_age(mo.child.date_of_birth), new_record=True, skip_blank=True,
+    )  # fmt: skip
     return mo
 
 

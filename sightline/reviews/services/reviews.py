@@ -196,6 +196,13 @@ def chronology_note_set(
         },
     )
     _audit(acting_user, Action.CHANGE, review, entry=entry_key, is_key=is_key)
+    # A reviewer's account of what an entry shows about the child: checked like any other
+    # practitioner's text (ADR 0714); an empty note is no record checked.
+    language_flags_record(
+        acting_user=acting_user, content_type=TextKind.REVIEW_SIGNIFICANCE, record_id=note.pk,
+        record_ref=review.reference, field="significance", text=note.significance,
+        skip_blank=True,
+    )  # fmt: skip
     return note
 
 

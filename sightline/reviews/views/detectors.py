@@ -3,6 +3,7 @@ history and its hits) and the alerts raised live (one alert, acknowledged)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -10,11 +11,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
+from sightline.core.dates import age_on
 from sightline.core.permissions import capability_required
 from sightline.people.models import Child
 from sightline.reviews import selectors, services
@@ -23,6 +24,7 @@ from sightline.reviews.detectors import DETECTORS
 from sightline.reviews.forms import AcknowledgeForm, DetectorRunForm
 from sightline.reviews.models import MissedOpportunity
 from sightline.reviews.tasks import detector_run_enqueue
+from sightline.reviews.views.flags import tell_flags
 
 LIST_LIMIT = 200
 
@@ -32,23 +34,18 @@ def _report(
 ) -> HttpResponse:
     user: Any = request.user
     can_run = user.has_capability(Cap.DETECTOR_RUN)
-    with transaction.atomic():
-        runs = list(selectors.detector_runs(user=user)[:20])
-        audit_record(
-            actor=user, action=Action.LIST, object_type="detector_run",
-            details={"count": len(runs)},
-        )  # fmt: skip
-        return render(
-            request,
-            "reviews/detectors.html",
-            {
-                "detectors": [{"d": d, "params": d.params()} for d in DETECTORS.values()],
-                "runs": runs, "can_run": can_run, "form": form or DetectorRunForm(),
-                "inline_years": DETECTOR_RUN_INLINE_DAYS // 366,
-                "inline_children": DETECTOR_RUN_INLINE_CHILDREN,
-            },
-            status=status,
-        )  # fmt: skip
+    runs = selectors.detector_runs_read(user=user)
+    return render(
+        request,
+        "reviews/detectors.html",
+        {
+            "detectors": [{"d": d, "params": d.params()} for d in DETECTORS.values()],
+            "runs": runs, "can_run": can_run, "form": form or DetectorRunForm(),
+            "inline_years": DETECTOR_RUN_INLINE_DAYS // 366,
+            "inline_children": DETECTOR_RUN_INLINE_CHILDREN,
+        },
+        status=status,
+    )  # fmt: skip
 
 
 @capability_required(Cap.DETECTOR_VIEW)
@@ -88,41 +85,28 @@ def run(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.DETECTOR_RUN)
 def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     user: Any = request.user
-    with transaction.atomic():
-        found = selectors.detector_run_get(user=user, run_id=run_id)
-        if found is None:
-            raise Http404
-        hits, withheld = selectors.run_hits(user=user, run=found)
-        audit_record(
-            actor=user, action=Action.VIEW, object_type="detector_run", object_id=found.pk,
-            details={"hits": len(hits), "withheld": withheld},
-        )  # fmt: skip
-        names = {code: d.name for code, d in DETECTORS.items()}
-        rows = [{**h, "name": names.get(h["pattern"], "")} for h in hits[:2000]]
-        counts: dict[str, int] = {}
-        for h in hits:
-            counts[h["pattern"]] = counts.get(h["pattern"], 0) + 1
-        return render(
-            request,
-            "reviews/detector_run.html",
-            {"run": found, "rows": rows, "withheld": withheld, "total": len(hits),
-             "counts": sorted(counts.items(), key=lambda kv: int(kv[0][1:]))},
-        )  # fmt: skip
+    found, hits, withheld = selectors.detector_run_hits_read(user=user, run_id=run_id)
+    names = {code: d.name for code, d in DETECTORS.items()}
+    rows = [{**h, "name": names.get(h["pattern"], "")} for h in hits[:2000]]
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h["pattern"]] = counts.get(h["pattern"], 0) + 1
+    return render(
+        request,
+        "reviews/detector_run.html",
+        {"run": found, "rows": rows, "withheld": withheld, "total": len(hits),
+         "counts": sorted(counts.items(), key=lambda kv: int(kv[0][1:]))},
+    )  # fmt: skip
 
 
 @capability_required(Cap.ALERT_VIEW)
 def alert_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    with transaction.atomic():
-        rows = list(selectors.missed_opportunity_list(user=user)[:LIST_LIMIT])
-        audit_record(
-            actor=user, action=Action.LIST, object_type="missed_opportunity",
-            details={"count": len(rows)},
-        )  # fmt: skip
-        return render(
-            request, "reviews/missed_opportunities.html",
-            {"rows": rows, "names": {c: d.name for c, d in DETECTORS.items()}},
-        )  # fmt: skip
+    rows = selectors.missed_opportunity_list_read(user=user, limit=LIST_LIMIT)
+    return render(
+        request, "reviews/missed_opportunities.html",
+        {"rows": rows, "names": {c: d.name for c, d in DETECTORS.items()}},
+    )  # fmt: skip
 
 
 def _alert(request: HttpRequest, mo_id: uuid.UUID) -> MissedOpportunity:
@@ -132,27 +116,30 @@ def _alert(request: HttpRequest, mo_id: uuid.UUID) -> MissedOpportunity:
     return mo
 
 
+def _age(dob: dt.date | None) -> int | None:
+    return None if dob is None else age_on(dob, timezone.localdate())
+
+
 def _render_alert(
-    request: HttpRequest, mo: MissedOpportunity, form: AcknowledgeForm | None = None,
+    request: HttpRequest, mo_id: uuid.UUID, form: AcknowledgeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:  # fmt: skip
+    """The alert's page, read afresh through the audited read (also after a refused
+    acknowledgement)."""
     user: Any = request.user
-    with transaction.atomic():
-        audit_record(
-            actor=user, action=Action.VIEW, object_type="missed_opportunity", object_id=mo.pk,
-            object_ref=mo.reference, child_id=mo.child_id,
-        )  # fmt: skip
-        return render(
-            request, "reviews/missed_opportunity.html",
-            {"mo": mo, "detector": DETECTORS[mo.pattern], "form": form or AcknowledgeForm(),
-             "can_act": user.has_capability(Cap.ALERT_ACTION)},
-            status=status,
-        )  # fmt: skip
+    mo = selectors.missed_opportunity_read(user=user, mo_id=mo_id)
+    return render(
+        request, "reviews/missed_opportunity.html",
+        {"mo": mo, "detector": DETECTORS[mo.pattern], "form": form or AcknowledgeForm(),
+         "can_act": user.has_capability(Cap.ALERT_ACTION),
+         "child_age": _age(mo.child.date_of_birth)},
+        status=status,
+    )  # fmt: skip
 
 
 @capability_required(Cap.ALERT_VIEW)
 def alert_detail(request: HttpRequest, mo_id: uuid.UUID) -> HttpResponse:
-    return _render_alert(request, _alert(request, mo_id))
+    return _render_alert(request, mo_id)
 
 
 @capability_required(Cap.ALERT_ACTION)
@@ -161,13 +148,14 @@ def alert_acknowledge(request: HttpRequest, mo_id: uuid.UUID) -> HttpResponse:
     mo = _alert(request, mo_id)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        return _render_alert(request, mo, form, status=422)
+        return _render_alert(request, mo.pk, form, status=422)
     try:
         services.missed_opportunity_acknowledge(
             acting_user=request.user, mo=mo, note=form.cleaned_data["note"]
         )
     except services.Conflict as exc:
         form.add_error(None, str(exc.detail))
-        return _render_alert(request, mo, form, status=409)
+        return _render_alert(request, mo.pk, form, status=409)
     messages.success(request, f"{mo.reference} acknowledged.")
+    tell_flags(request, mo.pk, "acknowledged_note")
     return redirect("reviews:missed_opportunity", mo_id=mo.pk)

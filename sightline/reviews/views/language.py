@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -12,8 +11,6 @@ from django.views.decorators.http import require_POST
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Team
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.reviews import selectors
 from sightline.reviews.language import MAX_CHARS, check_text
@@ -53,22 +50,12 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = list(Team.objects.filter(agency__in=[agency] if agency else agencies))
     team_id = request.GET.get("team", "")
     team = next((t for t in teams if str(t.pk) == team_id), None)
-    with transaction.atomic():
-        result = selectors.language_report(user=user, agency=agency, team=team)
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="language_report",
-            details={
-                "agency": agency.code if agency else "all",
-                "team": str(team.pk) if team else "",
-            },
-        )
-        return render(
-            request,
-            "reviews/language_report.html",
-            {
-                "report": result, "chart": result.chart(), "agencies": agencies,
-                "agency": agency, "teams": teams, "team": team,
-            },
-        )  # fmt: skip
+    result = selectors.language_report_read(user=user, agency=agency, team=team)
+    return render(
+        request,
+        "reviews/language_report.html",
+        {
+            "report": result, "chart": result.chart(), "agencies": agencies,
+            "agency": agency, "teams": teams, "team": team,
+        },
+    )  # fmt: skip

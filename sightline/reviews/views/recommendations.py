@@ -6,15 +6,12 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.reviews import selectors, services
 from sightline.reviews.choices import OVERDUE, RecommendationStatus
@@ -36,43 +33,34 @@ def _status(request: HttpRequest) -> str | None:
 def tracker(request: HttpRequest) -> HttpResponse:
     status = _status(request)
     today = timezone.localdate()
-    with transaction.atomic():
-        figures = selectors.tracker(user=request.user, today=today)
-        recs = list(selectors.recommendation_list(user=request.user, status=status)[:LIST_LIMIT])
-        audit_record(
-            actor=request.user, action=Action.LIST, object_type="recommendations",
-            details={"status": status or "", "count": len(recs)},
-        )  # fmt: skip
-        return render(
-            request,
-            "reviews/tracker.html",
-            {
-                "figures": figures, "chart": figures.chart(), "today": today,
-                "rows": [{"rec": r, "overdue": is_overdue(r, today=today)} for r in recs],
-                "status": status, "statuses": RecommendationStatus.choices,
-            },
-        )  # fmt: skip
+    figures, recs = selectors.tracker_read(
+        user=request.user, status=status, today=today, limit=LIST_LIMIT
+    )
+    return render(
+        request,
+        "reviews/tracker.html",
+        {
+            "figures": figures, "chart": figures.chart(), "today": today,
+            "rows": [{"rec": r, "overdue": is_overdue(r, today=today)} for r in recs],
+            "status": status, "statuses": RecommendationStatus.choices,
+        },
+    )  # fmt: skip
 
 
 @capability_required(Cap.RECOMMENDATION_VIEW)
 def tracker_csv(request: HttpRequest) -> HttpResponse:
     status = _status(request)
     today = timezone.localdate()
-    with transaction.atomic():
-        recs = list(selectors.recommendation_list(user=request.user, status=status))
-        audit_record(
-            actor=request.user, action=Action.EXPORT, object_type="recommendations",
-            details={"status": status or "", "count": len(recs), "format": "csv"},
-        )  # fmt: skip
-        header = ["Reference", "Review", "Recommendation", "Owning agency", "Owner", "Due on",
-                  "Status", "Overdue", "Evidence required", "Evidence"]  # fmt: skip
-        rows = [
-            [r.reference, r.review.reference, r.text, r.owner_agency.name,
-             r.owner_person.display_name, r.due_on.isoformat(), r.get_status_display(),
-             "Yes" if is_overdue(r, today=today) else "", r.required_evidence, r.evidence]
-            for r in recs
-        ]  # fmt: skip
-        return csv_response("recommendations.csv", header, rows)
+    recs = selectors.recommendation_export_read(user=request.user, status=status)
+    header = ["Reference", "Review", "Recommendation", "Owning agency", "Owner", "Due on",
+              "Status", "Overdue", "Evidence required", "Evidence"]  # fmt: skip
+    rows = [
+        [r.reference, r.review.reference, r.text, r.owner_agency.name,
+         r.owner_person.display_name, r.due_on.isoformat(), r.get_status_display(),
+         "Yes" if is_overdue(r, today=today) else "", r.required_evidence, r.evidence]
+        for r in recs
+    ]  # fmt: skip
+    return csv_response("recommendations.csv", header, rows)
 
 
 def _rec(request: HttpRequest, recommendation_id: uuid.UUID) -> Recommendation:
@@ -83,25 +71,23 @@ def _rec(request: HttpRequest, recommendation_id: uuid.UUID) -> Recommendation:
 
 
 def render_recommendation(
-    request: HttpRequest, rec: Recommendation, form: RecommendationUpdateForm | None = None,
-    status: int = 200,
+    request: HttpRequest, recommendation_id: uuid.UUID,
+    form: RecommendationUpdateForm | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
-    with transaction.atomic():
-        audit_record(
-            actor=request.user, action=Action.VIEW, object_type="recommendation",
-            object_id=rec.pk, object_ref=rec.reference,
-        )  # fmt: skip
-        context: dict[str, Any] = {
-            "rec": rec,
-            "overdue": is_overdue(rec),
-            "form": form or RecommendationUpdateForm(),
-        }
-        return render(request, "reviews/recommendation.html", context, status=status)
+    """The recommendation's page, read afresh through the audited read (also after a refused
+    update)."""
+    rec = selectors.recommendation_read(user=request.user, recommendation_id=recommendation_id)
+    context: dict[str, Any] = {
+        "rec": rec,
+        "overdue": is_overdue(rec),
+        "form": form or RecommendationUpdateForm(),
+    }
+    return render(request, "reviews/recommendation.html", context, status=status)
 
 
 @capability_required(Cap.RECOMMENDATION_VIEW)
 def recommendation_detail(request: HttpRequest, recommendation_id: uuid.UUID) -> HttpResponse:
-    return render_recommendation(request, _rec(request, recommendation_id))
+    return render_recommendation(request, recommendation_id)
 
 
 @capability_required(Cap.RECOMMENDATION_VIEW)
@@ -110,7 +96,7 @@ def recommendation_update(request: HttpRequest, recommendation_id: uuid.UUID) ->
     rec = _rec(request, recommendation_id)
     form = RecommendationUpdateForm(request.POST)
     if not form.is_valid():
-        return render_recommendation(request, rec, form, status=422)
+        return render_recommendation(request, rec.pk, form, status=422)
     data = form.cleaned_data
     try:
         services.recommendation_update(
@@ -121,10 +107,10 @@ def recommendation_update(request: HttpRequest, recommendation_id: uuid.UUID) ->
         detail = exc.detail if isinstance(exc.detail, dict) else {"": exc.detail}
         for message in detail.values():
             form.add_error(None, message)
-        return render_recommendation(request, rec, form, status=422)
+        return render_recommendation(request, rec.pk, form, status=422)
     except (services.NotPermitted, services.Conflict) as exc:
         form.add_error(None, str(exc.detail))
-        return render_recommendation(request, rec, form, status=exc.status)
+        return render_recommendation(request, rec.pk, form, status=exc.status)
     messages.success(request, "Recommendation updated.")
     update = rec.updates.order_by("-created_at").first()
     if update is not None:

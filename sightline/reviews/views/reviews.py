@@ -9,7 +9,6 @@ from typing import Any
 
 import weasyprint
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
 from sightline.reviews import selectors, services
 from sightline.reviews.forms import (
@@ -41,80 +39,58 @@ def _review(request: HttpRequest, review_id: uuid.UUID) -> Review:
     return review
 
 
-def audit_children(request: HttpRequest, review: Review, action: Action, kind: str) -> None:
-    """One row per child in scope, so each child's access log shows the read."""
-    for rc in review.children.all():
-        audit_record(
-            actor=request.user,
-            action=action,
-            object_type=kind,
-            object_id=review.pk,
-            object_ref=review.reference,
-            child_id=rc.child_id,
-        )
-
-
 @capability_required(Cap.REVIEW_VIEW)
 def review_list(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        reviews = list(selectors.review_list(user=request.user)[:200])
-        audit_record(
-            actor=request.user, action=Action.LIST, object_type="reviews",
-            details={"count": len(reviews)},
-        )  # fmt: skip
-        return render(request, "reviews/review_list.html", {"reviews": reviews})
+    reviews = selectors.review_list_read(user=request.user)
+    return render(request, "reviews/review_list.html", {"reviews": reviews})
 
 
 def render_workspace(
-    request: HttpRequest, review: Review, status: int = 200, **forms: Any
+    request: HttpRequest, review_id: uuid.UUID, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    with transaction.atomic():
-        entries = selectors.review_chronology(review=review)
-        audit_children(request, review, Action.VIEW, "review_chronology")
-        context = {
-            "review": review,
-            "entries": entries,
-            "now": timezone.now(),
-            "is_open": review_is_open(review),
-            "manages": manages_reviews(request.user),
-            "recommendations": review.recommendations.select_related(
-                "owner_agency", "owner_person"
-            ),
-            "grant_form": forms.get("grant_form") or GrantForm(),
-            "finding_form": forms.get("finding_form") or FindingForm(),
-            "recommendation_form": forms.get("recommendation_form") or RecommendationForm(),
-        }
-        return render(request, "reviews/review_detail.html", context, status=status)
+    """The workspace, read afresh through the audited read (also after a refused step)."""
+    review, entries = selectors.review_chronology_read(user=request.user, review_id=review_id)
+    note_flags = selectors.chronology_note_flags(review=review)
+    context = {
+        "review": review,
+        "entries": entries,
+        # each entry with the stored flags of its significance note
+        "entry_rows": [(e, note_flags.get(e.key, [])) for e in entries],
+        "now": timezone.now(),
+        "is_open": review_is_open(review),
+        "manages": manages_reviews(request.user),
+        "recommendations": review.recommendations.select_related("owner_agency", "owner_person"),
+        "grant_form": forms.get("grant_form") or GrantForm(),
+        "finding_form": forms.get("finding_form") or FindingForm(),
+        "recommendation_form": forms.get("recommendation_form") or RecommendationForm(),
+    }
+    return render(request, "reviews/review_detail.html", context, status=status)
 
 
 @capability_required(Cap.REVIEW_VIEW)
 def review_detail(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
-    return render_workspace(request, _review(request, review_id))
+    return render_workspace(request, review_id)
 
 
 @capability_required(Cap.REVIEW_VIEW)
 def chronology_csv(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
-    review = _review(request, review_id)
-    with transaction.atomic():
-        entries = selectors.review_chronology(review=review)
-        audit_children(request, review, Action.EXPORT, "review_chronology")
-        rows = [[selectors.entry_row(e)[key] for _, key in COLUMNS] for e in entries]
-        return csv_response(
-            f"chronology-{review.reference}.csv", [title for title, _ in COLUMNS], rows
-        )
+    review, entries = selectors.review_chronology_read(
+        user=request.user, review_id=review_id, action=Action.EXPORT
+    )
+    rows = [[selectors.entry_row(e)[key] for _, key in COLUMNS] for e in entries]
+    return csv_response(f"chronology-{review.reference}.csv", [title for title, _ in COLUMNS], rows)
 
 
 @capability_required(Cap.REVIEW_VIEW)
 def chronology_pdf(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
-    review = _review(request, review_id)
-    with transaction.atomic():
-        entries = selectors.review_chronology(review=review)
-        audit_children(request, review, Action.EXPORT, "review_chronology")
-        html = render_to_string(
-            "reviews/chronology_pdf.html",
-            {"review": review, "rows": [selectors.entry_row(e) for e in entries],
-             "columns": COLUMNS, "made_at": timezone.now()},
-        )  # fmt: skip
+    review, entries = selectors.review_chronology_read(
+        user=request.user, review_id=review_id, action=Action.EXPORT
+    )
+    html = render_to_string(
+        "reviews/chronology_pdf.html",
+        {"review": review, "rows": [selectors.entry_row(e) for e in entries],
+         "columns": COLUMNS, "made_at": timezone.now()},
+    )  # fmt: skip
     pdf = weasyprint.HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{review.reference}.pdf"'
@@ -129,7 +105,7 @@ def significance(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The significance note was not saved.")
         return redirect("reviews:detail", review_id=review.pk)
-    services.chronology_note_set(
+    note = services.chronology_note_set(
         acting_user=request.user,
         review=review,
         entry_key=form.cleaned_data["entry_key"],
@@ -137,6 +113,7 @@ def significance(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         is_key=form.cleaned_data["is_key"],
     )
     messages.success(request, "Significance saved.")
+    tell_flags(request, note.pk, "significance")
     return redirect("reviews:detail", review_id=review.pk)
 
 
@@ -146,7 +123,7 @@ def grant(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     review = _review(request, review_id)
     form = GrantForm(request.POST)
     if not form.is_valid():
-        return render_workspace(request, review, status=422, grant_form=form)
+        return render_workspace(request, review.pk, status=422, grant_form=form)
     services.reviewer_grant(
         acting_user=request.user, review=review, user=form.cleaned_data["username"],
         days=form.cleaned_data["days"],
@@ -170,7 +147,7 @@ def finding_add(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     review = _review(request, review_id)
     form = FindingForm(request.POST)
     if not form.is_valid():
-        return render_workspace(request, review, status=422, finding_form=form)
+        return render_workspace(request, review.pk, status=422, finding_form=form)
     finding = services.finding_add(
         acting_user=request.user, review=review, text=form.cleaned_data["text"]
     )
@@ -185,7 +162,7 @@ def recommendation_add(request: HttpRequest, review_id: uuid.UUID) -> HttpRespon
     review = _review(request, review_id)
     form = RecommendationForm(request.POST)
     if not form.is_valid():
-        return render_workspace(request, review, status=422, recommendation_form=form)
+        return render_workspace(request, review.pk, status=422, recommendation_form=form)
     data = form.cleaned_data
     try:
         rec = services.recommendation_add(
@@ -196,7 +173,7 @@ def recommendation_add(request: HttpRequest, review_id: uuid.UUID) -> HttpRespon
     except services.Invalid as exc:
         for name, message in dict(exc.detail).items():
             form.add_error("owner_username" if name == "owner_person" else None, message)
-        return render_workspace(request, review, status=422, recommendation_form=form)
+        return render_workspace(request, review.pk, status=422, recommendation_form=form)
     messages.success(request, "Recommendation added.")
     tell_flags(request, rec.pk)
     return redirect("reviews:detail", review_id=review.pk)
