@@ -1,4 +1,5 @@
-"""Escalation API: open escalations, resolving one, and a referral's clocks (raising a
+"""Escalation API: open escalations and a referral's clocks (resolving an escalation keeps its
+reason's language flags through a workflow: sightline/api/escalations.py; raising a
 professional challenge is a workflow's step: sightline/api/casework.py). Mounted at the API
 root, so paths are full sub-paths."""
 
@@ -14,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from sightline.accounts.roles import Cap
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
-from sightline.escalation import selectors, services
+from sightline.escalation import selectors
 
 router = Router(tags=["escalation"])
 
@@ -73,7 +74,7 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-def _escalation_out(escalation: Any) -> dict[str, Any]:
+def escalation_out(escalation: Any) -> dict[str, Any]:
     row = selectors.escalation_row(escalation)
     return {key: row[key] for key in EscalationOut.model_fields}
 
@@ -90,32 +91,7 @@ def escalations(request: HttpRequest, filters: Query[EscalationFilter]) -> dict[
     count, rows = selectors.escalation_slice_read(
         user=user, status=filters.status, offset=filters.offset, limit=filters.limit
     )
-    return {"count": count, "items": [_escalation_out(e) for e in rows]}
-
-
-@router.post(
-    "/escalations/{escalation_id}/resolve",
-    response={200: EscalationOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Resolve an escalation, with a reason",
-)
-def escalation_resolve(
-    request: HttpRequest, escalation_id: uuid.UUID, payload: ReasonIn
-) -> dict[str, Any]:
-    user = _user(request)
-    escalation = selectors.escalation_get(user=user, escalation_id=escalation_id)
-    if escalation is None:
-        raise ApiError(404, "No escalation with that id that you can see.")
-    try:
-        done = services.escalation_resolve(
-            acting_user=user, escalation=escalation, reason=payload.reason
-        )
-    except services.EscalationError as exc:
-        raise ApiError(422, str(exc)) from exc
-    except services.NotPermitted as exc:
-        raise ApiError(403, str(exc)) from exc
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from exc
-    return _escalation_out(done)
+    return {"count": count, "items": [escalation_out(e) for e in rows]}
 
 
 @router.get(

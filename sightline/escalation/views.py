@@ -1,14 +1,15 @@
-"""Pages: overdue work, the inbox, escalations, challenges, re-referral review and the
+"""Pages: overdue work, the inbox, escalations, challenges, a referral's clocks and the
 performance dashboard. Each view carries its capability and shows what an audited selector
 (`selectors.*_read`) returns: the selector applies scope (anything outside it is a 404) and
-records the read (ADR 0010)."""
+records the read (ADR 0010). The written steps that keep language flags through workflows
+(acting on an escalation, reviewing a repeat referral, a challenge's steps) have their pages
+in sightline/site."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency
 from sightline.accounts.roles import Cap, is_manager
 from sightline.core.permissions import capability_required
-from sightline.escalation import rules, selectors, services
+from sightline.escalation import rules, selectors
 from sightline.escalation.choices import ChallengeStatus, EscalationStatus
 from sightline.escalation.forms import ChallengeResponseForm, ReasonForm
 from sightline.escalation.models import InboxItem
@@ -75,7 +76,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "escalation/escalation_list.html", {"page": page, "status": status})
 
 
-def _render_escalation(
+def render_escalation(
     request: HttpRequest, escalation: Any, form: ReasonForm | None = None, status: int = 200
 ) -> HttpResponse:
     return render(
@@ -94,29 +95,7 @@ def _render_escalation(
 @capability_required(Cap.ESCALATION_VIEW)
 def escalation_detail(request: HttpRequest, escalation_id: uuid.UUID) -> HttpResponse:
     escalation = selectors.escalation_read(user=request.user, escalation_id=escalation_id)
-    return _render_escalation(request, escalation)
-
-
-@capability_required(Cap.ESCALATION_VIEW)
-@require_POST
-def escalation_act(request: HttpRequest, escalation_id: uuid.UUID, verb: str) -> HttpResponse:
-    escalation = selectors.escalation_get(user=request.user, escalation_id=escalation_id)
-    if escalation is None or verb not in ("acknowledge", "resolve"):
-        raise Http404
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _render_escalation(request, escalation, form, status=422)
-    service = services.escalation_resolve if verb == "resolve" else services.escalation_acknowledge
-    try:
-        service(acting_user=request.user, escalation=escalation, reason=form.cleaned_data["reason"])
-    except services.NotPermitted as exc:
-        form.add_error(None, str(exc))
-        return _render_escalation(request, escalation, form, status=403)
-    except (services.Conflict, services.EscalationError) as exc:
-        form.add_error(None, str(exc))
-        return _render_escalation(request, escalation, form, status=409)
-    messages.success(request, "Escalation resolved." if verb == "resolve" else "Acknowledged.")
-    return redirect("escalation:detail", escalation_id=escalation.pk)
+    return render_escalation(request, escalation)
 
 
 @capability_required(Cap.ESCALATION_VIEW)
@@ -135,40 +114,6 @@ def referral_clocks(request: HttpRequest, reference: str) -> HttpResponse:
             "review_needed": rules.manager_review_required(referral),
             "can_review": is_manager(request.user),
         },
-    )
-
-
-@capability_required(Cap.REFERRAL_SIGN_OFF)
-def rereferral_review(request: HttpRequest, reference: str) -> HttpResponse:
-    referral = selectors.referral_in_scope(user=request.user, reference=reference)
-    if referral is None:
-        raise Http404
-    form = ReasonForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.rereferral_review_record(
-                    acting_user=request.user, referral=referral, reason=form.cleaned_data["reason"]
-                )
-            except services.NotPermitted as exc:
-                form.add_error(None, str(exc))
-                status = 403
-            except services.Conflict as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                messages.success(request, "Review recorded. The referral can now be decided.")
-                return redirect("escalation:referral", reference=reference)
-        else:
-            status = 422
-    # Shown afresh (and recorded) only when the page is drawn, not after a review is saved.
-    referral, history = selectors.rereferral_history_read(user=request.user, reference=reference)
-    return render(
-        request,
-        "escalation/rereferral_review.html",
-        {"referral": referral, "form": form, "history": history},
-        status=status,
     )
 
 
