@@ -33,9 +33,10 @@ def test_a_screening_is_checked_as_it_is_written_and_shown_with_its_flags(
     worker = browsing.tab("fd-worker")
     page = worker.page
     worker.open(f"/referrals/{referral.reference}/children/{child_id}/screening/")
-    page.locator("#status_A1_present").check()
-    worker.write(page.locator("#note_A1"), NOTE)
-    note_flags = page.locator("#language-flags-note_A1 .sl-language-flags__box")
+    # a vulnerability (context only): the level can still be raised, with a reason
+    page.locator("#status_H1_present").check()
+    worker.write(page.locator("#note_H1"), NOTE)
+    note_flags = page.locator("#language-flags-note_H1 .sl-language-flags__box")
     assert "“making her own choices”" in note_flags.inner_text()
     page.locator("#raised_level").select_option("high")
     worker.write(page.locator("#raised_reason"), RAISED)
@@ -47,7 +48,7 @@ def test_a_screening_is_checked_as_it_is_written_and_shown_with_its_flags(
     main = page.locator("main").inner_text()
     assert "Check your wording" in main and "“making her own choices”" in main
     stored = LanguageFlag.objects.filter(content_type=TextKind.SCREENING)
-    assert {"raised_reason", "note_A1"} == set(stored.values_list("field", flat=True))
+    assert {"raised_reason", "note_H1"} == set(stored.values_list("field", flat=True))
     shown = page.locator("[data-language-flags]").first
     assert shown.get_attribute("data-language-flags") == str(stored.count())
     shown.scroll_into_view_if_needed()
