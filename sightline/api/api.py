@@ -16,6 +16,7 @@ from sightline.api.casework import router as casework_router
 from sightline.api.casework_plans import router as casework_plans_router
 from sightline.api.casework_steps import router as casework_steps_router
 from sightline.api.dashboard import router as dashboard_router
+from sightline.api.escalations import router as escalations_text_router
 from sightline.api.events import router as events_router
 from sightline.api.hub import router as hub_router
 from sightline.api.meetings_text import router as meetings_text_router
@@ -83,6 +84,7 @@ api.add_router("/screening", screening_router)
 api.add_router("", audit_router)
 api.add_router("", access_router)
 api.add_router("", escalation_router)
+api.add_router("", escalations_text_router)
 api.add_router("", alerts_router)
 api.add_router("", intel_router)
 api.add_router("", intel_persons_router)

@@ -158,6 +158,13 @@ class ScreeningOut(Schema):
     indicators: list[MarkOut]
 
 
+class ScreeningRecorded(ScreeningOut):
+    """The answer to recording a screening: its stored language flags (the reason for raising
+    the level, field `raised_reason`, and each indicator's note, field `note_<code>`)."""
+
+    language_flags: list[StoredFlagOut] = []
+
+
 class DecisionIn(InputSchema):
     outcome: OutcomeLiteral
     reason: str = Field(..., min_length=1, max_length=10_000)

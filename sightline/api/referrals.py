@@ -33,7 +33,7 @@ from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this
     ReferralIn,
     ReferralOut,
     ScreeningIn,
-    ScreeningOut,
+    ScreeningRecorded,
     SexLiteral,
     SuggestionOut,
     UrgencyLiteral,
@@ -255,7 +255,14 @@ def intake_out(result: IntakeResult, user: Any) -> dict[str, Any]:
         "suggested_indicators": [
             {"code": s.code, "label": s.label, "phrase": s.phrase} for s in result.suggestions
         ],
-        "language_flags": [{**f.as_dict(), "field": "narrative"} for f in result.language_flags],
+        "language_flags": [
+            *({**f.as_dict(), "field": "narrative"} for f in result.language_flags),
+            *(
+                {**f.as_dict(), "field": f"persons_named[{i}].description"}
+                for i, flags in enumerate(result.person_flags)
+                for f in flags
+            ),
+        ],
     }
 
 
@@ -268,7 +275,7 @@ def referral_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 @router.post(
     "/{reference}/screening",
-    response={200: ScreeningOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    response={200: ScreeningRecorded, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
     summary="Record a CSE screening for a child on this referral",
 )
 def referral_screening(
@@ -300,7 +307,10 @@ def referral_screening(
         )
     except TransitionNotAllowed as exc:
         raise ApiError(409, "A decision has already been made on this referral.") from exc
-    return _screening_out(screening, referral_child.child_id)
+    return {
+        **_screening_out(screening, referral_child.child_id),
+        "language_flags": language_flags_of(screening.pk),
+    }
 
 
 @router.post(

@@ -1,4 +1,5 @@
-"""Escalation API: open escalations, resolving one, and a referral's clocks (raising a
+"""Escalation API: open escalations and a referral's clocks (resolving an escalation keeps its
+reason's language flags through a workflow: sightline/api/escalations.py; raising a
 professional challenge is a workflow's step: sightline/api/casework.py). Mounted at the API
 root, so paths are full sub-paths."""
 
@@ -8,20 +9,15 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError
-from sightline.escalation import selectors, services
+from sightline.escalation import selectors
 
 router = Router(tags=["escalation"])
-
-NOT_FOUND = "No referral with that reference that you can see."
 
 
 class EscalationOut(Schema):
@@ -78,15 +74,7 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-def _reference(reference: str) -> str:
-    """A referral reference from the path; one holding NUL matches nothing (PostgreSQL
-    cannot compare it), so it answers 404."""
-    if "\x00" in reference:
-        raise ApiError(404, NOT_FOUND)
-    return reference[:20]
-
-
-def _escalation_out(escalation: Any) -> dict[str, Any]:
+def escalation_out(escalation: Any) -> dict[str, Any]:
     row = selectors.escalation_row(escalation)
     return {key: row[key] for key in EscalationOut.model_fields}
 
@@ -100,43 +88,10 @@ def escalations(request: HttpRequest, filters: Query[EscalationFilter]) -> dict[
     user = _user(request)
     if not user.has_capability(Cap.ESCALATION_VIEW):
         raise ApiError(403, "Your role cannot view escalations.")
-    status = None if filters.status == "all" else filters.status
-    with transaction.atomic():
-        qs = selectors.escalation_list(user=user, status=status)
-        count = qs.count()
-        rows = list(qs[filters.offset : filters.offset + filters.limit])
-        audit_record(
-            actor=user,
-            action=Action.LIST,
-            object_type="escalations",
-            details={"status": filters.status, "count": count, "offset": filters.offset},
-        )
-        return {"count": count, "items": [_escalation_out(e) for e in rows]}
-
-
-@router.post(
-    "/escalations/{escalation_id}/resolve",
-    response={200: EscalationOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Resolve an escalation, with a reason",
-)
-def escalation_resolve(
-    request: HttpRequest, escalation_id: uuid.UUID, payload: ReasonIn
-) -> dict[str, Any]:
-    user = _user(request)
-    escalation = selectors.escalation_get(user=user, escalation_id=escalation_id)
-    if escalation is None:
-        raise ApiError(404, "No escalation with that id that you can see.")
-    try:
-        done = services.escalation_resolve(
-            acting_user=user, escalation=escalation, reason=payload.reason
-        )
-    except services.EscalationError as exc:
-        raise ApiError(422, str(exc)) from exc
-    except services.NotPermitted as exc:
-        raise ApiError(403, str(exc)) from exc
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from exc
-    return _escalation_out(done)
+    count, rows = selectors.escalation_slice_read(
+        user=user, status=filters.status, offset=filters.offset, limit=filters.limit
+    )
+    return {"count": count, "items": [escalation_out(e) for e in rows]}
 
 
 @router.get(
@@ -145,31 +100,14 @@ def escalation_resolve(
     summary="The statutory clocks on a referral",
 )
 def referral_clocks(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
-    user = _user(request)
-    with transaction.atomic():
-        referral = selectors.referral_in_scope(user=user, reference=_reference(reference))
-        if referral is None:
-            raise ApiError(404, NOT_FOUND)
-        clocks = list(selectors.referral_clocks(user=user, referral=referral))
-        if not clocks and not (
-            user.has_capability(Cap.ESCALATION_VIEW) or referral.referred_by_id == user.pk
-        ):
-            raise ApiError(404, NOT_FOUND)
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="referral_clocks",
-            object_id=referral.pk,
-            object_ref=referral.reference,
-            referral_id=referral.pk,
-        )
-        return [
-            {
-                "name": c.kind,
-                "started_at": c.started_at,
-                "due_at": c.due_at,
-                "met_at": c.met_at,
-                "status": c.status,
-            }
-            for c in clocks
-        ]
+    found = selectors.referral_clocks_read(user=_user(request), reference=reference[:20])
+    return [
+        {
+            "name": c.kind,
+            "started_at": c.started_at,
+            "due_at": c.due_at,
+            "met_at": c.met_at,
+            "status": c.status,
+        }
+        for c in found.clocks
+    ]

@@ -1,15 +1,15 @@
-"""Pages: overdue work, the inbox, escalations, challenges, re-referral review and the
-performance dashboard. Each view carries its capability, reads through scoped selectors
-(anything outside scope is a 404) and writes its audit row in the same transaction."""
+"""Pages: overdue work, the inbox, escalations, challenges, a referral's clocks and the
+performance dashboard. Each view carries its capability and shows what an audited selector
+(`selectors.*_read`) returns: the selector applies scope (anything outside it is a 404) and
+records the read (ADR 0010). The written steps that keep language flags through workflows
+(acting on an escalation, reviewing a repeat referral, a challenge's steps) have their pages
+in sightline/site."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,71 +18,38 @@ from django.views.decorators.http import require_POST
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency
 from sightline.accounts.roles import Cap, is_manager
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.permissions import capability_required
-from sightline.escalation import rules, selectors, services
+from sightline.escalation import rules, selectors
 from sightline.escalation.choices import ChallengeStatus, EscalationStatus
 from sightline.escalation.forms import ChallengeResponseForm, ReasonForm
 from sightline.escalation.models import InboxItem
 
-PAGE_SIZE = 50
-
-
-def _audit_list(request: HttpRequest, object_type: str, **details: Any) -> None:
-    audit_record(actor=request.user, action=Action.LIST, object_type=object_type, details=details)
-
-
-def audit_view(request: HttpRequest, object_type: str, obj: Any, referral: Any) -> None:
-    audit_record(
-        actor=request.user,
-        action=Action.VIEW,
-        object_type=object_type,
-        object_id=obj.pk,
-        object_ref=referral.reference,
-        referral_id=referral.pk,
-    )
-
-
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
 
 @capability_required(Cap.ESCALATION_VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        work = selectors.overdue_work(user=request.user)
-        overdue = _page(request, work.overdue)
-        nearly = list(work.nearly_due[:PAGE_SIZE]) if work.nearly_due is not None else []
-        _audit_list(
-            request,
-            "overdue_work",
-            page=overdue.number,
-            overdue=overdue.paginator.count,
-            nearly_due=len(nearly),
-        )
-        return render(
-            request,
-            "escalation/overview.html",
-            {"work": work, "page": overdue, "nearly": nearly, "now": work.now},
-        )
+    found = selectors.overdue_work_read(user=request.user, page=request.GET.get("page"))
+    return render(
+        request,
+        "escalation/overview.html",
+        {"work": found.work, "page": found.page, "nearly": found.nearly, "now": found.work.now},
+    )
 
 
 @capability_required(Cap.REFERRAL_VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        unread_only = request.GET.get("show") == "unread"
-        page = _page(request, selectors.inbox_list(user=request.user, unread_only=unread_only))
-        _audit_list(request, "inbox", page=page.number, count=page.paginator.count)
-        return render(
-            request,
-            "escalation/inbox.html",
-            {
-                "page": page,
-                "unread_only": unread_only,
-                "unread": selectors.inbox_unread_count(user=request.user),
-            },
-        )
+    unread_only = request.GET.get("show") == "unread"
+    page = selectors.inbox_page_read(
+        user=request.user, unread_only=unread_only, page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "escalation/inbox.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread": selectors.inbox_unread_count(user=request.user),
+        },
+    )
 
 
 @capability_required(Cap.REFERRAL_VIEW)
@@ -103,18 +70,13 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in ("open", "resolved", "all"):
         status = "open"
-    with transaction.atomic():
-        page = _page(
-            request,
-            selectors.escalation_list(
-                user=request.user, status=None if status == "all" else status
-            ),
-        )
-        _audit_list(request, "escalations", status=status, count=page.paginator.count)
-        return render(request, "escalation/escalation_list.html", {"page": page, "status": status})
+    page = selectors.escalation_page_read(
+        user=request.user, status=status, page=request.GET.get("page")
+    )
+    return render(request, "escalation/escalation_list.html", {"page": page, "status": status})
 
 
-def _render_escalation(
+def render_escalation(
     request: HttpRequest, escalation: Any, form: ReasonForm | None = None, status: int = 200
 ) -> HttpResponse:
     return render(
@@ -132,100 +94,33 @@ def _render_escalation(
 
 @capability_required(Cap.ESCALATION_VIEW)
 def escalation_detail(request: HttpRequest, escalation_id: uuid.UUID) -> HttpResponse:
-    with transaction.atomic():
-        escalation = selectors.escalation_get(user=request.user, escalation_id=escalation_id)
-        if escalation is None:
-            raise Http404
-        audit_view(request, "escalation", escalation, escalation.referral)
-        return _render_escalation(request, escalation)
-
-
-@capability_required(Cap.ESCALATION_VIEW)
-@require_POST
-def escalation_act(request: HttpRequest, escalation_id: uuid.UUID, verb: str) -> HttpResponse:
-    escalation = selectors.escalation_get(user=request.user, escalation_id=escalation_id)
-    if escalation is None or verb not in ("acknowledge", "resolve"):
-        raise Http404
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _render_escalation(request, escalation, form, status=422)
-    service = services.escalation_resolve if verb == "resolve" else services.escalation_acknowledge
-    try:
-        service(acting_user=request.user, escalation=escalation, reason=form.cleaned_data["reason"])
-    except services.NotPermitted as exc:
-        form.add_error(None, str(exc))
-        return _render_escalation(request, escalation, form, status=403)
-    except (services.Conflict, services.EscalationError) as exc:
-        form.add_error(None, str(exc))
-        return _render_escalation(request, escalation, form, status=409)
-    messages.success(request, "Escalation resolved." if verb == "resolve" else "Acknowledged.")
-    return redirect("escalation:detail", escalation_id=escalation.pk)
+    escalation = selectors.escalation_read(user=request.user, escalation_id=escalation_id)
+    return render_escalation(request, escalation)
 
 
 @capability_required(Cap.ESCALATION_VIEW)
 def referral_clocks(request: HttpRequest, reference: str) -> HttpResponse:
-    with transaction.atomic():
-        referral = selectors.referral_in_scope(user=request.user, reference=reference)
-        if referral is None:
-            raise Http404
-        clocks = list(selectors.referral_clocks(user=request.user, referral=referral))
-        challenges = list(selectors.challenge_list(user=request.user).filter(referral=referral))
-        audit_view(request, "referral_clocks", referral, referral)
-        return render(
-            request,
-            "escalation/referral_clocks.html",
-            {
-                "referral": referral,
-                "clocks": clocks,
-                "challenges": challenges,
-                "now": timezone.now(),
-                "review_needed": rules.manager_review_required(referral),
-                "can_review": is_manager(request.user),
-            },
-        )
-
-
-@capability_required(Cap.REFERRAL_SIGN_OFF)
-def rereferral_review(request: HttpRequest, reference: str) -> HttpResponse:
-    referral = selectors.referral_in_scope(user=request.user, reference=reference)
-    if referral is None:
-        raise Http404
-    form = ReasonForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.rereferral_review_record(
-                    acting_user=request.user, referral=referral, reason=form.cleaned_data["reason"]
-                )
-            except services.NotPermitted as exc:
-                form.add_error(None, str(exc))
-                status = 403
-            except services.Conflict as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                messages.success(request, "Review recorded. The referral can now be decided.")
-                return redirect("escalation:referral", reference=reference)
-        else:
-            status = 422
-    with transaction.atomic():
-        history = selectors.rereferral_history(user=request.user, referral=referral)
-        audit_view(request, "rereferral_history", referral, referral)
-        return render(
-            request,
-            "escalation/rereferral_review.html",
-            {"referral": referral, "form": form, "history": history},
-            status=status,
-        )
+    found = selectors.referral_clocks_read(user=request.user, reference=reference)
+    referral = found.referral
+    challenges = list(selectors.challenge_list(user=request.user).filter(referral=referral))
+    return render(
+        request,
+        "escalation/referral_clocks.html",
+        {
+            "referral": referral,
+            "clocks": found.clocks,
+            "challenges": challenges,
+            "now": timezone.now(),
+            "review_needed": rules.manager_review_required(referral),
+            "can_review": is_manager(request.user),
+        },
+    )
 
 
 @capability_required(Cap.CHALLENGE_RAISE)
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        page = _page(request, selectors.challenge_list(user=request.user))
-        _audit_list(request, "challenges", count=page.paginator.count)
-        return render(request, "escalation/challenge_list.html", {"page": page})
+    page = selectors.challenge_page_read(user=request.user, page=request.GET.get("page"))
+    return render(request, "escalation/challenge_list.html", {"page": page})
 
 
 def render_challenge(
@@ -255,12 +150,8 @@ def render_challenge(
 
 @capability_required(Cap.CHALLENGE_RAISE)
 def challenge_detail(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
-    with transaction.atomic():
-        challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id)
-        if challenge is None:
-            raise Http404
-        audit_view(request, "challenge", challenge, challenge.referral)
-        return render_challenge(request, challenge)
+    challenge = selectors.challenge_read(user=request.user, challenge_id=challenge_id)
+    return render_challenge(request, challenge)
 
 
 @capability_required(Cap.PERFORMANCE_VIEW)
@@ -268,12 +159,10 @@ def performance(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(is_active=True).order_by("name"))
     code = request.GET.get("agency", "")
     agency = next((a for a in agencies if a.code == code), None)
-    with transaction.atomic():
-        result = selectors.performance(user=request.user, agency=agency)
-        chart = selectors.decision_chart(result)
-        _audit_list(request, "performance", agency=code or "all")
-        return render(
-            request,
-            "escalation/performance.html",
-            {"perf": result, "agencies": agencies, "agency": agency, "chart": chart},
-        )
+    result = selectors.performance_read(user=request.user, agency=agency, asked=code)
+    chart = selectors.decision_chart(result)
+    return render(
+        request,
+        "escalation/performance.html",
+        {"perf": result, "agencies": agencies, "agency": agency, "chart": chart},
+    )

@@ -94,6 +94,10 @@ class TextKind(models.TextChoices):
     RECOMMENDATION_UPDATE = "recommendation.update", "Case review: a recommendation's update"
     REVIEW_SIGNIFICANCE = "review.significance", "Case review: a chronology entry's significance"
     MISSED_OPPORTUNITY_NOTE = "missed_opportunity.note", "Missed opportunity: what was done"
+    SCREENING = "screening", "Screening: the reason for raising the level, indicator notes"
+    PERSON_NAMED = "referral.person_named", "Referral: a person named, as described"
+    ESCALATION_NOTE = "escalation.reason", "Escalation: a manager's acknowledgement or resolution"
+    REREFERRAL_REVIEW = "rereferral_review.reason", "Re-referral review: the manager's reason"
 
 
 # Timescales of a review after a serious incident, in working days (Working Together 2023).

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,8 +16,12 @@ from sightline.accounts.roles import Cap
 from sightline.core.errors import Conflict, DomainError, NotPermitted
 from sightline.core.permissions import capability_required
 from sightline.escalation.forms import ChallengeForm, ChallengeResponseForm, ReasonForm
-from sightline.escalation.selectors import challenge_get, referral_for_challenge
-from sightline.escalation.views import audit_view, render_challenge
+from sightline.escalation.selectors import (
+    challenge_form_read,
+    challenge_get,
+    referral_for_challenge,
+)
+from sightline.escalation.views import render_challenge
 from sightline.site.language_flags import tell_flags
 from sightline.workflows import (
     answer_field,
@@ -58,12 +61,12 @@ def challenge_new(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 tell_flags(request, challenge.pk, "reason")
                 return redirect("escalation:challenge", challenge_id=challenge.pk)
-    with transaction.atomic():
-        audit_view(request, "challenge_form", referral, referral)
-        return render(
-            request, "escalation/challenge_new.html", {"referral": referral, "form": form},
-            status=status,
-        )  # fmt: skip
+    # Shown afresh, its read recorded, only when the form is drawn (not after a challenge is sent).
+    referral = challenge_form_read(user=request.user, reference=reference)
+    return render(
+        request, "escalation/challenge_new.html", {"referral": referral, "form": form},
+        status=status,
+    )  # fmt: skip
 
 
 @capability_required(Cap.CHALLENGE_RESPOND)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from sightline.escalation import views
-from sightline.site import challenges
+from sightline.site import challenges, escalations
 
 app_name = "escalation"
 urlpatterns = [
@@ -10,7 +10,11 @@ urlpatterns = [
     path("inbox/<uuid:item_id>/read/", views.inbox_read, name="inbox_read"),
     path("escalations/", views.escalation_list, name="list"),
     path("escalations/<uuid:escalation_id>/", views.escalation_detail, name="detail"),
-    path("escalations/<uuid:escalation_id>/<str:verb>/", views.escalation_act, name="act"),
+    path(
+        "escalations/<uuid:escalation_id>/<str:verb>/",
+        escalations.escalation_act_page,
+        name="act",
+    ),
     path("performance/", views.performance, name="performance"),
     path("challenges/", views.challenge_list, name="challenges"),
     path("challenges/<uuid:challenge_id>/", views.challenge_detail, name="challenge"),
@@ -26,5 +30,5 @@ urlpatterns = [
     ),
     path("referrals/<str:reference>/", views.referral_clocks, name="referral"),
     path("referrals/<str:reference>/challenge/", challenges.challenge_new, name="challenge_new"),
-    path("referrals/<str:reference>/review/", views.rereferral_review, name="review"),
+    path("referrals/<str:reference>/review/", escalations.rereferral_review_page, name="review"),
 ]

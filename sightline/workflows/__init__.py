@@ -29,6 +29,12 @@ from sightline.workflows.decide import (
     sign_off_approve,
     sign_off_return,
 )
+from sightline.workflows.escalation import (
+    ESCALATION_VERBS,
+    escalation_act,
+    escalation_reason_field,
+    rereferral_review,
+)
 from sightline.workflows.event_receive import (
     EventReceived,
     episode_update,
@@ -57,10 +63,12 @@ from sightline.workflows.retention import (
     retention_run,
 )
 from sightline.workflows.screen import (
+    mark_field,
     referral_screen,
 )
 
 __all__ = [
+    "ESCALATION_VERBS",
     "STAGE_OUTCOMES",
     "EventReceived",
     "ImportResult",
@@ -81,7 +89,9 @@ __all__ = [
     "enquiry_start",
     "episode_closure_record",
     "episode_update",
+    "escalation_act",
     "escalation_field",
+    "escalation_reason_field",
     "event_receive",
     "events_import",
     "mace_action_create",
@@ -93,10 +103,12 @@ __all__ = [
     "mace_disruption_create",
     "mace_disruption_update",
     "mace_minutes_amend",
+    "mark_field",
     "plan_close",
     "plan_record",
     "referral_intake",
     "referral_screen",
+    "rereferral_review",
     "retention_due",
     "retention_run",
     "return_interview_step",

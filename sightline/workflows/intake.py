@@ -22,7 +22,12 @@ from sightline.referrals.services import (
 )
 from sightline.reviews.choices import TextKind
 from sightline.reviews.language import Flag
-from sightline.reviews.services import language_flags_record, missed_opportunities_check
+from sightline.reviews.services import (
+    TextToCheck,
+    language_flags_record,
+    language_flags_record_many,
+    missed_opportunities_check,
+)
 from sightline.screening import scoring
 
 
@@ -33,6 +38,8 @@ class IntakeResult:
     suggestions: list[scoring.Suggestion]
     intel: IndexResult
     language_flags: list[Flag] = field(default_factory=list)
+    # The flags of each named person's description, in the order they were named.
+    person_flags: list[list[Flag]] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -40,7 +47,8 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
     """Store the referral and its children (referrals, people), index what it names and run
     the alert rules (intel), start the decision and RAG clocks and mark a re-referral
     (escalation), copy the clocks' due times onto the referral, acknowledge it to the
-    referrer (outbox) and offer the narrative's indicators for the screening. The step's
+    referrer (outbox), offer the narrative's indicators for the screening and keep the language
+    flags of the narrative and of each named person's description (reviews). The step's
     audit rows are written together at its end (audit_batch)."""
     with audit_batch():
         return _intake(acting_user, data)
@@ -89,6 +97,16 @@ def _intake(acting_user: Any, data: ReferralInput) -> IntakeResult:
         child_age=min((a for a in ages if a is not None), default=None),
         new_record=True,
     )
+    # How each person named is described (one INSERT for all, none when none is described).
+    person_flags = language_flags_record_many(
+        acting_user=acting_user,
+        content_type=TextKind.PERSON_NAMED,
+        texts=[
+            TextToCheck(p.pk, referral.reference, "description", p.description, p.approximate_age)
+            for p in submitted.persons_named
+        ],
+        child_age=min((a for a in ages if a is not None), default=None),
+    )
     missed_opportunities_check(  # a new child with no flagged words has no history to match
         acting_user=acting_user,
         child_ids=[
@@ -96,4 +114,5 @@ def _intake(acting_user: Any, data: ReferralInput) -> IntakeResult:
         ],
         trigger="intake",
     )
-    return IntakeResult(referral, submitted.children, suggestions, intel, flags)
+    described = [person_flags.get((p.pk, "description"), []) for p in submitted.persons_named]
+    return IntakeResult(referral, submitted.children, suggestions, intel, flags, described)

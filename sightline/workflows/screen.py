@@ -16,7 +16,12 @@ from sightline.referrals.services import (
     referral_lock_for_screening,
     referral_risk_refresh,
 )
-from sightline.reviews.services import missed_opportunities_check
+from sightline.reviews.choices import TextKind
+from sightline.reviews.services import (
+    TextToCheck,
+    language_flags_record_many,
+    missed_opportunities_check,
+)
 from sightline.screening.models import Screening
 from sightline.screening.selectors import catalogue_current
 from sightline.screening.services import screening_record
@@ -34,7 +39,9 @@ def referral_screen(
 ) -> Screening:
     """Lock the referral (it must still await a decision), score and store the screening
     (screening), raise the referral's risk and RAG rating (referrals), re-time, meet and start
-    the clocks the level implies (escalation) and copy the RAG clock's due time back."""
+    the clocks the level implies (escalation) and copy the RAG clock's due time back. The
+    reason for raising the level and each indicator's note keep their language flags
+    (reviews)."""
     referral = referral_lock_for_screening(referral=referral)
     screening = screening_record(
         acting_user=acting_user,
@@ -46,6 +53,7 @@ def referral_screen(
         raised_level=raised_level,
         raised_reason=raised_reason,
     )
+    _flag_screening(acting_user, screening, referral_child)
     rag_raised = referral_risk_refresh(referral=referral)
     clocks_on_screening(referral=referral, screening=screening, acting_user=acting_user)
     if rag_raised:
@@ -60,3 +68,27 @@ def referral_screen(
     # a medium or high screening makes the referral an exploitation concern (issue 12 §3a)
     concern_on_screening(acting_user=acting_user, referral=referral, level=screening.level)
     return screening
+
+
+def mark_field(code: str) -> str:
+    """The flagged field of an indicator's note, kept under the screening's id."""
+    return f"note_{code}"
+
+
+def _flag_screening(acting_user: Any, screening: Screening, referral_child: ReferralChild) -> None:
+    """One check per text written (the raised level's reason, each indicator note given), in
+    one INSERT however many notes there are."""
+    texts = [
+        TextToCheck(screening.pk, referral_child.referral.reference, mark_field(code), note)
+        for code, note in screening.marks.exclude(note="").values_list("code", "note")
+    ]
+    texts.append(
+        TextToCheck(
+            screening.pk, referral_child.referral.reference, "raised_reason",
+            screening.raised_reason,
+        )
+    )  # fmt: skip
+    language_flags_record_many(
+        acting_user=acting_user, content_type=TextKind.SCREENING, texts=texts,
+        child_age=referral_child.age_on_day,
+    )  # fmt: skip

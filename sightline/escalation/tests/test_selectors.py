@@ -6,6 +6,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from sightline.audit.choices import Action
+from sightline.audit.models import AuditEvent
+from sightline.core.errors import NotFound
 from sightline.escalation import selectors, services
 from sightline.escalation.choices import ClockKind
 from sightline.escalation.models import Clock
@@ -113,3 +116,26 @@ def test_decision_chart_gives_one_figure_per_month_and_none_for_no_decisions(
     assert chart["values"][-1] == 100
     assert chart["values"][0] is None
     assert chart["values"] == [row.decision_share for row in perf.months]
+
+
+def test_an_audited_read_records_the_view_and_refuses_what_is_out_of_scope(
+    escalated: Any, front_door: Any, police_officer: Any, teacher: Any
+) -> None:
+    escalation = selectors.escalation_list(user=front_door).first()
+    assert escalation is not None
+    rows = AuditEvent.objects.filter(object_type="escalation", object_id=escalation.pk)
+    assert selectors.escalation_read(user=front_door, escalation_id=escalation.pk) == escalation
+    assert rows.filter(actor=front_door, action=Action.VIEW).count() == 1
+    with pytest.raises(NotFound):
+        selectors.escalation_read(user=police_officer, escalation_id=escalation.pk)
+    assert not rows.filter(actor=police_officer).exists()
+    # The referrer sees her own referral's clocks; another referrer is told there is none.
+    found = selectors.referral_clocks_read(user=police_officer, reference=escalated.reference)
+    assert len(found.clocks) == 2
+    assert AuditEvent.objects.filter(
+        actor=police_officer, object_type="referral_clocks", referral_id=escalated.pk
+    ).exists()
+    for reference in (escalated.reference, "SL-\x00"):
+        with pytest.raises(NotFound):
+            selectors.referral_clocks_read(user=teacher, reference=reference)
+    assert not AuditEvent.objects.filter(actor=teacher).exists()

@@ -142,6 +142,11 @@ class ChildForm(RowForm):
 
 
 class PersonForm(RowForm):
+    # The description last, so the language flags shown as it is typed sit right below it.
+    field_order = (
+        "name", "nickname", "approximate_age", "phone", "vehicle_registration", "address",
+        "description",
+    )  # fmt: skip
     name = forms.CharField(label="Name", max_length=200, required=False)
     nickname = forms.CharField(
         label="Nickname or what the child calls them", max_length=100, required=False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -74,3 +76,73 @@ def language_flags_record(
         for flag in flags
     )
     return flags
+
+
+@dataclass(frozen=True)
+class TextToCheck:
+    """One stored text for `language_flags_record_many`: the record it belongs to, the field,
+    the text and, when it describes a person, that person's approximate age."""
+
+    record_id: uuid.UUID
+    record_ref: str
+    field: str
+    text: str
+    about_person_age: int | None = None
+
+
+@transaction.atomic(savepoint=False)  # a step of its caller's transaction when there is one
+def language_flags_record_many(
+    *,
+    acting_user: Any,
+    content_type: str,
+    texts: Iterable[TextToCheck],
+    child_age: int | None = None,
+) -> dict[tuple[uuid.UUID, str], list[Flag]]:
+    """`language_flags_record` for several texts of records made in this transaction (so none
+    has an earlier check to replace): one INSERT of their checks and, only when something was
+    flagged, one of their flags, however many texts there are. A blank text is skipped (an
+    optional field left empty is not a record checked). Never refuses."""
+    language = load_language()
+    agency_id = getattr(acting_user, "agency_id", None)
+    team_id = getattr(acting_user, "team_id", None)
+    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    found: dict[tuple[uuid.UUID, str], list[Flag]] = {}
+    checks: list[LanguageCheck] = []
+    flag_rows: list[LanguageFlag] = []
+    for item in texts:
+        if not item.text.strip():
+            continue
+        flags = check_text(
+            item.text, child_age=child_age, about_person_age=item.about_person_age,
+            language=language,
+        )  # fmt: skip
+        found[(item.record_id, item.field)] = flags
+        check = LanguageCheck(
+            content_type=content_type, record_id=item.record_id, record_ref=item.record_ref,
+            field=item.field, list_version=language.version, flag_count=len(flags),
+            author=author, agency_id=agency_id, team_id=team_id,
+        )  # fmt: skip
+        checks.append(check)
+        flag_rows += [_flag_row(check, flag) for flag in flags]
+    if checks:
+        LanguageCheck.objects.bulk_create(checks)
+    if flag_rows:
+        LanguageFlag.objects.bulk_create(flag_rows)
+    return found
+
+
+def _flag_row(check: LanguageCheck, flag: Flag) -> LanguageFlag:
+    return LanguageFlag(
+        language_check=check,
+        content_type=check.content_type,
+        record_id=check.record_id,
+        record_ref=check.record_ref,
+        field=check.field,
+        phrase=flag.phrase[:200],
+        code=flag.code,
+        category=flag.category,
+        start=flag.start,
+        end=flag.end,
+        agency_id=check.agency_id,
+        team_id=check.team_id,
+    )

@@ -289,6 +289,7 @@ def _screen_post(
             request,
             f"Screening recorded: {screening.get_level_display()} (score {screening.score}).",
         )
+        tell_flags(request, screening.pk)  # the raised level's reason and the indicator notes
         return redirect("referrals:detail", reference=reference)
     return None
 
