@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from ninja import Router, Status
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
-from sightline.intel import selectors, services
+from sightline.intel import reads, selectors, services
 from sightline.intel.api_schemas import PersonOut, SplitIn, SplitOut
 from sightline.intel.choices import EntityType
 from sightline.intel.models import PersonOfConcern
@@ -24,7 +21,7 @@ from sightline.intel.services.persons import person_split
 
 router = Router(tags=["intel"])
 
-NO_PERSON = "No person of concern with that id that you can see."
+NO_PERSON = reads.NO_PERSON
 
 
 def person_out(person: PersonOfConcern, user: Any) -> dict[str, Any]:
@@ -49,28 +46,11 @@ def person_out(person: PersonOfConcern, user: Any) -> dict[str, Any]:
     summary="A person of concern; a merged person's old id answers 301 to the surviving one",
 )
 def person_get(request: AuthenticatedHttpRequest, person_id: str) -> Any:
-    user = request.user
-    with transaction.atomic():
-        person = selectors.entity_get(user=user, entity_type=EntityType.PERSON, entity_id=person_id)
-        moved = None
-        if person is None:
-            moved = selectors.person_moved_to(user=user, person_id=person_id)
-            if moved is None:
-                raise ApiError(404, NO_PERSON)
-        shown = moved or person
-        assert isinstance(shown, PersonOfConcern)
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="intel_person",
-            object_id=shown.pk,
-            object_ref=shown.reference,
-            details={"moved_from": str(person_id)} if moved is not None else {},
-        )
-        if moved is not None:
-            location = reverse("api:intel_person", kwargs={"person_id": moved.pk})
-            return HttpResponsePermanentRedirect(location)
-        return person_out(shown, user)
+    found = reads.person_read(user=request.user, person_id=person_id)
+    if found.moved:
+        location = reverse("api:intel_person", kwargs={"person_id": found.person.pk})
+        return HttpResponsePermanentRedirect(location)
+    return person_out(found.person, request.user)
 
 
 @router.post(

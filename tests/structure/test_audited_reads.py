@@ -29,9 +29,6 @@ ALLOWED = {
 NOT_YET_MOVED = {
     "escalation/api.py",
     "escalation/views.py",
-    "intel/api.py",
-    "intel/api_persons.py",
-    "intel/views.py",
     "meetings/api/disruptions.py",
     "meetings/api/meetings.py",
     "meetings/views.py",
