@@ -13,13 +13,10 @@ from sightline.core.api import Detail
 from sightline.core.errors import ApiError
 from sightline.intel import reads, selectors, services
 from sightline.intel.api_schemas import (
-    AlertOut,
-    AlertStatusIn,
     ExplanationOut,
     HotspotsOut,
     LinkCandidateOut,
     LinkDecisionOut,
-    LinkIn,
     NetworkOut,
     UndoIn,
 )
@@ -63,29 +60,6 @@ def alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) 
         "pattern": PATTERN_OF_KIND.get(alert.kind),
         "possible_at": alert.possible_at,
     }
-
-
-@router.post(
-    "/alerts/{alert_id}/status",
-    response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Mark an alert reviewed, actioned or dismissed (with a reason)",
-)
-def alert_status(
-    request: AuthenticatedHttpRequest, alert_id: str, payload: AlertStatusIn
-) -> dict[str, Any]:
-    user = request.user
-    alert = selectors.alert_get(user=user, alert_id=alert_id)
-    if alert is None:
-        raise ApiError(404, "No alert with that id that you can see.")
-    if not user.has_capability(Cap.ALERT_ACTION):
-        raise ApiError(403, "Your role cannot act on alerts.")
-    try:
-        alert = services.alert_status_set(
-            acting_user=user, alert=alert, status=payload.status, reason=payload.reason
-        )
-    except services.IntelError as exc:
-        raise ApiError(409, str(exc)) from exc
-    return alert_out(alert, user)
 
 
 @router.get(
@@ -144,7 +118,7 @@ def mention_explanation(request: AuthenticatedHttpRequest, mention_id: str) -> d
     return reads.mention_explanation_read(user=request.user, mention_id=mention_id)
 
 
-def _decision_out(decision: Any) -> dict[str, Any]:
+def decision_out(decision: Any) -> dict[str, Any]:
     mention = decision.mention
     mention.refresh_from_db()
     return {
@@ -156,55 +130,6 @@ def _decision_out(decision: Any) -> dict[str, Any]:
         "link_status": mention.link_status,
         "undone": decision.undone_at is not None,
     }
-
-
-@router.post(
-    "/mentions/{mention_id}/confirm",
-    response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
-    summary="Confirm that a mention is this entity",
-)
-def mention_confirm(
-    request: AuthenticatedHttpRequest, mention_id: str, payload: LinkIn
-) -> dict[str, Any]:
-    user = request.user
-    mention = selectors.mention_get(user=user, mention_id=mention_id)
-    if mention is None:
-        raise ApiError(404, "No mention with that id that you can see.")
-    if (
-        selectors.entity_get(
-            user=user, entity_type=mention.entity_type, entity_id=payload.entity_id
-        )
-        is None
-    ):
-        raise ApiError(404, "No entity with that id that you can see.")
-    try:
-        decision = services.mention_confirm(
-            acting_user=user, mention=mention, entity_id=payload.entity_id, reason=payload.reason
-        )
-    except services.IntelError as exc:
-        raise ApiError(409, str(exc)) from exc
-    return _decision_out(decision)
-
-
-@router.post(
-    "/mentions/{mention_id}/reject",
-    response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
-    summary="Reject a match between a mention and an entity",
-)
-def mention_reject(
-    request: AuthenticatedHttpRequest, mention_id: str, payload: LinkIn
-) -> dict[str, Any]:
-    user = request.user
-    mention = selectors.mention_get(user=user, mention_id=mention_id)
-    if mention is None:
-        raise ApiError(404, "No mention with that id that you can see.")
-    try:
-        decision = services.mention_reject(
-            acting_user=user, mention=mention, entity_id=payload.entity_id, reason=payload.reason
-        )
-    except services.IntelError as exc:
-        raise ApiError(409, str(exc)) from exc
-    return _decision_out(decision)
 
 
 @router.post(
@@ -225,7 +150,7 @@ def decision_undo(
         )
     except services.IntelError as exc:
         raise ApiError(409, str(exc)) from exc
-    return _decision_out(decision)
+    return decision_out(decision)
 
 
 # ---- persons of concern: the record, merges and splits (ADR 0205) ---------------------------

@@ -88,6 +88,10 @@ class TextKind(models.TextChoices):
     REVIEW_FINDING = "review.finding", "Case review: a finding"
     RECOMMENDATION = "recommendation", "Case review: a recommendation"
     RECOMMENDATION_UPDATE = "recommendation.update", "Case review: a recommendation's update"
+    PARTNER_EVENT = "event.summary", "Partner event: the summary its agency wrote"
+    MISSING_FOUND_WITH = "missing.found_with", "Missing episode: who the child was found with"
+    ALERT_STATUS = "alert.status_reason", "Alert: the reason it was reviewed, actioned or dismissed"
+    INTEL_LINK = "intel.link_reason", "Intelligence: why a link was confirmed, rejected or split"
 
 
 # Timescales of a review after a serious incident, in working days (Working Together 2023).

@@ -12,7 +12,11 @@ from sightline.reviews.services.detectors import (
     missed_opportunities_sweep,
     missed_opportunity_acknowledge,
 )
-from sightline.reviews.services.language import language_flags_record
+from sightline.reviews.services.language import (
+    TextToCheck,
+    language_flags_record,
+    language_flags_record_many,
+)
 from sightline.reviews.services.recommendations import (
     recommendation_add,
     recommendation_update,
@@ -32,6 +36,7 @@ __all__ = [
     "Conflict",
     "Invalid",
     "NotPermitted",
+    "TextToCheck",
     "chronology_note_set",
     "detector_run_execute",
     "detector_run_request",
@@ -39,6 +44,7 @@ __all__ = [
     "finding_add",
     "is_inline",
     "language_flags_record",
+    "language_flags_record_many",
     "missed_opportunities_check",
     "missed_opportunities_escalate",
     "missed_opportunities_sweep",

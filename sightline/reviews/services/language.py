@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -74,3 +76,59 @@ def language_flags_record(
         for flag in flags
     )
     return flags
+
+
+@dataclass(frozen=True)
+class TextToCheck:
+    """One stored text of a record made in the caller's transaction (for the bulk writer)."""
+
+    content_type: str
+    record_id: uuid.UUID
+    record_ref: str
+    field: str
+    text: str
+    child_age: int | None = None
+
+
+@transaction.atomic(savepoint=False)
+def language_flags_record_many(*, acting_user: Any, texts: Sequence[TextToCheck]) -> int:
+    """`language_flags_record` for many new records at once (a bulk import): blank texts are
+    skipped, then one INSERT for every check and one for every flag, whatever the number of
+    texts. Each check and flag is the one the single writer would store (with `new_record`
+    and `skip_blank`). Returns the number of flags. Never refuses."""
+    language = load_language()
+    agency_id = getattr(acting_user, "agency_id", None)
+    team_id = getattr(acting_user, "team_id", None)
+    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    checks: list[LanguageCheck] = []
+    flags: list[LanguageFlag] = []
+    for t in texts:
+        if not t.text.strip():
+            continue
+        found = check_text(t.text, child_age=t.child_age, language=language)
+        check = LanguageCheck(
+            content_type=t.content_type, record_id=t.record_id, record_ref=t.record_ref,
+            field=t.field, list_version=language.version, flag_count=len(found),
+            author=author, agency_id=agency_id, team_id=team_id,
+        )  # fmt: skip
+        checks.append(check)
+        flags += [
+            LanguageFlag(
+                language_check=check,
+                content_type=t.content_type,
+                record_id=t.record_id,
+                record_ref=t.record_ref,
+                field=t.field,
+                phrase=flag.phrase[:200],
+                code=flag.code,
+                category=flag.category,
+                start=flag.start,
+                end=flag.end,
+                agency_id=agency_id,
+                team_id=team_id,
+            )
+            for flag in found
+        ]
+    LanguageCheck.objects.bulk_create(checks, batch_size=2000)
+    LanguageFlag.objects.bulk_create(flags, batch_size=2000)
+    return len(flags)
