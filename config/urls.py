@@ -12,7 +12,7 @@ urlpatterns = [
     path("audit/", include("sightline.reporting.access_log_urls")),
     path("access/", include("sightline.site.frontdoor.access_urls")),
     path("escalation/", include("sightline.site.escalation_urls")),
-    path("intel/", include("sightline.intel.urls")),
+    path("intel/", include("sightline.site.intel_urls")),
     path("workforce/", include("sightline.site.workforce_urls")),
     path("events/", include("sightline.site.events.urls")),
     path("reviews/", include("sightline.reviews.urls")),

@@ -19,6 +19,7 @@ from sightline.api.dashboard import router as dashboard_router
 from sightline.api.escalations import router as escalations_text_router
 from sightline.api.events import router as events_router
 from sightline.api.hub import router as hub_router
+from sightline.api.intel_writes import router as intel_writes_router
 from sightline.api.meetings_text import router as meetings_text_router
 from sightline.api.openapi import document_common_errors
 from sightline.api.referrals import router as referrals_router
@@ -88,6 +89,7 @@ api.add_router("", escalations_text_router)
 api.add_router("", alerts_router)
 api.add_router("", intel_router)
 api.add_router("", intel_persons_router)
+api.add_router("", intel_writes_router)
 api.add_router("", workforce_router)
 api.add_router("", reviews_router)
 api.add_router("", detectors_router)

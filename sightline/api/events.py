@@ -24,13 +24,16 @@ from sightline.events.choices import EventKind
 from sightline.events.csvio import MAX_BYTES
 from sightline.events.imports import rows_parse
 from sightline.events.kinds import EventOrInterviewIn, MissingFacts, ReturnInterviewIn
-from sightline.events.services import event_alert_status_set
+from sightline.events.models import Event, MissingEpisode
 from sightline.intel.api_schemas import AlertOut
 from sightline.people.models import Child
 from sightline.reporting.alerts_reads import event_alert_out
+from sightline.reviews.api import StoredFlagOut
+from sightline.reviews.selectors import language_flags_of, record_flags
 from sightline.workflows import (
     EventReceived,
     episode_update,
+    event_alert_status_record,
     event_receive,
     events_import,
     return_interview_step,
@@ -56,6 +59,16 @@ class EventCreatedOut(Schema):
     created: bool
     child: dict[str, Any]
     alerts_raised: list[str]
+    language_flags: list[StoredFlagOut] = Field(
+        default_factory=list,
+        description="The flags of the event's summary and of who a missing child was found with.",
+    )
+
+
+class EventAlertStatusOut(AlertOut):
+    language_flags: list[StoredFlagOut] = Field(
+        default_factory=list, description="The flags of the reason given."
+    )
 
 
 class EventOut(Schema):
@@ -124,6 +137,13 @@ def _child_given(user: Any, child_id: uuid.UUID | None) -> Child | None:
     return child
 
 
+def _event_flags(event: Event) -> list[dict[str, Any]]:
+    """The stored flags of the event's text: its summary, its episode's "found with"."""
+    ids = [event.pk, *MissingEpisode.objects.filter(event=event).values_list("pk", flat=True)]
+    flags = record_flags(record_ids=ids)
+    return [flag for record_id in ids for flag in flags[record_id]]
+
+
 def received_out(result: EventReceived) -> dict[str, Any]:
     event = result.event
     return {
@@ -137,6 +157,7 @@ def received_out(result: EventReceived) -> dict[str, Any]:
             "candidates": event.candidates.count(),
         },
         "alerts_raised": result.alerts_raised,
+        "language_flags": _event_flags(event),
     }
 
 
@@ -224,7 +245,7 @@ class EventAlertStatusIn(InputSchema):
 
 @router.post(
     "/events/alerts/{alert_id}/status",
-    response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    response={200: EventAlertStatusOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
     summary="Acknowledge (reviewed) or close (actioned, or dismissed with a reason) a "
     "partner-event detector's alert",
 )
@@ -237,10 +258,10 @@ def event_alert_status(
         raise NotFound("No alert with that id that you can see.")
     if not user.has_capability(Cap.ALERT_ACTION):
         raise ApiError(403, "Your role cannot act on alerts.")
-    alert = event_alert_status_set(
+    alert = event_alert_status_record(
         acting_user=user, alert=alert, status=payload.status, reason=payload.reason
     )
-    return event_alert_out(alert)
+    return {**event_alert_out(alert), "language_flags": language_flags_of(alert.pk)}
 
 
 @router.get(

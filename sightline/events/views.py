@@ -39,6 +39,8 @@ def child_events(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> Http
             "now": timezone.now(),
             "may_record": user.has_capability(Cap.RETURN_INTERVIEW_RECORD),
             "may_act": user.has_capability(Cap.ALERT_ACTION),
+            # whose stored language flags the page shows (one read for them all)
+            "flag_ids": [x.pk for x in (*events, *episodes, *alerts)],
         },
     )
 

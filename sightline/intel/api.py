@@ -3,33 +3,25 @@ Mounted at the API root (prefix ""), so the paths here are full sub-paths."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.db import transaction
 from ninja import Router
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError
-from sightline.intel import selectors, services
+from sightline.intel import reads, selectors, services
 from sightline.intel.api_schemas import (
-    AlertOut,
-    AlertStatusIn,
     ExplanationOut,
     HotspotsOut,
     LinkCandidateOut,
     LinkDecisionOut,
-    LinkIn,
     NetworkOut,
     UndoIn,
 )
 from sightline.intel.choices import EntityType
 from sightline.intel.models import Alert
-from sightline.referrals.selectors import child_get
 
 router = Router(tags=["intel"])
 
@@ -70,29 +62,6 @@ def alert_out(alert: Alert, user: Any, view: selectors.ChildView | None = None) 
     }
 
 
-@router.post(
-    "/alerts/{alert_id}/status",
-    response={200: AlertOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
-    summary="Mark an alert reviewed, actioned or dismissed (with a reason)",
-)
-def alert_status(
-    request: AuthenticatedHttpRequest, alert_id: str, payload: AlertStatusIn
-) -> dict[str, Any]:
-    user = request.user
-    alert = selectors.alert_get(user=user, alert_id=alert_id)
-    if alert is None:
-        raise ApiError(404, "No alert with that id that you can see.")
-    if not user.has_capability(Cap.ALERT_ACTION):
-        raise ApiError(403, "Your role cannot act on alerts.")
-    try:
-        alert = services.alert_status_set(
-            acting_user=user, alert=alert, status=payload.status, reason=payload.reason
-        )
-    except services.IntelError as exc:
-        raise ApiError(409, str(exc)) from exc
-    return alert_out(alert, user)
-
-
 @router.get(
     "/persons/{person_id}/network",
     response={200: NetworkOut, 404: Detail},
@@ -101,28 +70,14 @@ def alert_status(
 def person_network(
     request: AuthenticatedHttpRequest, person_id: str, depth: int = 2
 ) -> dict[str, Any]:
-    user = request.user
-    with transaction.atomic():
-        person = selectors.entity_get(user=user, entity_type=EntityType.PERSON, entity_id=person_id)
-        if person is None or not user.has_capability(Cap.NETWORK_VIEW):
-            raise ApiError(404, "No person of concern with that id that you can see.")
-        network = selectors.network_around(
-            user=user, node_type=EntityType.PERSON, node_id=person.pk, depth=depth
-        )
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="intel_network",
-            object_id=person.pk,
-            object_ref=person.reference,
-            details={"nodes": len(network.nodes), "depth": depth},
-        )
-        return {
-            "nodes": network.nodes,
-            "edges": network.edges,
-            "withheld_children": network.withheld_children,
-            "truncated": network.truncated,
-        }
+    found = reads.network_read(
+        user=request.user,
+        node_type=EntityType.PERSON,
+        node_id=person_id,
+        depth=depth,
+        missing=reads.NO_PERSON,
+    )
+    return found.__dict__
 
 
 @router.get(
@@ -133,48 +88,8 @@ def person_network(
 def network(
     request: AuthenticatedHttpRequest, node_type: str, node_id: str, depth: int = 2
 ) -> dict[str, Any]:
-    user = request.user
-    if node_type == "child":
-        return _child_network(request, node_id, depth)
-    with transaction.atomic():
-        entity = selectors.entity_get(user=user, entity_type=node_type, entity_id=node_id)
-        if entity is None or not user.has_capability(Cap.NETWORK_VIEW):
-            raise ApiError(404, "Nothing with that id that you can see.")
-        result = selectors.network_around(
-            user=user, node_type=node_type, node_id=entity.pk, depth=depth
-        )
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="intel_network",
-            object_id=entity.pk,
-            object_ref=entity.reference,
-            details={"nodes": len(result.nodes), "depth": depth},
-        )
-        return result.__dict__
-
-
-def _child_network(request: AuthenticatedHttpRequest, node_id: str, depth: int) -> dict[str, Any]:
-    user = request.user
-    try:
-        pk = uuid.UUID(node_id)
-    except ValueError as exc:
-        raise ApiError(404, "Nothing with that id that you can see.") from exc
-    with transaction.atomic():
-        child = child_get(user=user, child_id=pk)
-        if child is None or not user.has_capability(Cap.NETWORK_VIEW):
-            raise ApiError(404, "Nothing with that id that you can see.")
-        result = selectors.network_around(user=user, node_type="child", node_id=pk, depth=depth)
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="intel_network",
-            object_id=pk,
-            object_ref=child.reference,
-            child_id=pk,
-            details={"nodes": len(result.nodes), "depth": depth},
-        )
-        return result.__dict__
+    found = reads.network_read(user=request.user, node_type=node_type, node_id=node_id, depth=depth)
+    return found.__dict__
 
 
 @router.get("/hotspots", response={200: HotspotsOut, 403: Detail}, summary="Ranked hotspots")
@@ -182,15 +97,7 @@ def hotspots(request: AuthenticatedHttpRequest, days: int = 90) -> dict[str, Any
     user = request.user
     if not user.has_capability(Cap.INTEL_VIEW):
         raise ApiError(403, "Your role cannot see intelligence.")
-    with transaction.atomic():
-        rows = selectors.hotspot_list(user=user, days=days)
-        audit_record(
-            actor=user,
-            action=Action.SEARCH,
-            object_type="intel_hotspots",
-            details={"days": days, "count": len(rows)},
-        )
-    return {"days": days, "results": rows}
+    return {"days": days, "results": reads.hotspot_list_read(user=user, days=days)}
 
 
 @router.get(
@@ -199,22 +106,7 @@ def hotspots(request: AuthenticatedHttpRequest, days: int = 90) -> dict[str, Any
     summary="Candidate matches for a mention, ranked, with reasons",
 )
 def mention_candidates(request: AuthenticatedHttpRequest, mention_id: str) -> list[dict[str, Any]]:
-    user = request.user
-    with transaction.atomic():
-        mention = selectors.mention_get(user=user, mention_id=mention_id)
-        if mention is None:
-            raise ApiError(404, "No mention with that id that you can see.")
-        candidates = selectors.candidate_entities(user=user, mention=mention)
-        audit_record(
-            actor=user,
-            action=Action.SEARCH,
-            object_type="intel_mention",
-            object_id=mention.pk,
-            object_ref=mention.referral.reference if mention.referral else mention.source_ref,
-            referral_id=mention.referral_id,
-            details={"search": "candidate entities for a mention", "results": len(candidates)},
-        )
-        return candidates
+    return reads.mention_candidates_read(user=request.user, mention_id=mention_id)
 
 
 @router.get(
@@ -223,24 +115,10 @@ def mention_candidates(request: AuthenticatedHttpRequest, mention_id: str) -> li
     summary="Why a mention is linked where it is, and why not to the runner-up",
 )
 def mention_explanation(request: AuthenticatedHttpRequest, mention_id: str) -> dict[str, Any]:
-    user = request.user
-    with transaction.atomic():
-        mention = selectors.mention_get(user=user, mention_id=mention_id)
-        if mention is None:
-            raise ApiError(404, "No mention with that id that you can see.")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="intel_mention",
-            object_id=mention.pk,
-            object_ref=mention.referral.reference if mention.referral else mention.source_ref,
-            referral_id=mention.referral_id,
-            details={"view": "link explanation"},
-        )
-        return selectors.mention_explanation(mention)
+    return reads.mention_explanation_read(user=request.user, mention_id=mention_id)
 
 
-def _decision_out(decision: Any) -> dict[str, Any]:
+def decision_out(decision: Any) -> dict[str, Any]:
     mention = decision.mention
     mention.refresh_from_db()
     return {
@@ -252,55 +130,6 @@ def _decision_out(decision: Any) -> dict[str, Any]:
         "link_status": mention.link_status,
         "undone": decision.undone_at is not None,
     }
-
-
-@router.post(
-    "/mentions/{mention_id}/confirm",
-    response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
-    summary="Confirm that a mention is this entity",
-)
-def mention_confirm(
-    request: AuthenticatedHttpRequest, mention_id: str, payload: LinkIn
-) -> dict[str, Any]:
-    user = request.user
-    mention = selectors.mention_get(user=user, mention_id=mention_id)
-    if mention is None:
-        raise ApiError(404, "No mention with that id that you can see.")
-    if (
-        selectors.entity_get(
-            user=user, entity_type=mention.entity_type, entity_id=payload.entity_id
-        )
-        is None
-    ):
-        raise ApiError(404, "No entity with that id that you can see.")
-    try:
-        decision = services.mention_confirm(
-            acting_user=user, mention=mention, entity_id=payload.entity_id, reason=payload.reason
-        )
-    except services.IntelError as exc:
-        raise ApiError(409, str(exc)) from exc
-    return _decision_out(decision)
-
-
-@router.post(
-    "/mentions/{mention_id}/reject",
-    response={200: LinkDecisionOut, 404: Detail, 409: Detail, 422: Detail},
-    summary="Reject a match between a mention and an entity",
-)
-def mention_reject(
-    request: AuthenticatedHttpRequest, mention_id: str, payload: LinkIn
-) -> dict[str, Any]:
-    user = request.user
-    mention = selectors.mention_get(user=user, mention_id=mention_id)
-    if mention is None:
-        raise ApiError(404, "No mention with that id that you can see.")
-    try:
-        decision = services.mention_reject(
-            acting_user=user, mention=mention, entity_id=payload.entity_id, reason=payload.reason
-        )
-    except services.IntelError as exc:
-        raise ApiError(409, str(exc)) from exc
-    return _decision_out(decision)
 
 
 @router.post(
@@ -321,7 +150,7 @@ def decision_undo(
         )
     except services.IntelError as exc:
         raise ApiError(409, str(exc)) from exc
-    return _decision_out(decision)
+    return decision_out(decision)
 
 
 # ---- persons of concern: the record, merges and splits (ADR 0205) ---------------------------

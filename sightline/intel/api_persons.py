@@ -5,26 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
-from ninja import Router, Status
+from ninja import Router
 
 from sightline.accounts.http import AuthenticatedHttpRequest
-from sightline.accounts.roles import Cap
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.api import Detail
-from sightline.core.errors import ApiError
-from sightline.intel import selectors, services
-from sightline.intel.api_schemas import PersonOut, SplitIn, SplitOut
-from sightline.intel.choices import EntityType
+from sightline.intel import reads, selectors
+from sightline.intel.api_schemas import PersonOut
 from sightline.intel.models import PersonOfConcern
-from sightline.intel.services.persons import person_split
 
 router = Router(tags=["intel"])
 
-NO_PERSON = "No person of concern with that id that you can see."
+NO_PERSON = reads.NO_PERSON
 
 
 def person_out(person: PersonOfConcern, user: Any) -> dict[str, Any]:
@@ -49,69 +42,8 @@ def person_out(person: PersonOfConcern, user: Any) -> dict[str, Any]:
     summary="A person of concern; a merged person's old id answers 301 to the surviving one",
 )
 def person_get(request: AuthenticatedHttpRequest, person_id: str) -> Any:
-    user = request.user
-    with transaction.atomic():
-        person = selectors.entity_get(user=user, entity_type=EntityType.PERSON, entity_id=person_id)
-        moved = None
-        if person is None:
-            moved = selectors.person_moved_to(user=user, person_id=person_id)
-            if moved is None:
-                raise ApiError(404, NO_PERSON)
-        shown = moved or person
-        assert isinstance(shown, PersonOfConcern)
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="intel_person",
-            object_id=shown.pk,
-            object_ref=shown.reference,
-            details={"moved_from": str(person_id)} if moved is not None else {},
-        )
-        if moved is not None:
-            location = reverse("api:intel_person", kwargs={"person_id": moved.pk})
-            return HttpResponsePermanentRedirect(location)
-        return person_out(shown, user)
-
-
-@router.post(
-    "/persons/{person_id}/split",
-    response={201: SplitOut, 403: Detail, 404: Detail, 422: Detail},
-    summary="Split mentions out of a person of concern into a new person, with a reason",
-)
-def person_split_api(
-    request: AuthenticatedHttpRequest, person_id: str, payload: SplitIn
-) -> HttpResponse | Status:
-    user = request.user
-    person = selectors.entity_get(user=user, entity_type=EntityType.PERSON, entity_id=person_id)
-    if person is None:
-        raise ApiError(404, NO_PERSON)
-    if not user.has_capability(Cap.INTEL_LINK):
-        raise ApiError(403, "Your role cannot change links between mentions and persons.")
-    assert isinstance(person, PersonOfConcern)
-    wanted = set(payload.mention_ids)
-    seen = set(
-        selectors.entity_mentions(user=user, entity_id=person.pk)
-        .filter(pk__in=wanted)
-        .values_list("pk", flat=True)
-    )
-    if seen != wanted:
-        raise ApiError(422, "Each mention split out must be one of this person's that you can see.")
-    try:
-        new, change, alerts = person_split(
-            acting_user=user, person=person, mention_ids=sorted(wanted), reason=payload.reason
-        )
-    except services.IntelError as exc:
-        raise ApiError(422, str(exc)) from exc
-    return Status(
-        201,
-        {
-            "person": person_out(new, user),
-            "from_person": {
-                "type": EntityType.PERSON,
-                "id": person.pk,
-                "reference": person.reference,
-            },
-            "change_id": change.pk,
-            "alerts_changed": len(alerts),
-        },
-    )
+    found = reads.person_read(user=request.user, person_id=person_id)
+    if found.moved:
+        location = reverse("api:intel_person", kwargs={"person_id": found.person.pk})
+        return HttpResponsePermanentRedirect(location)
+    return person_out(found.person, request.user)

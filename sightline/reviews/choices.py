@@ -98,6 +98,10 @@ class TextKind(models.TextChoices):
     PERSON_NAMED = "referral.person_named", "Referral: a person named, as described"
     ESCALATION_NOTE = "escalation.reason", "Escalation: a manager's acknowledgement or resolution"
     REREFERRAL_REVIEW = "rereferral_review.reason", "Re-referral review: the manager's reason"
+    PARTNER_EVENT = "event.summary", "Partner event: the summary its agency wrote"
+    MISSING_FOUND_WITH = "missing.found_with", "Missing episode: who the child was found with"
+    ALERT_STATUS = "alert.status_reason", "Alert: the reason it was reviewed, actioned or dismissed"
+    INTEL_LINK = "intel.link_reason", "Intelligence: why a link was confirmed, rejected or split"
 
 
 # Timescales of a review after a serious incident, in working days (Working Together 2023).

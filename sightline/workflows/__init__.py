@@ -1,6 +1,7 @@
 """Steps that span apps, one function each, one transaction each (as Zulip's
 `zerver/actions/`). Views and API handlers call these, and nothing else, for such a step."""
 
+from sightline.workflows.alerts import event_alert_status_record
 from sightline.workflows.casework import (
     assessment_progress,
     assessment_start,
@@ -45,6 +46,11 @@ from sightline.workflows.events_bulk import ImportResult, events_import
 from sightline.workflows.intake import (
     IntakeResult,
     referral_intake,
+)
+from sightline.workflows.intel import (
+    intel_alert_status_record,
+    mention_link_decide,
+    person_split_record,
 )
 from sightline.workflows.meetings import (
     mace_action_create,
@@ -92,8 +98,10 @@ __all__ = [
     "escalation_act",
     "escalation_field",
     "escalation_reason_field",
+    "event_alert_status_record",
     "event_receive",
     "events_import",
+    "intel_alert_status_record",
     "mace_action_create",
     "mace_action_update",
     "mace_agenda_item_remove",
@@ -104,6 +112,8 @@ __all__ = [
     "mace_disruption_update",
     "mace_minutes_amend",
     "mark_field",
+    "mention_link_decide",
+    "person_split_record",
     "plan_close",
     "plan_record",
     "referral_intake",

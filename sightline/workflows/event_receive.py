@@ -26,7 +26,7 @@ from sightline.intel.services import Source, mentions_on_source
 from sightline.people.models import Child
 from sightline.reviews.choices import TextKind
 from sightline.reviews.services import missed_opportunities_check
-from sightline.workflows.language import flag_text
+from sightline.workflows.language import child_age, flag_events, flag_fields, flag_text
 
 # Event kinds whose names are exploitation concerns for the place rule (P5).
 EXPLOITATION_KINDS = {"missing_episode", "police_incident", "safe_and_well"}
@@ -109,9 +109,10 @@ def event_receive(
     event = stored.event
     if not stored.created:
         return EventReceived(event, False)
+    episode = MissingEpisode.objects.filter(event=event).first()
+    flag_events(acting_user, [(event, episode)])
     intel_alerts = event_index(acting_user, event, notify)
     clock_id = None
-    episode = MissingEpisode.objects.filter(event=event).first()
     if episode is not None and episode.returned_at is not None:
         clock_id = episode_clock_start(acting_user, episode)
     alerts = _detect(acting_user, [event], notify)
@@ -127,6 +128,10 @@ def episode_update(
     episode, returned = events.episode_facts_update(
         acting_user=acting_user, event=event, facts=facts
     )
+    if facts.found_with:  # who the child was found with, told later: checked again
+        age = child_age(event.child)
+        flag_fields(acting_user, kind=TextKind.MISSING_FOUND_WITH, record=episode,
+                    ref=event.reference, fields=("found_with",), age=age)  # fmt: skip
     clock_id = episode_clock_start(acting_user, episode) if returned else episode.clock_id
     return EventReceived(event, False, [], [], clock_id)
 

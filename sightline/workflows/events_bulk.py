@@ -22,6 +22,7 @@ from sightline.events.pictures import happening_of, pictures_for
 from sightline.events.selectors import latest_referrals
 from sightline.reviews.services import missed_opportunities_check
 from sightline.workflows.event_receive import episode_clock_start, event_index
+from sightline.workflows.language import flag_events
 
 # Rows per transaction: large enough that each table's rows go in one or two statements,
 # small enough that a failure late in a 100,000-row file keeps what was stored before it.
@@ -67,6 +68,18 @@ def _clocks_start(acting_user: Any, stored: Sequence[Event]) -> None:
             episode_clock_start(acting_user, episode)
 
 
+def _flag_texts(acting_user: Any, stored: Sequence[Event]) -> None:
+    """The language flags of the chunk's new events (summary, who a child was found with):
+    the same checks as each event stored on its own, in one INSERT each for checks and flags."""
+    episodes = {
+        m.event_id: m
+        for m in MissingEpisode.objects.filter(
+            event__in=[e.pk for e in stored if e.kind == "missing_episode"]
+        )
+    }
+    flag_events(acting_user, [(e, episodes.get(e.pk)) for e in stored])
+
+
 @transaction.atomic
 def _chunk_import(
     *,
@@ -81,6 +94,7 @@ def _chunk_import(
         bulk = events.events_store_many(
             acting_user=acting_user, agency=agency, rows=rows, filename=filename
         )
+        _flag_texts(acting_user, bulk.events)
         alerts: list[str] = []
         for event in bulk.events:  # only those naming someone, something or somewhere
             alerts += [a.reference for a in event_index(acting_user, event, notify)]

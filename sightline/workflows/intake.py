@@ -98,15 +98,15 @@ def _intake(acting_user: Any, data: ReferralInput) -> IntakeResult:
         new_record=True,
     )
     # How each person named is described (one INSERT for all, none when none is described).
+    youngest = min((a for a in ages if a is not None), default=None)
     person_flags = language_flags_record_many(
         acting_user=acting_user,
-        content_type=TextKind.PERSON_NAMED,
         texts=[
-            TextToCheck(p.pk, referral.reference, "description", p.description, p.approximate_age)
+            TextToCheck(TextKind.PERSON_NAMED, p.pk, referral.reference, "description",
+                        p.description, youngest, p.approximate_age)
             for p in submitted.persons_named
         ],
-        child_age=min((a for a in ages if a is not None), default=None),
-    )
+    )  # fmt: skip
     missed_opportunities_check(  # a new child with no flagged words has no history to match
         acting_user=acting_user,
         child_ids=[

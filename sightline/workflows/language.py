@@ -3,11 +3,17 @@ inside the step's transaction. A flag never blocks the save."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
 
-from sightline.reviews.services import language_flags_record
+from sightline.reviews.choices import TextKind
+from sightline.reviews.services import (
+    TextToCheck,
+    language_flags_record,
+    language_flags_record_many,
+)
 
 
 def child_age(child: Any) -> int | None:
@@ -48,3 +54,27 @@ def flag_referral_text(
         acting_user=user, content_type=kind, record_id=record_id, record_ref=referral.reference,
         field=field, text=text or "", child_age=min(ages, default=None),
     )  # fmt: skip
+
+
+def event_texts(event: Any, episode: Any = None) -> list[TextToCheck]:
+    """The practitioner text a partner event arrives with: its summary (a police officer's,
+    a nurse's account) and, for a missing episode, who the child was found with; read with
+    the child's age today. The single path and the bulk import check the same list."""
+    age = child_age(event.child)
+    texts = [
+        TextToCheck(TextKind.PARTNER_EVENT, event.pk, event.reference, "summary",
+                    event.summary or "", age),
+    ]  # fmt: skip
+    if episode is not None:
+        texts.append(
+            TextToCheck(TextKind.MISSING_FOUND_WITH, episode.pk, event.reference, "found_with",
+                        episode.found_with or "", age)
+        )  # fmt: skip
+    return texts
+
+
+def flag_events(user: Any, pairs: Sequence[tuple[Any, Any]]) -> None:
+    """Keep the flags of newly stored events' text, (event, its episode or None) each: one
+    INSERT for all the checks and one for all the flags, however many events."""
+    texts = [t for event, episode in pairs for t in event_texts(event, episode)]
+    language_flags_record_many(acting_user=user, texts=texts)

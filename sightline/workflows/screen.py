@@ -78,17 +78,13 @@ def mark_field(code: str) -> str:
 def _flag_screening(acting_user: Any, screening: Screening, referral_child: ReferralChild) -> None:
     """One check per text written (the raised level's reason, each indicator note given), in
     one INSERT however many notes there are."""
+    ref, age = referral_child.referral.reference, referral_child.age_on_day
     texts = [
-        TextToCheck(screening.pk, referral_child.referral.reference, mark_field(code), note)
+        TextToCheck(TextKind.SCREENING, screening.pk, ref, mark_field(code), note, age)
         for code, note in screening.marks.exclude(note="").values_list("code", "note")
     ]
     texts.append(
-        TextToCheck(
-            screening.pk, referral_child.referral.reference, "raised_reason",
-            screening.raised_reason,
-        )
+        TextToCheck(TextKind.SCREENING, screening.pk, ref, "raised_reason",
+                    screening.raised_reason, age)
     )  # fmt: skip
-    language_flags_record_many(
-        acting_user=acting_user, content_type=TextKind.SCREENING, texts=texts,
-        child_age=referral_child.age_on_day,
-    )  # fmt: skip
+    language_flags_record_many(acting_user=acting_user, texts=texts)

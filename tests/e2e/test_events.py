@@ -60,6 +60,8 @@ def _history(officer: Any, health_lead: Any, school_lead: Any, front_door: Any) 
             extra = {
                 "found_where": "Flat 3, Sample Court",
                 "found_with": "an adult male",
+                # an officer's wording the language checker flags (shown beside the summary)
+                "summary": "Officers say she is making her own choices.",
                 "persons_named": [
                     {"name": "Testo Carman", "role": "found_with", "approximate_age": 34}
                 ],
@@ -197,6 +199,8 @@ def test_import_report_missing_children_and_a_childs_events(browsing: Any) -> No
     main = page.locator("main").inner_text()
     assert "Missing episode" in main and "Testo Carman" not in page.url
     assert "74" in main  # the falling attendance
+    stored = page.locator("[data-language-flags]").first
+    assert "making her own choices" in stored.inner_text()
     page.screenshot(path=str(SHOTS / "child-events.png"), full_page=True)
 
     # The repeat-missing alert acknowledged from Maya's page; its tag then says Reviewed.
@@ -204,9 +208,16 @@ def test_import_report_missing_children_and_a_childs_events(browsing: Any) -> No
     assert alert is not None and alert.status == "new"
     page.get_by_text(f"Acknowledge or close {alert.reference}").click()
     page.select_option(f"#status-{alert.pk}", "reviewed")
+    # The reason is checked as it is typed; the flag does not stop the save.
+    worker.write(page.locator(f"#reason-{alert.pk}"), "Seen. She is making her own choices.")
+    box = page.locator(f"#language-flags-reason-{alert.pk} .sl-language-flags__box")
+    box.wait_for()
+    assert "making her own choices" in box.inner_text()
+    page.screenshot(path=str(SHOTS / "child-event-alert-reason.png"), full_page=True)
     worker.submit(page.locator(f"form[action='/events/alerts/{alert.pk}/status/'] button"))
     assert f"Alert {alert.reference} updated." in page.locator("main").inner_text()
     alert.refresh_from_db()
     assert alert.status == "reviewed"
+    assert "making her own choices" in page.locator("main").inner_text()  # kept and shown
     page.screenshot(path=str(SHOTS / "child-event-alert.png"), full_page=True)
     browsing.assert_clean()

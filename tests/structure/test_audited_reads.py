@@ -4,8 +4,7 @@ access row. The selectors named `*_read` (and `dashboard_figure_export`) return 
 and write the row themselves.
 
 Pages and handlers are every module under `sightline/site` and `sightline/api`, and the
-domain apps' view and API modules. Those of the domain apps not yet moved are listed in
-NOT_YET_MOVED: the list may only shrink (a module moved must be taken off it)."""
+domain apps' view and API modules: all of them (the last moved in issue 9's final pass)."""
 
 from __future__ import annotations
 
@@ -21,15 +20,6 @@ ALLOWED = {
     # Backup and restore run from the command line, by the system, over the whole database:
     # the row records that operation (a write), not a user's read of a record.
     "site/backup.py",
-}
-
-
-# The domain apps' own pages and handlers that still write their read rows by hand: each
-# moves to its app's selectors as the ones under site/ and api/ did, and leaves this list.
-NOT_YET_MOVED = {
-    "intel/api.py",
-    "intel/api_persons.py",
-    "intel/views.py",
 }
 
 
@@ -69,7 +59,7 @@ def test_no_page_or_handler_writes_its_own_audit_row() -> None:
     offenders = {
         str(path.relative_to(ROOT)): uses
         for path in _shell_modules()
-        if str(path.relative_to(ROOT)) not in ALLOWED | NOT_YET_MOVED
+        if str(path.relative_to(ROOT)) not in ALLOWED
         and (uses := _writer_uses(ast.parse(path.read_text())))
     }
     assert offenders == {}, (
@@ -96,9 +86,8 @@ def test_the_check_sees_a_hand_written_audit_row() -> None:
 
 
 def test_every_exempt_module_still_writes() -> None:
-    """An exemption for a module that is gone or no longer writes is dropped, not kept: the
-    list of modules still to move only shrinks."""
-    for name in ALLOWED | NOT_YET_MOVED:
+    """An exemption for a module that is gone or no longer writes is dropped, not kept."""
+    for name in ALLOWED:
         path = ROOT / name
         assert path.exists(), name
         assert _writer_uses(ast.parse(path.read_text())), f"{name} no longer writes: drop it"

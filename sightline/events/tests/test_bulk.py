@@ -18,29 +18,32 @@ from sightline.events.models import Event, EventAlert, EventChildCandidate, Miss
 from sightline.intel.models import Alert, Mention
 from sightline.people.models import Child
 from sightline.referrals.tests.factories import submit
+from sightline.reviews.models import LanguageCheck, LanguageFlag
 from sightline.workflows import event_receive, events_import
 
 pytestmark = pytest.mark.django_db
 
 HEAD = (
     "source_id,occurred_at,child_given_name,child_family_name,child_date_of_birth,"
-    "child_postcode,started_at,risk_grade,returned_at,adults,places\n"
+    "child_postcode,started_at,risk_grade,returned_at,adults,places,summary,found_with\n"
 )
 # Ellie Marston has the referral the factory submits (so her returns, within the last 72
 # hours, start clocks); Orla Brindle is new, her rows out of date order; "Orlah" is a near
 # match kept as a candidate; the same adult is named with two children. {N}: N hours ago.
+# The officers' summaries and "found with" are checked for language: some flagged, some not.
 ROWS = """\
 E-1,{70},Ellie,Marston,2011-05-14,NB4 7QX,{70},medium,{60},Dax Quillon|found_with|07700 900123,\
-Flat 3 Harbour Court|NB4 7QY
-E-2,{55},Ellie,Marston,2011-05-14,NB4 7QX,{55},high,{50},,
-O-1,{300},Orla,Brindle,2010-09-02,NB7 1AB,{300},medium,{290},Dax Quillon|found_with,
-O-2,{900},Orla,Brindle,2010-09-02,NB7 1AB,{900},medium,,,
-E-3,{40},Ellie,Marston,2011-05-14,NB4 7QX,{40},high,{30},,Flat 3 Harbour Court|NB4 7QY
-O-3,{600},Orla,Brindle,2010-09-02,NB7 1AB,{600},medium,{590},,
-X-1,{500},Orlah,Brindle,2010-09-02,NB7 1AB,{500},low,{495},,
-O-4,{200},Orla,Brindle,2010-09-02,NB7 1AB,{200},medium,{190},,
-E-4,{20},Ellie,Marston,2011-05-14,NB4 7QX,{20},high,{10},,
-O-5,{100},Orla,Brindle,2010-09-02,NB7 1AB,{100},medium,{95},,
+Flat 3 Harbour Court|NB4 7QY,Staff say she is making her own choices.,An older man she calls her \
+boyfriend
+E-2,{55},Ellie,Marston,2011-05-14,NB4 7QX,{55},high,{50},,,Reported missing from school.,
+O-1,{300},Orla,Brindle,2010-09-02,NB7 1AB,{300},medium,{290},Dax Quillon|found_with,,,Two adults
+O-2,{900},Orla,Brindle,2010-09-02,NB7 1AB,{900},medium,,,,,
+E-3,{40},Ellie,Marston,2011-05-14,NB4 7QX,{40},high,{30},,Flat 3 Harbour Court|NB4 7QY,,
+O-3,{600},Orla,Brindle,2010-09-02,NB7 1AB,{600},medium,{590},,,,
+X-1,{500},Orlah,Brindle,2010-09-02,NB7 1AB,{500},low,{495},,,She went willingly.,
+O-4,{200},Orla,Brindle,2010-09-02,NB7 1AB,{200},medium,{190},,,,
+E-4,{20},Ellie,Marston,2011-05-14,NB4 7QX,{20},high,{10},,,,
+O-5,{100},Orla,Brindle,2010-09-02,NB7 1AB,{100},medium,{95},,,,
 """
 REFERENCE = re.compile(r"\b[A-Z]{2,3}-\d{4}-\d{4,}\b")
 
@@ -73,6 +76,7 @@ def _outcome() -> dict[str, Any]:
     refs = {e.reference: e.source_id for e in Event.objects.all()}
     refs |= {c.reference: "/".join(_child_key(c.pk)) for c in Child.objects.all()}
     source = {str(e.pk): e.source_id for e in Event.objects.all()}
+    source |= {str(m.pk): m.event.source_id for m in MissingEpisode.objects.select_related("event")}
     return {
         "children": sorted(
             (c.given_name, c.family_name, str(c.date_of_birth), c.postcode)
@@ -107,6 +111,14 @@ def _outcome() -> dict[str, Any]:
             )
             for a in EventAlert.objects.all()
         ),
+        "language_checks": sorted(
+            (source[str(c.record_id)], c.content_type, c.field, c.flag_count, c.author_id)
+            for c in LanguageCheck.objects.filter(record_id__in=list(source))
+        ),
+        "language_flags": sorted(
+            (source[str(f.record_id)], f.field, f.phrase, f.code, f.start, f.end)
+            for f in LanguageFlag.objects.filter(record_id__in=list(source))
+        ),
         "intel_alerts": sorted(
             (a.kind, a.entity_type, _plain(a.summary, refs), len(a.child_ids))
             for a in Alert.objects.all()
@@ -139,6 +151,18 @@ def test_bulk_import_equals_the_events_arriving_one_by_one(officer: Any, front_d
     assert bulk["clocks"]
     detectors = {a[0] for a in bulk["event_alerts"]}
     assert {"repeat_missing", "accumulating_concerns"} <= detectors
+    # Each summary and "found with" written is checked (blank ones are not), and the flags of
+    # the harmful wording are kept against the event or its episode.
+    checked = {(s, field) for s, _kind, field, _n, _a in bulk["language_checks"]}
+    assert checked == {
+        ("E-1", "summary"), ("E-1", "found_with"), ("E-2", "summary"), ("O-1", "found_with"),
+        ("X-1", "summary"),
+    }  # fmt: skip
+    flagged = {(s, field, phrase) for s, field, phrase, *_ in bulk["language_flags"]}
+    assert {("E-1", "summary", "making her own choices"), ("E-1", "found_with", "boyfriend")} <= (
+        flagged
+    )
+    assert not {s for s, *_ in flagged} & {"E-2", "O-1"}
 
 
 def test_reimporting_the_file_changes_nothing(officer: Any) -> None:

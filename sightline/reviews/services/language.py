@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sightline.core.bulk import bulk_insert
 from sightline.reviews.language import Flag, check_text, load_language
 from sightline.reviews.models import LanguageCheck, LanguageFlag
 
@@ -80,28 +81,30 @@ def language_flags_record(
 
 @dataclass(frozen=True)
 class TextToCheck:
-    """One stored text for `language_flags_record_many`: the record it belongs to, the field,
-    the text and, when it describes a person, that person's approximate age."""
+    """One stored text of a record made in the caller's transaction, for
+    `language_flags_record_many`: its kind, the record, the field, the text, the child's age
+    and, when it describes a person, that person's approximate age."""
 
+    content_type: str
     record_id: uuid.UUID
     record_ref: str
     field: str
     text: str
+    child_age: int | None = None
     about_person_age: int | None = None
 
 
 @transaction.atomic(savepoint=False)  # a step of its caller's transaction when there is one
 def language_flags_record_many(
-    *,
-    acting_user: Any,
-    content_type: str,
-    texts: Iterable[TextToCheck],
-    child_age: int | None = None,
+    *, acting_user: Any, texts: Iterable[TextToCheck]
 ) -> dict[tuple[uuid.UUID, str], list[Flag]]:
-    """`language_flags_record` for several texts of records made in this transaction (so none
-    has an earlier check to replace): one INSERT of their checks and, only when something was
-    flagged, one of their flags, however many texts there are. A blank text is skipped (an
-    optional field left empty is not a record checked). Never refuses."""
+    """`language_flags_record` for many texts of records made in this transaction (so none
+    has an earlier check to replace; a bulk import, a screening's notes, the persons named at
+    intake): blank texts are skipped (an optional field left empty is not a record checked),
+    then one INSERT of every check and, only when something was flagged, one of every flag,
+    however many texts there are (COPY on PostgreSQL for many, ADR 0904). Each check and flag
+    is the one the single writer would store. Returns the flags by (record, field). Never
+    refuses."""
     language = load_language()
     agency_id = getattr(acting_user, "agency_id", None)
     team_id = getattr(acting_user, "team_id", None)
@@ -113,21 +116,19 @@ def language_flags_record_many(
         if not item.text.strip():
             continue
         flags = check_text(
-            item.text, child_age=child_age, about_person_age=item.about_person_age,
+            item.text, child_age=item.child_age, about_person_age=item.about_person_age,
             language=language,
         )  # fmt: skip
         found[(item.record_id, item.field)] = flags
         check = LanguageCheck(
-            content_type=content_type, record_id=item.record_id, record_ref=item.record_ref,
-            field=item.field, list_version=language.version, flag_count=len(flags),
-            author=author, agency_id=agency_id, team_id=team_id,
+            content_type=item.content_type, record_id=item.record_id,
+            record_ref=item.record_ref, field=item.field, list_version=language.version,
+            flag_count=len(flags), author=author, agency_id=agency_id, team_id=team_id,
         )  # fmt: skip
         checks.append(check)
         flag_rows += [_flag_row(check, flag) for flag in flags]
-    if checks:
-        LanguageCheck.objects.bulk_create(checks)
-    if flag_rows:
-        LanguageFlag.objects.bulk_create(flag_rows)
+    bulk_insert(LanguageCheck, checks)
+    bulk_insert(LanguageFlag, flag_rows)
     return found
 
 

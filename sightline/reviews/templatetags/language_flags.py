@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from sightline.reviews.selectors import language_flags_of
+from sightline.reviews.selectors import language_flags_of, record_flags
 
 register = template.Library()
 
@@ -18,3 +18,12 @@ def stored_flags(record_id: Any, field: str | None = None, suffix: Any = "") -> 
     """`suffix` is appended to the field's name (a challenge's "answer_stage_" and stage)."""
     name = f"{field}{suffix}" if field else None
     return {"flags": language_flags_of(record_id, name) if record_id else []}
+
+
+@register.simple_tag
+def records_flags(record_ids: Any) -> dict[Any, list[dict[str, Any]]]:
+    """`{% records_flags ids as flags %}`: the stored flags of every record a list page shows,
+    in one query (then `flags|get_item:record.pk` for each). Scope is the records' as for
+    `stored_flags`: pass only ids of records the page already shows."""
+    ids = [i for i in (record_ids or []) if i]
+    return record_flags(record_ids=ids) if ids else {}

@@ -20,8 +20,7 @@ from sightline.events import rules, selectors
 from sightline.events.choices import EventKind
 from sightline.events.forms import ImportForm, InterviewForm
 from sightline.events.imports import rows_parse
-from sightline.events.services import event_alert_status_set
-from sightline.workflows import events_import, return_interview_step
+from sightline.workflows import event_alert_status_record, events_import, return_interview_step
 
 
 @capability_required(Cap.EVENT_IMPORT)
@@ -96,7 +95,7 @@ def alert_status(request: AuthenticatedHttpRequest, alert_id: uuid.UUID) -> Http
     if alert is None:
         raise NotFound("No alert with that id that you can see.")
     try:
-        event_alert_status_set(
+        event_alert_status_record(
             acting_user=user,
             alert=alert,
             status=request.POST.get("status", ""),
