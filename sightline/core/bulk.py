@@ -16,7 +16,7 @@ wrappers, so a statement counter counts it as one statement."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db import connections, router
@@ -30,7 +30,7 @@ M = TypeVar("M", bound=Model)
 COPY_FROM = 50
 
 
-def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 2000) -> list[M]:
+def bulk_insert(model: type[M], objs: Iterable[M], *, batch_size: int = 2000) -> list[M]:
     """Insert `objs` (all new, primary keys set) and return them, marked as saved."""
     objs = list(objs)
     if not objs:
@@ -48,7 +48,7 @@ def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 2000) ->
     if conn.vendor != "postgresql" or len(objs) < COPY_FROM:
         return model._default_manager.using(alias).bulk_create(objs, batch_size=batch_size)
     table = conn.ops.quote_name(meta.db_table)
-    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(conn.ops.quote_name(f.column or f.name) for f in fields)
     sql = f"COPY {table} ({columns}) FROM STDIN"
 
     def rows() -> Any:
