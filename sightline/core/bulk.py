@@ -65,4 +65,4 @@ def bulk_insert(model: type[M], objs: Iterable[M], *, batch_size: int = 2000) ->
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
-    return list(objs)
+    return objs

@@ -206,3 +206,35 @@ def browsing(browser: Any, live_server: Any) -> Iterator[Browsing]:
     session = Browsing(browser, live_server.url)
     yield session
     session.close()
+
+
+@pytest.fixture
+def adult_named_for_three_children(police_officer: Any, teacher: Any, front_door: Any) -> None:
+    """Three referrals, from the police, a school and the police again, each naming "Carl
+    Venn" (about 35) for a different child: one person of concern, with an alert."""
+    import datetime as dt
+
+    from sightline.referrals.inputs import ChildInput, PersonInput, ReferralInput
+    from sightline.workflows import referral_intake
+
+    for n, (user, family) in enumerate(
+        [(police_officer, "Marsh"), (teacher, "Lowe"), (police_officer, "Quinn")]
+    ):
+        referral_intake(
+            acting_user=user,
+            data=ReferralInput(
+                narrative="Seen getting into a car with an older man after school.",
+                children=[
+                    ChildInput(
+                        given_name="Test",
+                        family_name=family,
+                        date_of_birth=dt.date(2011, 3, 1) + dt.timedelta(days=40 * n),
+                        address=f"{n} Test Street",
+                        postcode="NB3 1AA",
+                    )
+                ],
+                received_at=dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=10 - n),
+                concern_categories=["sexual_exploitation"],
+                persons_named=[PersonInput(name="Carl Venn", approximate_age=35)],
+            ),
+        )

@@ -6,15 +6,12 @@ intel-person-split-flags.png."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sightline.intel.models import Alert, PersonOfConcern
-from sightline.referrals.inputs import ChildInput, PersonInput, ReferralInput
-from sightline.workflows import referral_intake
 
 pytestmark = pytest.mark.e2e
 
@@ -22,33 +19,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WORDING = "Known to us. She is making her own choices."
 
 
-def _refer(user: Any, family: str, n: int) -> None:
-    referral_intake(
-        acting_user=user,
-        data=ReferralInput(
-            narrative="Seen getting into a car with an older man after school.",
-            children=[
-                ChildInput(
-                    given_name="Test",
-                    family_name=family,
-                    date_of_birth=dt.date(2011, 3, 1) + dt.timedelta(days=40 * n),
-                    address=f"{n} Test Street",
-                    postcode="NB3 1AA",
-                )
-            ],
-            received_at=dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=10 - n),
-            concern_categories=["sexual_exploitation"],
-            persons_named=[PersonInput(name="Carl Venn", approximate_age=35)],
-        ),
-    )
-
-
 def test_an_alerts_reason_and_a_splits_reason_are_checked_and_kept(
-    browsing: Any, police_officer: Any, teacher: Any, front_door: Any
+    browsing: Any, adult_named_for_three_children: None, front_door: Any
 ) -> None:
-    for n, (user, family) in enumerate([(police_officer, "Marsh"), (teacher, "Lowe"),
-                                        (police_officer, "Quinn")]):  # fmt: skip
-        _refer(user, family, n)
     alert = Alert.objects.filter(kind="person_multiple_children", status="new").first()
     assert alert is not None
     tab = browsing.tab("fd-worker")

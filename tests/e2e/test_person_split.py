@@ -4,48 +4,21 @@ names the person it was split from; the old person's page lists the split too.""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sightline.intel.models import PersonChange, PersonOfConcern
-from sightline.referrals.inputs import ChildInput, PersonInput, ReferralInput
-from sightline.workflows import referral_intake
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def _refer(user: Any, family: str, n: int) -> None:
-    referral_intake(
-        acting_user=user,
-        data=ReferralInput(
-            narrative="Seen getting into a car with an older man after school.",
-            children=[
-                ChildInput(
-                    given_name="Test",
-                    family_name=family,
-                    date_of_birth=dt.date(2011, 3, 1) + dt.timedelta(days=40 * n),
-                    address=f"{n} Test Street",
-                    postcode="NB3 1AA",
-                )
-            ],
-            received_at=dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=10 - n),
-            concern_categories=["sexual_exploitation"],
-            persons_named=[PersonInput(name="Carl Venn", approximate_age=35)],
-        ),
-    )
-
-
 def test_practitioner_splits_a_mention_out_to_a_new_person(
-    browsing: Any, police_officer: Any, teacher: Any, front_door: Any
+    browsing: Any, adult_named_for_three_children: None, front_door: Any
 ) -> None:
-    for n, (user, family) in enumerate([(police_officer, "Marsh"), (teacher, "Lowe"),
-                                        (police_officer, "Quinn")]):  # fmt: skip
-        _refer(user, family, n)
     person = PersonOfConcern.objects.get()
     tab = browsing.tab("fd-worker")
     tab.open(f"/intel/persons/{person.pk}/")
