@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from sightline.accounts.http import AuthenticatedHttpRequest
 from sightline.accounts.models import Agency, User
@@ -149,9 +149,7 @@ def review_out(review: Review) -> dict[str, Any]:
 @router.post(
     "/reviews", response={201: ReviewOut, 403: Detail, 422: Detail}, summary="Start a case review"
 )
-def review_create(
-    request: AuthenticatedHttpRequest, payload: ReviewIn
-) -> tuple[int, dict[str, Any]]:
+def review_create(request: AuthenticatedHttpRequest, payload: ReviewIn) -> Status[dict[str, Any]]:
     user = request.user
     if not manages_reviews(user):
         raise ApiError(403, "Your role cannot start case reviews.")
@@ -167,7 +165,7 @@ def review_create(
         )  # fmt: skip
         found = selectors.review_get(user=user, review_id=review.pk)
         assert found is not None
-        return 201, review_out(found)
+        return Status(201, review_out(found))
 
 
 def _review_or_404(user: Any, review_id: uuid.UUID) -> Review:
@@ -265,7 +263,7 @@ def recommendation_out(
 )
 def recommendation_create(
     request: AuthenticatedHttpRequest, review_id: uuid.UUID, payload: RecommendationIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     user = request.user
     review = _review_or_404(user, review_id)
     if not manages_reviews(user):
@@ -286,7 +284,7 @@ def recommendation_create(
         acting_user=user, review=review, text=payload.text, owner_agency=agency,
         owner_person=owner, due_on=payload.due_on, required_evidence=payload.required_evidence,
     )  # fmt: skip
-    return 201, recommendation_out(rec, selectors.language_flags_of(rec.pk))
+    return Status(201, recommendation_out(rec, selectors.language_flags_of(rec.pk)))
 
 
 class RecommendationPatch(InputSchema):

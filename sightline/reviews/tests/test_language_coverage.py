@@ -10,7 +10,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sightline.accounts.models import Team
@@ -200,3 +202,27 @@ def test_review_findings_recommendations_and_updates_carry_their_flags(
     assert stored(TextKind.REVIEW_FINDING) == [("text", "consented")]
     assert 'hx-include="#finding_text"' in html and 'hx-include="#recommendation_text"' in html
     assert html.count("data-language-flags") == 2  # the finding and the recommendation
+
+
+def test_a_pages_list_of_flagged_texts_reads_their_flags_in_one_query(
+    teacher: Any, front_door: Any
+) -> None:
+    """The casework page shows every note's stored flags; one note or eight, the page
+    reads them in the same number of queries (`records_flags`, not one query a row)."""
+    referral = screened(teacher, front_door)
+    child_id = referral.children.get().child_id
+    client = signed_in(front_door)
+    path = f"/casework/children/{child_id}/"
+
+    def note_and_count() -> tuple[int, str]:
+        client.post(f"{path}note/", {"kind": "visit", "text": "Family will supervise."})
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path).content.decode()
+        return len(queries), page
+
+    one, _ = note_and_count()
+    for _ in range(6):
+        client.post(f"{path}note/", {"kind": "visit", "text": "Family will supervise."})
+    eight, page = note_and_count()
+    assert page.count('data-language-flags="1"') == 8
+    assert eight == one
