@@ -51,6 +51,8 @@ def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         {
             "meeting": meeting,
             "sections": sections,
+            # their stored language flags are read in one query (records_flags)
+            "discussions": [d for i in page.items if (d := getattr(i, "discussion", None))],
             "withheld": page.withheld,
             "actions": meeting.actions.select_related("owner", "owner_agency"),
             "attendance": meeting.attendance.select_related("agency", "user"),
