@@ -16,9 +16,11 @@ from sightline.accounts.roles import Cap
 from sightline.core.errors import Conflict, DomainError, NotPermitted
 from sightline.core.permissions import capability_required
 from sightline.escalation.forms import ChallengeForm, ChallengeResponseForm, ReasonForm
+from sightline.escalation.models import Challenge
 from sightline.escalation.selectors import (
     challenge_form_read,
     challenge_get,
+    challenge_read,
     referral_for_challenge,
 )
 from sightline.escalation.views import render_challenge
@@ -77,7 +79,7 @@ def challenge_respond(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResp
         raise Http404
     form = ChallengeResponseForm(request.POST)
     if not form.is_valid():
-        return render_challenge(request, challenge, form=form, status=422)
+        return render_challenge(request, _afresh(request, challenge), form=form, status=422)
     try:
         challenge_answer(
             acting_user=request.user,
@@ -87,7 +89,7 @@ def challenge_respond(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResp
         )
     except DomainError as exc:
         form.add_error(None, str(exc))
-        return render_challenge(request, challenge, form=form, status=409)
+        return render_challenge(request, _afresh(request, challenge), form=form, status=409)
     messages.success(request, "Response recorded. The referrer has been told.")
     tell_flags(request, challenge.pk, answer_field(challenge.stage))
     return redirect("escalation:challenge", challenge_id=challenge.pk)
@@ -102,14 +104,22 @@ def challenge_escalate(request: HttpRequest, challenge_id: uuid.UUID) -> HttpRes
         raise Http404
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return render_challenge(request, challenge, escalate_form=form, status=422)
+        shown = _afresh(request, challenge)
+        return render_challenge(request, shown, escalate_form=form, status=422)
     try:
         escalated = challenge_refer_up(
             acting_user=request.user, challenge=challenge, reason=form.cleaned_data["reason"]
         )
     except (NotPermitted, Conflict) as exc:
         form.add_error(None, str(exc))
-        return render_challenge(request, challenge, escalate_form=form, status=409)
+        shown = _afresh(request, challenge)
+        return render_challenge(request, shown, escalate_form=form, status=409)
     messages.success(request, "Challenge escalated to the next stage.")
     tell_flags(request, escalated.pk, escalation_field(escalated.stage))
     return redirect("escalation:challenge", challenge_id=challenge.pk)
+
+
+def _afresh(request: HttpRequest, challenge: Challenge) -> Challenge:
+    """A refused answer or escalation shows the challenge again: read afresh, the view
+    recorded (ADR 0010), as the page itself does."""
+    return challenge_read(user=request.user, challenge_id=challenge.pk)

@@ -17,8 +17,10 @@ from sightline.accounts.roles import Cap
 from sightline.core.errors import Conflict, DomainError, NotPermitted
 from sightline.core.permissions import capability_required
 from sightline.escalation.forms import ReasonForm
+from sightline.escalation.models import Escalation
 from sightline.escalation.selectors import (
     escalation_get,
+    escalation_read,
     referral_in_scope,
     rereferral_history_read,
 )
@@ -42,7 +44,7 @@ def escalation_act_page(
         raise Http404
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return render_escalation(request, escalation, form, status=422)
+        return render_escalation(request, _afresh(request, escalation), form, status=422)
     try:
         acted = escalation_act(
             acting_user=request.user, escalation=escalation, verb=verb,
@@ -50,13 +52,19 @@ def escalation_act_page(
         )  # fmt: skip
     except NotPermitted as exc:
         form.add_error(None, str(exc))
-        return render_escalation(request, escalation, form, status=403)
+        return render_escalation(request, _afresh(request, escalation), form, status=403)
     except DomainError as exc:  # a conflict, or the reason refused
         form.add_error(None, str(exc))
-        return render_escalation(request, escalation, form, status=409)
+        return render_escalation(request, _afresh(request, escalation), form, status=409)
     messages.success(request, "Escalation resolved." if verb == "resolve" else "Acknowledged.")
     tell_flags(request, acted.pk, escalation_reason_field(verb, acted.rung))
     return redirect("escalation:detail", escalation_id=escalation.pk)
+
+
+def _afresh(request: AuthenticatedHttpRequest, escalation: Escalation) -> Escalation:
+    """A refused acknowledge or resolve shows the escalation again: read afresh, the view
+    recorded (ADR 0010), as the page itself does."""
+    return escalation_read(user=request.user, escalation_id=escalation.pk)
 
 
 @capability_required(Cap.REFERRAL_SIGN_OFF)

@@ -102,10 +102,13 @@ def test_practitioner_cannot_resolve_but_can_acknowledge(escalated: Any, front_d
     escalation = Escalation.objects.filter(referral=escalated).first()
     assert escalation is not None
     client = client_for(front_door)
+    views = AuditEvent.objects.filter(action="record.view", object_type="escalation")
     resolve = reverse("escalation:act", args=[escalation.pk, "resolve"])
     assert client.post(resolve, {"reason": "Done."}).status_code == 403
+    assert views.count() == 1  # refused: the escalation shown again, its view recorded
     ack = reverse("escalation:act", args=[escalation.pk, "acknowledge"])
     assert client.post(ack, {"reason": "On it."}).status_code == 302
+    assert views.count() == 1  # done: a redirect, no view
 
 
 def test_referral_clock_page_is_404_outside_scope(escalated: Any, front_door: Any) -> None:
@@ -162,10 +165,14 @@ def test_practitioner_responds_to_challenge(police_officer: Any, front_door: Any
         acting_user=police_officer, referral=referral, reason="Worried."
     )
     url = reverse("escalation:challenge_respond", args=[challenge.pk])
+    views = AuditEvent.objects.filter(action="record.view", object_type="challenge")
+    assert client_for(front_door).post(url, {"outcome": "decision_changed"}).status_code == 422
+    assert views.count() == 1  # refused (no reasons): shown again, its view recorded
     response = client_for(front_door).post(
         url, {"outcome": "decision_changed", "notes": "Agreed: assessment."}
     )
     assert response.status_code == 302
+    assert views.count() == 1
     challenge.refresh_from_db()
     assert challenge.outcome == "decision_changed"
 
