@@ -56,15 +56,36 @@ def flag_referral_text(
     )  # fmt: skip
 
 
+# The free text an event's kind carries in its fields, written by the agency's practitioner:
+# checked as the summary is, under its own field name. What a child disclosed (a safe-and-well
+# check's `disclosures`) is recorded as said, as a return interview's "child said" is.
+EVENT_FIELD_TEXTS = (
+    "what_happened",
+    "crime_details",
+    "health_needs",
+    "outcome",
+    "presenting_complaint",
+    "description",
+)
+
+
 def event_texts(event: Any, episode: Any = None) -> list[TextToCheck]:
     """The practitioner text a partner event arrives with: its summary (a police officer's,
-    a nurse's account) and, for a missing episode, who the child was found with; read with
-    the child's age today. The single path and the bulk import check the same list."""
+    a nurse's account), the free text of its kind (a police incident's "what happened", a
+    health attendance's presenting complaint ...) and, for a missing episode, who the child
+    was found with; read with the child's age today. The single path and the bulk import
+    check the same list."""
     age = child_age(event.child)
     texts = [
         TextToCheck(TextKind.PARTNER_EVENT, event.pk, event.reference, "summary",
                     event.summary or "", age),
     ]  # fmt: skip
+    fields = event.fields or {}
+    texts += [
+        TextToCheck(TextKind.PARTNER_EVENT, event.pk, event.reference, name, fields[name], age)
+        for name in EVENT_FIELD_TEXTS
+        if isinstance(fields.get(name), str) and fields[name].strip()
+    ]
     if episode is not None:
         texts.append(
             TextToCheck(TextKind.MISSING_FOUND_WITH, episode.pk, event.reference, "found_with",

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from sightline.accounts.tests.clients import signed_in, token_client
 from sightline.events.kinds import event_parse
 from sightline.events.models import Event, EventAlert, MissingEpisode
-from sightline.events.tests.helpers import missing
+from sightline.events.tests.helpers import CHILD, ago, missing
 from sightline.reviews.choices import TextKind
 from sightline.reviews.models import LanguageCheck, LanguageFlag
 from sightline.reviews.services import TextToCheck, language_flags_record_many
@@ -59,6 +59,34 @@ def test_an_events_summary_and_found_with_are_checked_and_the_answer_carries_the
     assert (check.content_type, check.author_id) == (TextKind.PARTNER_EVENT, officer.pk)
     answered = {(f["field"], f["phrase"]) for f in response.json()["language_flags"]}
     assert answered == {("summary", "making her own choices"), ("found_with", "boyfriend")}
+
+
+def test_a_police_incidents_what_happened_is_checked_and_a_disclosure_is_not(
+    officer: Any,
+) -> None:
+    """The kind's own free text in `fields` is practitioner wording too (the officer's
+    account of what happened); the API answer and the stored flags name its field."""
+    client = token_client(officer)
+    body = {
+        "kind": "police_incident", "source_id": "LANG-PI", "occurred_at": ago(hours=3),
+        "child": CHILD, "incident_type": "found_with_adults", "summary": NEUTRAL,
+        "what_happened": "Found in a car with her boyfriend, aged 34.",
+    }  # fmt: skip
+    response = _post(client, body)
+    assert response.status_code == 201, response.content
+    event = Event.objects.get(source_id="LANG-PI")
+    assert _flags(event.pk, "what_happened") == ["boyfriend"]
+    assert _flags(event.pk, "summary") == []
+    answered = {(f["field"], f["phrase"]) for f in response.json()["language_flags"]}
+    assert answered == {("what_happened", "boyfriend")}
+    check = {
+        "kind": "safe_and_well_check", "source_id": "LANG-SW", "occurred_at": ago(hours=2),
+        "child": CHILD, "disclosures": "She said her boyfriend drove her there.",
+    }  # fmt: skip
+    said = _post(client, check)
+    assert said.status_code == 201, said.content
+    checked = Event.objects.get(source_id="LANG-SW")
+    assert not LanguageCheck.objects.filter(record_id=checked.pk, field="disclosures").exists()
 
 
 def test_neutral_text_is_checked_with_no_flag_and_a_blank_one_is_not_checked(
