@@ -69,6 +69,17 @@ class DiscussionForm(forms.Form):
     )
 
 
+class MinutesAmendForm(DiscussionForm):
+    """An item's discussion changed after the minutes were approved: a new version of the
+    minutes, with the chair's reason."""
+
+    reason = forms.CharField(
+        label="Why the approved minutes are changed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the approved minutes are changed."},
+    )
+
+
 class ActionForm(forms.Form):
     description = forms.CharField(
         label="What is to be done",

@@ -54,6 +54,8 @@ def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             # their stored language flags are read in one query (records_flags)
             "discussions": [d for i in page.items if (d := getattr(i, "discussion", None))],
             "withheld": page.withheld,
+            "removed": page.removed,
+            "minutes": page.minutes,
             "actions": meeting.actions.select_related("owner", "owner_agency"),
             "attendance": meeting.attendance.select_related("agency", "user"),
             "is_chair": may_chair(request.user, meeting),

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from sightline.accounts.roles import Cap
 from sightline.core.permissions import capability_required
 from sightline.meetings import selectors
-from sightline.meetings.forms import ActionForm, ActionUpdateForm, DiscussionForm
+from sightline.meetings.choices import MeetingStatus
+from sightline.meetings.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    DiscussionForm,
+    MinutesAmendForm,
+)
 from sightline.meetings.models import MeetingAction
 from sightline.meetings.services.meetings import require_chair
 from sightline.meetings.views import _meeting
@@ -27,6 +33,7 @@ from sightline.workflows import (
     mace_action_update,
     mace_agenda_item_remove,
     mace_discussion_record,
+    mace_minutes_amend,
 )
 
 
@@ -38,17 +45,24 @@ def discussion(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) 
     held = getattr(item, "discussion", None)
     initial = {"summary": held.summary, "risk_view": held.risk_view,
                "decisions": held.decisions} if held else None  # fmt: skip
-    form = DiscussionForm(posted(request), initial=initial)
+    approved = meeting.status == MeetingStatus.MINUTES_APPROVED
+    form = (MinutesAmendForm if approved else DiscussionForm)(posted(request), initial=initial)
 
     def record() -> str:
+        if approved:  # the approved versions stay; this is a new one, with its reason
+            version = mace_minutes_amend(acting_user=request.user, meeting=meeting, item=item,
+                                         **form.cleaned_data)  # fmt: skip
+            tell_flags(request, version.pk, "reason")
+            return f"Minutes changed for {item.subject_ref}: version {version.version}."
         held = mace_discussion_record(acting_user=request.user, meeting=meeting, item=item,
                                       **form.cleaned_data)  # fmt: skip
         tell_flags(request, held.pk)
         return f"Discussion of {item.subject_ref} recorded."
 
     done = step(request, form, record, "meetings:detail", meeting_id=meeting.pk)
-    return done or shown(request, meeting, form, "discussion", f"Discussion: {item.subject_ref}",
-                          button="Save the discussion", item=item)  # fmt: skip
+    title = f"{'Change the minutes' if approved else 'Discussion'}: {item.subject_ref}"
+    button = "Save as a new version of the minutes" if approved else "Save the discussion"
+    return done or shown(request, meeting, form, "discussion", title, button=button, item=item)
 
 
 @capability_required(Cap.MEETING_MANAGE)

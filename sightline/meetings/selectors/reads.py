@@ -9,7 +9,7 @@ one of its own), before anything is rendered."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +22,13 @@ from sightline.intel import selectors as intel_selectors
 from sightline.meetings.agenda import agenda_compute
 from sightline.meetings.choices import SECTION_ORDER, MeetingStatus, SubjectType
 from sightline.meetings.measures import disruption_measures
-from sightline.meetings.models import AgendaItem, Disruption, Meeting, MeetingAction
+from sightline.meetings.models import (
+    AgendaItem,
+    Disruption,
+    Meeting,
+    MeetingAction,
+    MinutesVersion,
+)
 from sightline.meetings.selectors.scope import (
     action_get,
     actions_of,
@@ -45,11 +51,15 @@ NO_PERSON = "No person of concern with that id that you can see."
 
 @dataclass(frozen=True)
 class MeetingShown:
-    """A meeting's page: the agenda items the reader may see, and how many were withheld."""
+    """A meeting's page: the agenda items the reader may see, and how many were withheld;
+    the items taken off the agenda (the same children withheld) and the approved versions of
+    the minutes, each with its reason."""
 
     meeting: Meeting
     items: list[AgendaItem]
     withheld: int
+    removed: list[AgendaItem] = field(default_factory=list)
+    minutes: list[MinutesVersion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -93,16 +103,21 @@ def meeting_page_read(*, user: Any, meeting_id: Any) -> MeetingShown:
     ones withheld), the view recorded with the children shown."""
     meeting = _meeting(user, meeting_id)
     with transaction.atomic():
-        items = list(agenda_items(meeting=meeting))
-        child_ids = [i.subject_id for i in items if i.subject_type == SubjectType.CHILD]
-        shown, withheld = visible_child_refs(user=user, child_ids=child_ids)
-        visible = [i for i in items if i.subject_type != SubjectType.CHILD or i.subject_id in shown]
+        every = list(agenda_items(meeting=meeting, include_removed=True))
+        child_ids = [i.subject_id for i in every if i.subject_type == SubjectType.CHILD]
+        shown, _ = visible_child_refs(user=user, child_ids=child_ids)
+        visible = [i for i in every if i.subject_type != SubjectType.CHILD or i.subject_id in shown]
+        items = [i for i in visible if i.removed_at is None]
+        live = sum(1 for i in every if i.removed_at is None and i.subject_type == SubjectType.CHILD)
+        minutes = list(meeting.minutes.select_related("approved_by").order_by("version"))
         audit_record(
             actor=user, action=Action.VIEW, object_type=ObjectType.MACE_MEETING,
             object_id=meeting.pk, object_ref=meeting.reference,
             details={"children": sorted(shown.values())},
         )  # fmt: skip
-    return MeetingShown(meeting=meeting, items=visible, withheld=withheld)
+    withheld = live - sum(1 for i in items if i.subject_type == SubjectType.CHILD)
+    removed = [i for i in visible if i.removed_at is not None]
+    return MeetingShown(meeting, items, withheld, removed, minutes)
 
 
 def agenda_out(meeting: Meeting, user: Any) -> dict[str, Any]:

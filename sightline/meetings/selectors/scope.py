@@ -53,7 +53,7 @@ def meeting_get(*, user: Any, meeting_id: Any) -> Meeting | None:
 
 
 def agenda_items(*, meeting: Meeting, include_removed: bool = False) -> QuerySet[AgendaItem]:
-    qs = meeting.items.select_related("discussion").prefetch_related("actions")
+    qs = meeting.items.select_related("discussion", "removed_by").prefetch_related("actions")
     if not include_removed:
         qs = qs.filter(removed_at__isnull=True)
     return qs.order_by("position")

@@ -76,6 +76,57 @@ def test_the_meeting_page_checks_the_removal_reason_and_tells_the_chair(
     assert stored(TextKind.MACE_AGENDA) == [("removed_reason", "putting herself at risk")]
 
 
+def test_the_meeting_page_lists_items_taken_off_with_their_reason_and_flags(
+    meeting: Any, alerted: Any, chairs: Any
+) -> None:
+    items = services.agenda_build(acting_user=chairs[0], meeting=meeting)
+    chair = signed_in(chairs[0])
+    detail = reverse("meetings:detail", args=[meeting.pk])
+    assert "Taken off the agenda" not in chair.get(detail).content.decode()
+    for item, why in ((items[0], "Held by the strategy meeting."),
+                      (items[1], "She is streetwise and no longer at risk.")):  # fmt: skip
+        chair.post(reverse("meetings:item_remove", args=[meeting.pk, item.pk]), {"reason": why})
+    html = chair.get(detail).content.decode()
+    removed = html.split("Taken off the agenda", 1)[1].split("Actions agreed", 1)[0]
+    assert items[0].subject_ref in removed and items[1].subject_ref in removed
+    assert "Held by the strategy meeting." in removed and chairs[0].display_name in removed
+    assert removed.count('data-language-flags="1"') == 1 and "“streetwise”" in removed
+    live = html.split("Taken off the agenda", 1)[0]
+    assert f"items/{items[0].pk}/remove/" not in live  # no longer offered on the agenda
+
+
+def test_a_chair_changes_approved_minutes_on_the_page_with_a_reason(
+    meeting: Any, alerted: Any, chairs: Any, agencies: Any
+) -> None:
+    items = services.agenda_build(acting_user=chairs[0], meeting=meeting)
+    services.attendance_record(
+        acting_user=chairs[0], meeting=meeting,
+        entries=[(agencies[k], None, "present") for k in ("police", "csc", "health", "education")],
+    )  # fmt: skip
+    services.meeting_hold(acting_user=chairs[0], meeting=meeting)
+    services.minutes_approve(acting_user=chairs[1], meeting=meeting)
+    chair = signed_in(chairs[1])
+    detail = reverse("meetings:detail", args=[meeting.pk])
+    page = chair.get(detail).content.decode()
+    assert "Change the minutes" in page and "Version 1, approved by" in page
+    url = reverse("meetings:discussion", args=[meeting.pk, items[0].pk])
+    form = chair.get(url).content.decode()
+    assert "Why the approved minutes are changed" in form and 'hx-include="#id_reason"' in form
+    refused = chair.post(url, {"summary": "Risk rising; NRM referral made."})
+    assert refused.status_code == 422 and "Say why the approved minutes are changed." in (
+        refused.content.decode()
+    )
+    assert MinutesVersion.objects.filter(meeting=meeting).count() == 1  # nothing stored
+    done = chair.post(url, {"summary": "Risk rising; NRM referral made.", "risk_view": "high",
+                            "reason": "The chair wrote that she was making her own choices."},
+                      follow=True)  # fmt: skip
+    html = done.content.decode()
+    assert done.status_code == 200 and "version 2" in html and "Check your wording" in html
+    assert MinutesVersion.objects.filter(meeting=meeting).count() == 2
+    assert "Version 2, approved by" in html and "Changed because: The chair wrote" in html
+    assert "“making her own choices”" in html.split("Approved minutes", 1)[1]
+
+
 def test_a_breach_answers_and_shows_the_flags_of_what_happened(alerted: Any, chairs: Any) -> None:
     today = timezone.localdate()
     d = services.disruption_create(
