@@ -1,6 +1,7 @@
 """A MACE meeting recorded on its pages in chromium: the chair records attendance, an item's
 discussion (an empty one is refused with the message) and an action (one with no owner is
-refused), holds the meeting; the action's owner tracks it to done. Screenshots go to
+refused), holds the meeting, approves the minutes and changes one item's minutes as a new
+version with its reason; the action's owner tracks it to done. Screenshots go to
 docs/screenshots/mace-record-*.png."""
 
 from __future__ import annotations
@@ -83,6 +84,19 @@ def test_chair_records_the_meeting_and_the_owner_completes_the_action(
     tab.submit(page.get_by_role("button", name="Record the meeting as held"))
     assert "held (quorate)" in page.locator("main").inner_text()
     page.screenshot(path=str(SHOTS / "mace-record-meeting.png"), full_page=True)
+
+    # The minutes approved, a chair changes an item's minutes as a new version, with a reason.
+    tab.submit(page.get_by_role("button", name="Approve the minutes"))
+    tab.submit(page.get_by_role("link", name=f"Change the minutes for {items[1].subject_ref}"))
+    page.get_by_label("Decisions").fill("Police to serve a CAWN; school to share attendance.")
+    page.get_by_label("Why the approved minutes are changed").fill(
+        "The police agreed to serve the notice, not to consider it."
+    )
+    tab.submit(page.get_by_role("button", name="Save as a new version of the minutes"))
+    minutes = page.locator("main").inner_text()
+    assert "version 2" in minutes and "Version 2, approved by" in minutes
+    assert "Changed because: The police agreed to serve the notice" in minutes
+    page.screenshot(path=str(SHOTS / "mace-minutes-changed.png"), full_page=True)
 
     # The owner opens the action and records it as done.
     owner = browsing.tab("mace-school")
