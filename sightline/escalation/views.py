@@ -31,7 +31,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "escalation/overview.html",
-        {"work": found.work, "page": found.page, "nearly": found.nearly, "now": found.work.now},
+        {
+            "work": found.work,
+            "page": found.page,
+            "nearly": found.nearly,
+            "now": found.work.now,
+            "children": found.children,
+        },
     )
 
 

@@ -193,7 +193,7 @@ def children_views(*, user: Any, child_id_lists: list[list[Any]]) -> list[ChildV
         return [ChildView() for _ in lists]
     hidden = hidden_child_ids(user=user)
     linkable = set(child_scope(user=user).filter(pk__in=every).values_list("pk", flat=True))
-    refs = dict(Child.objects.filter(pk__in=every).values_list("pk", "reference"))
+    refs = _child_labels(every, linkable)
     views: list[ChildView] = []
     for ids in lists:
         view = ChildView()
@@ -201,11 +201,21 @@ def children_views(*, user: Any, child_id_lists: list[list[Any]]) -> list[ChildV
             if cid in hidden or cid not in refs:
                 view.withheld += 1
             else:
+                ref, name = refs[cid]
                 view.shown.append(
-                    {"id": cid, "reference": refs[cid], "is_linkable": cid in linkable}
+                    {"id": cid, "reference": ref, "is_linkable": cid in linkable, "name": name}
                 )
         views.append(view)
     return views
+
+
+def _child_labels(ids: Any, openable: set[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
+    """Each child's reference and, for a child the user may open (`child_scope`), its name
+    (pages show names where the user may see them; others keep the reference alone)."""
+    rows = Child.objects.filter(pk__in=ids).values_list(
+        "pk", "reference", "given_name", "family_name"
+    )
+    return {pk: (ref, f"{g} {f}".strip() if pk in openable else "") for pk, ref, g, f in rows}
 
 
 # ---- alerts --------------------------------------------------------------------------------
@@ -292,15 +302,16 @@ def _node_labels(user: Any, seen: dict[uuid.UUID, str], *, root: uuid.UUID) -> l
     by_type: dict[str, list[uuid.UUID]] = defaultdict(list)
     for nid, ntype in seen.items():
         by_type[ntype].append(nid)
-    labels: dict[uuid.UUID, str] = {}
-    for ntype, ids in by_type.items():
-        if ntype == "child":
-            labels.update(Child.objects.filter(pk__in=ids).values_list("pk", "reference"))
-        else:
-            labels.update(_references(ntype, ids))
     linkable = set(
         child_scope(user=user).filter(pk__in=by_type.get("child", [])).values_list("pk", flat=True)
     )
+    labels: dict[uuid.UUID, str] = {}
+    for ntype, ids in by_type.items():
+        if ntype == "child":  # "Name (reference)" for a child the user may open
+            named = _child_labels(ids, linkable).items()
+            labels.update({pk: f"{n} ({ref})" if n else ref for pk, (ref, n) in named})
+        else:
+            labels.update(_references(ntype, ids))
     nodes: list[dict[str, Any]] = []
     for nid, ntype in seen.items():
         url = ""

@@ -94,6 +94,32 @@ def child_scope(*, user: Any) -> QuerySet[Child]:
     )
 
 
+def child_names(*, user: Any, child_ids: Iterable[Any]) -> dict[Any, str]:
+    """The names of those of `child_ids` the user may open (`child_scope`), in one statement:
+    for pages that list children by reference and show names where the user may see them."""
+    ids = set(child_ids)
+    if not ids:
+        return {}
+    rows = child_scope(user=user).filter(pk__in=ids).values_list("pk", "given_name", "family_name")
+    return {pk: f"{given} {family}".strip() for pk, given, family in rows}
+
+
+def children_named(*, user: Any, referral_ids: Iterable[Any]) -> dict[Any, list[tuple[str, str]]]:
+    """The children of each referral as (reference, name) for a list page (the queue, overdue
+    work), in two statements: the name only for a child the user may open (`child_scope`), an
+    empty name otherwise, so that a page shows names where the user may see them."""
+    rows = list(
+        ReferralChild.objects.filter(referral_id__in=set(referral_ids))
+        .order_by("created_at")
+        .values_list("referral_id", "child_id", "child__reference")
+    )
+    names = child_names(user=user, child_ids={child for _, child, _ in rows})
+    out: dict[Any, list[tuple[str, str]]] = {}
+    for referral, child, reference in rows:
+        out.setdefault(referral, []).append((reference, names.get(child, "")))
+    return out
+
+
 # The agency whose referral first recorded the child (the one whose details the record holds).
 _first_agency = (
     ReferralChild.objects.filter(child=OuterRef("pk"))

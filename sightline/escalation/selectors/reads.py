@@ -32,6 +32,7 @@ from sightline.escalation.selectors.records import (
 )
 from sightline.escalation.selectors.work import OverdueWork, overdue_work
 from sightline.referrals.models import Referral
+from sightline.referrals.selectors import children_named
 
 PAGE_SIZE = 50
 NO_REFERRAL = "No referral with that reference that you can see."
@@ -44,6 +45,7 @@ class OverduePage:
     work: OverdueWork
     page: Page[Any]
     nearly: list[Clock]
+    children: dict[Any, list[tuple[str, str]]]  # referral id -> (reference, name shown)
 
 
 @dataclass
@@ -93,7 +95,9 @@ def overdue_work_read(*, user: Any, page: Any) -> OverduePage:
             overdue=overdue.paginator.count,
             nearly_due=len(nearly),
         )
-    return OverduePage(work=work, page=overdue, nearly=nearly)
+        shown = [c.referral_id for c in (*overdue.object_list, *nearly)]
+        children = children_named(user=user, referral_ids=shown)
+    return OverduePage(work=work, page=overdue, nearly=nearly, children=children)
 
 
 def inbox_page_read(*, user: Any, unread_only: bool, page: Any) -> Page[Any]:

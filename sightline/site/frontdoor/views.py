@@ -24,6 +24,7 @@ from sightline.referrals.inputs import ReferralInvalid
 from sightline.referrals.selectors import (
     can_see_assessment,
     candidate_get,
+    child_names,
     referral_by_reference_unscoped,
     referral_get,
     referral_list_mine_read,
@@ -42,10 +43,13 @@ from sightline.workflows import decision_propose, decision_record, referral_inta
 @capability_required(Cap.REFERRAL_QUEUE)
 def queue(request: HttpRequest) -> HttpResponse:
     page = referral_queue_read(user=request.user, page=request.GET.get("page"))
+    children = [rc.child for r in page.object_list for rc in r.children.all()]  # prefetched
+    found = child_names(user=request.user, child_ids=[c.pk for c in children])
+    names = {c.reference: found[c.pk] for c in children if c.pk in found}
     return render(
         request,
         "referrals/queue.html",
-        {"page": page, "now": timezone.now(), "levels": dict(RiskLevel.choices)},
+        {"page": page, "now": timezone.now(), "levels": dict(RiskLevel.choices), "names": names},
     )
 
 
