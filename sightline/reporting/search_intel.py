@@ -1,7 +1,7 @@
 """The intelligence half of the search: persons of concern by the blocking keys of
 `intel.resolution.search_keys` scored with `intel.resolution.compare`; places, vehicles and
 phones by their normalised identifiers. Each statement carries the intel scope as a condition
-(`_seen_by`), never as an early return (reporting.search, ADR 0301)."""
+(`Scope.intel`, compiled once per search), never as an early return (reporting.search, ADR 0301)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q, Value
-from django.db.models.lookups import IsNull
 from django.urls import reverse
 
 from sightline.intel.history import person_survivor
@@ -28,20 +27,16 @@ from sightline.intel.resolution import (
     search_keys,
 )
 from sightline.reporting.choices import SearchType
-from sightline.reporting.scope import seen_in_intel
+from sightline.reporting.scope import Scope
 from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
 
 PERSON_BLOCK = 200  # persons found by a strong key
 WEAK_KEY = 20  # persons found by each weak key (a surname or a first name alone)
 
 
-def _seen_by(user: Any, outer: str = "pk") -> IsNull:
-    return seen_in_intel(user=user, outer=outer)
-
-
-def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_persons(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if q.reference:
-        return _person_by_reference(user, q.reference)
+        return _person_by_reference(scope, q.reference)
     features = _person_features(q, today)
     keys = search_keys(features)
     if not q.family and q.given:  # one word: a surname as well as a first name or nickname
@@ -50,7 +45,7 @@ def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         return []
     single_word = not q.family and bool(q.given)
     scored: list[tuple[float, str, dict[str, Any], Score]] = []
-    for person, strong in _person_candidates(user, keys).values():
+    for person, strong in _person_candidates(scope, keys).values():
         score = compare(features, Profile.from_json(person["profile"]))
         if score.score >= CANDIDATE or strong or single_word:
             scored.append((round(score.score, 3), person["reference"], person, score))
@@ -59,8 +54,8 @@ def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     return [_person_hit(p, score.score, tuple(score.reasons)) for *_, p, score in scored[:PER_TYPE]]
 
 
-def _person_by_reference(user: Any, reference: str) -> list[Hit]:
-    visible = PersonOfConcern.objects.filter(_seen_by(user), is_active=True)
+def _person_by_reference(scope: Scope, reference: str) -> list[Hit]:
+    visible = PersonOfConcern.objects.filter(scope.intel(PersonOfConcern), is_active=True)
     rows = list(visible.filter(reference=reference).values(*PERSON_FIELDS)[:PER_TYPE])
     if rows:
         return [_person_hit(p, 1.0, ("same reference",)) for p in rows]
@@ -78,14 +73,16 @@ def _person_by_reference(user: Any, reference: str) -> list[Hit]:
 PERSON_FIELDS = ("id", "reference", "names", "nicknames", "profile")
 
 
-def _person_candidates(user: Any, keys: list[str]) -> dict[uuid.UUID, tuple[dict[str, Any], bool]]:
+def _person_candidates(
+    scope: Scope, keys: list[str]
+) -> dict[uuid.UUID, tuple[dict[str, Any], bool]]:
     """As intel.entities.person_candidates: the strong keys (a full name, nickname, phone or
     registration) in one lookup of at most PERSON_BLOCK rows, each weak key (a surname or a
     first name alone) capped at WEAK_KEY rows; each person once, with its profile and whether
     a strong key found it. Scope is a condition of every part. On PostgreSQL the parts are
     one statement (UNION ALL of the limited lookups, each joined to its person); SQLite
     cannot limit the parts of a compound statement, so there they run one after another."""
-    in_scope = PersonKey.objects.filter(_seen_by(user, "person_id"), person__is_active=True)
+    in_scope = PersonKey.objects.filter(scope.intel(PersonKey, "person"), person__is_active=True)
     fields = [f"person__{f}" for f in PERSON_FIELDS]
     strong_keys = [k for k in keys if not k.startswith(CAPPED_KEYS)]
     parts = []
@@ -143,7 +140,7 @@ def _person_hit(person: dict[str, Any], score: float, reasons: tuple[str, ...]) 
     )
 
 
-def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_places(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     # The scope condition is built only for a statement that runs (it is most of the cost of
     # building one); a query with no place in it runs none, whoever asks.
     if q.reference:
@@ -154,7 +151,7 @@ def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         found = Q(name_key__contains=key)
     else:
         return []
-    rows = Place.objects.filter(found, _seen_by(user), is_active=True)
+    rows = Place.objects.filter(found, scope.intel(Place), is_active=True)
     return [
         Hit(
             type=SearchType.PLACE,
@@ -169,7 +166,7 @@ def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     ]
 
 
-def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_vehicles(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if q.reference:
         found = Q(reference=q.reference)
     elif q.plate and q.plate_anchor == "full":
@@ -180,7 +177,7 @@ def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         found = Q(registration__endswith=q.plate)
     else:
         return []
-    rows = Vehicle.objects.filter(found, _seen_by(user), is_active=True)
+    rows = Vehicle.objects.filter(found, scope.intel(Vehicle), is_active=True)
     return [
         Hit(
             type=SearchType.VEHICLE,
@@ -195,14 +192,14 @@ def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     ]
 
 
-def search_phones(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_phones(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if q.reference:
         found = Q(reference=q.reference)
     elif q.phone:
         found = Q(number=q.phone)
     else:
         return []
-    rows = Phone.objects.filter(found, _seen_by(user), is_active=True)
+    rows = Phone.objects.filter(found, scope.intel(Phone), is_active=True)
     network = "intel:network"
     return [
         Hit(

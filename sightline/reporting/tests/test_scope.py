@@ -59,7 +59,9 @@ def test_seen_in_intel_is_the_intel_scope_for_every_persona(users: list[Any]) ->
     assert persons
     for user in users:
         seen = set(
-            PersonOfConcern.objects.filter(seen_in_intel(user=user)).values_list("pk", flat=True)
+            PersonOfConcern.objects.filter(
+                seen_in_intel(user=user, model=PersonOfConcern)
+            ).values_list("pk", flat=True)
         )
         expected = {p.pk for p in persons if entity_get(user=user, entity_type="person",
                                                         entity_id=p.pk)}  # fmt: skip
