@@ -43,16 +43,17 @@ NOTHING = "1 = 0"
 LINK, NAMED, MENTION = "sl_scope_link", "sl_scope_named", "sl_scope_mention"
 
 
-def _column(model: type[Model], field: str, alias: str | None = None) -> str:
+def column(model: type[Model], field: str, alias: str | None = None) -> str:
     """`"table"."column"` (or `"alias"."column"`), quoted for the default database."""
     quote = connections["default"].ops.quote_name
     meta = model._meta
     return f"{quote(alias or meta.db_table)}.{quote(meta.get_field(field).column)}"
 
 
-def _table(model: type[Model], alias: str) -> str:
+def table(model: type[Model], alias: str | None = None) -> str:
+    """`"table"` (or `"table" "alias"`), quoted for the default database."""
     quote = connections["default"].ops.quote_name
-    return f"{quote(model._meta.db_table)} {quote(alias)}"
+    return quote(model._meta.db_table) + (f" {quote(alias)}" if alias else "")
 
 
 def _on_referral_in(referrals: QuerySet[Referral], link: str) -> tuple[str, tuple[Any, ...]]:
@@ -89,17 +90,17 @@ class Scope:
             return Child.objects.none()
         if self._children is None:
             on_referral, params = _on_referral_in(
-                referral_scope(user=user), _column(ReferralChild, "referral", LINK)
+                referral_scope(user=user), column(ReferralChild, "referral", LINK)
             )
-            child = _column(Child, "id")
+            child = column(Child, "id")
             sql = (
-                f"(SELECT {_column(ReferralChild, 'id', LINK)}"  # noqa: S608 (see NOTHING)
-                f" FROM {_table(ReferralChild, LINK)}"
-                f" WHERE {_column(ReferralChild, 'child', LINK)} = {child} AND {on_referral}"
-                f" LIMIT 1) IS NOT NULL AND {_column(Child, 'superseded_by')} IS NULL"
-                f" AND NOT ({_column(Child, 'is_restricted')} AND NOT EXISTS (SELECT 1 FROM"
-                f" {_table(ChildAccess, NAMED)} WHERE {_column(ChildAccess, 'child', NAMED)}"
-                f" = {child} AND {_column(ChildAccess, 'user', NAMED)} = %s))"
+                f"(SELECT {column(ReferralChild, 'id', LINK)}"  # noqa: S608 (see NOTHING)
+                f" FROM {table(ReferralChild, LINK)}"
+                f" WHERE {column(ReferralChild, 'child', LINK)} = {child} AND {on_referral}"
+                f" LIMIT 1) IS NOT NULL AND {column(Child, 'superseded_by')} IS NULL"
+                f" AND NOT ({column(Child, 'is_restricted')} AND NOT EXISTS (SELECT 1 FROM"
+                f" {table(ChildAccess, NAMED)} WHERE {column(ChildAccess, 'child', NAMED)}"
+                f" = {child} AND {column(ChildAccess, 'user', NAMED)} = %s))"
             )
             self._children = (sql, (*params, user.pk))
         sql, params = self._children
@@ -110,13 +111,13 @@ class Scope:
         intelligence: the condition `intel.selectors.entity_get` checks."""
         if self._intel is None:
             self._intel = _on_referral_in(
-                intel_referrals(user=self.user), _column(Mention, "referral", MENTION)
+                intel_referrals(user=self.user), column(Mention, "referral", MENTION)
             )
         on_referral, params = self._intel
         sql = (
-            f"(SELECT {_column(Mention, 'id', MENTION)}"  # noqa: S608 (see NOTHING)
-            f" FROM {_table(Mention, MENTION)}"
-            f" WHERE {_column(Mention, 'entity_id', MENTION)} = {_column(model, field)}"
+            f"(SELECT {column(Mention, 'id', MENTION)}"  # noqa: S608 (see NOTHING)
+            f" FROM {table(Mention, MENTION)}"
+            f" WHERE {column(Mention, 'entity_id', MENTION)} = {column(model, field)}"
             f" AND {on_referral} LIMIT 1) IS NOT NULL"
         )
         return _condition(sql, params)

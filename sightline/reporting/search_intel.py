@@ -6,11 +6,12 @@ phones by their normalised identifiers. Each statement carries the intel scope a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.urls import reverse
 
 from sightline.intel.history import person_survivor
@@ -27,7 +28,7 @@ from sightline.intel.resolution import (
     search_keys,
 )
 from sightline.reporting.choices import SearchType
-from sightline.reporting.scope import Scope
+from sightline.reporting.scope import Scope, column, table
 from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
 
 PERSON_BLOCK = 200  # persons found by a strong key
@@ -79,35 +80,49 @@ def _person_candidates(
     """As intel.entities.person_candidates: the strong keys (a full name, nickname, phone or
     registration) in one lookup of at most PERSON_BLOCK rows, each weak key (a surname or a
     first name alone) capped at WEAK_KEY rows; each person once, with its profile and whether
-    a strong key found it. Scope is a condition of every part. On PostgreSQL the parts are
-    one statement (UNION ALL of the limited lookups, each joined to its person); SQLite
-    cannot limit the parts of a compound statement, so there they run one after another."""
-    in_scope = PersonKey.objects.filter(scope.intel(PersonKey, "person"), person__is_active=True)
-    fields = [f"person__{f}" for f in PERSON_FIELDS]
+    a strong key found it. Scope is a condition of every part, inside its limit.
+
+    One statement on either database: each limited lookup, joined to its person, is a
+    subquery (`SELECT * FROM (... LIMIT n)`), the subqueries joined by UNION ALL (SQLite
+    cannot limit the parts of a compound statement themselves). It is written as SQL around
+    the scope condition `Scope.intel` compiled from the selector: a queryset per part, each
+    cloned, joined and compiled by the ORM, cost more Python than the statement takes to run."""
     strong_keys = [k for k in keys if not k.startswith(CAPPED_KEYS)]
-    parts = []
-    if strong_keys:
-        parts.append(
-            in_scope.filter(key__in=strong_keys)
-            .annotate(strong=Value(True))
-            .values_list(*fields, "strong")[:PERSON_BLOCK]
-        )
-    for key in keys:
-        if key not in strong_keys:
-            parts.append(
-                in_scope.filter(key=key)
-                .annotate(strong=Value(False))
-                .values_list(*fields, "strong")[:WEAK_KEY]
-            )
-    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
-        parts = [parts[0].union(*parts[1:], all=True)]
+    lookups = [(strong_keys, 1, PERSON_BLOCK)] if strong_keys else []
+    lookups += [([k], 0, WEAK_KEY) for k in keys if k not in strong_keys]
+    scoped = scope.intel(PersonKey, "person")
+    person = PersonOfConcern
+    # Table and column names from the models, the compiled scope, numbers; every key is a
+    # parameter.
+    select = ", ".join(column(person, f) for f in PERSON_FIELDS)
+    join = (
+        f" FROM {table(PersonKey)} INNER JOIN {table(person)}"
+        f" ON {column(PersonKey, 'person')} = {column(person, 'id')}"
+        f" WHERE ({scoped.sql}) AND {column(person, 'is_active')} AND {column(PersonKey, 'key')}"
+    )
+    parts, params = [], []
+    for i, (part_keys, strong, limit) in enumerate(lookups):
+        places = ", ".join(["%s"] * len(part_keys))
+        lookup = f"SELECT {select}, {strong} AS strong{join} IN ({places}) LIMIT {limit}"
+        parts.append(f"SELECT * FROM ({lookup}) AS part_{i}")  # noqa: S608
+        params += [*scoped.params, *part_keys]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
     found: dict[uuid.UUID, tuple[dict[str, Any], bool]] = {}
-    for part in parts:
-        for *values, strong in part:
-            person = dict(zip(PERSON_FIELDS, values, strict=True))
-            earlier = found.get(person["id"])
-            found[person["id"]] = (person, strong or (earlier is not None and earlier[1]))
+    for pk, reference, names, nicknames, profile, strong in rows:
+        person_id = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
+        found_person = {"id": person_id, "reference": reference, "names": _json(names),
+                        "nicknames": _json(nicknames), "profile": _json(profile)}  # fmt: skip
+        earlier = found.get(person_id)
+        found[person_id] = (found_person, bool(strong) or (earlier is not None and earlier[1]))
     return found
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read by a cursor: text on either database (Django reads PostgreSQL's
+    jsonb as text and decodes it in the field)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _person_features(q: ParsedQuery, today: dt.date) -> PersonFeatures:
