@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import BooleanField, Model, QuerySet
+from django.db.models import BooleanField, Field, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 from sightline.accounts.roles import Cap
@@ -47,7 +47,9 @@ def column(model: type[Model], field: str, alias: str | None = None) -> str:
     """`"table"."column"` (or `"alias"."column"`), quoted for the default database."""
     quote = connections["default"].ops.quote_name
     meta = model._meta
-    return f"{quote(alias or meta.db_table)}.{quote(meta.get_field(field).column)}"
+    found = meta.get_field(field)
+    assert isinstance(found, Field) and found.column, field  # a column, not a reverse relation
+    return f"{quote(alias or meta.db_table)}.{quote(found.column)}"
 
 
 def table(model: type[Model], alias: str | None = None) -> str:
