@@ -48,7 +48,7 @@ from sightline.people.matching import name_key, name_similarity, normalise_name
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 from sightline.reporting.choices import SearchType
-from sightline.reporting.scope import children_in_scope
+from sightline.reporting.scope import Scope
 from sightline.reporting.search_intel import (
     search_persons,
     search_phones,
@@ -131,8 +131,9 @@ def search(
     query = parse(text)
     day = today or timezone.localdate()
     result = SearchResult(purpose=purpose, types=types)
+    scope = Scope(user)  # each scope condition compiled once, for every type searched
     for kind in types:
-        result.hits += _RUNNERS[kind](user, query, day)[:PER_TYPE]
+        result.hits += _RUNNERS[kind](scope, query, day)[:PER_TYPE]
     return result
 
 
@@ -157,8 +158,8 @@ def search_record(
 # ---- children -----------------------------------------------------------------------------
 
 
-def _children(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    scope = children_in_scope(user=user)
+def _children(in_scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
+    scope = in_scope.children()
     if q.reference:
         if q.reference.startswith("SL-"):  # a referral: the children on it
             named = ReferralChild.objects.filter(referral__reference=q.reference)
@@ -333,7 +334,7 @@ def _child_hit(child: _ChildRow, score: float, reasons: tuple[str, ...]) -> Hit:
     )
 
 
-_RUNNERS: dict[str, Callable[[Any, ParsedQuery, dt.date], list[Hit]]] = {
+_RUNNERS: dict[str, Callable[[Scope, ParsedQuery, dt.date], list[Hit]]] = {
     SearchType.CHILD: _children,
     SearchType.PERSON: search_persons,
     SearchType.PLACE: search_places,

@@ -1,17 +1,17 @@
 """The intelligence half of the search: persons of concern by the blocking keys of
 `intel.resolution.search_keys` scored with `intel.resolution.compare`; places, vehicles and
 phones by their normalised identifiers. Each statement carries the intel scope as a condition
-(`_seen_by`), never as an early return (reporting.search, ADR 0301)."""
+(`Scope.intel`, compiled once per search), never as an early return (reporting.search, ADR 0301)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, Value
-from django.db.models.lookups import IsNull
+from django.db.models import Q
 from django.urls import reverse
 
 from sightline.intel.history import person_survivor
@@ -28,20 +28,16 @@ from sightline.intel.resolution import (
     search_keys,
 )
 from sightline.reporting.choices import SearchType
-from sightline.reporting.scope import seen_in_intel
+from sightline.reporting.scope import Scope, column, table
 from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
 
 PERSON_BLOCK = 200  # persons found by a strong key
 WEAK_KEY = 20  # persons found by each weak key (a surname or a first name alone)
 
 
-def _seen_by(user: Any, outer: str = "pk") -> IsNull:
-    return seen_in_intel(user=user, outer=outer)
-
-
-def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_persons(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if q.reference:
-        return _person_by_reference(user, q.reference)
+        return _person_by_reference(scope, q.reference)
     features = _person_features(q, today)
     keys = search_keys(features)
     if not q.family and q.given:  # one word: a surname as well as a first name or nickname
@@ -50,7 +46,7 @@ def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         return []
     single_word = not q.family and bool(q.given)
     scored: list[tuple[float, str, dict[str, Any], Score]] = []
-    for person, strong in _person_candidates(user, keys).values():
+    for person, strong in _person_candidates(scope, keys).values():
         score = compare(features, Profile.from_json(person["profile"]))
         if score.score >= CANDIDATE or strong or single_word:
             scored.append((round(score.score, 3), person["reference"], person, score))
@@ -59,8 +55,8 @@ def search_persons(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     return [_person_hit(p, score.score, tuple(score.reasons)) for *_, p, score in scored[:PER_TYPE]]
 
 
-def _person_by_reference(user: Any, reference: str) -> list[Hit]:
-    visible = PersonOfConcern.objects.filter(_seen_by(user), is_active=True)
+def _person_by_reference(scope: Scope, reference: str) -> list[Hit]:
+    visible = PersonOfConcern.objects.filter(scope.intel(PersonOfConcern), is_active=True)
     rows = list(visible.filter(reference=reference).values(*PERSON_FIELDS)[:PER_TYPE])
     if rows:
         return [_person_hit(p, 1.0, ("same reference",)) for p in rows]
@@ -78,39 +74,55 @@ def _person_by_reference(user: Any, reference: str) -> list[Hit]:
 PERSON_FIELDS = ("id", "reference", "names", "nicknames", "profile")
 
 
-def _person_candidates(user: Any, keys: list[str]) -> dict[uuid.UUID, tuple[dict[str, Any], bool]]:
+def _person_candidates(
+    scope: Scope, keys: list[str]
+) -> dict[uuid.UUID, tuple[dict[str, Any], bool]]:
     """As intel.entities.person_candidates: the strong keys (a full name, nickname, phone or
     registration) in one lookup of at most PERSON_BLOCK rows, each weak key (a surname or a
     first name alone) capped at WEAK_KEY rows; each person once, with its profile and whether
-    a strong key found it. Scope is a condition of every part. On PostgreSQL the parts are
-    one statement (UNION ALL of the limited lookups, each joined to its person); SQLite
-    cannot limit the parts of a compound statement, so there they run one after another."""
-    in_scope = PersonKey.objects.filter(_seen_by(user, "person_id"), person__is_active=True)
-    fields = [f"person__{f}" for f in PERSON_FIELDS]
+    a strong key found it. Scope is a condition of every part, inside its limit.
+
+    One statement on either database: each limited lookup, joined to its person, is a
+    subquery (`SELECT * FROM (... LIMIT n)`), the subqueries joined by UNION ALL (SQLite
+    cannot limit the parts of a compound statement themselves). It is written as SQL around
+    the scope condition `Scope.intel` compiled from the selector: a queryset per part, each
+    cloned, joined and compiled by the ORM, cost more Python than the statement takes to run."""
     strong_keys = [k for k in keys if not k.startswith(CAPPED_KEYS)]
-    parts = []
-    if strong_keys:
-        parts.append(
-            in_scope.filter(key__in=strong_keys)
-            .annotate(strong=Value(True))
-            .values_list(*fields, "strong")[:PERSON_BLOCK]
-        )
-    for key in keys:
-        if key not in strong_keys:
-            parts.append(
-                in_scope.filter(key=key)
-                .annotate(strong=Value(False))
-                .values_list(*fields, "strong")[:WEAK_KEY]
-            )
-    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
-        parts = [parts[0].union(*parts[1:], all=True)]
+    lookups = [(strong_keys, 1, PERSON_BLOCK)] if strong_keys else []
+    lookups += [([k], 0, WEAK_KEY) for k in keys if k not in strong_keys]
+    scoped = scope.intel(PersonKey, "person")
+    person = PersonOfConcern
+    # Table and column names from the models, the compiled scope, numbers; every key is a
+    # parameter.
+    select = ", ".join(column(person, f) for f in PERSON_FIELDS)
+    join = (
+        f" FROM {table(PersonKey)} INNER JOIN {table(person)}"
+        f" ON {column(PersonKey, 'person')} = {column(person, 'id')}"
+        f" WHERE ({scoped.sql}) AND {column(person, 'is_active')} AND {column(PersonKey, 'key')}"
+    )
+    parts, params = [], []
+    for i, (part_keys, strong, limit) in enumerate(lookups):
+        places = ", ".join(["%s"] * len(part_keys))
+        lookup = f"SELECT {select}, {strong} AS strong{join} IN ({places}) LIMIT {limit}"
+        parts.append(f"SELECT * FROM ({lookup}) AS part_{i}")  # noqa: S608
+        params += [*scoped.params, *part_keys]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
     found: dict[uuid.UUID, tuple[dict[str, Any], bool]] = {}
-    for part in parts:
-        for *values, strong in part:
-            person = dict(zip(PERSON_FIELDS, values, strict=True))
-            earlier = found.get(person["id"])
-            found[person["id"]] = (person, strong or (earlier is not None and earlier[1]))
+    for pk, reference, names, nicknames, profile, strong in rows:
+        person_id = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
+        found_person = {"id": person_id, "reference": reference, "names": _json(names),
+                        "nicknames": _json(nicknames), "profile": _json(profile)}  # fmt: skip
+        earlier = found.get(person_id)
+        found[person_id] = (found_person, bool(strong) or (earlier is not None and earlier[1]))
     return found
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read by a cursor: text on either database (Django reads PostgreSQL's
+    jsonb as text and decodes it in the field)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _person_features(q: ParsedQuery, today: dt.date) -> PersonFeatures:
@@ -143,7 +155,7 @@ def _person_hit(person: dict[str, Any], score: float, reasons: tuple[str, ...]) 
     )
 
 
-def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_places(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     # The scope condition is built only for a statement that runs (it is most of the cost of
     # building one); a query with no place in it runs none, whoever asks.
     if q.reference:
@@ -154,7 +166,7 @@ def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         found = Q(name_key__contains=key)
     else:
         return []
-    rows = Place.objects.filter(found, _seen_by(user), is_active=True)
+    rows = Place.objects.filter(found, scope.intel(Place), is_active=True)
     return [
         Hit(
             type=SearchType.PLACE,
@@ -169,7 +181,7 @@ def search_places(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     ]
 
 
-def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_vehicles(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if q.reference:
         found = Q(reference=q.reference)
     elif q.plate and q.plate_anchor == "full":
@@ -180,7 +192,7 @@ def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
         found = Q(registration__endswith=q.plate)
     else:
         return []
-    rows = Vehicle.objects.filter(found, _seen_by(user), is_active=True)
+    rows = Vehicle.objects.filter(found, scope.intel(Vehicle), is_active=True)
     return [
         Hit(
             type=SearchType.VEHICLE,
@@ -195,14 +207,14 @@ def search_vehicles(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
     ]
 
 
-def search_phones(user: Any, q: ParsedQuery, today: dt.date) -> list[Hit]:
+def search_phones(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if q.reference:
         found = Q(reference=q.reference)
     elif q.phone:
         found = Q(number=q.phone)
     else:
         return []
-    rows = Phone.objects.filter(found, _seen_by(user), is_active=True)
+    rows = Phone.objects.filter(found, scope.intel(Phone), is_active=True)
     network = "intel:network"
     return [
         Hit(
