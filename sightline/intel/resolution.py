@@ -346,6 +346,22 @@ def _first_name(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a compa
     return ""
 
 
+def first_names_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two persons' recorded first names, each side's unrelated to every one of the other's
+    (not the same, a variant, a short form, spelt alike): two people, whatever detail a
+    mention fits them both by ("B. Bentley" fits a Benjamin and a Brandon Bentley)."""
+    if not a or not b:
+        return False
+    return not any(
+        g == h
+        or given_names_equivalent(g, h)
+        or given_short_form(g, h)
+        or JaroWinkler.similarity(g, h) >= 0.9
+        for g in a
+        for h in b
+    )
+
+
 def _surname(m: PersonFeatures, p: Profile, *, first_differs: bool = False) -> str:
     """The surname's level. An exact surname with a first name that differs is a level of its
     own: families share surnames, so it is evidence of a relative as much as of the person,

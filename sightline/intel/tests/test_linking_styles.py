@@ -6,6 +6,7 @@ must still not."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ import pytest
 from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.keys import person_keys, search_keys
 from sightline.intel.normalise import given_short_form
+from sightline.intel.ranking import Ranked
 from sightline.intel.resolution import CANDIDATE, HIGH_CONFIDENCE, PersonFeatures, Profile, compare
+from sightline.intel.services.mentions import to_merge
 from sightline.intel.tests.conftest import Refer
 
 
@@ -133,3 +136,23 @@ def test_a_street_form_alone_does_not_reach_a_man_of_that_name(
     assert _person(second).link_status == LinkStatus.ORIGIN
     assert _person(second).entity_id != _person(first).entity_id
     assert not second.alerts
+
+
+def _ranked(ref: str, givens: set[str], *levels: tuple[str, str]) -> Ranked:
+    contributions = tuple({"comparison": c, "level": lv, "weight": 3.0} for c, lv in levels)
+    return Ranked(uuid.uuid4(), ref, 0.9, (), 0.9, contributions, frozenset(givens))
+
+
+def test_a_mention_fitting_two_persons_of_unrelated_first_names_does_not_merge_them() -> None:
+    # "B. Bentley, about 40, designer clothing": a Benjamin on the name, age and description,
+    # a Brandon on the name and age: two men, not one recorded twice
+    name_age = (("first_name", "initial"), ("surname", "exact"), ("age", "close"))
+    benjamin = _ranked("POC-1", {"benjamin", "beno"}, *name_age, ("description", "details"))
+    brandon = _ranked("POC-2", {"brandon"}, *name_age)
+    assert to_merge(benjamin, [benjamin, brandon]) == []
+    # the same mention bridging a Benjamin and a "Benno" (a street form of his name), or a
+    # person known only by a nickname, still makes them one
+    benno = _ranked("POC-3", {"benno"}, *name_age)
+    nicknamed = _ranked("POC-4", set(), ("nickname", "exact"))
+    assert to_merge(benjamin, [benjamin, benno]) == [benno]
+    assert to_merge(benjamin, [benjamin, nicknamed]) == [nicknamed]
