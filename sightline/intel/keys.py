@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sightline.intel.normalise import given_key, partial_shape, phonetic, plate_keys
+from sightline.intel.normalise import (
+    given_key,
+    normalise_nickname,
+    partial_shape,
+    phonetic,
+    plate_keys,
+)
 
 if TYPE_CHECKING:
     from sightline.intel.resolution import PersonFeatures
@@ -94,6 +100,11 @@ def search_keys(f: PersonFeatures) -> list[str]:
         keys = [k for k in keys if not k.startswith("gp:")]
     if f.given and not f.family:
         keys.append(f"giv:{given_key(f.given)}")
+    # the same name written once as a first name and once as a nickname (ADR 0211)
+    if f.nickname and not f.given:
+        keys.append(f"giv:{given_key(f.nickname)}")
+    if f.given and normalise_nickname(f.given):
+        keys.append(f"nick:{normalise_nickname(f.given)}")
     if f.given and f.family:  # persons first named by this first name alone
         keys.append(f"gvo:{given_key(f.given)}")
     if f.initial and f.family and not f.birth_year:

@@ -200,9 +200,37 @@ def given_short_form(a: str, b: str) -> bool:
         return False
     # the start ("Abdi" of "Abdirahman"), or the end of a compound name ("Karim" of
     # "Abdikarim", "Rahman" of "Abdulrahman")
-    return (len(short) >= 3 and long.startswith(short)) or (
-        len(short) >= 4 and long.endswith(short)
+    return (
+        (len(short) >= 3 and long.startswith(short))
+        or (len(short) >= 4 and long.endswith(short))
+        or street_short_of(a, b)
+        or street_short_of(b, a)
     )
+
+
+# The endings of British street forms of a first name: the name up to its first vowel or a
+# little past it, then "z" or "o" (Baz for Barry, Gazza for Gary, Dez for Dennis, Jonno for
+# Jonathan, Robbo for Robert, Stevo for Steven), the last letter sometimes doubled.
+_STREET_ENDINGS = ("z", "zz", "zza", "o")
+
+
+def street_short_of(short: str, long: str) -> bool:
+    """`short` is a street form of `long` (both normalised): a start of `long` running through
+    its first vowel, then one of `_STREET_ENDINGS` ("Briz" of Brian, "Olivo" of Oliver). Not
+    "-y" or "-ie": those make names in their own right (Jay, Kelly) and the tables list the
+    usual ones (Jimmy, Davie)."""
+    vowel = next((i for i, ch in enumerate(long) if i > 0 and ch in "aeiouy"), 0)
+    if not vowel or len(short) >= len(long) + 2:
+        return False
+    for cut in range(vowel + 1, min(len(long), len(short))):
+        stem, rest = long[:cut], short[cut:]
+        if not short.startswith(stem) or short[: cut + 1] == long[: cut + 1]:
+            continue
+        if rest[:1] == stem[-1]:  # Robbo, Jonno: the last letter of the stem doubled
+            rest = rest[1:]
+        if rest in _STREET_ENDINGS:
+            return True
+    return False
 
 
 def normalise_nickname(value: str) -> str:

@@ -27,6 +27,9 @@ class Ranked:
     identity: float | None = None
     # each comparison's part in the score (persons only): resolution.Score.explanation()
     contributions: tuple[dict[str, object], ...] = ()
+    # the first names on the person's record (persons only): two persons whose first names
+    # do not relate are never merged by a mention that fits both (ADR 0211)
+    givens: frozenset[str] = frozenset()
 
 
 # A phone or address that this many persons on record give is shared by unrelated people (a
@@ -70,6 +73,7 @@ def rank_persons(
                     result.reasons,
                     own.score,
                     tuple(result.explanation()),
+                    frozenset(profile.givens),
                 )
             )
             if features.birth_year and profile.birth_years:

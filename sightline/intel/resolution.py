@@ -229,6 +229,7 @@ READABLE = {
     ("surname", "similar"): "surname spelt similarly (sounds alike or one letter out)",
     ("surname", "different"): "different surname",
     ("nickname", "exact"): "same nickname",
+    ("nickname", "as_name"): "called by the same name, once as a first name and once as a nickname",
     ("nickname", "fits_name"): "nickname is a short form of the first name",
     ("nickname", "fits_initial"): "nickname fits the first name",
     ("nickname", "different"): "different nickname",
@@ -271,7 +272,7 @@ def compare(
     strong = levels.get("phone") == "exact" or levels.get("plate") in ("exact", "confusable")
     out: list[Contribution] = []
     for comparison, level in levels.items():
-        weight = _weight(comparison, level, m, rare_surname=rare_surname)
+        weight = _weight(comparison, level, m, rare_surname=rare_surname, p=p)
         reason = READABLE.get((comparison, level), f"{comparison}: {level}")
         if comparison == "first_name" and level == "different" and strong:
             weight *= float(model()["conflict_damping_with_identifier"])
@@ -291,7 +292,14 @@ def _score(contributions: list[Contribution]) -> Score:
     )
 
 
-def _weight(comparison: str, level: str, m: PersonFeatures, *, rare_surname: bool) -> float:
+def _weight(
+    comparison: str, level: str, m: PersonFeatures, *, rare_surname: bool, p: Profile
+) -> float:
+    if comparison == "nickname" and level == "as_name":
+        # the same name, written once as a first name: weighed as an exact first name is,
+        # by how common that name is
+        name = called_as_written(m, p)
+        return tf_weight("first_name", "exact", "first_name", name, common_here=False)
     if comparison == "surname" and level == "exact":
         return tf_weight(comparison, level, "surname", m.family, common_here=not rare_surname)
     if comparison == "first_name" and level == "exact":
@@ -338,6 +346,22 @@ def _first_name(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a compa
     return ""
 
 
+def first_names_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two persons' recorded first names, each side's unrelated to every one of the other's
+    (not the same, a variant, a short form, spelt alike): two people, whatever detail a
+    mention fits them both by ("B. Bentley" fits a Benjamin and a Brandon Bentley)."""
+    if not a or not b:
+        return False
+    return not any(
+        g == h
+        or given_names_equivalent(g, h)
+        or given_short_form(g, h)
+        or JaroWinkler.similarity(g, h) >= 0.9
+        for g in a
+        for h in b
+    )
+
+
 def _surname(m: PersonFeatures, p: Profile, *, first_differs: bool = False) -> str:
     """The surname's level. An exact surname with a first name that differs is a level of its
     own: families share surnames, so it is evidence of a relative as much as of the person,
@@ -354,9 +378,23 @@ def _surname(m: PersonFeatures, p: Profile, *, first_differs: bool = False) -> s
     return "similar" if best >= 0.9 else "different"
 
 
-def _nickname(m: PersonFeatures, p: Profile) -> str:
+def called_as_written(m: PersonFeatures, p: Profile) -> str:
+    """The name the mention and the profile both use, once as a first name and once as a
+    nickname ("Briz Berry", then known as "Briz"; known as "Ike", then "Ike Webb-Boateng"),
+    or "" when there is none. A first name compared with first names is not counted here."""
+    if m.nickname and not m.given and m.nickname in {normalise_nickname(g) for g in p.givens}:
+        return m.nickname
+    own = normalise_nickname(m.given)
+    if own and m.given not in p.givens and own in p.nicknames:
+        return own
+    return ""
+
+
+def _nickname(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a comparison's levels, first that holds)
     if m.nickname and m.nickname in p.nicknames:
         return "exact"
+    if called_as_written(m, p):
+        return "as_name"
     if m.nickname and any(given_names_equivalent(m.nickname, g) for g in p.givens):
         return "fits_name"
     if m.given and any(given_names_equivalent(m.given, n) for n in p.nicknames):
@@ -454,6 +492,7 @@ _IDENTIFYING = {
     ("surname", "part"),
     ("surname", "similar"),
     ("nickname", "exact"),
+    ("nickname", "as_name"),
     ("nickname", "fits_name"),
     ("nickname", "fits_initial"),
     ("phone", "exact"),

@@ -19,7 +19,7 @@ from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, Per
 from sightline.intel.concerns import CONCERN_KEY, referral_concern
 from sightline.intel.models import MatchCandidate, Mention, PersonChange
 from sightline.intel.normalise import normalise_phone, normalise_plate
-from sightline.intel.resolution import HIGH_CONFIDENCE
+from sightline.intel.resolution import HIGH_CONFIDENCE, first_names_conflict
 from sightline.intel.services.common import IndexResult
 from sightline.intel.services.store import DatabaseStore, Store
 from sightline.referrals.models import PersonNamed, Referral
@@ -171,13 +171,18 @@ def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list
     Jay Walsh and a Red). Only its own details count here: shared context (children,
     vehicles) is what two people of one network have in common, so it never joins them; and
     two persons it fits on the very same details (a "B. Taylor" fits a Brett and a Beverley
-    Taylor) are two people, never merged (see `rivals`)."""
+    Taylor) are two people, never merged (see `rivals`); nor are two whose recorded first
+    names do not relate (a "B. Bentley" with an age and a description fits a Benjamin on
+    more details than a Brandon, and is still no reason to make them one)."""
     if top is None or identity(top) < HIGH_CONFIDENCE:
         return []
     return [
         o
         for o in ranked
-        if o is not top and identity(o) >= HIGH_CONFIDENCE and _agreeing(o) != _agreeing(top)
+        if o is not top
+        and identity(o) >= HIGH_CONFIDENCE
+        and _agreeing(o) != _agreeing(top)
+        and not first_names_conflict(top.givens, o.givens)
     ]
 
 
