@@ -87,3 +87,23 @@ def test_one_statement_seen_by_execute_wrappers() -> None:
     assert len(inserts) == 1
     expected = "COPY" if connection.vendor == "postgresql" else "INSERT"
     assert inserts[0].lstrip().upper().startswith(expected)
+
+
+@pytest.mark.parametrize("n", [3, COPY_FROM + 25])
+def test_ignore_conflicts_leaves_out_the_rows_that_would_break_a_unique_key(n: int) -> None:
+    """As `bulk_create(ignore_conflicts=True)`: a row whose unique key is already stored,
+    or taken by an earlier row of the same call, is left out; the others are stored."""
+    with transaction.atomic():
+        bulk_insert(OutboxMessage, _messages(2))  # bulk-0 and bulk-1 stored already
+    rows = _messages(n)
+    rows[-1].dedupe_key = rows[1].dedupe_key if n > 3 else "bulk-0"
+    with transaction.atomic():
+        returned = bulk_insert(OutboxMessage, rows, ignore_conflicts=True)
+        again = [OutboxMessage(kind="test", dedupe_key=m.dedupe_key) for m in rows]
+        bulk_insert(OutboxMessage, again, ignore_conflicts=True)  # twice in one transaction
+    assert len(returned) == n
+    stored = set(OutboxMessage.objects.filter(kind="test").values_list("pk", flat=True))
+    fresh = {m.pk for m in rows[2:-1]}
+    assert fresh <= stored
+    assert not {rows[0].pk, rows[1].pk, rows[-1].pk} & stored
+    assert OutboxMessage.objects.filter(kind="test").count() == len(fresh) + 2

@@ -170,6 +170,8 @@ class BulkStored:
     events: list[Event]
     skipped: int
     children_created: int
+    # The missing episodes stored, by their event's id (the callers need not read them back).
+    episodes: dict[Any, MissingEpisode] = field(default_factory=dict)
 
 
 @in_callers_transaction
@@ -211,8 +213,8 @@ def events_store_many(
         EventChildCandidate,
         [
             EventChildCandidate(
-                event=events[i],
-                candidate=c.child,
+                event_id=events[i].pk,
+                candidate_id=c.child.pk,
                 score=c.match.score,
                 reasons=list(c.match.reasons),
             )
@@ -227,6 +229,7 @@ def events_store_many(
             episode.is_found_with_adults = _found_with_adults(event)
             episodes.append(episode)
     bulk_insert(MissingEpisode, episodes)
+    by_event = {m.event_id: m for m in episodes}
     for event in events:
         audit_record(
             actor=acting_user,
@@ -250,7 +253,7 @@ def events_store_many(
             "children_created": made,
         },
     )
-    return BulkStored(events, len(rows) - len(fresh), made)
+    return BulkStored(events, len(rows) - len(fresh), made, by_event)
 
 
 @dataclass
