@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from sightline.core.bulk import COPY_FROM, bulk_insert
+from sightline.core.bulk import COPY_FROM, bulk_insert, new_row
 from sightline.core.models import OutboxMessage, ReferenceCounter
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,15 @@ def test_ignore_conflicts_leaves_out_the_rows_that_would_break_a_unique_key(n: i
     assert fresh <= stored
     assert not {rows[0].pk, rows[1].pk, rows[-1].pk} & stored
     assert OutboxMessage.objects.filter(kind="test").count() == len(fresh) + 2
+
+
+def test_new_row_is_the_row_keyword_construction_makes() -> None:
+    given = {"kind": "test", "subject": "s", "payload": {"n": 1}, "dedupe_key": "nr-1"}
+    quick, usual = new_row(OutboxMessage, **given), OutboxMessage(**given)
+    for field in OutboxMessage._meta.concrete_fields:
+        if field.primary_key:
+            continue  # a new uuid4 each
+        assert getattr(quick, field.attname) == getattr(usual, field.attname), field.name
+    assert quick.pk is not None and quick._state.adding
+    with pytest.raises(TypeError, match="no field"):
+        new_row(OutboxMessage, kind="test", colour="red")

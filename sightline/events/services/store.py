@@ -13,7 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.core.bulk import bulk_insert
+from sightline.core.bulk import bulk_insert, new_row
 from sightline.core.references import next_reference, references_reserve
 from sightline.core.transactions import in_callers_transaction
 from sightline.events import rules
@@ -212,7 +212,8 @@ def events_store_many(
     bulk_insert(
         EventChildCandidate,
         [
-            EventChildCandidate(
+            new_row(
+                EventChildCandidate,
                 event_id=events[i].pk,
                 candidate_id=c.child.pk,
                 score=c.match.score,
