@@ -12,7 +12,10 @@ keys are, by their default; an explicitly given sequence value, as the audit tra
 too; rows of a model with an auto-numbered key may all leave it unset, and are then not told
 their numbers), related objects saved before, so each foreign key's `_id` is set. Row
 triggers fire for COPY as for INSERT. The statement passes through the connection's execute
-wrappers, so a statement counter counts it as one statement."""
+wrappers, so a statement counter counts it as one statement.
+
+`ignore_conflicts` is COPY into a temporary table and one `INSERT ... ON CONFLICT DO NOTHING`;
+`new_row` builds a row positionally, as `from_db` does (ADR 0906)."""
 
 from __future__ import annotations
 
