@@ -83,9 +83,9 @@ def _getter(field: Field[Any, Any], conn: Any) -> Callable[[Model], Any]:
         value = getattr(obj, attname)
         if value is None:
             return None
-        if type(value) is plain and (plain is not dt.datetime or value.tzinfo is not None):
-            return value
-        return slow(obj)
+        if type(value) is not plain or (isinstance(value, dt.datetime) and value.tzinfo is None):
+            return slow(obj)  # another type, or a naive time (Django warns and makes it aware)
+        return value
 
     return quick
 
