@@ -12,15 +12,33 @@ keys are, by their default; an explicitly given sequence value, as the audit tra
 too; rows of a model with an auto-numbered key may all leave it unset, and are then not told
 their numbers), related objects saved before, so each foreign key's `_id` is set. Row
 triggers fire for COPY as for INSERT. The statement passes through the connection's execute
-wrappers, so a statement counter counts it as one statement."""
+wrappers, so a statement counter counts it as one statement.
+
+`ignore_conflicts` is COPY into a temporary table and one `INSERT ... ON CONFLICT DO NOTHING`;
+`new_row` builds a row positionally, as `from_db` does (ADR 0906)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import (
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Field,
+    FloatField,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+    UUIDField,
+)
 from django.db.models.fields import AutoFieldMixin
 
 M = TypeVar("M", bound=Model)
@@ -30,8 +48,70 @@ M = TypeVar("M", bound=Model)
 COPY_FROM = 50
 
 
-def bulk_insert(model: type[M], objs: Iterable[M], *, batch_size: int = 2000) -> list[M]:
-    """Insert `objs` (all new, primary keys set) and return them, marked as saved."""
+# Fields whose value, when it is already of this Python type (or None), is what
+# `get_db_prep_save` would send on PostgreSQL: the field's own classes only (a subclass may
+# change the value), and no auto_now/auto_now_add (pre_save sets those).
+_PLAIN: dict[type[Field[Any, Any]], type] = {
+    CharField: str,
+    TextField: str,
+    UUIDField: uuid.UUID,
+    FloatField: float,
+    BooleanField: bool,
+    IntegerField: int,
+    BigIntegerField: int,
+    BigAutoField: int,
+    DateTimeField: dt.datetime,
+}
+
+
+def _getter(field: Field[Any, Any], conn: Any) -> Callable[[Model], Any]:
+    """The value COPY sends for `field` of a row: `get_db_prep_save(pre_save(...))`, with a
+    quicker path for a value already of the field's plain type (most values of a bulk
+    write): the same value, without Django's chain of conversions for each cell."""
+    own = field.target_field if isinstance(field, ForeignKey) else field
+    plain = _PLAIN.get(type(own))
+    auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+    def slow(obj: Model) -> Any:
+        return field.get_db_prep_save(field.pre_save(obj, True), conn)
+
+    if plain is None or auto:
+        return slow
+    attname = field.attname
+
+    def quick(obj: Model) -> Any:
+        value = getattr(obj, attname)
+        if value is None:
+            return None
+        if type(value) is not plain or (isinstance(value, dt.datetime) and value.tzinfo is None):
+            return slow(obj)  # another type, or a naive time (Django warns and makes it aware)
+        return value
+
+    return quick
+
+
+def new_row(model: type[M], **values: Any) -> M:
+    """A new, unsaved `model` row from its fields' attnames (`event_id`, not `event`), each
+    field not given taking its default: what `model(**values)` makes, built positionally as
+    `from_db` builds a row (Django's quick path: no keyword or related-object handling),
+    for writes of many thousands of rows."""
+    args = []
+    for field in model._meta.concrete_fields:
+        name = field.attname
+        args.append(values.pop(name) if name in values else field.get_default())
+    if values:
+        raise TypeError(f"new_row: {model.__name__} has no field(s) {sorted(values)}")
+    return model(*args)
+
+
+def bulk_insert(
+    model: type[M], objs: Iterable[M], *, batch_size: int = 2000, ignore_conflicts: bool = False
+) -> list[M]:
+    """Insert `objs` (all new, primary keys set) and return them, marked as saved.
+    `ignore_conflicts`: a row that would break a unique constraint is left out, as with
+    `bulk_create(ignore_conflicts=True)` (on PostgreSQL: COPY into a temporary table, then
+    one `INSERT ... SELECT ... ON CONFLICT DO NOTHING`); the objects are returned all the
+    same, as `bulk_create` returns them."""
     objs = list(objs)
     if not objs:
         return []
@@ -46,14 +126,19 @@ def bulk_insert(model: type[M], objs: Iterable[M], *, batch_size: int = 2000) ->
     elif unset:
         raise ValueError(f"bulk_insert: {unset} {meta.label} rows have no primary key set")
     if conn.vendor != "postgresql" or len(objs) < COPY_FROM:
-        return model._default_manager.using(alias).bulk_create(objs, batch_size=batch_size)
+        return model._default_manager.using(alias).bulk_create(
+            objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts
+        )
     table = conn.ops.quote_name(meta.db_table)
     columns = ", ".join(conn.ops.quote_name(f.column or f.name) for f in fields)
-    sql = f"COPY {table} ({columns}) FROM STDIN"
+    target = conn.ops.quote_name(f"_bulk_{meta.db_table}") if ignore_conflicts else table
+    sql = f"COPY {target} ({columns}) FROM STDIN"
+
+    getters = [_getter(f, conn) for f in fields]
 
     def rows() -> Any:
         for obj in objs:
-            yield [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
+            yield [get(obj) for get in getters]
 
     def copy(sql: str, params: Any, many: bool, context: Any) -> None:
         with context["cursor"].cursor.copy(sql) as out:
@@ -61,7 +146,14 @@ def bulk_insert(model: type[M], objs: Iterable[M], *, batch_size: int = 2000) ->
                 out.write_row(values)
 
     with conn.cursor() as cursor, conn.wrap_database_errors:
+        if ignore_conflicts:
+            cursor.execute(f"CREATE TEMPORARY TABLE {target} (LIKE {table}) ON COMMIT DROP")
         cursor._execute_with_wrappers(sql, None, False, executor=copy)
+        if ignore_conflicts:
+            # Names quoted by the backend, from the model's own metadata: no input in them.
+            insert = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target}"  # noqa: S608
+            cursor.execute(f"{insert} ON CONFLICT DO NOTHING")
+            cursor.execute(f"DROP TABLE {target}")
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sightline.events.choices import EventKind
@@ -122,6 +123,8 @@ class _BadCell(ValueError):
         super().__init__(message)
 
 
+# Cached: a partner's file repeats its dates and times (strptime was a tenth of the parse).
+@lru_cache(maxsize=65536)
 def _datetime(column: str, raw: str) -> str:
     for fmt in _DT_FORMATS + _DT_FORMATS_UK:
         try:
@@ -131,6 +134,7 @@ def _datetime(column: str, raw: str) -> str:
     raise _BadCell(column, "is not a date and time (use YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM)")
 
 
+@lru_cache(maxsize=65536)
 def _date(column: str, raw: str) -> str:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:

@@ -88,6 +88,21 @@ def _dob_similarity(a: dt.date | None, b: dt.date | None) -> tuple[float, str]:
     return 0.0, ""
 
 
+def may_be_candidate(referred: Referred, existing: Existing) -> bool:
+    """False only when `compare` could not make `existing` a candidate whatever the names:
+    with no date of birth in common (a dob score under 1, so not exact) the score is at most
+    0.55 for the names (each similarity is at most 1) plus the dob's and postcode's parts. A
+    cheap test before the name comparisons (most of a block's rows fail it)."""
+    dob, _ = _dob_similarity(referred.date_of_birth, existing.date_of_birth)
+    if dob >= 1.0:
+        return True
+    same_postcode = bool(referred.postcode) and normalise_postcode(
+        referred.postcode
+    ) == normalise_postcode(existing.postcode)
+    best = 0.55 + 0.35 * dob + (0.10 if same_postcode else 0.0)
+    return round(best, 3) >= CANDIDATE_THRESHOLD
+
+
 def compare(referred: Referred, existing: Existing) -> MatchScore:
     given = name_similarity(referred.given_name, existing.given_name)
     family = name_similarity(referred.family_name, existing.family_name)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -13,6 +13,7 @@ from sightline.people.matching import (
     MatchScore,
     Referred,
     compare,
+    may_be_candidate,
     name_key,
     normalise_postcode,
 )
@@ -100,6 +101,7 @@ class ChildPool:
 
     def __init__(self, children: Iterable[Child | _Row] = ()) -> None:
         self.rows: list[Child | _Row] = []
+        self._children: dict[object, Child] = {}
         self._by_key: dict[tuple[str, object], list[int]] = defaultdict(list)
         for child in children:
             self.add(child)
@@ -122,7 +124,18 @@ class ChildPool:
             found.update(self._by_key.get(("day", day), ()))
         if block.postcode_key is not None:
             found.update(self._by_key.get(("postcode", block.postcode_key), ()))
-        return _scored(referred, [self.rows[i] for i in sorted(found)][:MAX_BLOCK], limit)
+        rows = [self.rows[i] for i in sorted(found)][:MAX_BLOCK]
+        return _scored(referred, rows, limit, self._child)
+
+    def _child(self, row: Child | _Row) -> Child:
+        """A row as a `Child`, made once per row however many referred children it is a
+        candidate for."""
+        if isinstance(row, Child):
+            return row
+        child = self._children.get(row.id)
+        if child is None:
+            child = self._children[row.id] = row.as_child()
+        return child
 
 
 def child_match_candidates_many(
@@ -153,19 +166,22 @@ def child_match_candidates_many(
     ]
 
 
-def _scored(referred: Referred, rows: list[Child | _Row], limit: int) -> list[Candidate]:
+def _scored(
+    referred: Referred,
+    rows: list[Child | _Row],
+    limit: int,
+    to_child: Callable[[Child | _Row], Child],
+) -> list[Candidate]:
     found: list[tuple[Child | _Row, MatchScore]] = []
     for row in rows:
-        score = compare(
-            referred, Existing(row.given_name, row.family_name, row.date_of_birth, row.postcode)
-        )
+        existing = Existing(row.given_name, row.family_name, row.date_of_birth, row.postcode)
+        if not may_be_candidate(referred, existing):
+            continue
+        score = compare(referred, existing)
         if score.score >= CANDIDATE_THRESHOLD or score.is_exact:
             found.append((row, score))
     found.sort(key=lambda c: (-c[1].score, c[0].reference))
-    return [
-        Candidate(row.as_child() if isinstance(row, _Row) else row, score)
-        for row, score in found[:limit]
-    ]
+    return [Candidate(to_child(row), score) for row, score in found[:limit]]
 
 
 def _swapped(day: dt.date) -> dt.date | None:

@@ -51,16 +51,12 @@ def _detect_in_order(acting_user: Any, stored: Sequence[Event], notify: bool) ->
     return events.findings_raise(acting_user=acting_user, findings=findings, notify=notify)
 
 
-def _clocks_start(acting_user: Any, stored: Sequence[Event]) -> None:
+def _clocks_start(
+    acting_user: Any, stored: Sequence[Event], episodes: dict[Any, MissingEpisode]
+) -> None:
     """Return-interview clocks for the returned episodes of children with a referral, in
     the file's order (a child's open clock is not started again by a later return)."""
-    returned = {
-        m.event_id: m
-        for m in MissingEpisode.objects.filter(
-            event__in=[e.pk for e in stored if e.kind == "missing_episode"],
-            returned_at__isnull=False,
-        )
-    }
+    returned = {k: m for k, m in episodes.items() if m.returned_at is not None}
     with_referral = latest_referrals(list({m.child_id for m in returned.values()}))
     for event in stored:
         episode = returned.get(event.pk)
@@ -68,15 +64,11 @@ def _clocks_start(acting_user: Any, stored: Sequence[Event]) -> None:
             episode_clock_start(acting_user, episode)
 
 
-def _flag_texts(acting_user: Any, stored: Sequence[Event]) -> None:
+def _flag_texts(
+    acting_user: Any, stored: Sequence[Event], episodes: dict[Any, MissingEpisode]
+) -> None:
     """The language flags of the chunk's new events (summary, who a child was found with):
     the same checks as each event stored on its own, in one INSERT each for checks and flags."""
-    episodes = {
-        m.event_id: m
-        for m in MissingEpisode.objects.filter(
-            event__in=[e.pk for e in stored if e.kind == "missing_episode"]
-        )
-    }
     flag_events(acting_user, [(e, episodes.get(e.pk)) for e in stored])
 
 
@@ -94,12 +86,12 @@ def _chunk_import(
         bulk = events.events_store_many(
             acting_user=acting_user, agency=agency, rows=rows, filename=filename
         )
-        _flag_texts(acting_user, bulk.events)
+        _flag_texts(acting_user, bulk.events, bulk.episodes)
         alerts: list[str] = []
         for event in bulk.events:  # only those naming someone, something or somewhere
             alerts += [a.reference for a in event_index(acting_user, event, notify)]
         if clocks:
-            _clocks_start(acting_user, bulk.events)
+            _clocks_start(acting_user, bulk.events, bulk.episodes)
         alerts += [a.reference for a in _detect_in_order(acting_user, bulk.events, notify)]
         missed_opportunities_check(
             acting_user=acting_user, child_ids=[e.child_id for e in bulk.events], trigger="event"

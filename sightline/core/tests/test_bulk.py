@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from sightline.core.bulk import COPY_FROM, bulk_insert
+from sightline.core.bulk import COPY_FROM, bulk_insert, new_row
 from sightline.core.models import OutboxMessage, ReferenceCounter
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,35 @@ def test_one_statement_seen_by_execute_wrappers() -> None:
     assert len(inserts) == 1
     expected = "COPY" if connection.vendor == "postgresql" else "INSERT"
     assert inserts[0].lstrip().upper().startswith(expected)
+
+
+@pytest.mark.parametrize("n", [3, COPY_FROM + 25])
+def test_ignore_conflicts_leaves_out_the_rows_that_would_break_a_unique_key(n: int) -> None:
+    """As `bulk_create(ignore_conflicts=True)`: a row whose unique key is already stored,
+    or taken by an earlier row of the same call, is left out; the others are stored."""
+    with transaction.atomic():
+        bulk_insert(OutboxMessage, _messages(2))  # bulk-0 and bulk-1 stored already
+    rows = _messages(n)
+    rows[-1].dedupe_key = rows[1].dedupe_key if n > 3 else "bulk-0"
+    with transaction.atomic():
+        returned = bulk_insert(OutboxMessage, rows, ignore_conflicts=True)
+        again = [OutboxMessage(kind="test", dedupe_key=m.dedupe_key) for m in rows]
+        bulk_insert(OutboxMessage, again, ignore_conflicts=True)  # twice in one transaction
+    assert len(returned) == n
+    stored = set(OutboxMessage.objects.filter(kind="test").values_list("pk", flat=True))
+    fresh = {m.pk for m in rows[2:-1]}
+    assert fresh <= stored
+    assert not {rows[0].pk, rows[1].pk, rows[-1].pk} & stored
+    assert OutboxMessage.objects.filter(kind="test").count() == len(fresh) + 2
+
+
+def test_new_row_is_the_row_keyword_construction_makes() -> None:
+    given = {"kind": "test", "subject": "s", "payload": {"n": 1}, "dedupe_key": "nr-1"}
+    quick, usual = new_row(OutboxMessage, **given), OutboxMessage(**given)
+    for field in OutboxMessage._meta.concrete_fields:
+        if field.primary_key:
+            continue  # a new uuid4 each
+        assert getattr(quick, field.attname) == getattr(usual, field.attname), field.name
+    assert quick.pk is not None and quick._state.adding
+    with pytest.raises(TypeError, match="no field"):
+        new_row(OutboxMessage, kind="test", colour="red")

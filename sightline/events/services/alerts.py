@@ -14,6 +14,7 @@ from sightline.accounts.models import User
 from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.bulk import bulk_insert
 from sightline.core.calendar import default_calendar
 from sightline.core.errors import Invalid, TransitionNotAllowed
 from sightline.core.outbox import outbox_enqueue
@@ -65,7 +66,7 @@ def findings_raise(
         )
         for f, ref in zip(todo, refs, strict=True)
     ]
-    EventAlert.objects.bulk_create(rows, ignore_conflicts=True)
+    bulk_insert(EventAlert, rows, ignore_conflicts=True)
     for alert, finding in zip(rows, todo, strict=True):
         audit_record(
             actor=acting_user,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import Agency
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.core.bulk import bulk_insert
+from sightline.core.bulk import bulk_insert, new_row
 from sightline.core.references import next_reference, references_reserve
 from sightline.core.transactions import in_callers_transaction
 from sightline.events import rules
@@ -170,6 +170,8 @@ class BulkStored:
     events: list[Event]
     skipped: int
     children_created: int
+    # The missing episodes stored, by their event's id (the callers need not read them back).
+    episodes: dict[Any, MissingEpisode] = field(default_factory=dict)
 
 
 @in_callers_transaction
@@ -210,9 +212,10 @@ def events_store_many(
     bulk_insert(
         EventChildCandidate,
         [
-            EventChildCandidate(
-                event=events[i],
-                candidate=c.child,
+            new_row(
+                EventChildCandidate,
+                event_id=events[i].pk,
+                candidate_id=c.child.pk,
                 score=c.match.score,
                 reasons=list(c.match.reasons),
             )
@@ -227,6 +230,7 @@ def events_store_many(
             episode.is_found_with_adults = _found_with_adults(event)
             episodes.append(episode)
     bulk_insert(MissingEpisode, episodes)
+    by_event = {m.event_id: m for m in episodes}
     for event in events:
         audit_record(
             actor=acting_user,
@@ -250,7 +254,7 @@ def events_store_many(
             "children_created": made,
         },
     )
-    return BulkStored(events, len(rows) - len(fresh), made)
+    return BulkStored(events, len(rows) - len(fresh), made, by_event)
 
 
 @dataclass

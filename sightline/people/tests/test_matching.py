@@ -11,6 +11,7 @@ from sightline.people.matching import (
     Existing,
     Referred,
     compare,
+    may_be_candidate,
     name_key,
     normalise_name,
     normalise_postcode,
@@ -113,3 +114,27 @@ def test_names_and_postcodes_are_normalised_for_comparison_and_blocking() -> Non
     assert name_key("Marston") == name_key("Marsten")
     assert name_key("Marston") != name_key("Haddad")
     assert name_key("") == ""
+
+
+def test_the_cheap_pre_check_never_drops_a_candidate_compare_would_keep() -> None:
+    """may_be_candidate is False only where compare scores below the threshold and not
+    exact: every pairing of names, dates of birth and postcodes below, both ways."""
+    names = [("Ellie", "Marston"), ("Elli", "Marstan"), ("Marston", "Ellie"), ("Jo", "Smith")]
+    days = [BORN, dt.date(2011, 4, 5), dt.date(2011, 5, 5), dt.date(2012, 3, 1), None]
+    days += [dt.date(2001, 1, 1)]
+    postcodes = ["NB4 7QX", "nb47qx", "NB9 1AA", ""]
+    dropped = 0
+    for given, family in names:
+        for born in days:
+            for postcode in postcodes:
+                one = referred(given, family, born, postcode)
+                for g, f in names:
+                    for b in days:
+                        for p in postcodes:
+                            other = Existing(g, f, b, p)
+                            score = compare(one, other)
+                            kept = score.score >= CANDIDATE_THRESHOLD or score.is_exact
+                            if not may_be_candidate(one, other):
+                                dropped += 1
+                                assert not kept, (one, other, score)
+    assert dropped > 1000  # the test does test something: many pairs are ruled out
