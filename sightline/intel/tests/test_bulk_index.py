@@ -147,6 +147,31 @@ def test_bulk_index_adds_to_a_picture_already_indexed(tmp_path: Path) -> None:
         assert got[part] == expected[part], part
 
 
+def test_bulk_index_finds_the_referrals_when_a_partner_event_is_indexed_already(
+    tmp_path: Path,
+) -> None:
+    """A partner event's mention has no referral. The referrals to index were those not in
+    the mentions' referral ids, a NOT IN that is empty once that list holds a NULL: so
+    `intel_index` after the events of `demo_borough` (without history) indexed nothing."""
+    from sightline.accounts.models import Agency
+
+    borough = generate_borough(children=30, years=1, seed=3, networks=1)
+    borough_load(borough=borough, truth_path=tmp_path / "truth.json")
+    Mention.objects.create(
+        referral=None,
+        source_kind="event",
+        source_id=uuid.uuid4(),
+        source_ref="EV-1",
+        agency=Agency.objects.first(),
+        entity_type="phone",
+        entity_id=uuid.uuid4(),
+        occurred_at=Referral.objects.order_by("received_at").first().received_at,  # type: ignore[union-attr]
+        link_status="origin",
+    )
+    counts = intel_bulk_index()
+    assert counts["referrals"] == Referral.objects.count() > 0
+
+
 def test_bulk_person_refresh_is_linear_in_the_mentions_of_a_person(
     police_officer: Any, refer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
