@@ -70,7 +70,8 @@ class Tally:
 
 def outcome_of(links: list[Link], households: int) -> Counted:
     """`rules._outcome(links, households)` in one pass (the window of a place)."""
-    every, firm, children = Tally(), Tally(), set()
+    every, firm = Tally(), Tally()
+    children: set[str] = set()
     first: dt.datetime | None = None
     for link in links:
         every.add(link)

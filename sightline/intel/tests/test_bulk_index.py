@@ -162,7 +162,7 @@ def test_bulk_index_finds_the_referrals_when_a_partner_event_is_indexed_already(
         source_kind="event",
         source_id=uuid.uuid4(),
         source_ref="EV-1",
-        agency=Agency.objects.first(),
+        agency=Agency.objects.order_by("code")[0],
         entity_type="phone",
         entity_id=uuid.uuid4(),
         occurred_at=Referral.objects.order_by("received_at").first().received_at,  # type: ignore[union-attr]
@@ -227,8 +227,8 @@ def test_bulk_alerts_of_a_person_named_over_a_year_match_one_by_one(
         )
     for model in (Alert, Edge, MatchCandidate, Suggestion, PersonKey, Mention):
         model.objects.all().delete()
-    for model in (PersonOfConcern, Place, Vehicle, Phone):
-        model.objects.all().delete()
+    for entity in (PersonOfConcern, Place, Vehicle, Phone):
+        entity.objects.all().delete()
     with transaction.atomic():
         intel_index_one_by_one()
         expected = _picture()
