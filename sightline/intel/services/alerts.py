@@ -142,7 +142,7 @@ def alert_new(
     reference: str | None = None,
 ) -> Alert:
     """A new alert for a trigger that holds (unsaved; its reference taken now unless given)."""
-    return Alert(
+    alert = Alert(
         reference=reference or entities.next_reference("AL", timezone.localdate().year, 7),
         kind=rules.KIND_FOR[EntityType(entity_type)],
         trigger=trigger,
@@ -151,13 +151,12 @@ def alert_new(
         entity_ref=entity_ref,
         priority=rules.PRIORITY_FOR[trigger],
         certainty=Certainty.CONFIRMED if outcome.confirmed else Certainty.PROBABLE,
-        summary=_alert_summary(entity_type, entity_ref, trigger, outcome.links),
         child_ids=_child_ids(outcome),
-        referral_ids=sorted({str(link.referral_id) for link in outcome.links}),
-        evidence=[link.evidence() for link in outcome.links],
         possible_at=outcome.possible_at,
         fired_by=fired_by,
     )
+    alert_describe(alert, entity_ref, outcome.links)
+    return alert
 
 
 def _child_ids(outcome: rules.Outcome) -> list[str]:
@@ -167,8 +166,16 @@ def _child_ids(outcome: rules.Outcome) -> list[str]:
 def alert_update(alert: Alert, entity_ref: str, outcome: rules.Outcome) -> str | None:
     """Bring a standing alert in line with a trigger that still holds (unsaved): "confirmed"
     or "updated", or None when nothing changed."""
+    what = alert_changed(alert, outcome, _child_ids(outcome))
+    if what is not None:
+        alert_describe(alert, entity_ref, outcome.links)
+    return what
+
+
+def alert_changed(alert: Alert, outcome: rules.Outcome, child_ids: list[str]) -> str | None:
+    """The part of `alert_update` that decides whether the alert changed: its certainty,
+    children (`child_ids`, those of the outcome's links, sorted) and date."""
     certainty = Certainty.CONFIRMED if outcome.confirmed else Certainty.PROBABLE
-    child_ids = _child_ids(outcome)
     if (
         alert.certainty == certainty
         and alert.child_ids == child_ids
@@ -178,11 +185,15 @@ def alert_update(alert: Alert, entity_ref: str, outcome: rules.Outcome) -> str |
     upgraded = alert.certainty == Certainty.PROBABLE and outcome.confirmed
     alert.certainty = certainty
     alert.child_ids = child_ids
-    alert.evidence = [link.evidence() for link in outcome.links]
-    alert.referral_ids = sorted({str(link.referral_id) for link in outcome.links})
-    alert.summary = _alert_summary(alert.entity_type, entity_ref, alert.trigger, outcome.links)
     alert.possible_at = outcome.possible_at
     return "confirmed" if upgraded else "updated"
+
+
+def alert_describe(alert: Alert, entity_ref: str, links: list[Any]) -> None:
+    """The alert's evidence, referrals and summary, from the links it holds on."""
+    alert.evidence = [link.evidence() for link in links]
+    alert.referral_ids = sorted({str(link.referral_id) for link in links})
+    alert.summary = _alert_summary(alert.entity_type, entity_ref, alert.trigger, links)
 
 
 def alert_withdraw(alert: Alert) -> bool:

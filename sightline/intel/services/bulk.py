@@ -36,13 +36,8 @@ from sightline.intel.models import (
     Suggestion,
     Vehicle,
 )
-from sightline.intel.services.alerts import (
-    alert_new,
-    alert_notify,
-    alert_update,
-    alert_withdraw,
-    alerts_apply,
-)
+from sightline.intel.services.alerts import alert_new, alert_notify, alert_withdraw, alerts_apply
+from sightline.intel.services.bulk_rules import BulkStore, alert_apply, evaluate
 from sightline.intel.services.bulk_store import MemoryStore
 from sightline.intel.services.groups import groups_compute
 from sightline.intel.services.mentions import index_referral
@@ -104,7 +99,7 @@ class ReferenceBlock:
 
 def _unindexed(referrals: Iterable[Referral] | None) -> QuerySet[Referral]:
     queryset = Referral.objects.exclude(
-        pk__in=Mention.objects.values("referral_id")
+        pk__in=Mention.objects.filter(referral__isnull=False).values("referral_id")
     ).prefetch_related("persons_named", "places_named")
     if referrals is not None:
         queryset = queryset.filter(pk__in=[r.pk for r in referrals])
@@ -119,7 +114,7 @@ def intel_bulk_index(
     fire at the referral that would have fired them), in one transaction with one audit row.
     For the demo loader and for back-filling; `referrals=None` means every referral."""
     references = ReferenceBlock(timezone.localdate().year)
-    store = MemoryStore(references)
+    store = BulkStore(references)
     store.load()
     counts = {"referrals": 0, "mentions": 0, "alerts": 0, "suggestions": 0}
     raised: list[Alert] = []
@@ -177,18 +172,17 @@ def intel_index_one_by_one(
 
 
 def _alerts_in_memory(
-    store: MemoryStore,
+    store: BulkStore,
     entity_type: str,
     entity_id: uuid.UUID,
     fired_by: Referral,
     raised: list[Alert],
 ) -> list[Alert]:
-    """`alerts.alerts_apply` over the in-memory picture."""
+    """`alerts.alerts_apply` over the in-memory picture, the rules reading only what changed
+    (`bulk_rules`); a changed alert is described at the end of the run."""
     if entity_type not in rules.KIND_FOR:
         return []
-    outcomes = rules.evaluate(
-        entity_type, entity_id, links_of=store.links_of, vehicles_of=store.vehicles_of
-    )
+    outcomes = evaluate(store, entity_type, entity_id)
     current = store.alerts[entity_id]
     before = dict(current)
     entity_ref = store.reference_of(entity_type, entity_id)
@@ -205,7 +199,7 @@ def _alerts_in_memory(
             store.new.add(alert.pk)
             raised.append(alert)
         elif outcome.holds and alert is not None:
-            if alert_update(alert, entity_ref, outcome) is None:
+            if alert_apply(store, alert, entity_ref, outcome) is None:
                 continue
             store.touch(alert.pk)
         elif alert is not None and alert_withdraw(alert):
@@ -217,9 +211,10 @@ def _alerts_in_memory(
     return changed
 
 
-def _write(store: MemoryStore, raised: list[Alert]) -> None:
+def _write(store: BulkStore, raised: list[Alert]) -> None:
     """Everything the run made or changed, in bulk, parents before children."""
     store.persons_finish()
+    store.alerts_describe()
     new, dirty = store.new, store.dirty
 
     def made(rows: Iterable[Any]) -> list[Any]:

@@ -399,33 +399,34 @@ class MemoryStore:
     # ---- what the alert rules read ----------------------------------------------------------
 
     def links_of(self, entity_id: uuid.UUID) -> list[Link]:
-        links = []
         fits = self.ambiguous.get(entity_id, [])
         fit_ids = {f.pk for f in fits}  # by key: a list's `in` compares models in Python
-        for m in sorted([*self.mentions_of(entity_id), *fits], key=lambda m: self.order[m.pk]):
-            source = m.source_key  # a partner event's mention has no referral
-            info = self.referral_info.get(source)
-            if info is None:  # built only when wanted: this runs for every link, every time
-                info = (m.source_ref, frozenset(m.details.get("categories") or ()))
-            reference, categories = info
-            links.append(
-                Link(
-                    mention_id=m.pk,
-                    referral_id=source,
-                    referral_ref=reference,
-                    agency=self.agency_code[m.agency_id],
-                    occurred_at=m.occurred_at,
-                    status=LinkStatus.PROBABLE if m.pk in fit_ids else m.link_status,
-                    score=m.score,
-                    reasons=tuple(m.reasons),
-                    said=m.said,
-                    categories=categories,
-                    children=tuple(self.kids.get(source, ())),
-                    contributions=tuple((m.explanation or {}).get("contributions", ())),
-                    concern=bool((m.details or {}).get(CONCERN_KEY)),
-                )
-            )
-        return links
+        listed = sorted([*self.mentions_of(entity_id), *fits], key=lambda m: self.order[m.pk])
+        return [self.link(m, fit=m.pk in fit_ids) for m in listed]
+
+    def link(self, m: Mention, *, fit: bool) -> Link:
+        """A mention as the rules read it (`fit`: an ambiguous mention that fits the entity,
+        a probable link to it)."""
+        source = m.source_key  # a partner event's mention has no referral
+        info = self.referral_info.get(source)
+        if info is None:  # built only when wanted: this runs for every link, every time
+            info = (m.source_ref, frozenset(m.details.get("categories") or ()))
+        reference, categories = info
+        return Link(
+            mention_id=m.pk,
+            referral_id=source,
+            referral_ref=reference,
+            agency=self.agency_code[m.agency_id],
+            occurred_at=m.occurred_at,
+            status=LinkStatus.PROBABLE if fit else m.link_status,
+            score=m.score,
+            reasons=tuple(m.reasons),
+            said=m.said,
+            categories=categories,
+            children=tuple(self.kids.get(source, ())),
+            contributions=tuple((m.explanation or {}).get("contributions", ())),
+            concern=bool((m.details or {}).get(CONCERN_KEY)),
+        )
 
     def vehicles_of(self, person_id: uuid.UUID) -> set[uuid.UUID]:
         return {v.entity_id for m in self.by_entity.get(person_id, ()) for v in self.parts[m.pk]}
