@@ -95,9 +95,8 @@ def test_the_meeting_page_lists_items_taken_off_with_their_reason_and_flags(
     assert f"items/{items[0].pk}/remove/" not in live  # no longer offered on the agenda
 
 
-def test_a_chair_changes_approved_minutes_on_the_page_with_a_reason(
-    meeting: Any, alerted: Any, chairs: Any, agencies: Any
-) -> None:
+def _approved(meeting: Any, chairs: Any, agencies: Any) -> list[AgendaItem]:
+    """The meeting's agenda built, the meeting held by a quorum and its minutes approved."""
     items = services.agenda_build(acting_user=chairs[0], meeting=meeting)
     services.attendance_record(
         acting_user=chairs[0], meeting=meeting,
@@ -105,6 +104,13 @@ def test_a_chair_changes_approved_minutes_on_the_page_with_a_reason(
     )  # fmt: skip
     services.meeting_hold(acting_user=chairs[0], meeting=meeting)
     services.minutes_approve(acting_user=chairs[1], meeting=meeting)
+    return list(items)
+
+
+def test_a_chair_changes_approved_minutes_on_the_page_with_a_reason(
+    meeting: Any, alerted: Any, chairs: Any, agencies: Any
+) -> None:
+    items = _approved(meeting, chairs, agencies)
     chair = signed_in(chairs[1])
     detail = reverse("meetings:detail", args=[meeting.pk])
     page = chair.get(detail).content.decode()
@@ -153,14 +159,8 @@ def test_a_breach_answers_and_shows_the_flags_of_what_happened(alerted: Any, cha
 def test_amended_minutes_answer_the_flags_of_the_reason(
     meeting: Any, alerted: Any, chairs: Any, agencies: Any
 ) -> None:
-    items = services.agenda_build(acting_user=chairs[0], meeting=meeting)
+    items = _approved(meeting, chairs, agencies)
     child = next(i for i in items if i.section == Section.VICTIMS)
-    services.attendance_record(
-        acting_user=chairs[0], meeting=meeting,
-        entries=[(agencies[k], None, "present") for k in ("police", "csc", "health", "education")],
-    )  # fmt: skip
-    services.meeting_hold(acting_user=chairs[0], meeting=meeting)
-    services.minutes_approve(acting_user=chairs[1], meeting=meeting)
     url = f"{API}/meetings/{meeting.pk}/items/{child.pk}/discussion"
     amended = _post(token_client(chairs[1]), url, {
         "summary": "Risk rising; NRM referral made.", "risk_view": "high",
