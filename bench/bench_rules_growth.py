@@ -41,7 +41,9 @@ def run(ctx: Context) -> dict[str, Any]:
     rows = []
     for r in result["runs"]:
         n = r["mentions"]
-        rows.append(row(f"N = {n}: rules over the whole history, CPU", r["whole_history_cpu_s"], "s"))
+        rows.append(
+            row(f"N = {n}: rules over the whole history, CPU", r["whole_history_cpu_s"], "s")
+        )
         rows.append(row(f"N = {n}: rules on the books, CPU", r["books_cpu_s"], "s"))
         rows.append(row(f"N = {n}: whole history / books", r["ratio"], "x"))
     runs = result["runs"]
