@@ -27,8 +27,7 @@ pytestmark = pytest.mark.django_db
 def _dates() -> dict[tuple[str, str, tuple[str, ...]], object]:
     """Each alert by its trigger, entity reference and referrals, to its date."""
     return {
-        (a.trigger, a.entity_ref, tuple(a.referral_ids)): a.possible_at
-        for a in Alert.objects.all()
+        (a.trigger, a.entity_ref, tuple(a.referral_ids)): a.possible_at for a in Alert.objects.all()
     }
 
 
@@ -46,9 +45,7 @@ def test_intake_stores_the_date_an_alert_moves_to(tmp_path: Path) -> None:
     assert len(expected) >= 2
     # the case: a place's alert dated more than 90 days after the place was first named, so
     # it moved on from the window it was first raised on
-    first_named = {
-        m.entity_id: m.occurred_at for m in Mention.objects.order_by("-occurred_at")
-    }
+    first_named = {m.entity_id: m.occurred_at for m in Mention.objects.order_by("-occurred_at")}
     assert any(
         a.possible_at - first_named[a.entity_id] > dt.timedelta(days=rules.HOTSPOT_DAYS)
         for a in Alert.objects.filter(entity_type="place")
