@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from sightline.accounts.models import Agency, User
-from sightline.reviews.choices import MAX_GRANT_DAYS, RecommendationStatus
+from sightline.reviews.choices import MAX_GRANT_DAYS, RecommendationStatus, ReviewKind
 
 
 def _helper() -> FormHelper:
@@ -124,3 +125,57 @@ class AcknowledgeForm(_Form):
         label="What you have done or will do", required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
+
+
+REFERENCES_MAX = 50  # children in one review's scope, as typed
+DATE_INPUT = {"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}
+
+
+class ReviewStartForm(_Form):
+    """Starting a case review from the page (the API's `POST /reviews`): the children by
+    reference, the period, the agencies (none ticked: all), and for a rapid review the time
+    the serious incident became known."""
+
+    kind = forms.ChoiceField(
+        label="Kind of review", choices=ReviewKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of review."},
+    )  # fmt: skip
+    title = forms.CharField(
+        label="Title", max_length=200,
+        help_text="References, not names: the title is shown on lists and exports.",
+        error_messages={"required": "Give the review a title (references, not names)."},
+    )  # fmt: skip
+    children = forms.CharField(
+        label="Children in scope", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Their references, one a line or separated by commas, e.g. CH-2026-0000042.",
+        error_messages={"required": "A review needs at least one child in its scope."},
+    )  # fmt: skip
+    period_start = forms.DateField(
+        label="Period from (YYYY-MM-DD)", widget=forms.TextInput(attrs=DATE_INPUT),
+        error_messages={"required": "Give the first day of the period reviewed."},
+    )  # fmt: skip
+    period_end = forms.DateField(
+        label="Period to (YYYY-MM-DD)", widget=forms.TextInput(attrs=DATE_INPUT),
+        error_messages={"required": "Give the last day of the period reviewed."},
+    )  # fmt: skip
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies", required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        help_text="Leave every box empty to review every agency's records.",
+    )  # fmt: skip
+    incident_at = forms.DateTimeField(
+        label="When the serious incident became known (YYYY-MM-DD HH:MM; rapid reviews)",
+        required=False, input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )  # fmt: skip
+
+    def clean_children(self) -> list[str]:
+        refs = [r.strip().upper() for r in re.split(r"[,\s]+", self.cleaned_data["children"])]
+        refs = list(dict.fromkeys(r for r in refs if r))
+        if not refs:
+            raise forms.ValidationError("A review needs at least one child in its scope.")
+        if len(refs) > REFERENCES_MAX:
+            raise forms.ValidationError(f"At most {REFERENCES_MAX} children in one review.")
+        if too_long := [r for r in refs if len(r) > 20]:
+            raise forms.ValidationError(f"Not a child's reference: {too_long[0][:20]}…")
+        return refs

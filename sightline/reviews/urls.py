@@ -1,10 +1,11 @@
 from django.urls import path
 
-from sightline.reviews.views import detectors, language, reader, recommendations, reviews
+from sightline.reviews.views import detectors, language, reader, recommendations, reviews, start
 
 app_name = "reviews"
 urlpatterns = [
     path("", reviews.review_list, name="list"),
+    path("new/", start.review_start, name="start"),
     path("<uuid:review_id>/", reviews.review_detail, name="detail"),
     path("<uuid:review_id>/chronology.csv", reviews.chronology_csv, name="chronology_csv"),
     path("<uuid:review_id>/chronology.pdf", reviews.chronology_pdf, name="chronology_pdf"),

@@ -50,6 +50,7 @@ from sightline.reviews.selectors.recommendations import (
 )
 from sightline.reviews.selectors.reviews import (
     ReviewWindow,
+    review_children_by_reference,
     review_get,
     review_list,
     review_scope,
@@ -86,6 +87,7 @@ __all__ = [
     "report_agencies",
     "review_child_get",
     "review_child_read",
+    "review_children_by_reference",
     "review_chronology",
     "review_chronology_read",
     "review_get",

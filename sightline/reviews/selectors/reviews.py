@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap
+from sightline.people.models import Child
 from sightline.reviews.choices import ReviewStatus
 from sightline.reviews.models import Review, ReviewChild, ReviewerGrant
 from sightline.reviews.rules import manages_reviews
@@ -75,3 +76,12 @@ def reviewer_windows(*, user: Any, child_id: Any) -> list[ReviewWindow]:
                      g.review.period_end, g.expires_at)
         for g in grants.select_related("review")
     ]  # fmt: skip
+
+
+def review_children_by_reference(*, user: Any, references: list[str]) -> dict[str, uuid.UUID]:
+    """Reference -> child id for the references a lead starting a review gave (exact, case
+    as stored); a reference no child has is left out. Only for those who start reviews: a
+    review's scope is any child of the partnership (the API takes ids the same way)."""
+    if not manages_reviews(user) or not references:
+        return {}
+    return dict(Child.objects.filter(reference__in=references).values_list("reference", "pk"))

@@ -1146,6 +1146,8 @@ ENDPOINTS += [
     page("GET", "language:report", has(Cap.LANGUAGE_REPORT)),
     page("POST", "language:check", has(Cap.LANGUAGE_CHECK), body={"text": "streetwise"}),
     page("GET", "reviews:list", has(Cap.REVIEW_VIEW)),
+    page("GET", "reviews:start", has(Cap.REVIEW_MANAGE)),
+    page("POST", "reviews:start", has(Cap.REVIEW_MANAGE), body={}),
     *(
         page("GET", name, has(Cap.REVIEW_VIEW), _id("review"))
         for name in ("reviews:detail", "reviews:chronology_csv", "reviews:chronology_pdf")
