@@ -168,11 +168,38 @@ def review_create(request: AuthenticatedHttpRequest, payload: ReviewIn) -> Statu
         return Status(201, review_out(found))
 
 
+class ReviewDatesIn(InputSchema):
+    notified_at: dt.datetime | None = Field(None, description="When the national panel was told")
+    rapid_review_done_at: dt.datetime | None = None
+
+
 def _review_or_404(user: Any, review_id: uuid.UUID) -> Review:
     review = selectors.review_get(user=user, review_id=review_id)
     if review is None:
         raise ApiError(404, "No review with that id that you can see.")
     return review
+
+
+@router.post(
+    "/reviews/{review_id}/dates",
+    response={200: ReviewOut, 403: Detail, 404: Detail, 422: Detail},
+    summary="Record when the national panel was notified and the rapid review done",
+)
+def review_dates(
+    request: AuthenticatedHttpRequest, review_id: uuid.UUID, payload: ReviewDatesIn
+) -> dict[str, Any]:
+    user = request.user
+    review = _review_or_404(user, review_id)
+    if not manages_reviews(user):
+        raise ApiError(403, "Only those who run reviews record its dates.")
+    with transaction.atomic():
+        services.review_dates_record(
+            acting_user=user, review=review, notified_at=payload.notified_at,
+            rapid_review_done_at=payload.rapid_review_done_at,
+        )  # fmt: skip
+    found = selectors.review_get(user=user, review_id=review.pk)
+    assert found is not None
+    return review_out(found)
 
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, 404: Detail}, summary="A review")

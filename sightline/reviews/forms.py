@@ -179,3 +179,18 @@ class ReviewStartForm(_Form):
         if too_long := [r for r in refs if len(r) > 20]:
             raise forms.ValidationError(f"Not a child's reference: {too_long[0][:20]}…")
         return refs
+
+
+class ReviewDatesForm(_Form):
+    """When the national panel was notified and the rapid review done (either or both)."""
+
+    notified_at = forms.DateTimeField(
+        label="National panel notified (YYYY-MM-DD HH:MM)", required=False,
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )  # fmt: skip
+    rapid_review_done_at = forms.DateTimeField(
+        label="Rapid review done (YYYY-MM-DD HH:MM)", required=False,
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )  # fmt: skip

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:review_id>/significance/", reviews.significance, name="significance"),
     path("<uuid:review_id>/reviewers/", reviews.grant, name="grant"),
     path("<uuid:review_id>/close/", reviews.close, name="close"),
+    path("<uuid:review_id>/dates/", start.review_dates, name="dates"),
     path("<uuid:review_id>/referrals/<str:reference>/", reader.referral_read, name="referral_read"),
     path("<uuid:review_id>/children/<uuid:child_id>/", reader.child_read, name="child_read"),
     path("<uuid:review_id>/findings/", reviews.finding_add, name="finding_add"),

@@ -129,6 +129,24 @@ def review_dates_record(
     notified_at: dt.datetime | None = None,
     rapid_review_done_at: dt.datetime | None = None,
 ) -> Review:
+    """When the national panel was notified and the rapid review done (either or both); the
+    times cannot be in the future, nor before the serious incident became known."""
+    if not review_is_open(review):
+        raise NotPermitted("The review is closed.")
+    given = {"notified_at": notified_at, "rapid_review_done_at": rapid_review_done_at}
+    if all(v is None for v in given.values()):
+        raise Invalid({"notified_at": "Give when the panel was notified or the review done."})
+    errors: dict[str, str] = {}
+    now = timezone.now()
+    for name, at in given.items():
+        if at is None:
+            continue
+        if at > now:
+            errors[name] = "The time cannot be in the future."
+        elif review.incident_at is not None and at < review.incident_at:
+            errors[name] = "The time cannot be before the serious incident became known."
+    if errors:
+        raise Invalid(errors)
     if notified_at is not None:
         review.notified_at = notified_at
     if rapid_review_done_at is not None:
@@ -136,7 +154,10 @@ def review_dates_record(
     if review.status == ReviewStatus.SCOPING:
         review.status = ReviewStatus.IN_PROGRESS
     review.save()
-    _audit(acting_user, Action.CHANGE, review, notified=bool(notified_at))
+    _audit(
+        acting_user, Action.CHANGE, review,
+        notified=bool(notified_at), rapid_review_done=bool(rapid_review_done_at),
+    )  # fmt: skip
     return review
 
 

@@ -23,6 +23,7 @@ from sightline.reviews.forms import (
     FindingForm,
     GrantForm,
     RecommendationForm,
+    ReviewDatesForm,
     SignificanceForm,
 )
 from sightline.reviews.models import Review
@@ -61,6 +62,7 @@ def render_workspace(
         "manages": manages_reviews(request.user),
         "recommendations": review.recommendations.select_related("owner_agency", "owner_person"),
         "grant_form": forms.get("grant_form") or GrantForm(),
+        "dates_form": forms.get("dates_form") or ReviewDatesForm(),
         "finding_form": forms.get("finding_form") or FindingForm(),
         "recommendation_form": forms.get("recommendation_form") or RecommendationForm(),
     }

@@ -1,16 +1,21 @@
-"""Starting a case review from the page (it could only be started through the API)."""
+"""Starting a case review from the page (it could only be started through the API), and
+recording its statutory dates (they could not be recorded at all)."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from sightline.accounts.roles import Cap
 from sightline.core.permissions import capability_required
 from sightline.reviews import selectors, services
-from sightline.reviews.forms import ReviewStartForm
+from sightline.reviews.forms import ReviewDatesForm, ReviewStartForm
+from sightline.reviews.views.reviews import _review, render_workspace
 
 # the service's error keys -> the form's fields
 FIELD_OF = {"children": "children", "kind": "kind", "title": "title", "period_end": "period_end",
@@ -45,3 +50,24 @@ def review_start(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Review {review.reference} started.")
                 return redirect("reviews:detail", review_id=review.pk)
     return render(request, "reviews/review_start.html", {"form": form}, status=422)
+
+
+@capability_required(Cap.REVIEW_MANAGE)
+@require_POST
+def review_dates(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    review = _review(request, review_id)
+    form = ReviewDatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_dates_record(
+                acting_user=request.user, review=review, **form.cleaned_data
+            )
+        except services.Invalid as exc:
+            for name, message in dict(exc.detail).items():
+                form.add_error(name if name in form.fields else None, message)
+        except services.NotPermitted as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Dates recorded.")
+            return redirect("reviews:detail", review_id=review.pk)
+    return render_workspace(request, review.pk, status=422, dates_form=form)

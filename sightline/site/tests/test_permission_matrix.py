@@ -1162,6 +1162,7 @@ ENDPOINTS += [
         body={"username": "m-reviewer", "days": "5"},
     ),
     page("POST", "reviews:close", has(Cap.REVIEW_MANAGE), _id("review"), body={}),
+    page("POST", "reviews:dates", has(Cap.REVIEW_MANAGE), _id("review"), body={}),
     page(
         "POST", "reviews:recommendation_add", has(Cap.REVIEW_MANAGE), _id("review"),
         body={"text": REASON},
@@ -1197,6 +1198,11 @@ ENDPOINTS += [
     op(
         "POST", f"{API}/reviews/{{review_id}}/recommendations", has(Cap.REVIEW_MANAGE),
         lambda w: {"review_id": w.ids["review"]}, body=lambda w: {"text": REASON},
+        refusal_403=has(Cap.REVIEW_VIEW),
+    ),
+    op(
+        "POST", f"{API}/reviews/{{review_id}}/dates", has(Cap.REVIEW_MANAGE),
+        lambda w: {"review_id": w.ids["review"]}, body=lambda w: {},
         refusal_403=has(Cap.REVIEW_VIEW),
     ),
     op(
