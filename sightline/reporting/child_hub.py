@@ -19,6 +19,7 @@ from django.urls import reverse
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.casework.models import Allocation
 from sightline.escalation.choices import ClockStatus
 from sightline.escalation.models import Clock
 from sightline.intel.models import Entity
@@ -86,6 +87,12 @@ class ChildHub:
     @property
     def closed_clocks(self) -> list[Clock]:
         return [c for c in self.record.clocks if c not in self.open_clocks]
+
+    @property
+    def allocation(self) -> Allocation | None:
+        """The current allocation (casework lists them newest first; empty without
+        casework.view)."""
+        return next((a for a in self.record.casework.allocations if a.ended_at is None), None)
 
     @property
     def linked(self) -> dict[str, list[Entity]]:

@@ -101,7 +101,8 @@ def test_hub_page_shows_every_section(child_with_history: Any, manager: Any) -> 
     body = signed_in(manager).get(f"/children/{child_with_history.pk}/").content.decode()
     for text in (
         "Ellie Marston", "CSE risk and its trend", "Referrals and decisions",
-        "Allocation and statutory steps", "Interim view", "Alerts that involve this child",
+        "Allocation and statutory steps", "Strategy discussions", "Not allocated",
+        "Alerts that involve this child",
         "Persons, places and vehicles linked", "Dean Farrow", "See the network",
         'id="chronology"', "chronology.csv", "chronology.pdf", "Early help",
     ):  # fmt: skip
@@ -206,3 +207,31 @@ def test_hub_and_chronology_cost_the_same_queries_for_1_and_50_referrals(
         assert _queries(page, url.format(one.pk)) == _queries(page, url.format(fifty.pk)), url
     for url in ("/api/v1/children/{}", "/api/v1/children/{}/chronology"):
         assert _queries(api, url.format(one.pk)) == _queries(api, url.format(fifty.pk)), url
+
+
+def test_hub_shows_the_casework_and_links_to_it(
+    child_with_history: Any, manager: Any, front_door: Any, agencies: dict[str, Any]
+) -> None:
+    """The hub's casework section (was an "interim view" listing clocks only): the current
+    allocation, each statutory step, the number of case notes, and the casework page."""
+    from sightline.accounts.models import Team
+    from sightline.casework.services.allocation import allocation_set
+    from sightline.referrals.models import Referral
+    from sightline.workflows import strategy_discussion_record
+
+    team = Team.objects.create(agency=agencies["csc"], name="Exploitation (CSE) team")
+    front_door.team = team
+    front_door.save()
+    referral = Referral.objects.filter(children__child=child_with_history).earliest("received_at")
+    allocation_set(acting_user=manager, child=child_with_history, team=team, worker=front_door)
+    strategy_discussion_record(
+        acting_user=front_door, child=child_with_history, referral=referral,
+        held_at=timezone.now() - dt.timedelta(days=3), police_present=True, csc_present=True,
+        health_present=True, outcome="section_47", outcome_reason="Synthetic reasons.",
+    )  # fmt: skip
+    body = signed_in(front_door).get(f"/children/{child_with_history.pk}/").content.decode()
+    section = body[body.index("Allocation and statutory steps") : body.index("Statutory clocks")]
+    assert "Exploitation (CSE) team" in section and "Not allocated" not in section
+    assert ": Section 47 enquiry" in section  # the discussion and its outcome
+    assert f"/casework/children/{child_with_history.pk}/" in section
+    assert "and record a step" in section
