@@ -49,12 +49,8 @@ from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import Scope
-from sightline.reporting.search_intel import (
-    search_persons,
-    search_phones,
-    search_places,
-    search_vehicles,
-)
+from sightline.reporting.search_entities import ENTITY_TYPES, search_entities
+from sightline.reporting.search_intel import search_persons
 from sightline.reporting.search_query import (
     MAX_QUERY,
     PER_TYPE,
@@ -132,8 +128,12 @@ def search(
     day = today or timezone.localdate()
     result = SearchResult(purpose=purpose, types=types)
     scope = Scope(user)  # each scope condition compiled once, for every type searched
+    # Places, vehicles and phones: one statement for those of them asked for.
+    entities = search_entities(scope, query, [t for t in types if t in ENTITY_TYPES])
     for kind in types:
-        result.hits += _RUNNERS[kind](scope, query, day)[:PER_TYPE]
+        runner = _RUNNERS.get(kind)
+        found = runner(scope, query, day) if runner is not None else entities[kind]
+        result.hits += found[:PER_TYPE]
     return result
 
 
@@ -337,7 +337,4 @@ def _child_hit(child: _ChildRow, score: float, reasons: tuple[str, ...]) -> Hit:
 _RUNNERS: dict[str, Callable[[Scope, ParsedQuery, dt.date], list[Hit]]] = {
     SearchType.CHILD: _children,
     SearchType.PERSON: search_persons,
-    SearchType.PLACE: search_places,
-    SearchType.VEHICLE: search_vehicles,
-    SearchType.PHONE: search_phones,
 }

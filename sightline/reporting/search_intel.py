@@ -1,6 +1,6 @@
 """The intelligence half of the search: persons of concern by the blocking keys of
-`intel.resolution.search_keys` scored with `intel.resolution.compare`; places, vehicles and
-phones by their normalised identifiers. Each statement carries the intel scope as a condition
+`intel.resolution.search_keys` scored with `intel.resolution.compare` (places, vehicles and
+phones: `reporting.search_entities`). Each statement carries the intel scope as a condition
 (`Scope.intel`, compiled once per search), never as an early return (reporting.search, ADR 0301)."""
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ import uuid
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 from django.urls import reverse
 
 from sightline.intel.history import person_survivor
-from sightline.intel.models import PersonKey, PersonOfConcern, Phone, Place, Vehicle
-from sightline.intel.normalise import display_phone, display_plate, normalise_nickname, phonetic
-from sightline.intel.places import place_name_key
+from sightline.intel.models import PersonKey, PersonOfConcern
+from sightline.intel.normalise import normalise_nickname, phonetic
 from sightline.intel.resolution import (
     CANDIDATE,
     CAPPED_KEYS,
@@ -153,78 +151,3 @@ def _person_hit(person: dict[str, Any], score: float, reasons: tuple[str, ...]) 
         score=round(score, 3),
         reasons=reasons,
     )
-
-
-def search_places(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    # The scope condition is built only for a statement that runs (it is most of the cost of
-    # building one); a query with no place in it runs none, whoever asks.
-    if q.reference:
-        found = Q(reference=q.reference)
-    elif q.postcode:
-        found = Q(postcode_key=q.postcode)
-    elif q.words and len(key := place_name_key(" ".join(q.words))) >= 3:
-        found = Q(name_key__contains=key)
-    else:
-        return []
-    rows = Place.objects.filter(found, scope.intel(Place), is_active=True)
-    return [
-        Hit(
-            type=SearchType.PLACE,
-            id=p.pk,
-            reference=p.reference,
-            title=p.name or p.reference,
-            detail=" ".join(x for x in (p.address, p.postcode) if x),
-            url=reverse("intel:place", args=[p.pk]),
-            score=1.0,
-        )
-        for p in rows.order_by("name", "reference")[:PER_TYPE]
-    ]
-
-
-def search_vehicles(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    if q.reference:
-        found = Q(reference=q.reference)
-    elif q.plate and q.plate_anchor == "full":
-        found = Q(registration=q.plate)
-    elif q.plate and q.plate_anchor == "start":
-        found = Q(registration__startswith=q.plate)
-    elif q.plate:
-        found = Q(registration__endswith=q.plate)
-    else:
-        return []
-    rows = Vehicle.objects.filter(found, scope.intel(Vehicle), is_active=True)
-    return [
-        Hit(
-            type=SearchType.VEHICLE,
-            id=v.pk,
-            reference=v.reference,
-            title=display_plate(v.registration) + (" (partial)" if v.is_partial else ""),
-            detail=" ".join(x for x in (v.colour, v.make) if x),
-            url=reverse("intel:vehicle", args=[v.pk]),
-            score=1.0,
-        )
-        for v in rows.order_by("registration")[:PER_TYPE]
-    ]
-
-
-def search_phones(scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
-    if q.reference:
-        found = Q(reference=q.reference)
-    elif q.phone:
-        found = Q(number=q.phone)
-    else:
-        return []
-    rows = Phone.objects.filter(found, scope.intel(Phone), is_active=True)
-    network = "intel:network"
-    return [
-        Hit(
-            type=SearchType.PHONE,
-            id=p.pk,
-            reference=p.reference,
-            title=display_phone(p.number),
-            detail="",
-            url=reverse(network, args=["phone", p.pk]),
-            score=1.0,
-        )
-        for p in rows[:PER_TYPE]
-    ]
