@@ -33,7 +33,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap
@@ -59,6 +58,7 @@ from sightline.reporting.search_query import (
     born_between,
     parse,
     swapped_day,
+    url_of,
     validate,
 )
 
@@ -328,7 +328,7 @@ def _child_hit(child: _ChildRow, score: float, reasons: tuple[str, ...]) -> Hit:
         reference=child.reference,
         title=f"{child.given_name} {child.family_name}",
         detail=born,
-        url=reverse("children:detail", args=[child.pk]),
+        url=url_of("children:detail")(child.pk),
         score=score,
         reasons=reasons,
     )

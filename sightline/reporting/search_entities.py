@@ -21,14 +21,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.urls import reverse
 
 from sightline.intel.models import Phone, Place, Vehicle
 from sightline.intel.normalise import display_phone, display_plate
 from sightline.intel.places import place_name_key
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import Scope, column, table
-from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
+from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery, url_of
 
 ENTITY_TYPES = (SearchType.PLACE, SearchType.VEHICLE, SearchType.PHONE)
 
@@ -130,7 +129,7 @@ def _place(pk: uuid.UUID, reference: str, name: str, address: str, postcode: str
         reference=reference,
         title=name or reference,
         detail=" ".join(x for x in (address, postcode) if x),
-        url=reverse("intel:place", args=[pk]),
+        url=url_of("intel:place")(pk),
         score=1.0,
     )
 
@@ -144,7 +143,7 @@ def _vehicle(
         reference=reference,
         title=display_plate(plate) + (" (partial)" if partial else ""),
         detail=" ".join(x for x in (colour, make) if x),
-        url=reverse("intel:vehicle", args=[pk]),
+        url=url_of("intel:vehicle")(pk),
         score=1.0,
     )
 
@@ -156,7 +155,7 @@ def _phone(pk: uuid.UUID, reference: str, number: str, *_: Any) -> Hit:
         reference=reference,
         title=display_phone(number),
         detail="",
-        url=reverse("intel:network", args=["phone", pk]),
+        url=url_of("intel:network", "phone")(pk),
         score=1.0,
     )
 

@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from django.db import connection
-from django.urls import reverse
 
 from sightline.intel.history import person_survivor
 from sightline.intel.models import PersonKey, PersonOfConcern
@@ -27,7 +26,7 @@ from sightline.intel.resolution import (
 )
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import Scope, column, table
-from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery
+from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery, url_of
 
 PERSON_BLOCK = 200  # persons found by a strong key
 WEAK_KEY = 20  # persons found by each weak key (a surname or a first name alone)
@@ -147,7 +146,7 @@ def _person_hit(person: dict[str, Any], score: float, reasons: tuple[str, ...]) 
         reference=person["reference"],
         title=", ".join(names) or ", ".join(nicknames) or person["reference"],
         detail=", ".join(nicknames) if names else "",
-        url=reverse("intel:person", args=[person["id"]]),
+        url=url_of("intel:person")(person["id"]),
         score=round(score, 3),
         reasons=reasons,
     )
