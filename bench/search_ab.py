@@ -6,13 +6,13 @@ this tree's, alternating query by query over the same queries on the kept databa
 
 REF's `reporting/search.py`, `search_intel.py`, `search_entities.py` (where REF has it),
 `search_query.py` and `scope.py` are read with `git show` and loaded as a separate package
-(`_search_before`), their imports of each other pointed at it; everything else (the
-selectors, matching, models) is this tree's. Each query runs through both searches (`search`
-alone, no audit row), the order swapped every query; for each kind: p50 / p95 wall time, CPU per search in this process (Python) and in the
-PostgreSQL backend (its /proc stat), statements per search, and whether every query gave the
-same hits (type, id, title, score, reasons, in order). Prints JSON; the load average beside.
-`BENCH_SEARCH_AB_DB` names another database loaded by `bench_search.py` (with its
-`BENCH_SEARCH_CHILDREN` and `BENCH_SEARCH_PERSONS` as loaded).
+(`_search_before`), their imports of each other pointed at it; everything else (the selectors,
+matching, models) is this tree's. Each query runs through both searches (`search` alone, no
+audit row), the order swapped every query; for each kind: p50 / p95 wall time, CPU per search
+in this process (Python) and in the PostgreSQL backend (its /proc stat), statements per search,
+and whether every query gave the same hits (type, id, title, score, reasons, in order). Prints
+JSON; the load average beside. `BENCH_SEARCH_AB_DB` names another database loaded by
+`bench_search.py` (with its `BENCH_SEARCH_CHILDREN` and `BENCH_SEARCH_PERSONS` as loaded).
 """
 
 from __future__ import annotations
