@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
 from functools import cache
@@ -48,8 +48,7 @@ from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import Scope
-from sightline.reporting.search_entities import ENTITY_TYPES, search_entities
-from sightline.reporting.search_intel import search_persons
+from sightline.reporting.search_entities import INTEL_TYPES, search_entities
 from sightline.reporting.search_query import (
     MAX_QUERY,
     PER_TYPE,
@@ -128,11 +127,10 @@ def search(
     day = today or timezone.localdate()
     result = SearchResult(purpose=purpose, types=types)
     scope = Scope(user)  # each scope condition compiled once, for every type searched
-    # Places, vehicles and phones: one statement for those of them asked for.
-    entities = search_entities(scope, query, [t for t in types if t in ENTITY_TYPES])
+    # Persons, places, vehicles and phones: one statement for those of them asked for.
+    intel = search_entities(scope, query, day, [t for t in types if t in INTEL_TYPES])
     for kind in types:
-        runner = _RUNNERS.get(kind)
-        found = runner(scope, query, day) if runner is not None else entities[kind]
+        found = _children(scope, query, day) if kind == SearchType.CHILD else intel[kind]
         result.hits += found[:PER_TYPE]
     return result
 
@@ -332,9 +330,3 @@ def _child_hit(child: _ChildRow, score: float, reasons: tuple[str, ...]) -> Hit:
         score=score,
         reasons=reasons,
     )
-
-
-_RUNNERS: dict[str, Callable[[Scope, ParsedQuery, dt.date], list[Hit]]] = {
-    SearchType.CHILD: _children,
-    SearchType.PERSON: search_persons,
-}

@@ -15,6 +15,7 @@ every value is a parameter.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -27,9 +28,15 @@ from sightline.intel.normalise import display_phone, display_plate
 from sightline.intel.places import place_name_key
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import Scope, column, table
+from sightline.reporting.search_intel import (
+    person_hits,
+    person_lookup,
+    person_parts,
+    search_persons,
+)
 from sightline.reporting.search_query import PER_TYPE, Hit, ParsedQuery, url_of
 
-ENTITY_TYPES = (SearchType.PLACE, SearchType.VEHICLE, SearchType.PHONE)
+INTEL_TYPES = (SearchType.PERSON, SearchType.PLACE, SearchType.VEHICLE, SearchType.PHONE)
 
 # type: (model, the three text columns read, the order of the type's hits)
 _SHAPE: dict[str, tuple[type[Model], tuple[str, str, str], tuple[str, ...]]] = {
@@ -76,28 +83,45 @@ def _place_lookup(q: ParsedQuery) -> tuple[str, str] | None:
     return None
 
 
-def search_entities(scope: Scope, q: ParsedQuery, kinds: Iterable[str]) -> dict[str, list[Hit]]:
-    """The hits of each of `kinds` (places, vehicles, phones), at most PER_TYPE of each, in
-    the order each type's own statement gave them; one statement for all, none if no type has
-    anything to look up."""
+def search_entities(
+    scope: Scope, q: ParsedQuery, today: dt.date, kinds: Iterable[str]
+) -> dict[str, list[Hit]]:
+    """The hits of each of `kinds` (persons, places, vehicles, phones), at most PER_TYPE of
+    each: one statement for all of them, none if no type has anything to look up. Persons
+    come in it by their keys (`search_intel.person_parts`, scored as `search_persons` scores
+    them); a person's reference is looked up by `search_persons` on its own, as before."""
     kinds = list(kinds)
+    hits: dict[str, list[Hit]] = {kind: [] for kind in kinds}
     parts: list[str] = []
     params: list[Any] = []
+    persons = None
     for i, kind in enumerate(kinds):
+        if kind == SearchType.PERSON:
+            persons = person_lookup(q, today)
+            if persons is None:  # a reference, or nothing to look a person up by
+                hits[kind] = search_persons(scope, q, today)
+            else:
+                more, more_params = person_parts(scope, persons.keys, i)
+                parts += more
+                params += more_params
+            continue
         found = _lookup(kind, q)
         if found is not None:
             part, part_params = _part(scope, i, kind, found)
             parts.append(part)
             params += part_params
-    hits: dict[str, list[Hit]] = {kind: [] for kind in kinds}
     if not parts:
         return hits
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = sorted(cursor.fetchall(), key=lambda r: (r[0], r[-1]))
+    for i, kind in enumerate(kinds):
+        if kind == SearchType.PERSON and persons is not None:
+            hits[kind] = person_hits(persons, [r for r in rows if r[0] == i])
     for i, pk, reference, t0, t1, t2, flag, _pos in rows:
         kind = kinds[i]
-        hits[kind].append(_BUILD[kind](_uuid(pk), reference, t0, t1, t2, bool(flag)))
+        if kind != SearchType.PERSON:
+            hits[kind].append(_BUILD[kind](_uuid(pk), reference, t0, t1, t2, bool(flag)))
     return hits
 
 

@@ -145,3 +145,24 @@ def test_places_keep_their_order_and_limit_beside_the_other_types(
     visible = Place.objects.filter(name_key__contains="grill").order_by("name", "reference")
     assert [h.reference for h in hits] == [p.reference for p in visible[:PER_TYPE]]
     assert len(hits) == PER_TYPE
+
+
+def test_persons_and_the_other_intelligence_types_are_one_statement(
+    named: dict[str, Any], manager: Any
+) -> None:
+    """A phone number finds the man and the phone in one statement (children have nothing to
+    look up by a number); a name runs the children's statement and one more for the rest."""
+    with CaptureQueriesContext(connection) as ctx:
+        result = _run(manager, "07700 900123")
+    assert [h.title for h in result.of_type("person")] == ["Dean Farrow"]
+    assert [h.title for h in result.of_type("phone")] == ["07700 900123"]
+    assert len(ctx.captured_queries) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        result = _run(manager, "Dean Farrow")
+    assert [h.title for h in result.of_type("person")] == ["Dean Farrow"]
+    assert len(ctx.captured_queries) == 2
+    [intel] = [q["sql"] for q in ctx.captured_queries if "intel_personkey" in q["sql"]]
+    assert Place._meta.db_table in intel
+    Child.objects.filter(pk=named["police_child"].pk).update(is_restricted=True)
+    hidden = _run(manager, "07700 900123")
+    assert hidden.of_type("person") == [] and hidden.of_type("phone") == []
