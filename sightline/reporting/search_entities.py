@@ -54,7 +54,8 @@ def _like(model: type[Model], field: str, lookup: str, value: str) -> tuple[str,
     lhs = ops.lookup_cast(lookup, internal) % column(model, field)
     escaped = ops.prep_for_like_query(value)
     pattern = {"contains": "%{}%", "startswith": "{}%", "endswith": "%{}"}[lookup]
-    return f"{lhs} {connection.operators[lookup] % '%s'}", pattern.format(escaped)
+    operator = connection.operators[lookup] % "%s"  # type: ignore[attr-defined]
+    return f"{lhs} {operator}", pattern.format(escaped)
 
 
 def _lookup(kind: str, q: ParsedQuery) -> tuple[str, str] | None:
