@@ -31,8 +31,7 @@ from functools import cache
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap
@@ -40,14 +39,14 @@ from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.errors import Invalid, NotPermitted
 from sightline.intel.normalise import (
-    given_name_groups,
     given_names_equivalent,
 )
-from sightline.people.matching import name_key, name_similarity, normalise_name
+from sightline.people.matching import name_similarity, normalise_name
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import Scope
+from sightline.reporting.search_block import child_block, dates
 from sightline.reporting.search_entities import INTEL_TYPES, search_entities
 from sightline.reporting.search_query import (
     MAX_QUERY,
@@ -56,7 +55,6 @@ from sightline.reporting.search_query import (
     ParsedQuery,
     born_between,
     parse,
-    swapped_day,
     url_of,
     validate,
 )
@@ -177,10 +175,13 @@ def _children(in_scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if not q.words:
         assert q.date_of_birth is not None or q.age is not None
         if q.date_of_birth is not None:
-            narrowed = narrowed.filter(date_of_birth__in=_dates(q.date_of_birth))
+            narrowed = narrowed.filter(date_of_birth__in=dates(q.date_of_birth))
         by_name = _rows(narrowed.order_by("family_name", "given_name"), PER_TYPE)
         return [_child_hit(c, 1.0, _dob_reasons(q, c)) for c in by_name]
-    block = _rows(_child_name_block(narrowed, q), CHILD_BLOCK)
+    condition = in_scope.children_condition()
+    born = born_between(q.age, today) if q.age is not None else None
+    found = [] if condition is None else child_block(condition, q, born, CHILD_BLOCK)
+    block = [_ChildRow(_uuid(row[0]), *row[1:]) for row in found]
     names = _NameScores()
     scored = [(s, c) for c in block if (s := _child_score(q, c, names))[0] >= NAME_THRESHOLD]
     scored.sort(key=lambda sc: (-sc[0][0], sc[1].reference))
@@ -188,53 +189,8 @@ def _children(in_scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     return [_child_hit(c, s, reasons) for (s, reasons), c in scored[:PER_TYPE]]
 
 
-def _dates(day: dt.date) -> list[dt.date]:
-    swapped = swapped_day(day)
-    return [day, swapped] if swapped else [day]
-
-
-def _group(word: str) -> list[str]:
-    name = normalise_name(word)
-    return sorted(given_name_groups().get(name, frozenset({name})))
-
-
-def _child_name_block(qs: QuerySet[Child], q: ParsedQuery) -> QuerySet[Child]:
-    """The rows worth scoring, each found through an index (people_child's phonetic family
-    key with lower(given_name), or the date of birth):
-
-    - two or more words, either way round: the same phonetic family name with a given name
-      of the same group (the nickname table) or starting with the same two letters, or a
-      given name of the group with a family name starting with the same three letters; with
-      a date of birth, also any given name on the same phonetic family name born that day;
-    - one word: a family name that sounds the same, or a given name of its group.
-
-    Two-word blocks are ranked in SQL (same group first) before the 300 are taken; a
-    one-word block is only a sample of a common name, and says so on the page."""
-    if not q.family:
-        block = Q(family_name_key=name_key(q.given)) | Q(given_lower__in=_group(q.given))
-        return qs.alias(given_lower=Lower("given_name")).filter(block)
-    block = Q()
-    for given, family in ((q.given, q.family), (q.family, q.given)):
-        key = name_key(family)
-        block |= Q(family_name_key=key) & (
-            Q(given_lower__in=_group(given)) | Q(given_lower__startswith=normalise_name(given)[:2])
-        )
-        # A family name misspelt so that it sounds different: same given name group, and the
-        # family name's first three letters.
-        block |= Q(given_lower__in=_group(given), family_lower__startswith=family[:3])
-        if q.date_of_birth is not None:
-            block |= Q(family_name_key=key, date_of_birth__in=_dates(q.date_of_birth))
-    rank = Case(
-        When(given_lower__in=_group(q.given), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    ranked = (
-        qs.alias(given_lower=Lower("given_name"), family_lower=Lower("family_name"))
-        .filter(block)
-        .annotate(rank=rank)
-    )
-    return ranked.order_by("rank", "reference")
+def _uuid(pk: Any) -> uuid.UUID:
+    return pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +250,7 @@ def _child_score(
     variant = "short form or spelling variant of the given name" in reasons
     reasons.insert(0, "same name" if name >= 0.99 and not variant else "similar name")
     if q.date_of_birth is not None:
-        if child.date_of_birth in _dates(q.date_of_birth):
+        if child.date_of_birth in dates(q.date_of_birth):
             reasons.append("same date of birth")
         else:
             name -= 0.1  # a name that fits with a date of birth that does not
