@@ -11,6 +11,8 @@ its queries, built from the matching the project already has:
   table), scored with `intel.resolution.compare`;
 - places, vehicles, phones: their normalised identifiers (`intel.normalise`).
 
+The children's name block is one statement (`search_block`); persons, places, vehicles and
+phones are the parts of one more (`search_entities`), so a name search of every type runs two.
 Scope is a condition of the same SQL statement (the child scope of `referrals.selectors`, the
 intel scope of `intel.selectors.intel_referrals`), never an early return: a query that matches
 only records the user may not see runs exactly the statements one that matches nothing does.

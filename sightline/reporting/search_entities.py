@@ -1,16 +1,16 @@
-"""Places, vehicles and phones of an all-types search in one statement (reporting.search,
-ADR 0301, "places, vehicles and phones in one statement").
+"""The intelligence types of a search in one statement: persons of concern by their keys,
+places, vehicles and phones by their identifiers (reporting.search, ADR 0301, "persons,
+places, vehicles and phones in one statement").
 
-Each type that has something to look up in the query is one part of a `UNION ALL`: its own
-lookup by a normalised identifier, its own order and limit (`PER_TYPE`) and the intel scope
-condition (`Scope.intel`, compiled once per search) inside that limit, exactly as the
-queryset of each type had them; a type with nothing to look up has no part, whoever asks.
-The parts share one row shape (type, id, reference, three text columns, a flag, and the row's
-place in its type's order), so the hits are built as before and kept in each type's order.
-Written as SQL around the compiled scope, as the persons' key lookups are: a queryset per
-type cost more Python than its statement took to run. Table and column names come from the
-models, the LIKE operators and casts from the database backend (as the ORM writes them);
-every value is a parameter.
+Each type that has something to look up in the query is one or more parts of a `UNION ALL`:
+its own lookup, its own order and limit and the intel scope condition (`Scope.intel`, compiled
+once per search) inside that limit, exactly as the statement of each type had them; a type
+with nothing to look up has no part, whoever asks. The parts share one row shape (type, id,
+reference, three text columns, a flag, and the row's place in its type's order), so the hits
+are built as before and kept in each type's order. Written as SQL around the compiled scope: a
+queryset per type cost more Python than its statement took to run. Table and column names
+come from the models, the LIKE operators and casts from the database backend (as the ORM
+writes them); every value is a parameter.
 """
 
 from __future__ import annotations
