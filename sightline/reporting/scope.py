@@ -87,9 +87,17 @@ class Scope:
     def children(self) -> QuerySet[Child]:
         """The same children as `referrals.selectors.child_scope`: on a referral in
         `referral_scope`, not superseded, and if restricted, only for the users named on it."""
+        condition = self.children_condition()
+        if condition is None:
+            return Child.objects.none()
+        return Child.objects.filter(_condition(*condition))
+
+    def children_condition(self) -> tuple[str, tuple[Any, ...]] | None:
+        """`children()` as SQL and its parameters, a condition on the `Child` table; None for
+        a user who may see no child at all (no statement need run)."""
         user = self.user
         if not getattr(user, "is_authenticated", False) or not user.has_capability(Cap.CHILD_VIEW):
-            return Child.objects.none()
+            return None
         if self._children is None:
             on_referral, params = _on_referral_in(
                 referral_scope(user=user), column(ReferralChild, "referral", LINK)
@@ -105,8 +113,7 @@ class Scope:
                 f" = {child} AND {column(ChildAccess, 'user', NAMED)} = %s))"
             )
             self._children = (sql, (*params, user.pk))
-        sql, params = self._children
-        return Child.objects.filter(_condition(sql, params))
+        return self._children
 
     def intel(self, model: type[Model], field: str = "id") -> RawSQL:
         """An entity (`model.field` holds its id) named on a referral the user may see in

@@ -11,6 +11,8 @@ its queries, built from the matching the project already has:
   table), scored with `intel.resolution.compare`;
 - places, vehicles, phones: their normalised identifiers (`intel.normalise`).
 
+The children's name block is one statement (`search_block`); persons, places, vehicles and
+phones are the parts of one more (`search_entities`), so a name search of every type runs two.
 Scope is a condition of the same SQL statement (the child scope of `referrals.selectors`, the
 intel scope of `intel.selectors.intel_referrals`), never an early return: a query that matches
 only records the user may not see runs exactly the statements one that matches nothing does.
@@ -24,16 +26,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
 from functools import cache
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sightline.accounts.roles import Cap
@@ -41,20 +41,15 @@ from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.errors import Invalid, NotPermitted
 from sightline.intel.normalise import (
-    given_name_groups,
     given_names_equivalent,
 )
-from sightline.people.matching import name_key, name_similarity, normalise_name
+from sightline.people.matching import name_similarity, normalise_name
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
 from sightline.reporting.choices import SearchType
 from sightline.reporting.scope import Scope
-from sightline.reporting.search_intel import (
-    search_persons,
-    search_phones,
-    search_places,
-    search_vehicles,
-)
+from sightline.reporting.search_block import child_block, dates
+from sightline.reporting.search_entities import INTEL_TYPES, search_entities
 from sightline.reporting.search_query import (
     MAX_QUERY,
     PER_TYPE,
@@ -62,7 +57,7 @@ from sightline.reporting.search_query import (
     ParsedQuery,
     born_between,
     parse,
-    swapped_day,
+    url_of,
     validate,
 )
 
@@ -132,8 +127,11 @@ def search(
     day = today or timezone.localdate()
     result = SearchResult(purpose=purpose, types=types)
     scope = Scope(user)  # each scope condition compiled once, for every type searched
+    # Persons, places, vehicles and phones: one statement for those of them asked for.
+    intel = search_entities(scope, query, day, [t for t in types if t in INTEL_TYPES])
     for kind in types:
-        result.hits += _RUNNERS[kind](scope, query, day)[:PER_TYPE]
+        found = _children(scope, query, day) if kind == SearchType.CHILD else intel[kind]
+        result.hits += found[:PER_TYPE]
     return result
 
 
@@ -179,10 +177,13 @@ def _children(in_scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     if not q.words:
         assert q.date_of_birth is not None or q.age is not None
         if q.date_of_birth is not None:
-            narrowed = narrowed.filter(date_of_birth__in=_dates(q.date_of_birth))
+            narrowed = narrowed.filter(date_of_birth__in=dates(q.date_of_birth))
         by_name = _rows(narrowed.order_by("family_name", "given_name"), PER_TYPE)
         return [_child_hit(c, 1.0, _dob_reasons(q, c)) for c in by_name]
-    block = _rows(_child_name_block(narrowed, q), CHILD_BLOCK)
+    condition = in_scope.children_condition()
+    born = born_between(q.age, today) if q.age is not None else None
+    found = [] if condition is None else child_block(condition, q, born, CHILD_BLOCK)
+    block = [_ChildRow(_uuid(row[0]), *row[1:]) for row in found]
     names = _NameScores()
     scored = [(s, c) for c in block if (s := _child_score(q, c, names))[0] >= NAME_THRESHOLD]
     scored.sort(key=lambda sc: (-sc[0][0], sc[1].reference))
@@ -190,53 +191,8 @@ def _children(in_scope: Scope, q: ParsedQuery, today: dt.date) -> list[Hit]:
     return [_child_hit(c, s, reasons) for (s, reasons), c in scored[:PER_TYPE]]
 
 
-def _dates(day: dt.date) -> list[dt.date]:
-    swapped = swapped_day(day)
-    return [day, swapped] if swapped else [day]
-
-
-def _group(word: str) -> list[str]:
-    name = normalise_name(word)
-    return sorted(given_name_groups().get(name, frozenset({name})))
-
-
-def _child_name_block(qs: QuerySet[Child], q: ParsedQuery) -> QuerySet[Child]:
-    """The rows worth scoring, each found through an index (people_child's phonetic family
-    key with lower(given_name), or the date of birth):
-
-    - two or more words, either way round: the same phonetic family name with a given name
-      of the same group (the nickname table) or starting with the same two letters, or a
-      given name of the group with a family name starting with the same three letters; with
-      a date of birth, also any given name on the same phonetic family name born that day;
-    - one word: a family name that sounds the same, or a given name of its group.
-
-    Two-word blocks are ranked in SQL (same group first) before the 300 are taken; a
-    one-word block is only a sample of a common name, and says so on the page."""
-    if not q.family:
-        block = Q(family_name_key=name_key(q.given)) | Q(given_lower__in=_group(q.given))
-        return qs.alias(given_lower=Lower("given_name")).filter(block)
-    block = Q()
-    for given, family in ((q.given, q.family), (q.family, q.given)):
-        key = name_key(family)
-        block |= Q(family_name_key=key) & (
-            Q(given_lower__in=_group(given)) | Q(given_lower__startswith=normalise_name(given)[:2])
-        )
-        # A family name misspelt so that it sounds different: same given name group, and the
-        # family name's first three letters.
-        block |= Q(given_lower__in=_group(given), family_lower__startswith=family[:3])
-        if q.date_of_birth is not None:
-            block |= Q(family_name_key=key, date_of_birth__in=_dates(q.date_of_birth))
-    rank = Case(
-        When(given_lower__in=_group(q.given), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    ranked = (
-        qs.alias(given_lower=Lower("given_name"), family_lower=Lower("family_name"))
-        .filter(block)
-        .annotate(rank=rank)
-    )
-    return ranked.order_by("rank", "reference")
+def _uuid(pk: Any) -> uuid.UUID:
+    return pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +252,7 @@ def _child_score(
     variant = "short form or spelling variant of the given name" in reasons
     reasons.insert(0, "same name" if name >= 0.99 and not variant else "similar name")
     if q.date_of_birth is not None:
-        if child.date_of_birth in _dates(q.date_of_birth):
+        if child.date_of_birth in dates(q.date_of_birth):
             reasons.append("same date of birth")
         else:
             name -= 0.1  # a name that fits with a date of birth that does not
@@ -328,16 +284,7 @@ def _child_hit(child: _ChildRow, score: float, reasons: tuple[str, ...]) -> Hit:
         reference=child.reference,
         title=f"{child.given_name} {child.family_name}",
         detail=born,
-        url=reverse("children:detail", args=[child.pk]),
+        url=url_of("children:detail")(child.pk),
         score=score,
         reasons=reasons,
     )
-
-
-_RUNNERS: dict[str, Callable[[Scope, ParsedQuery, dt.date], list[Hit]]] = {
-    SearchType.CHILD: _children,
-    SearchType.PERSON: search_persons,
-    SearchType.PLACE: search_places,
-    SearchType.VEHICLE: search_vehicles,
-    SearchType.PHONE: search_phones,
-}
