@@ -71,6 +71,7 @@ class Cap:
     # MACE meetings and the disruption register (meetings app)
     MEETING_VIEW = "meeting.view"
     MEETING_MANAGE = "meeting.manage"
+    MEETING_PROPOSE = "meeting.propose"
     DISRUPTION_VIEW = "disruption.view"
     DISRUPTION_MANAGE = "disruption.manage"
     # Partner events: police, health, education, youth justice, housing (events app)
@@ -187,6 +188,10 @@ for _role in Role:
         caps.add(Cap.MEETING_VIEW)
     if _role in {Role.MACE_CHAIR, Role.SAFEGUARDING_LEAD}:
         caps.add(Cap.MEETING_MANAGE)
+    # Proposing a child for the next MACE meeting: those who work with children's records
+    # (the child must also be in the user's child scope; the chair adds to the agenda itself).
+    if _role in (_FRONT_DOOR | _MANAGERS | _MACE_MEMBERS) - {Role.MACE_CHAIR}:
+        caps.add(Cap.MEETING_PROPOSE)
     if _role in {
         Role.MACE_CHAIR,
         Role.POLICE_ANALYST,

@@ -1,18 +1,20 @@
 """The MACE writes that carry a practitioner's free text: an item's discussion (or the
 approved minutes amended, with the reason), an action and its updates, a disruption's terms
-and outcome, a breach of it, an item taken off the agenda with the reason. They
-call workflows, which keep the text's language flags (reviews), and answer them as
-`language_flags`; the rest of the meetings API stays in the meetings app."""
+and outcome, a breach of it, an item taken off the agenda with the reason, a child proposed
+for the next meeting. They call workflows, which keep the text's language flags (reviews),
+and answer them as `language_flags`; the rest of the meetings API stays in the meetings app."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 
 from sightline.accounts.roles import Cap
-from sightline.core.api import Detail
+from sightline.core.api import Detail, InputSchema
 from sightline.core.errors import ApiError, Invalid
 from sightline.meetings import selectors
 from sightline.meetings.api.disruptions import _disruption, disruption_out
@@ -33,6 +35,7 @@ from sightline.meetings.api.schemas import (
 )
 from sightline.meetings.choices import MeetingStatus
 from sightline.meetings.services import DisruptionDates
+from sightline.referrals.selectors import child_get
 from sightline.reviews.api import StoredFlagOut
 from sightline.reviews.selectors import language_flags_of
 from sightline.workflows import (
@@ -40,6 +43,7 @@ from sightline.workflows import (
     mace_action_update,
     mace_agenda_item_remove,
     mace_breach_record,
+    mace_child_propose,
     mace_discussion_record,
     mace_disruption_create,
     mace_disruption_update,
@@ -242,3 +246,43 @@ def agenda_item_remove(
         acting_user=user, meeting=meeting, item=_item(meeting, item_id), reason=payload.reason
     )
     return _with_flags(_agenda(meeting, user), item.pk)
+
+
+class ProposalIn(InputSchema):
+    reason: str = Field(..., max_length=5000, description="Why the next meeting should discuss")
+
+
+class ProposalOut(Schema):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    child_reference: str
+    reason: str
+    proposed_by: str
+    proposed_at: dt.datetime
+    language_flags: list[StoredFlagOut] = []
+
+
+@router.post(
+    "/children/{child_id}/mace-proposals",
+    response={201: ProposalOut, 403: Detail, 404: Detail, 422: Detail},
+    summary="Propose a child in your scope for the next MACE meeting, with the reason",
+)
+def mace_proposal(
+    request: HttpRequest, child_id: uuid.UUID, payload: ProposalIn
+) -> Status[dict[str, Any]]:
+    user = _user(request)
+    child = child_get(user=user, child_id=child_id)
+    if child is None or not user.has_capability(Cap.CHILD_VIEW):
+        raise ApiError(404, "No child with that id that you can see.")
+    if not user.has_capability(Cap.MEETING_PROPOSE):
+        raise ApiError(403, "Your role cannot propose children for MACE meetings.")
+    proposal = mace_child_propose(acting_user=user, child=child, reason=payload.reason)
+    out = {
+        "id": proposal.pk,
+        "child_id": child.pk,
+        "child_reference": child.reference,
+        "reason": proposal.reason,
+        "proposed_by": user.username,
+        "proposed_at": proposal.created_at,
+    }
+    return Status(201, _with_flags(out, proposal.pk))

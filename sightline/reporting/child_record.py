@@ -27,7 +27,7 @@ from sightline.events.selectors import events_for_child_chronology
 from sightline.intel.choices import EntityType
 from sightline.intel.models import ENTITY_MODELS, Alert, Edge, Entity
 from sightline.intel.selectors import alert_list, intel_referrals
-from sightline.meetings.models import Discussion
+from sightline.meetings.models import ChildProposal, Discussion
 from sightline.people.models import Child
 from sightline.referrals.models import Referral, ReferralChild
 from sightline.referrals.selectors import can_see_assessment, child_get, child_referrals
@@ -231,6 +231,21 @@ class ChildRecord:
             Discussion.objects.filter(child=self.child)
             .select_related("meeting")
             .order_by("held_on")
+        )
+
+    @cached_property
+    def mace_proposals(self) -> list[ChildProposal]:
+        """Proposals that the next MACE meeting discuss the child, not yet taken onto an
+        agenda (for those who propose or see MACE meetings)."""
+        if not (
+            self.user.has_capability(Cap.MEETING_PROPOSE)
+            or self.user.has_capability(Cap.MEETING_VIEW)
+        ):
+            return []
+        return list(
+            ChildProposal.objects.filter(child=self.child, taken_at__isnull=True)
+            .select_related("proposed_by__agency")
+            .order_by("created_at")
         )
 
 

@@ -509,6 +509,21 @@ ENDPOINTS: list[Endpoint] = [
         lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A"),
         lambda w: [w.child["A"]],
     ),
+    page(
+        "POST",
+        "children:mace_propose",
+        lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A") and has(Cap.MEETING_PROPOSE)(r),
+        lambda w: [w.child["A"]],
+        body={"reason": REASON},
+    ),
+    op(
+        "POST",
+        f"{API}/children/{{child_id}}/mace-proposals",
+        lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A") and has(Cap.MEETING_PROPOSE)(r),
+        lambda w: {"child_id": w.child["A"]},
+        body=lambda w: {"reason": REASON},
+        refusal_403=lambda r: has(Cap.CHILD_VIEW)(r) and sees(r, "A"),
+    ),
     *(
         page(
             "GET",
