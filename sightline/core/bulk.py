@@ -35,11 +35,13 @@ from django.db.models import (
     FloatField,
     ForeignKey,
     IntegerField,
+    JSONField,
     Model,
     TextField,
     UUIDField,
 )
 from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
 
 M = TypeVar("M", bound=Model)
 
@@ -64,20 +66,40 @@ _PLAIN: dict[type[Field[Any, Any]], type] = {
 }
 
 
-def _getter(field: Field[Any, Any], conn: Any) -> Callable[[Model], Any]:
+def _getter(field: Field[Any, Any], conn: Any, now: dt.datetime) -> Callable[[Model], Any]:
     """The value COPY sends for `field` of a row: `get_db_prep_save(pre_save(...))`, with a
     quicker path for a value already of the field's plain type (most values of a bulk
-    write): the same value, without Django's chain of conversions for each cell."""
+    write): the same value, without Django's chain of conversions for each cell. An
+    `auto_now`/`auto_now_add` time is the statement's one time `now` (pre_save would take the
+    clock again for each row, microseconds apart), set on the object as pre_save sets it; a
+    JSON field's dict or list is adapted as its `get_db_prep_save` adapts it (ADR 0908)."""
     own = field.target_field if isinstance(field, ForeignKey) else field
     plain = _PLAIN.get(type(own))
     auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    attname = field.attname
 
     def slow(obj: Model) -> Any:
         return field.get_db_prep_save(field.pre_save(obj, True), conn)
 
+    if auto and type(field) is DateTimeField:
+
+        def stamp(obj: Model) -> Any:
+            setattr(obj, attname, now)
+            return now
+
+        return stamp
+    if type(field) is JSONField and conn.vendor == "postgresql":
+        adapt, encoder = conn.ops.adapt_json_value, field.encoder
+
+        def as_json(obj: Model) -> Any:
+            value = getattr(obj, attname)
+            if type(value) is dict or type(value) is list:
+                return adapt(value, encoder)
+            return slow(obj)
+
+        return as_json
     if plain is None or auto:
         return slow
-    attname = field.attname
 
     def quick(obj: Model) -> Any:
         value = getattr(obj, attname)
@@ -134,7 +156,8 @@ def bulk_insert(
     target = conn.ops.quote_name(f"_bulk_{meta.db_table}") if ignore_conflicts else table
     sql = f"COPY {target} ({columns}) FROM STDIN"
 
-    getters = [_getter(f, conn) for f in fields]
+    now = timezone.now()
+    getters = [_getter(f, conn, now) for f in fields]
 
     def rows() -> Any:
         for obj in objs:
