@@ -73,18 +73,21 @@ def _child_for(
 def _event_row(
     acting_user: Any, agency: Agency, data: EventBase, child: Child, status: str, ref: str
 ) -> Event:
-    return Event(
+    """The event's row, built positionally (`new_row`: an import builds thousands), its
+    agency, child and sender cached on it as keyword construction caches them."""
+    event = new_row(
+        Event,
         reference=ref,
         kind=data.kind,  # type: ignore[attr-defined]
         code=data.code(),
-        agency=agency,
+        agency_id=agency.pk,
         source_id=data.source_id,
-        child=child,
+        child_id=child.pk,
         match_status=status,
         occurred_at=data.occurred_at,
         recorded_at=data.recorded_at,
         received_at=timezone.now(),
-        submitted_by=acting_user,
+        submitted_by_id=acting_user.pk,
         summary=data.summary,
         fields=kind_fields(data),
         child_as_sent=data.child.model_dump(mode="json", exclude={"id"}),
@@ -93,18 +96,27 @@ def _event_row(
         vehicles=list(data.vehicles),
         phones=list(data.phones),
     )
+    for name, value in (("agency", agency), ("child", child), ("submitted_by", acting_user)):
+        Event._meta.get_field(name).set_cached_value(event, value)  # type: ignore[union-attr]
+    return event
 
 
 def _episode_row(event: Event, data: MissingEpisodeIn) -> MissingEpisode:
-    episode = MissingEpisode(
-        event=event,
-        child=event.child,
+    episode = new_row(
+        MissingEpisode,
+        event_id=event.pk,
+        child_id=event.child_id,
         started_at=data.started_at,
         reported_at=data.reported_at,
         risk_grade=data.risk_grade,
         absence_type=data.absence_type,
         missing_from=data.missing_from,
     )
+    # Both ways round, as `MissingEpisode(event=event)` caches them; and the child.
+    to_event = MissingEpisode._meta.get_field("event")
+    to_event.set_cached_value(episode, event)
+    to_event.remote_field.set_cached_value(event, episode)
+    MissingEpisode._meta.get_field("child").set_cached_value(episode, event.child)
     _facts_apply(episode, data)
     return episode
 
