@@ -120,6 +120,9 @@ def test_new_row_is_the_row_keyword_construction_makes() -> None:
         if field.primary_key:
             continue  # a new uuid4 each
         assert getattr(quick, field.attname) == getattr(usual, field.attname), field.name
-    assert quick.pk is not None and quick._state.adding
+    assert quick.pk is not None and quick._state.adding and quick._state.db is None
+    assert set(vars(quick)) == set(vars(usual))  # nothing more or less set on the instance
+    quick.save()  # a usable instance: saves and reads back
+    assert OutboxMessage.objects.get(pk=quick.pk).payload == {"n": 1}
     with pytest.raises(TypeError, match="no field"):
         new_row(OutboxMessage, kind="test", colour="red")
