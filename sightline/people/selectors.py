@@ -192,9 +192,7 @@ def _fingerprint(ids: Sequence[object] | None = None) -> tuple[int, int]:
     with conn.cursor() as cur:
         cur.execute(sql, [list(ids)] if ids is not None else [])
         count, total = cur.fetchone()
-    if conn.vendor == "postgresql":
-        total = int(total) % 2**64
-    return int(count), total
+    return int(count), int(total) % 2**64
 
 
 class ChildIndex:

@@ -199,3 +199,15 @@ def test_a_later_chunk_matches_the_child_an_earlier_chunk_made_from_one_read_of_
     statuses = dict(Event.objects.values_list("source_id", "match_status"))
     assert statuses["O-1"] == "confirmed_new"  # row 3, the first chunk
     assert {statuses[s] for s in ("O-3", "O-4", "O-5")} == {"matched"}  # later chunks
+
+
+def test_a_file_of_one_chunk_is_matched_by_its_own_query_not_a_read_of_every_child(
+    officer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small upload on a large borough must not read every child on record."""
+    made: list[object] = []
+    monkeypatch.setattr(events_bulk, "ChildIndex", lambda: made.append(1))
+    now = timezone.localtime()
+    done = events_import(acting_user=officer, agency=officer.agency, rows=_file(now), chunk=10)
+    assert done.stored == 10 and done.children_created == 3
+    assert made == []
