@@ -8,7 +8,8 @@ is reported at the start and the end. Not part of `bench/run.py` (it needs two t
 
     .venv/bin/python bench/events_import_ab.py ROWS PREFIX TREE_A TREE_B [--keep]
 
-Databases PREFIX_tpl, PREFIX_a, PREFIX_b on 127.0.0.1 (dropped at the end unless --keep)."""
+Databases PREFIX_tpl, PREFIX_a, PREFIX_b on 127.0.0.1 (dropped at the end unless --keep).
+The imports run under `nice -n 5` already: start the script itself without `nice`."""
 
 from __future__ import annotations
 
