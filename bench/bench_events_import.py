@@ -6,7 +6,8 @@ children, the later ones match them; about 15 children share a postcode, 5 a dat
 then imported, then imported again (nothing new). Goal: 100,000 rows in under 2 minutes.
 Beside the wall time, the CPU seconds of the import process (its own work, which a busy
 shared machine does not stretch), the SQL statements per row and the load average.
-Knobs: BENCH_EVENTS_ROWS (100000), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres). Only
+Knobs: BENCH_EVENTS_ROWS (100000), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres),
+BENCH_EVENTS_DB_PREFIX (sl_bench_events: the throwaway database's name before its suffix). Only
 127.0.0.1 is contacted."""
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _file(path: Path, rows: int = ROWS) -> None:
 
 
 def run(ctx: Any) -> dict[str, Any]:
-    db = f"sl_bench_events_{uuid.uuid4().hex[:8]}"
+    db = f"{os.environ.get('BENCH_EVENTS_DB_PREFIX', 'sl_bench_events')}_{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local",
            "DATABASE_URL": f"postgres://{PG_USER}@127.0.0.1:{PG_PORT}/{db}"}  # fmt: skip
     subprocess.run(["createdb", "-h", "127.0.0.1", "-p", PG_PORT, "-U", PG_USER, db], check=True)

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Q
 
 from sightline.people.matching import (
@@ -164,6 +165,70 @@ def child_match_candidates_many(
         pool.candidates(one, limit=limit, block=block)
         for one, block in zip(referred, blocks, strict=True)
     ]
+
+
+_FINGERPRINT_SQL = (
+    "SELECT count(*), coalesce(sum(hashtextextended(concat_ws('|', {cols}), 0)), 0)"
+    " FROM {table} WHERE superseded_by_id IS NULL{more}"
+)
+
+
+def _fingerprint(ids: Sequence[object] | None = None) -> tuple[int, int]:
+    """A digest of the children matching reads (those not superseded, their matching
+    fields), or of the records `ids`: (how many, the sum of a 64-bit hash of each row). A sum,
+    so that the digest of a set grown by some rows is the old one plus theirs. On PostgreSQL
+    worked out by the server (no row comes back); elsewhere in Python over the rows."""
+    rows = Child.objects.filter(superseded_by__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    conn = connections[router.db_for_read(Child)]
+    if conn.vendor != "postgresql":
+        found = list(rows.values_list(*_MATCH_FIELDS))
+        return len(found), sum(hash(tuple(map(str, r))) for r in found) % 2**64
+    cols = ", ".join(f"coalesce({c}::text, '')" for c in _MATCH_FIELDS)
+    sql = _FINGERPRINT_SQL.format(
+        cols=cols, table=Child._meta.db_table, more=" AND id = ANY(%s)" if ids is not None else ""
+    )
+    with conn.cursor() as cur:
+        cur.execute(sql, [list(ids)] if ids is not None else [])
+        count, total = cur.fetchone()
+    return int(count), int(total) % 2**64
+
+
+class ChildIndex:
+    """The children on record, by block key, for the whole of one import (ADR 0908): read
+    once, the import's new records added as they are stored, so that each chunk of the file
+    is not matched by a query that brings back most of the table again. What it answers is
+    what `child_match_candidates_many` answers at that moment: before each chunk a digest of
+    the children on record (server-side, no rows) is compared with the digest of what the
+    index holds, and any difference (children another user made, changed or merged meanwhile,
+    or a chunk rolled back) makes it read the table again."""
+
+    def __init__(self) -> None:
+        self._pool: ChildPool | None = None
+        self._digest: tuple[int, int] = (0, 0)
+        self.reads = 0  # how many times the table was read (told in tests)
+
+    def candidates_many(
+        self, referred: Sequence[Referred], *, limit: int = 5
+    ) -> list[list[Candidate]]:
+        now = _fingerprint()
+        if self._pool is None or now != self._digest:
+            rows = Child.objects.filter(superseded_by__isnull=True).values_list(*_MATCH_FIELDS)
+            self._pool = ChildPool(_Row(*row) for row in rows)
+            self._digest = now
+            self.reads += 1
+        pool = self._pool
+        return [pool.candidates(one, limit=limit) for one in referred]
+
+    def add(self, children: Sequence[Child]) -> None:
+        """New records the import has just stored (references set), in the order made."""
+        if self._pool is None or not children:
+            return
+        count, total = _fingerprint([c.pk for c in children])
+        for child in children:
+            self._pool.add(child)
+        self._digest = (self._digest[0] + count, (self._digest[1] + total) % 2**64)
 
 
 def _scored(

@@ -23,7 +23,8 @@ def _messages(n: int) -> list[OutboxMessage]:
             kind="test",
             subject=f"Subject {i}, with a comma and \t a tab",
             body="line one\nline two \\ backslash 'quote' \"double\"",
-            payload={"n": i, "refs": ["RF-1", "RF-2"], "nested": {"ok": True}},
+            # A dict, a list and a bare JSON string (the quick and the slow paths).
+            payload=[{"n": i, "nested": {"ok": True}}, ["RF-1", {"n": i}], "text \u00e9"][i % 3],
             dedupe_key=f"bulk-{i}",
             sent_at=AT if i % 2 else None,
             attempts=i % 3,
@@ -47,6 +48,9 @@ def test_rows_stored_are_the_rows_given(n: int) -> None:
             m.subject, m.body, m.payload, m.dedupe_key, m.sent_at, m.attempts,
         )  # fmt: skip
         assert s.created_at is not None  # auto_now_add filled in, as bulk_create does
+        assert s.created_at == m.created_at  # and set on the object given
+    if connection.vendor == "postgresql" and n >= COPY_FROM:
+        assert len({m.created_at for m in given}) == 1  # COPY: one time for the statement
 
 
 def test_auto_numbered_rows_left_unset_are_numbered_by_the_database() -> None:
@@ -116,6 +120,9 @@ def test_new_row_is_the_row_keyword_construction_makes() -> None:
         if field.primary_key:
             continue  # a new uuid4 each
         assert getattr(quick, field.attname) == getattr(usual, field.attname), field.name
-    assert quick.pk is not None and quick._state.adding
+    assert quick.pk is not None and quick._state.adding and quick._state.db is None
+    assert set(vars(quick)) == set(vars(usual))  # nothing more or less set on the instance
+    quick.save()  # a usable instance: saves and reads back
+    assert OutboxMessage.objects.get(pk=quick.pk).payload == {"n": 1}
     with pytest.raises(TypeError, match="no field"):
         new_row(OutboxMessage, kind="test", colour="red")

@@ -16,10 +16,11 @@ from sightline.escalation.models import Clock
 from sightline.events.imports import rows_parse
 from sightline.events.models import Event, EventAlert, EventChildCandidate, MissingEpisode
 from sightline.intel.models import Alert, Mention
+from sightline.people import selectors
 from sightline.people.models import Child
 from sightline.referrals.tests.factories import submit
 from sightline.reviews.models import LanguageCheck, LanguageFlag
-from sightline.workflows import event_receive, events_import
+from sightline.workflows import event_receive, events_bulk, events_import
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +175,39 @@ def test_reimporting_the_file_changes_nothing(officer: Any) -> None:
     assert (first.stored, again.stored, again.already_stored) == (10, 0, 10)
     assert again.alerts == [] and again.children_created == 0
     assert _outcome() == before
+
+
+def test_a_later_chunk_matches_the_child_an_earlier_chunk_made_from_one_read_of_the_table(
+    officer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The children on record are read once for the file (ADR 0908): Orla's record, made by
+    the first chunk, is found by the later chunks' rows without a query for each chunk."""
+    made: list[selectors.ChildIndex] = []
+
+    class Recorded(selectors.ChildIndex):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(events_bulk, "ChildIndex", Recorded)
+    now = timezone.localtime()
+    done = events_import(acting_user=officer, agency=officer.agency, rows=_file(now), chunk=3)
+    assert done.stored == 10 and done.children_created == 3
+    assert len(made) == 1 and made[0].reads == 1
+    orla = {e.child_id for e in Event.objects.filter(source_id__startswith="O-")}
+    assert len(orla) == 1
+    statuses = dict(Event.objects.values_list("source_id", "match_status"))
+    assert statuses["O-1"] == "confirmed_new"  # row 3, the first chunk
+    assert {statuses[s] for s in ("O-3", "O-4", "O-5")} == {"matched"}  # later chunks
+
+
+def test_a_file_of_one_chunk_is_matched_by_its_own_query_not_a_read_of_every_child(
+    officer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small upload on a large borough must not read every child on record."""
+    made: list[object] = []
+    monkeypatch.setattr(events_bulk, "ChildIndex", lambda: made.append(1))
+    now = timezone.localtime()
+    done = events_import(acting_user=officer, agency=officer.agency, rows=_file(now), chunk=10)
+    assert done.stored == 10 and done.children_created == 3
+    assert made == []
