@@ -116,12 +116,15 @@ def _getter(field: Field[Any, Any], conn: Any, now: dt.datetime) -> Callable[[Mo
 
 
 @cache
-def _row_plan(model: type[Model]) -> tuple[tuple[tuple[str, Field[Any, Any]], ...], bool]:
-    """The model's (attname, field) in order, and whether a signal listens to its instances'
-    construction (then `new_row` goes through `__init__`)."""
-    fields = tuple((f.attname, f) for f in model._meta.concrete_fields)
-    listened = signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
-    return fields, listened
+def _row_fields(model: type[Model]) -> tuple[tuple[str, Field[Any, Any]], ...]:
+    """The model's (attname, field) in order."""
+    return tuple((f.attname, f) for f in model._meta.concrete_fields)
+
+
+def _listened(model: type[Model]) -> bool:
+    """Whether a signal listens to the model's instances' construction (then `new_row` goes
+    through `__init__`). Asked at each call, not cached: a receiver connected later counts."""
+    return signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
 
 
 def new_row(model: type[M], **values: Any) -> M:
@@ -130,13 +133,13 @@ def new_row(model: type[M], **values: Any) -> M:
     thousands of rows. Built as `Model.__init__` builds a row from positional values (each
     attname set in the instance's dict, a fresh `ModelState`), without the call's loop and its
     two signals when nothing listens to them (ADR 0908); through `model(*values)` otherwise."""
-    fields, listened = _row_plan(model)
+    fields = _row_fields(model)
     row = {}
     for name, field in fields:
         row[name] = values.pop(name) if name in values else field.get_default()
     if values:
         raise TypeError(f"new_row: {model.__name__} has no field(s) {sorted(values)}")
-    if listened:
+    if _listened(model):
         return model(*row.values())
     obj = model.__new__(model)
     obj.__dict__.update(row)

@@ -126,3 +126,24 @@ def test_new_row_is_the_row_keyword_construction_makes() -> None:
     assert OutboxMessage.objects.get(pk=quick.pk).payload == {"n": 1}
     with pytest.raises(TypeError, match="no field"):
         new_row(OutboxMessage, kind="test", colour="red")
+
+
+def test_new_row_goes_through_init_once_a_receiver_listens() -> None:
+    """The quick path skips `Model.__init__` and its signals only while nothing listens; a
+    receiver connected after the first rows were built still hears the next one."""
+    from django.db.models.signals import post_init
+
+    new_row(OutboxMessage, kind="test")
+    heard: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        heard.append(instance)
+
+    post_init.connect(receiver, sender=OutboxMessage)
+    try:
+        row = new_row(OutboxMessage, kind="test")
+    finally:
+        post_init.disconnect(receiver, sender=OutboxMessage)
+    assert heard == [row]
+    new_row(OutboxMessage, kind="test")
+    assert heard == [row]
