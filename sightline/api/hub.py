@@ -92,6 +92,27 @@ class HubAlertOut(Schema):
     created_at: dt.datetime
 
 
+class HubAllocationOut(Schema):
+    team: str
+    worker: str | None
+    since: dt.datetime
+
+
+class HubCaseworkStepOut(Schema):
+    kind: str
+    label: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    outcome: str
+    referral: str
+
+
+class HubProposalOut(Schema):
+    proposed_by: str
+    proposed_at: dt.datetime
+    reason: str
+
+
 class HubLinkedOut(Schema):
     type: str
     id: uuid.UUID
@@ -123,6 +144,11 @@ class HubChildOut(Schema):
     referrals_held_elsewhere: int
     clocks: list[HubClockOut]
     statutory_steps: list[HubStepOut]
+    allocation: HubAllocationOut | None
+    casework: list[HubCaseworkStepOut]
+    case_notes: int
+    casework_url: str
+    mace_proposals: list[HubProposalOut]
     alerts: list[HubAlertOut]
     linked: list[HubLinkedOut]
     network_url: str
@@ -256,9 +282,11 @@ def _child_out(hub: ChildHub) -> dict[str, Any]:
                 "status": a.status,
                 "summary": a.summary,
                 "created_at": a.created_at,
+                "possible_at": a.possible_at,
             }
             for a in record.alerts
         ],
+        **_casework_out(hub),
         "linked": [
             {"type": kind, "id": e.pk, "reference": e.reference, "label": _label(e)}
             for kind, entities in hub.linked.items()
@@ -266,6 +294,54 @@ def _child_out(hub: ChildHub) -> dict[str, Any]:
         ],
         "network_url": hub.network_url,
         "chronology_url": f"/api/v1/children/{child.pk}/chronology",
+    }
+
+
+def _casework_out(hub: ChildHub) -> dict[str, Any]:
+    """Allocation, statutory steps and case notes (empty without casework.view), and the
+    open MACE proposals (for those who propose or see meetings)."""
+    work, a = hub.record.casework, hub.allocation
+    steps = [
+        *(("strategy_discussion", "Strategy discussion", d.held_at.date(), None,
+           d.get_outcome_display(), d.referral) for d in work.discussions),
+        *(("section_47", "Section 47 enquiry", e.started_on, e.completed_on,
+           e.get_outcome_display(), e.referral) for e in work.enquiries),
+        *(("assessment", "Child and family assessment", x.started_on, x.completed_on,
+           x.get_outcome_display(), x.referral) for x in work.assessments),
+        *(("conference", c.get_kind_display(), c.held_on, None, c.get_outcome_display(),
+           c.referral) for c in work.conferences),
+        *((f"plan:{p.kind}", p.get_kind_display(), p.started_on, p.ended_on,
+           p.end_reason, p.referral) for p in work.plans),
+        *(("closure", "Episode closed", c.closed_on, None, c.get_reason_display(), c.referral)
+          for c in work.closures),
+    ]  # fmt: skip
+    return {
+        "allocation": (
+            {
+                "team": a.team.name,
+                "worker": a.worker.username if a.worker else None,
+                "since": a.allocated_at,
+            }
+            if a is not None
+            else None
+        ),
+        "casework": [
+            {
+                "kind": k,
+                "label": str(label),
+                "started_on": start,
+                "ended_on": end,
+                "outcome": str(outcome or ""),
+                "referral": ref.reference if ref else "",
+            }
+            for k, label, start, end, outcome, ref in sorted(steps, key=lambda s: s[2])
+        ],
+        "case_notes": len(work.notes),
+        "casework_url": f"/casework/children/{hub.child.pk}/",
+        "mace_proposals": [
+            {"proposed_by": p.proposed_by.username, "proposed_at": p.created_at, "reason": p.reason}
+            for p in hub.record.mace_proposals
+        ],
     }
 
 

@@ -248,11 +248,11 @@ def agenda_item_remove(
     return _with_flags(_agenda(meeting, user), item.pk)
 
 
-class ProposalIn(InputSchema):
+class MaceProposalIn(InputSchema):
     reason: str = Field(..., max_length=5000, description="Why the next meeting should discuss")
 
 
-class ProposalOut(Schema):
+class MaceProposalOut(Schema):
     id: uuid.UUID
     child_id: uuid.UUID
     child_reference: str
@@ -264,11 +264,11 @@ class ProposalOut(Schema):
 
 @router.post(
     "/children/{child_id}/mace-proposals",
-    response={201: ProposalOut, 403: Detail, 404: Detail, 422: Detail},
+    response={201: MaceProposalOut, 403: Detail, 404: Detail, 422: Detail},
     summary="Propose a child in your scope for the next MACE meeting, with the reason",
 )
 def mace_proposal(
-    request: HttpRequest, child_id: uuid.UUID, payload: ProposalIn
+    request: HttpRequest, child_id: uuid.UUID, payload: MaceProposalIn
 ) -> Status[dict[str, Any]]:
     user = _user(request)
     child = child_get(user=user, child_id=child_id)

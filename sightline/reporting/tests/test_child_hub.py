@@ -235,3 +235,34 @@ def test_hub_shows_the_casework_and_links_to_it(
     assert ": Section 47 enquiry" in section  # the discussion and its outcome
     assert f"/casework/children/{child_with_history.pk}/" in section
     assert "and record a step" in section
+
+
+def test_hub_api_answers_the_casework_and_proposals(
+    child_with_history: Any,
+    manager: Any,
+    front_door: Any,
+    agencies: dict[str, Any],
+) -> None:
+    from sightline.accounts.models import Team
+    from sightline.casework.services.allocation import allocation_set
+    from sightline.referrals.models import Referral
+    from sightline.workflows import mace_child_propose, strategy_discussion_record
+
+    team = Team.objects.create(agency=agencies["csc"], name="Exploitation (CSE) team")
+    front_door.team = team
+    front_door.save()
+    referral = Referral.objects.filter(children__child=child_with_history).earliest("received_at")
+    allocation_set(acting_user=manager, child=child_with_history, team=team, worker=front_door)
+    strategy_discussion_record(
+        acting_user=front_door, child=child_with_history, referral=referral,
+        held_at=timezone.now() - dt.timedelta(days=3), police_present=True, csc_present=True,
+        health_present=True, outcome="section_47", outcome_reason="Synthetic reasons.",
+    )  # fmt: skip
+    mace_child_propose(acting_user=manager, child=child_with_history, reason="Missing again.")
+    body = token_client(front_door).get(f"/api/v1/children/{child_with_history.pk}").json()
+    assert body["allocation"]["worker"] == front_door.username
+    assert body["allocation"]["team"] == "Exploitation (CSE) team"
+    kinds = [(s["kind"], s["outcome"], s["referral"]) for s in body["casework"]]
+    assert ("strategy_discussion", "Section 47 enquiry", referral.reference) in kinds
+    assert body["casework_url"] == f"/casework/children/{child_with_history.pk}/"
+    assert [p["reason"] for p in body["mace_proposals"]] == ["Missing again."]
