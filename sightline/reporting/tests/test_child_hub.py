@@ -209,26 +209,33 @@ def test_hub_and_chronology_cost_the_same_queries_for_1_and_50_referrals(
         assert _queries(api, url.format(one.pk)) == _queries(api, url.format(fifty.pk)), url
 
 
-def test_hub_shows_the_casework_and_links_to_it(
-    child_with_history: Any, manager: Any, front_door: Any, agencies: dict[str, Any]
-) -> None:
-    """The hub's casework section (was an "interim view" listing clocks only): the current
-    allocation, each statutory step, the number of case notes, and the casework page."""
+def _allocated_and_discussed(child: Any, manager: Any, worker: Any, agencies: Any) -> Any:
+    """The child allocated to `worker` in a CSE team and a strategy discussion held on its
+    first referral (outcome: section 47); answers that referral."""
     from sightline.accounts.models import Team
     from sightline.casework.services.allocation import allocation_set
     from sightline.referrals.models import Referral
     from sightline.workflows import strategy_discussion_record
 
     team = Team.objects.create(agency=agencies["csc"], name="Exploitation (CSE) team")
-    front_door.team = team
-    front_door.save()
-    referral = Referral.objects.filter(children__child=child_with_history).earliest("received_at")
-    allocation_set(acting_user=manager, child=child_with_history, team=team, worker=front_door)
+    worker.team = team
+    worker.save()
+    referral = Referral.objects.filter(children__child=child).earliest("received_at")
+    allocation_set(acting_user=manager, child=child, team=team, worker=worker)
     strategy_discussion_record(
-        acting_user=front_door, child=child_with_history, referral=referral,
+        acting_user=worker, child=child, referral=referral,
         held_at=timezone.now() - dt.timedelta(days=3), police_present=True, csc_present=True,
         health_present=True, outcome="section_47", outcome_reason="Synthetic reasons.",
     )  # fmt: skip
+    return referral
+
+
+def test_hub_shows_the_casework_and_links_to_it(
+    child_with_history: Any, manager: Any, front_door: Any, agencies: dict[str, Any]
+) -> None:
+    """The hub's casework section (was an "interim view" listing clocks only): the current
+    allocation, each statutory step, the number of case notes, and the casework page."""
+    _allocated_and_discussed(child_with_history, manager, front_door, agencies)
     body = signed_in(front_door).get(f"/children/{child_with_history.pk}/").content.decode()
     section = body[body.index("Allocation and statutory steps") : body.index("Statutory clocks")]
     assert "Exploitation (CSE) team" in section and "Not allocated" not in section
@@ -243,21 +250,9 @@ def test_hub_api_answers_the_casework_and_proposals(
     front_door: Any,
     agencies: dict[str, Any],
 ) -> None:
-    from sightline.accounts.models import Team
-    from sightline.casework.services.allocation import allocation_set
-    from sightline.referrals.models import Referral
-    from sightline.workflows import mace_child_propose, strategy_discussion_record
+    from sightline.workflows import mace_child_propose
 
-    team = Team.objects.create(agency=agencies["csc"], name="Exploitation (CSE) team")
-    front_door.team = team
-    front_door.save()
-    referral = Referral.objects.filter(children__child=child_with_history).earliest("received_at")
-    allocation_set(acting_user=manager, child=child_with_history, team=team, worker=front_door)
-    strategy_discussion_record(
-        acting_user=front_door, child=child_with_history, referral=referral,
-        held_at=timezone.now() - dt.timedelta(days=3), police_present=True, csc_present=True,
-        health_present=True, outcome="section_47", outcome_reason="Synthetic reasons.",
-    )  # fmt: skip
+    referral = _allocated_and_discussed(child_with_history, manager, front_door, agencies)
     mace_child_propose(acting_user=manager, child=child_with_history, reason="Missing again.")
     body = token_client(front_door).get(f"/api/v1/children/{child_with_history.pk}").json()
     assert body["allocation"]["worker"] == front_door.username
