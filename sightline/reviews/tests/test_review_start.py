@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 START = "/reviews/new/"
 
 
-def _form(child_refs: str, **changes: str) -> dict[str, Any]:
+def _form(child_refs: str, **changes: Any) -> dict[str, Any]:
     return {
         "kind": "learning_review",
         "title": "Learning review of two referrals",
