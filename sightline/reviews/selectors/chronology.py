@@ -2,10 +2,11 @@
 children in its period (and agencies, when the scope names them), with the reviewers'
 significance notes, and marked gaps with no agency contact.
 
-A minimal read model built here from referrals, screenings and decisions. The partnership's
-own chronology read model (`sightline/reporting/chronology.py`, being built separately, with
-partner events and casework) should replace `_entries` when it lands; the columns follow the
-shape in the practice reference (section 7.2), so the swap keeps the exports."""
+Built here from referrals, screenings and decisions, and (`chronology_more`) partner events
+and the statutory casework steps: the review reads its own scope (children, period,
+agencies), not a user's, so it does not use the child's chronology in `reporting` (a later
+layer, scoped by the reader). The columns follow the shape in the practice reference
+(section 7.2)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from sightline.core.dates import age_on
 from sightline.referrals.models import Decision, ReferralChild
 from sightline.reviews.models import ChronologyNote, Review
+from sightline.reviews.selectors.chronology_more import casework_entries, partner_event_entries
 from sightline.screening.models import Screening
 
 # A stretch this long with no agency contact is marked as a gap.
@@ -71,7 +73,8 @@ def _window(review: Review) -> tuple[dt.datetime, dt.datetime]:
 def _entries(
     review: Review, child_ids: list[uuid.UUID]
 ) -> Iterable[tuple[uuid.UUID | None, Entry]]:
-    """(agency id, entry) for every referral, screening and decision in scope."""
+    """(agency id, entry) for every referral, screening, decision, partner event and casework
+    step in scope."""
     start, end = _window(review)
     links = list(
         ReferralChild.objects.filter(child_id__in=child_ids)
@@ -117,6 +120,11 @@ def _entries(
                 event_type="Decision", headline=f"Decision: {d.get_outcome_display()}",
                 action=d.reason[:500], outcome=d.get_outcome_display(),
             )  # fmt: skip
+    for agency_id, fields in (
+        *partner_event_entries(child_ids, start, end),
+        *casework_entries(child_ids, start, end),
+    ):
+        yield agency_id, Entry(**fields)
 
 
 def _gaps(entries: list[Entry]) -> list[Entry]:
