@@ -42,6 +42,7 @@ class Entry:
     significance: str = ""
     is_key: bool = False
     is_gap: bool = False
+    source_is_referral: bool = True  # the source links to the review's reading of it
 
 
 COLUMNS = [

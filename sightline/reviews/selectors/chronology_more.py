@@ -49,7 +49,7 @@ def partner_event_entries(
             "key": f"event:{e.pk}", "at": e.occurred_at, "child_ref": e.child.reference,
             "child_age": _age(e.child, e.occurred_at), "agency": e.agency.name,
             "source": e.reference, "event_type": "Partner event", "headline": what,
-            "action": e.summary[:500], "outcome": "",
+            "action": e.summary[:500], "outcome": "", "source_is_referral": False,
         }  # fmt: skip
 
 

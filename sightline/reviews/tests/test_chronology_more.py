@@ -49,6 +49,13 @@ def test_partner_events_and_casework_join_the_review_chronology(
     assert event_line.headline == "Police incident: found with adults"
     assert event_line.agency == agencies["police"].name and event_line.child_age is not None
     assert [e.at for e in entries] == sorted(e.at for e in entries)
+    # the workspace links a referral's reference to the review's reading of it, and shows an
+    # event's reference without a link (there is no reading of it: the link answered 404)
+    from sightline.accounts.tests.clients import signed_in
+
+    page = signed_in(review.created_by).get(f"/reviews/{review.pk}/").content.decode()
+    assert f"/referrals/{world['referral'].reference}/" in page
+    assert inside.reference in page and f"/referrals/{inside.reference}/" not in page
     # a review scoped to children's social care leaves the police's event out
     review.agencies.set([agencies["csc"]])
     scoped = {(e.event_type, e.source) for e in review_chronology(review=review)}
