@@ -38,7 +38,7 @@ from sightline.intel.rules import Link, household
 from sightline.intel.services.store import PlaceFound
 from sightline.intel.services.suggest import suggestion_rows
 from sightline.people.matching import normalise_postcode
-from sightline.referrals.models import Referral, ReferralChild
+from sightline.referrals.models import PersonNamed, PlaceNamed, Referral, ReferralChild
 
 Node = tuple[str, uuid.UUID]
 
@@ -77,6 +77,8 @@ class MemoryStore:
         # -> on how many of its referrals (`_context_shared` reads it instead of every one)
         self.near: dict[uuid.UUID, dict[uuid.UUID, dict[str, int]]] = defaultdict(dict)
         self.kids: dict[uuid.UUID, list[tuple[str, str, str]]] = defaultdict(list)
+        # referral -> the persons and places it names, read a batch at a time (`named_read`)
+        self.named: dict[uuid.UUID, tuple[list[PersonNamed], list[PlaceNamed]]] = {}
         self.referral_info: dict[uuid.UUID, tuple[str, frozenset[str]]] = {}
         self.agency_code: dict[uuid.UUID, str] = {}
         self.candidates: list[MatchCandidate] = []
@@ -177,6 +179,28 @@ class MemoryStore:
 
     def children(self, referral: Referral) -> set[uuid.UUID]:
         return {uuid.UUID(c) for c, _r, _h in self.kids.get(referral.pk, ())}
+
+    def named_read(self, referrals: list[Referral]) -> None:
+        """The persons and places named on a batch of referrals, two statements in all, in
+        the order the referral's own `persons_named` and `places_named` give (Django's
+        prefetch built a queryset per referral and relation: a sixth of the bulk index)."""
+        by_pk = {r.pk: r for r in referrals}
+        self.named.update((pk, ([], [])) for pk in by_pk)
+        for side, model in enumerate((PersonNamed, PlaceNamed)):
+            rows = model.objects.filter(referral_id__in=list(by_pk)).order_by("created_at")
+            for row in rows:
+                row._state.fields_cache["referral"] = by_pk[row.referral_id]
+                self.named[row.referral_id][side].append(row)
+
+    def persons_named(self, referral: Referral) -> list[PersonNamed]:
+        if referral.pk not in self.named:
+            return list(referral.persons_named.all())
+        return self.named[referral.pk][0]
+
+    def places_named(self, referral: Referral) -> list[PlaceNamed]:
+        if referral.pk not in self.named:
+            return list(referral.places_named.all())
+        return self.named[referral.pk][1]
 
     def place_resolve(self, *, name: str, kind: str, address: str, postcode: str) -> PlaceFound:
         key, pc = places.place_name_key(name), normalise_postcode(postcode)
