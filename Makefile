@@ -26,6 +26,7 @@ demo: install
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py demo_borough $(DEMO_ARGS) --if-empty --with-history
 	@$(PY) manage.py demo_users
+	@$(PY) manage.py sweep --no-mail > /dev/null
 
 run: demo
 	@echo "Sightline is starting on http://$(HOST):$(PORT)/ with its worker (Ctrl-C stops both)"

@@ -28,4 +28,4 @@ WHITENOISE_AUTOREFRESH = True
 SIGHTLINE_AUDIT_SEAL_KEY = "local-audit-seal-key-not-a-secret"
 # The process-local cache is enough for rate limits in the one-process demo; production
 # keeps them in Redis (ADR 0007).
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

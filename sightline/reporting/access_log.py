@@ -34,6 +34,28 @@ def access_log_for_child(
     )
 
 
+NO_REFERENCE = (
+    "No child with that reference. Check it against the request (for example CH-2026-0000042)."
+)
+
+
+def access_log_child_find(*, user: Any, reference: str) -> uuid.UUID:
+    """The id of the child whose reference this is (the information-governance role's way in
+    to a child's log, from the reference on a subject access request). Shows nothing of the
+    child; the log it leads to records its own view. NotFound without the role, or for a
+    reference no child has."""
+    if not user.has_capability(Cap.AUDIT_VIEW):
+        raise NotFound(NO_REFERENCE)
+    found = (
+        Child.objects.filter(reference__iexact=reference.strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound(NO_REFERENCE)
+    return found
+
+
 # The audited reads (ADR 0010): each returns what is shown and writes its access row in the
 # same call, so neither the page, its CSV nor the API can show the log unrecorded.
 

@@ -4,16 +4,46 @@ import csv
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from sightline.accounts.roles import Cap
+from sightline.core.errors import NotFound
 from sightline.core.permissions import capability_required
-from sightline.reporting.access_log import access_log_export_read, access_log_page_read
+from sightline.reporting.access_log import (
+    access_log_child_find,
+    access_log_export_read,
+    access_log_page_read,
+)
 
 EXPORT_COLUMNS = (
     "seq", "occurred_at", "action", "actor_username", "actor_agency", "actor_role",
     "object_type", "object_ref", "reason", "channel", "ip_address", "request_id",
 )  # fmt: skip
+
+
+REFERENCE_MAX = 20  # Child.reference's length
+
+
+@capability_required(Cap.AUDIT_VIEW)
+def access_log_start(request: HttpRequest) -> HttpResponse:
+    """Find a child's access log by the reference on the request (GET `reference`)."""
+    reference = request.GET.get("reference")
+    if reference is None:
+        return render(request, "audit/access_log_start.html", {"reference": ""})
+    reference = reference.strip()
+    if not reference:
+        error, status = "Enter the child's reference, for example CH-2026-0000042.", 400
+    elif len(reference) > REFERENCE_MAX:
+        error, status = f"A child's reference is at most {REFERENCE_MAX} characters.", 400
+    else:
+        try:
+            child_id = access_log_child_find(user=request.user, reference=reference)
+        except NotFound as exc:
+            error, status = str(exc), 404
+        else:
+            return redirect("audit:child_access_log", child_id=child_id)
+    context = {"reference": reference[:REFERENCE_MAX], "error": error}
+    return render(request, "audit/access_log_start.html", context, status=status)
 
 
 @capability_required(Cap.AUDIT_VIEW)

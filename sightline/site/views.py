@@ -13,6 +13,12 @@ from sightline.audit.sealing import unsealed_lag
 from sightline.core.permissions import public
 from sightline.site.middleware import CONNECTION_LOST, database_unavailable
 
+HOME_FOR = (
+    (Cap.REVIEW_VIEW, "reviews:list"),  # the case reviewer
+    (Cap.AUDIT_VIEW, "audit:access_log_start"),  # information governance
+    (Cap.USER_MANAGE, "admin_console:home"),  # the system administrator
+)
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,6 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("referrals:queue")
     if user.has_capability(Cap.REFERRAL_SUBMIT):  # type: ignore[union-attr]
         return redirect("referrals:mine")
+    # The roles that neither refer nor work the front door start where their work is.
+    for capability, page in HOME_FOR:
+        if user.has_capability(capability):  # type: ignore[union-attr]
+            return redirect(page)
     return render(request, "core/home.html")
 
 

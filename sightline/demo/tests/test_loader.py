@@ -158,9 +158,27 @@ def test_with_history_indexes_and_starts_clocks_once(tmp_path: Path) -> None:
     assert "Indexed" in out
     assert Mention.objects.exists()
     assert Clock.objects.filter(kind="decision").count() == Referral.objects.count()
+    _the_demo_reviewer_has_a_review()
     before = counts() | {"Clock": Clock.objects.count(), "Mention": Mention.objects.count()}
     again = load(truth, "--with-history", "--if-empty")
     assert "reusing them" in again
     assert "Indexed" not in again
     after = counts() | {"Clock": Clock.objects.count(), "Mention": Mention.objects.count()}
     assert after == before
+
+
+def _the_demo_reviewer_has_a_review() -> None:
+    """The history's first person alert gives the demo a case review (`demo.review_seed`):
+    its children, started by the partnership's lead, open to the demo reviewer."""
+    from sightline.intel.models import Alert
+    from sightline.reviews.models import Review
+    from sightline.reviews.selectors.reviews import review_list
+
+    review = Review.objects.get()
+    alert = Alert.objects.filter(entity_type="person").order_by("possible_at", "reference")[0]
+    assert {str(c) for c in review.children.values_list("child_id", flat=True)} == set(
+        alert.child_ids
+    )
+    assert review.created_by.username == demo_username(Role.SAFEGUARDING_LEAD)
+    reviewer = User.objects.get(username=demo_username(Role.REVIEWER))
+    assert list(review_list(user=reviewer)) == [review]

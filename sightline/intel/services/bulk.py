@@ -45,8 +45,10 @@ from sightline.intel.services.mentions import index_referral
 from sightline.referrals.models import Referral
 
 BATCH = 2000
+# What `alert_changed`, `alert_describe` and `alert_withdraw` may change in an alert on record.
 ALERT_FIELDS = [
     "certainty",
+    "possible_at",
     "child_ids",
     "evidence",
     "referral_ids",
@@ -260,19 +262,7 @@ def _write(store: BulkStore, raised: list[Alert]) -> None:
     bulk_insert(Suggestion, store.suggestions)
     _write_edges(store)
     bulk_insert(Alert, raised)
-    Alert.objects.bulk_update(
-        changed(store.loaded_alerts.values()),
-        [
-            "certainty",
-            "child_ids",
-            "evidence",
-            "referral_ids",
-            "summary",
-            "status",
-            "status_reason",
-        ],
-        batch_size=BATCH,
-    )
+    Alert.objects.bulk_update(changed(store.loaded_alerts.values()), ALERT_FIELDS, batch_size=BATCH)
 
 
 def _write_keys(store: MemoryStore) -> None:

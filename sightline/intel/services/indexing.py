@@ -499,6 +499,7 @@ class IntakeStore(MemoryStore):
             moved,
             [
                 "certainty",
+                "possible_at",
                 "child_ids",
                 "evidence",
                 "referral_ids",

@@ -519,6 +519,7 @@ ENDPOINTS: list[Endpoint] = [
         )
         for fmt in ("csv", "pdf")
     ),
+    page("GET", "audit:access_log_start", has(Cap.AUDIT_VIEW), lambda w: []),
     page("GET", "audit:child_access_log", has(Cap.AUDIT_VIEW), lambda w: [w.child["A"]]),
     page("GET", "audit:child_access_log_export", has(Cap.AUDIT_VIEW), lambda w: [w.child["A"]]),
     page(
@@ -1531,6 +1532,7 @@ def test_the_matrix_is_not_vacuous() -> None:
     # case content; beyond them it is allowed only the indicator catalogue.
     assert ALLOWED[R.SYSTEM_ADMIN] - ADMIN_KEYS == {f"api GET {API}/screening/indicators"}
     assert ALLOWED[R.AUDITOR] == {
+        "page GET audit:access_log_start",
         "page GET audit:child_access_log",
         "page GET audit:child_access_log_export",
         f"api GET {API}/children/{{child_id}}/access-log",

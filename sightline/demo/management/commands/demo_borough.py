@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sightline.demo.events_load import demo_events_load, demo_events_summary
 from sightline.demo.generator import generate_borough
+from sightline.demo.review_seed import demo_review_seed
 from sightline.demo.services import borough_load
 from sightline.demo.workforce import workforce_generate, workforce_summary
 from sightline.escalation.services import performance_months_rebuild
@@ -104,5 +105,10 @@ class Command(BaseCommand):
         # return-interview clocks only with the other clocks' history.
         loaded = demo_events_load(borough=borough, clocks=options["with_history"])
         self.stdout.write(demo_events_summary(loaded))
+        review = demo_review_seed()
+        if review is not None:
+            self.stdout.write(
+                f"Case review {review.reference} started, the demo reviewer given access."
+            )
         # the performance page's monthly counts, from the rows just loaded (ADR 0103)
         self.stdout.write(f"Performance months: {performance_months_rebuild()} rows.")
