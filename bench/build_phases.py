@@ -6,7 +6,7 @@ in bulk_create for each model, and the rest of the load), the intelligence index
 the partner events; wall time and this process's CPU time (on a shared machine the CPU time
 is the steadier figure; the database server's is not in it). A sampler thread counts the
 innermost sightline function of the main thread once a second, a poor man's profiler.
-Prints JSON last.
+Prints JSON last, also when stopped by SIGTERM (the phase it was in, what it had spent).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/db .venv/bin/python bench/build_phases.py \
         --children 48800 --years 2 --seed 11
@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -99,21 +100,33 @@ def main() -> None:
     sampler.start()
     load0 = os.getloadavg()
     t0 = time.perf_counter()
-    call_command("demo_borough", *args, "--with-history", "--truth", os.devnull)
-    total = time.perf_counter() - t0
-    stop.set()
-    print(
-        json.dumps(
-            {
-                "total_s": round(total, 1),
-                "load_average_before": [round(x, 2) for x in load0],
-                "load_average_after": [round(x, 2) for x in os.getloadavg()],
-                "spent_s": {k: round(v, 1) for k, v in sorted(SPENT.items())},
-                "cpu_s": {k: round(v, 1) for k, v in sorted(CPU.items())},
-                "samples": SAMPLES.most_common(40),
-            }
+
+    def report(finished: bool) -> None:
+        stop.set()
+        print(
+            json.dumps(
+                {
+                    "finished": finished,
+                    "phase_when_stopped": "" if finished else PHASE[0],
+                    "total_s": round(time.perf_counter() - t0, 1),
+                    "load_average_before": [round(x, 2) for x in load0],
+                    "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                    "spent_s": {k: round(v, 1) for k, v in sorted(SPENT.items())},
+                    "cpu_s": {k: round(v, 1) for k, v in sorted(CPU.items())},
+                    "cpu_s_all": round(time.process_time(), 1),
+                    "samples": SAMPLES.most_common(40),
+                }
+            ),
+            flush=True,
         )
-    )
+
+    def stopped(_signum: int, _frame: Any) -> None:  # a run stopped by a deadline says so
+        report(False)
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, stopped)
+    call_command("demo_borough", *args, "--with-history", "--truth", os.devnull)
+    report(True)
 
 
 if __name__ == "__main__":

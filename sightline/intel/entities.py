@@ -4,6 +4,7 @@ inside the caller's transaction and writes no audit rows of its own."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -68,16 +69,48 @@ def new_reference(entity_type: str) -> str:
 
 
 def features_from_details(details: dict[str, Any]) -> PersonFeatures:
+    """A mention's features. Pure in the details, so the same details (read again to refresh
+    a profile, rebuild the display fields, or replay a merge) are parsed once (`_features`:
+    a person's name through nameparser was the bulk index's largest cost)."""
+    args = (
+        details.get("name", ""),
+        details.get("nickname", ""),
+        details.get("approximate_age"),
+        details.get("year"),
+        details.get("phone", ""),
+        details.get("vehicle_registration", ""),
+        details.get("address", ""),
+        details.get("description", ""),
+        frozenset(details.get("place_ids", [])),
+    )
+    try:
+        return _features(*args)
+    except TypeError:  # a value that cannot be a cache key (not what mentions store)
+        return _features.__wrapped__(*args)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _features(
+    name: str,
+    nickname: str,
+    approximate_age: int | None,
+    year: int | None,
+    phone: str,
+    vehicle_registration: str,
+    address: str,
+    description: str,
+    place_ids: frozenset[str],
+) -> PersonFeatures:
     return PersonFeatures.from_named(
-        name=details.get("name", ""),
-        nickname=details.get("nickname", ""),
-        approximate_age=details.get("approximate_age"),
-        year=details.get("year"),
-        phone=details.get("phone", ""),
-        vehicle_registration=details.get("vehicle_registration", ""),
-        address=details.get("address", ""),
-        description=details.get("description", ""),
-        place_ids=frozenset(details.get("place_ids", [])),
+        name=name,
+        nickname=nickname,
+        approximate_age=approximate_age,
+        year=year,
+        phone=phone,
+        vehicle_registration=vehicle_registration,
+        address=address,
+        description=description,
+        place_ids=place_ids,
     )
 
 

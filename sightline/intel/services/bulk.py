@@ -10,7 +10,8 @@ savepoint per referral and one audit row."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
@@ -102,10 +103,20 @@ class ReferenceBlock:
 def _unindexed(referrals: Iterable[Referral] | None) -> QuerySet[Referral]:
     queryset = Referral.objects.exclude(
         pk__in=Mention.objects.filter(referral__isnull=False).values("referral_id")
-    ).prefetch_related("persons_named", "places_named")
+    )
     if referrals is not None:
         queryset = queryset.filter(pk__in=[r.pk for r in referrals])
     return queryset.order_by("received_at", "reference")
+
+
+def _batches(store: MemoryStore, queryset: QuerySet[Referral]) -> Iterator[Referral]:
+    """The referrals in order, with what each names read a batch at a time."""
+    rows = queryset.iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        store.named_read(batch)
+        for referral in batch:
+            yield referral
+            del store.named[referral.pk]
 
 
 @transaction.atomic
@@ -120,7 +131,7 @@ def intel_bulk_index(
     store.load()
     counts = {"referrals": 0, "mentions": 0, "alerts": 0, "suggestions": 0}
     raised: list[Alert] = []
-    for referral in _unindexed(referrals).iterator(chunk_size=500):
+    for referral in _batches(store, _unindexed(referrals)):
         result, touched = index_referral(referral, store=store)
         for entity_type, entity_id in sorted(touched):
             result.alerts += _alerts_in_memory(store, entity_type, entity_id, referral, raised)
@@ -155,7 +166,8 @@ def intel_index_one_by_one(
     """The same as `intel_bulk_index`, reading and writing the database referral by referral
     as intake does: the reference the bulk path is held to, and the slow way round."""
     counts = {"referrals": 0, "mentions": 0, "alerts": 0, "suggestions": 0}
-    for referral in _unindexed(referrals).iterator(chunk_size=500):
+    queryset = _unindexed(referrals).prefetch_related("persons_named", "places_named")
+    for referral in queryset.iterator(chunk_size=500):
         result, touched = index_referral(referral)
         for entity_type, entity_id in sorted(touched):
             result.alerts += alerts_apply(

@@ -38,13 +38,15 @@ from sightline.intel.rules import Link, household
 from sightline.intel.services.store import PlaceFound
 from sightline.intel.services.suggest import suggestion_rows
 from sightline.people.matching import normalise_postcode
-from sightline.referrals.models import Referral, ReferralChild
+from sightline.referrals.models import PersonNamed, PlaceNamed, Referral, ReferralChild
 
 Node = tuple[str, uuid.UUID]
 
 
 class MemoryStore:
     """A `Store` over an in-memory picture; `load()` reads what is already indexed."""
+
+    check = False  # the tests: answer running tallies both ways, and fail on a difference
 
     def __init__(self, references: Any) -> None:
         self.references = references  # prefix -> next readable reference
@@ -59,6 +61,8 @@ class MemoryStore:
         self.vehicles: dict[uuid.UUID, Vehicle] = {}
         self.full_plates: dict[str, Vehicle] = {}
         self.partial_plates: dict[tuple[str, str], Vehicle] = {}
+        # (anchor, a full registration's start or end) -> its vehicles, in `full_plates` order
+        self.plate_ends: dict[tuple[str, str], list[Vehicle]] = defaultdict(list)
         self.phones: dict[str, Phone] = {}
         self.phone_ids: dict[uuid.UUID, Phone] = {}
         self.mentions: dict[uuid.UUID, Mention] = {}
@@ -69,7 +73,12 @@ class MemoryStore:
         self.parts: dict[uuid.UUID, list[Mention]] = defaultdict(list)  # via -> vehicle mentions
         self.snapshot: dict[uuid.UUID, frozenset[Node]] = {}
         self.node_referrals: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        # node -> what its referrals name beside it: id -> kind ("child" or an entity type)
+        # -> on how many of its referrals (`_context_shared` reads it instead of every one)
+        self.near: dict[uuid.UUID, dict[uuid.UUID, dict[str, int]]] = defaultdict(dict)
         self.kids: dict[uuid.UUID, list[tuple[str, str, str]]] = defaultdict(list)
+        # referral -> the persons and places it names, read a batch at a time (`named_read`)
+        self.named: dict[uuid.UUID, tuple[list[PersonNamed], list[PlaceNamed]]] = {}
         self.referral_info: dict[uuid.UUID, tuple[str, frozenset[str]]] = {}
         self.agency_code: dict[uuid.UUID, str] = {}
         self.candidates: list[MatchCandidate] = []
@@ -148,8 +157,11 @@ class MemoryStore:
         self.vehicles[vehicle.pk] = vehicle
         if vehicle.is_partial:
             self.partial_plates.setdefault((vehicle.registration, vehicle.anchor), vehicle)
-        else:
-            self.full_plates.setdefault(vehicle.registration, vehicle)
+        elif self.full_plates.setdefault(vehicle.registration, vehicle) is vehicle:
+            reg = vehicle.registration
+            for n in range(1, len(reg) + 1):
+                self.plate_ends[("start", reg[:n])].append(vehicle)
+                self.plate_ends[("end", reg[-n:])].append(vehicle)
 
     def _mention_add(self, mention: Mention) -> None:
         self.mentions[mention.pk] = mention
@@ -167,6 +179,28 @@ class MemoryStore:
 
     def children(self, referral: Referral) -> set[uuid.UUID]:
         return {uuid.UUID(c) for c, _r, _h in self.kids.get(referral.pk, ())}
+
+    def named_read(self, referrals: list[Referral]) -> None:
+        """The persons and places named on a batch of referrals, two statements in all, in
+        the order the referral's own `persons_named` and `places_named` give (Django's
+        prefetch built a queryset per referral and relation: a sixth of the bulk index)."""
+        by_pk = {r.pk: r for r in referrals}
+        self.named.update((pk, ([], [])) for pk in by_pk)
+        for side, model in enumerate((PersonNamed, PlaceNamed)):
+            rows = model.objects.filter(referral_id__in=list(by_pk)).order_by("created_at")
+            for row in rows:
+                row._state.fields_cache["referral"] = by_pk[row.referral_id]
+                self.named[row.referral_id][side].append(row)
+
+    def persons_named(self, referral: Referral) -> list[PersonNamed]:
+        if referral.pk not in self.named:
+            return list(referral.persons_named.all())
+        return self.named[referral.pk][0]
+
+    def places_named(self, referral: Referral) -> list[PlaceNamed]:
+        if referral.pk not in self.named:
+            return list(referral.places_named.all())
+        return self.named[referral.pk][1]
 
     def place_resolve(self, *, name: str, kind: str, address: str, postcode: str) -> PlaceFound:
         key, pc = places.place_name_key(name), normalise_postcode(postcode)
@@ -225,8 +259,31 @@ class MemoryStore:
     def _context_shared(
         self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
     ) -> dict[uuid.UUID, frozenset[str]]:
+        """What each candidate's referrals share with this referral's context: "child" if
+        one of their children is in it, and the type of each other entity in it. Read from
+        the running `near` tally, so a lookup costs the context's size, not the candidate's
+        history (which a network's adult, named hundreds of times, made quadratic)."""
         if not context:
             return {}
+        found: dict[uuid.UUID, frozenset[str]] = {}
+        for pid in person_ids:
+            near = self.near.get(pid)
+            if not near:
+                continue
+            kinds: set[str] = set()
+            for node in context:
+                if node != pid and node in near:
+                    kinds.update(near[node])
+            if kinds:
+                found[pid] = frozenset(kinds)
+        if self.check:
+            assert found == self._context_shared_full(person_ids, context), "context"
+        return found
+
+    def _context_shared_full(
+        self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
+    ) -> dict[uuid.UUID, frozenset[str]]:
+        """`_context_shared` by reading every referral of every candidate (the check)."""
         found: dict[uuid.UUID, frozenset[str]] = {}
         for pid in person_ids:
             kinds: set[str] = set()
@@ -317,18 +374,32 @@ class MemoryStore:
             if found is not None:
                 return found, LinkStatus.EXACT, 1.0, ("same registration",)
             return self._vehicle_new(plate.value, False, "full"), LinkStatus.ORIGIN, 1.0, ()
-        fits = [
-            v
-            for reg, v in self.full_plates.items()
-            if v.is_active
-            and (reg.startswith if plate.anchor == "start" else reg.endswith)(plate.value)
-        ]
+        fits = self._plates_fit_indexed(plate)
         if len(fits) == 1:
             return fits[0], LinkStatus.PROBABLE, 0.85, ("partial registration fits one vehicle",)
         same = self.partial_plates.get((plate.value, plate.anchor))
         if same is not None:
             return same, LinkStatus.EXACT, 1.0, ("same partial registration",)
         return self._vehicle_new(plate.value, True, plate.anchor), LinkStatus.ORIGIN, 1.0, ()
+
+    def _plates_fit_indexed(self, plate: Plate) -> list[Vehicle]:
+        """The active full registrations a partial plate fits, from `plate_ends`."""
+        if not plate.value:
+            return self._plates_fit(plate)
+        ends = self.plate_ends.get(("start" if plate.anchor == "start" else "end", plate.value))
+        fits = [v for v in ends or () if v.is_active]
+        if self.check:
+            assert fits == self._plates_fit(plate), "plates"
+        return fits
+
+    def _plates_fit(self, plate: Plate) -> list[Vehicle]:
+        """The active full registrations a partial plate fits, by reading every one."""
+        return [
+            v
+            for reg, v in self.full_plates.items()
+            if v.is_active
+            and (reg.startswith if plate.anchor == "start" else reg.endswith)(plate.value)
+        ]
 
     def _vehicle_new(self, registration: str, is_partial: bool, anchor: str) -> Vehicle:
         vehicle = Vehicle(
@@ -374,12 +445,32 @@ class MemoryStore:
             self.edges_dirty.add(rid)
 
     def _snapshot(self, rid: uuid.UUID) -> None:
-        for _t, eid in self.snapshot.get(rid, frozenset()):
+        before = self.snapshot.get(rid, frozenset())
+        for _t, eid in before:
             self.node_referrals[eid].discard(rid)
+        self._near(rid, before, -1)
         nodes = frozenset((m.entity_type, m.entity_id) for m in self.by_referral.get(rid, ()))
         self.snapshot[rid] = nodes
         for _t, eid in nodes:
             self.node_referrals[eid].add(rid)
+        self._near(rid, nodes, 1)
+
+    def _near(self, rid: uuid.UUID, nodes: frozenset[Node], step: int) -> None:
+        """Count (step 1) or uncount (-1) what referral `rid` names beside each of its nodes."""
+        if not nodes:
+            return
+        kids = {uuid.UUID(c) for c, _r, _h in self.kids.get(rid, ())}
+        for eid in {eid for _t, eid in nodes}:
+            near = self.near[eid]
+            shared = [(cid, "child") for cid in kids]
+            shared += [(oid, t) for t, oid in nodes if oid != eid]
+            for other, kind in shared:
+                kinds = near.setdefault(other, {})
+                kinds[kind] = kinds.get(kind, 0) + step
+                if not kinds[kind]:
+                    del kinds[kind]
+                    if not kinds:
+                        del near[other]
 
     def person_merged(self, change: PersonChange) -> None:
         self.changes.append(change)

@@ -53,7 +53,7 @@ def index_referral(
     context: set[uuid.UUID] = store.children(referral)
     context.update(m.entity_id for m in result.mentions)
     year = timezone.localtime(referral.received_at).year
-    for person in referral.persons_named.all():
+    for person in store.persons_named(referral):
         details = person_details(person, year=year, place_ids=place_ids)
         _person_mention(store, referral, person, details, common, context, result, touched)
         context.update(m.entity_id for m in result.mentions)
@@ -79,7 +79,7 @@ def _place_mentions(
     touched: Touched,
 ) -> list[str]:
     place_ids: list[str] = []
-    named_places = list(referral.places_named.all())
+    named_places = store.places_named(referral)
     # read the narrative for indicators only when a place is named (a tenth of the bulk
     # index's time went on referrals naming none)
     concern = bool(named_places) and referral_concern(

@@ -14,13 +14,17 @@ from sightline.intel.models import MatchCandidate, Mention, PersonChange, Place,
 from sightline.intel.normalise import Plate
 from sightline.intel.resolution import PersonFeatures
 from sightline.intel.services.suggest import suggest
-from sightline.referrals.models import Referral, ReferralChild
+from sightline.referrals.models import PersonNamed, PlaceNamed, Referral, ReferralChild
 
 PlaceFound = tuple[Place, str, float, tuple[str, ...], list[entities.Ranked]]
 
 
 class Store(Protocol):
     def children(self, referral: Referral) -> set[uuid.UUID]: ...
+
+    def persons_named(self, referral: Referral) -> list[PersonNamed]: ...
+
+    def places_named(self, referral: Referral) -> list[PlaceNamed]: ...
 
     def place_resolve(self, *, name: str, kind: str, address: str, postcode: str) -> PlaceFound: ...
 
@@ -62,6 +66,12 @@ class DatabaseStore:
         return set(
             ReferralChild.objects.filter(referral=referral).values_list("child_id", flat=True)
         )
+
+    def persons_named(self, referral: Referral) -> list[PersonNamed]:
+        return list(referral.persons_named.all())
+
+    def places_named(self, referral: Referral) -> list[PlaceNamed]:
+        return list(referral.places_named.all())
 
     def place_resolve(self, *, name: str, kind: str, address: str, postcode: str) -> PlaceFound:
         return places.place_resolve(name=name, kind=kind, address=address, postcode=postcode)
