@@ -186,11 +186,13 @@ class MemoryStore:
         prefetch built a queryset per referral and relation: a sixth of the bulk index)."""
         by_pk = {r.pk: r for r in referrals}
         self.named.update((pk, ([], [])) for pk in by_pk)
-        for side, model in enumerate((PersonNamed, PlaceNamed)):
-            rows = model.objects.filter(referral_id__in=list(by_pk)).order_by("created_at")
-            for row in rows:
-                row._state.fields_cache["referral"] = by_pk[row.referral_id]
-                self.named[row.referral_id][side].append(row)
+        ids = list(by_pk)
+        for person in PersonNamed.objects.filter(referral_id__in=ids).order_by("created_at"):
+            person._state.fields_cache["referral"] = by_pk[person.referral_id]
+            self.named[person.referral_id][0].append(person)
+        for place in PlaceNamed.objects.filter(referral_id__in=ids).order_by("created_at"):
+            place._state.fields_cache["referral"] = by_pk[place.referral_id]
+            self.named[place.referral_id][1].append(place)
 
     def persons_named(self, referral: Referral) -> list[PersonNamed]:
         if referral.pk not in self.named:
