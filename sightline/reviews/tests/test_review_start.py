@@ -65,6 +65,7 @@ def test_a_bad_start_is_an_error_on_the_page_and_stores_nothing(
     assert response.status_code == 422
     body = response.content.decode()
     assert "govuk-error-summary" in body and says in body
+    assert "<title>Error: Start a case review" in body  # the summary in the page, not the title
     assert not Review.objects.exists()
 
 
