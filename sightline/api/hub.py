@@ -336,7 +336,7 @@ def _casework_out(hub: ChildHub) -> dict[str, Any]:
             }
             for k, label, start, end, outcome, ref in sorted(steps, key=lambda s: s[2])
         ],
-        "case_notes": len(work.notes),
+        "case_notes": work.notes_total,
         "casework_url": f"/casework/children/{hub.child.pk}/",
         "mace_proposals": [
             {"proposed_by": p.proposed_by.username, "proposed_at": p.created_at, "reason": p.reason}

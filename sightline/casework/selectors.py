@@ -14,7 +14,7 @@ from django.utils import timezone
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action, ObjectType
 from sightline.audit.services import audit_record
-from sightline.casework.choices import CASEWORK_OUTCOMES, SignOffStatus
+from sightline.casework.choices import CASEWORK_OUTCOMES, NoteKind, SignOffStatus
 from sightline.casework.models import (
     Allocation,
     Assessment,
@@ -127,6 +127,10 @@ class Casework:
     closures: list[EpisodeClosure] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
+    notes_total: int = 0  # every note on record; `notes` holds the latest NOTES_SHOWN
+
+
+NOTES_SHOWN = 200
 
 
 def child_casework(*, user: Any, child: Child) -> Casework:
@@ -134,6 +138,12 @@ def child_casework(*, user: Any, child: Child) -> Casework:
     has fetched the child through casework_child_get)."""
     if not _can(user, Cap.CASEWORK_VIEW):
         return Casework()
+    notes = list(
+        CaseNote.objects.filter(child=child).select_related("author", "agency")[:NOTES_SHOWN]
+    )
+    total = len(notes)
+    if total == NOTES_SHOWN:  # counted only when the page holds fewer than there are
+        total = CaseNote.objects.filter(child=child).count()
     return Casework(
         discussions=list(StrategyDiscussion.objects.filter(child=child).select_related("referral")),
         enquiries=list(Section47Enquiry.objects.filter(child=child).select_related("referral")),
@@ -141,11 +151,22 @@ def child_casework(*, user: Any, child: Child) -> Casework:
         conferences=list(Conference.objects.filter(child=child).select_related("referral")),
         plans=list(Plan.objects.filter(child=child).select_related("referral")),
         closures=list(EpisodeClosure.objects.filter(child=child).select_related("referral")),
-        notes=list(CaseNote.objects.filter(child=child).select_related("author", "agency")[:200]),
+        notes=notes,
+        notes_total=total,
         allocations=list(
             Allocation.objects.filter(child=child).select_related("team", "worker", "allocated_by")
         ),
     )
+
+
+def case_note_marks(*, user: Any, child: Child) -> list[tuple[Any, str, str]]:
+    """When, what kind and which agency, for every case note of the child (the chronology's
+    entries; `child_casework` holds only the latest NOTES_SHOWN in full)."""
+    if not _can(user, Cap.CASEWORK_VIEW):
+        return []
+    labels = dict(NoteKind.choices)
+    rows = CaseNote.objects.filter(child=child).values_list("written_at", "kind", "agency__name")
+    return [(at, labels.get(kind, kind), agency) for at, kind, agency in rows]
 
 
 def step_get(*, user: Any, model: type[M], record_id: Any) -> M | None:

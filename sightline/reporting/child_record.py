@@ -20,7 +20,7 @@ from django.db.models import Q
 from sightline.accounts.roles import Cap
 from sightline.audit.choices import Action
 from sightline.audit.models import AuditEvent
-from sightline.casework.selectors import Casework, child_casework
+from sightline.casework.selectors import Casework, case_note_marks, child_casework
 from sightline.escalation.models import Challenge, Clock, Escalation, StatutoryStep
 from sightline.escalation.selectors import challenge_list, clock_scope, escalation_list
 from sightline.events.selectors import events_for_child_chronology
@@ -216,6 +216,15 @@ class ChildRecord:
     def casework(self) -> Casework:
         """Statutory steps, plans, notes and allocations (empty without casework.view)."""
         return child_casework(user=self.user, child=self.child)
+
+    @cached_property
+    def case_note_marks(self) -> list[tuple[Any, str, str]]:
+        """When, what kind and which agency, for every case note (the chronology's entries):
+        from the notes already read when they are all there, else one more read."""
+        work = self.casework
+        if work.notes_total <= len(work.notes):
+            return [(n.written_at, n.get_kind_display(), n.agency.name) for n in work.notes]
+        return case_note_marks(user=self.user, child=self.child)
 
     @cached_property
     def partner_events(self) -> list[dict[str, Any]]:

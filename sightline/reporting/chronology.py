@@ -252,12 +252,12 @@ def casework_steps(record: ChildRecord) -> Iterable[Entry]:
 
 def case_notes_and_allocations(record: ChildRecord) -> Iterable[Entry]:
     cw = record.casework
-    for note in cw.notes:
+    for written_at, kind, agency in record.case_note_marks:
         yield Entry(
-            at=note.written_at,
+            at=written_at,
             kind=ChronologyKind.CASE_NOTE,
-            agency=note.agency.name,
-            summary=f"Case note: {note.get_kind_display()}",
+            agency=agency,
+            summary=f"Case note: {kind}",
         )
     for allocation in cw.allocations:
         worker = (

@@ -261,3 +261,27 @@ def test_hub_api_answers_the_casework_and_proposals(
     assert ("strategy_discussion", "Section 47 enquiry", referral.reference) in kinds
     assert body["casework_url"] == f"/casework/children/{child_with_history.pk}/"
     assert [p["reason"] for p in body["mace_proposals"]] == ["Missing again."]
+
+
+def test_notes_beyond_the_page_are_counted_and_on_the_chronology(
+    child_with_history: Any, front_door: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The casework page shows the latest notes only; the hub and the API count every note,
+    and every note is an entry of the chronology (was: the count and the chronology stopped
+    at the page's 200)."""
+    from sightline.casework import selectors as casework_selectors
+    from sightline.casework.services.allocation import note_add
+
+    monkeypatch.setattr(casework_selectors, "NOTES_SHOWN", 3)
+    for i in range(5):
+        note_add(acting_user=front_door, child=child_with_history, kind="contact",
+                 body=f"Synthetic contact note {i}.")  # fmt: skip
+    child_id = child_with_history.pk
+    hub = signed_in(front_door).get(f"/children/{child_id}/").content.decode()
+    assert "Case notes</dt><dd class=\"govuk-summary-list__value\">5;" in hub
+    assert token_client(front_door).get(f"/api/v1/children/{child_id}").json()["case_notes"] == 5
+    record = ChildRecord(user=front_door, child=child_with_history)
+    notes = [e for e in chronology(record) if e.kind == ChronologyKind.CASE_NOTE]
+    assert len(notes) == 5 and len(record.casework.notes) == 3
+    page = signed_in(front_door).get(f"/casework/children/{child_id}/").content.decode()
+    assert "The latest 3 of 5 notes" in page

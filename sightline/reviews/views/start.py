@@ -17,10 +17,6 @@ from sightline.reviews import selectors, services
 from sightline.reviews.forms import ReviewDatesForm, ReviewStartForm
 from sightline.reviews.views.reviews import _review, render_workspace
 
-# the service's error keys -> the form's fields
-FIELD_OF = {"children": "children", "kind": "kind", "title": "title", "period_end": "period_end",
-            "agencies": "agencies", "incident_at": "incident_at"}  # fmt: skip
-
 
 @capability_required(Cap.REVIEW_MANAGE)
 def review_start(request: HttpRequest) -> HttpResponse:
@@ -45,7 +41,7 @@ def review_start(request: HttpRequest) -> HttpResponse:
                     )  # fmt: skip
             except services.Invalid as exc:
                 for name, message in dict(exc.detail).items():
-                    form.add_error(FIELD_OF.get(name), message)
+                    form.add_error(name if name in form.fields else None, message)
             else:
                 messages.success(request, f"Review {review.reference} started.")
                 return redirect("reviews:detail", review_id=review.pk)
