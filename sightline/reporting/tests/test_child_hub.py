@@ -278,7 +278,7 @@ def test_notes_beyond_the_page_are_counted_and_on_the_chronology(
                  body=f"Synthetic contact note {i}.")  # fmt: skip
     child_id = child_with_history.pk
     hub = signed_in(front_door).get(f"/children/{child_id}/").content.decode()
-    assert "Case notes</dt><dd class=\"govuk-summary-list__value\">5;" in hub
+    assert 'Case notes</dt><dd class="govuk-summary-list__value">5;' in hub
     assert token_client(front_door).get(f"/api/v1/children/{child_id}").json()["case_notes"] == 5
     record = ChildRecord(user=front_door, child=child_with_history)
     notes = [e for e in chronology(record) if e.kind == ChronologyKind.CASE_NOTE]
