@@ -111,10 +111,18 @@ class Clock(BaseModel):
     class Meta:
         ordering = ["due_at"]
         constraints = [
+            # One open clock of a kind on a referral, except the return-interview clock: each
+            # missing episode's return has its own 72 hours (ADR 0901), keyed by `detail`
+            # (the episode's event reference).
             models.UniqueConstraint(
                 fields=["referral", "kind"],
-                condition=Q(status__in=["running", "breached"]),
+                condition=Q(status__in=["running", "breached"]) & ~Q(kind="return_interview"),
                 name="uniq_open_clock_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["referral", "kind", "detail"],
+                condition=Q(status__in=["running", "breached"], kind="return_interview"),
+                name="uniq_open_clock_per_episode",
             ),
         ]
         indexes = [

@@ -80,7 +80,10 @@ def episode_clock_start(acting_user: Any, episode: MissingEpisode) -> uuid.UUID 
     if referral is None:
         return None
     clock = clocks_on_child_returned(
-        referral=referral, returned_at=episode.returned_at, acting_user=acting_user
+        referral=referral,
+        returned_at=episode.returned_at,
+        acting_user=acting_user,
+        episode=episode.event.reference,
     )
     events.episode_clock_set(episode=episode, clock_id=clock.pk)
     return clock.pk
@@ -152,8 +155,8 @@ def return_interview_step(
     if status == "completed" and episode.clock_id is not None:
         # The referral the episode's clock hangs on (not a later one).
         clock = Clock.objects.select_related("referral").filter(pk=episode.clock_id).first()
-        referral = clock.referral if clock is not None else None
-        if referral is not None:
+        if clock is not None:
+            referral = clock.referral
             return_interview_record(
                 acting_user=acting_user,
                 referral=referral,
@@ -161,5 +164,6 @@ def return_interview_step(
                 held_at=max(facts["at"], referral.received_at),
                 outcome="completed",
                 notes="Return interview completed (partner events).",
+                episode=clock.detail,  # this episode's clock, not another's
             )
     return interview

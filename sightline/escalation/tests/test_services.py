@@ -269,7 +269,7 @@ def test_return_interview_clock_runs_72_hours(
     referral = received(police_officer, at=FRIDAY)
     back = FRIDAY + dt.timedelta(days=1)
     clock = services.clocks_on_child_returned(
-        referral=referral, returned_at=back, acting_user=front_door
+        referral=referral, returned_at=back, acting_user=front_door, episode="EV-1"
     )
     assert clock.due_at == back + dt.timedelta(hours=72)
     services.return_interview_record(

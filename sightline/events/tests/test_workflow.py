@@ -57,6 +57,40 @@ def test_completed_interview_meets_the_clock(officer: Any, front_door: Any) -> N
     assert episode.interview_status == "completed"
 
 
+def test_each_return_has_its_own_interview_clock(officer: Any, front_door: Any) -> None:
+    """A second return while the first interview is outstanding gets its own 72 hours (it
+    shared the first episode's clock, so whichever interview came first met it and the other
+    episode's interview was never clocked or escalated)."""
+    submit(front_door)
+    first = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(
+        missing("M-T1", started=dt.timedelta(hours=40), returned=dt.timedelta(hours=36),
+                child=ELLIE)))  # fmt: skip
+    second = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(
+        missing("M-T2", started=dt.timedelta(hours=20), returned=dt.timedelta(hours=10),
+                child=ELLIE)))  # fmt: skip
+    assert first.clock_id is not None and second.clock_id is not None
+    assert first.clock_id != second.clock_id
+    clocks = {c.pk: c for c in Clock.objects.filter(pk__in=[first.clock_id, second.clock_id])}
+    assert clocks[first.clock_id].referral_id == clocks[second.clock_id].referral_id
+    for received in (first, second):  # each due 72 hours after its own return
+        episode = MissingEpisode.objects.get(event=received.event)
+        assert episode.clock_id == received.clock_id
+        assert Clock.objects.get(pk=received.clock_id or "").due_at == episode.interview_due_at
+    # The later episode's interview meets its own clock; the earlier one stays open.
+    episode = MissingEpisode.objects.get(event=second.event)
+    return_interview_step(acting_user=front_door, episode=episode, status="completed",
+                          at=timezone.now(), interviewer="RHI worker",
+                          child_said="Stayed with friends.")  # fmt: skip
+    statuses = dict(Clock.objects.filter(pk__in=clocks).values_list("pk", "status"))
+    assert statuses == {first.clock_id: "running", second.clock_id: "met"}
+    # Sending the second episode's return again starts nothing new.
+    again = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(
+        missing("M-T2", started=dt.timedelta(hours=20), returned=dt.timedelta(hours=10),
+                child=ELLIE)))  # fmt: skip
+    assert not again.created
+    assert Clock.objects.filter(kind="return_interview").count() == 2
+
+
 def test_no_referral_means_the_sweep_raises_the_overdue_interview(officer: Any) -> None:
     body = missing("M-R3", started=dt.timedelta(days=5), returned=dt.timedelta(days=4))
     result = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))

@@ -11,6 +11,7 @@ from sightline.core.calendar import WorkingCalendar
 from sightline.escalation import rules
 from sightline.escalation.choices import (
     OPEN_CLOCK_STATUSES,
+    ClockKind,
     ClockStatus,
     EscalationEventKind,
     EscalationStatus,
@@ -30,12 +31,20 @@ ASSESSMENT_OUTCOMES = {
 }
 
 
-def open_clock(referral: Referral, kind: str) -> Clock | None:
-    return (
-        Clock.objects.select_for_update()
-        .filter(referral=referral, kind=kind, status__in=OPEN_CLOCK_STATUSES)
-        .first()
+# Kinds with an open clock per `detail` rather than per referral (a missing episode's return
+# interview: each return has its own 72 hours; the detail is the episode's reference).
+PER_DETAIL_KINDS = frozenset({ClockKind.RETURN_INTERVIEW})
+
+
+def open_clock(referral: Referral, kind: str, detail: str | None = None) -> Clock | None:
+    """The open clock of the kind on the referral (for a per-detail kind, the one with the
+    detail given; without one, the earliest due)."""
+    found = Clock.objects.select_for_update().filter(
+        referral=referral, kind=kind, status__in=OPEN_CLOCK_STATUSES
     )
+    if detail is not None and kind in PER_DETAIL_KINDS:
+        found = found.filter(detail=detail)
+    return found.order_by("due_at", "started_at").first()
 
 
 def clock_start(
@@ -50,8 +59,9 @@ def clock_start(
     assigned_to: Any = None,
     detail: str = "",
 ) -> tuple[Clock, bool]:
-    """Start a clock unless one of this kind is already open on the referral (idempotent)."""
-    existing = open_clock(referral, kind)
+    """Start a clock unless one of this kind is already open on the referral (idempotent;
+    for a per-detail kind, one with this detail)."""
+    existing = open_clock(referral, kind, detail if kind in PER_DETAIL_KINDS else None)
     if existing is not None:
         return existing, False
     due = due_at(started_at, timescale(key), calendar)
@@ -160,8 +170,10 @@ def close_escalation(clock: Clock, *, at: dt.datetime, reason: str) -> None:
     )
 
 
-def meet_if_open(referral: Referral, kind: str, *, at: dt.datetime, reason: str) -> Clock | None:
-    clock = open_clock(referral, kind)
+def meet_if_open(
+    referral: Referral, kind: str, *, at: dt.datetime, reason: str, detail: str | None = None
+) -> Clock | None:
+    clock = open_clock(referral, kind, detail)
     if clock is not None:
         clock_meet(clock, at=at, reason=reason)
     return clock

@@ -334,9 +334,11 @@ def _decision_starts(
 
 @transaction.atomic
 def clocks_on_child_returned(
-    *, referral: Referral, returned_at: dt.datetime, acting_user: Any
+    *, referral: Referral, returned_at: dt.datetime, acting_user: Any, episode: str
 ) -> Clock:
-    """A missing child has returned: the return-home interview is due within 72 hours."""
+    """A missing child has returned: the return-home interview is due within 72 hours. Each
+    episode (`episode`: its reference, kept as the clock's detail) has its own clock, so a
+    second return while the first interview is outstanding is clocked, and escalated, too."""
     clock, _new = clock_start(
         referral=referral,
         kind=ClockKind.RETURN_INTERVIEW,
@@ -344,6 +346,7 @@ def clocks_on_child_returned(
         key=TimescaleKey.RETURN_INTERVIEW,
         calendar=partnership_calendar(),
         agency=front_door_agency(),
+        detail=episode,
     )
     audit(
         actor=acting_user,

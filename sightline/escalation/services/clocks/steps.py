@@ -215,8 +215,10 @@ def _step_meeting_clock(
     what: str,
     met_reason: str,
     report_late: bool = True,
+    detail: str | None = None,
 ) -> StatutoryStep:
-    """Record a step whose only effect on the clocks is to meet the open one of its kind."""
+    """Record a step whose only effect on the clocks is to meet the open one of its kind
+    (for a per-detail kind, the one with `detail`)."""
     outcome = require_reason(outcome, what=what, limit=40)
     step = _step(
         acting_user=acting_user,
@@ -226,7 +228,7 @@ def _step_meeting_clock(
         outcome=outcome,
         notes=notes,
     )
-    clock = meet_if_open(referral, clock_kind, at=happened_at, reason=met_reason)
+    clock = meet_if_open(referral, clock_kind, at=happened_at, reason=met_reason, detail=detail)
     if report_late:
         _audit_step(acting_user, step, referral, late=bool(clock and clock.is_late))
     else:
@@ -286,7 +288,10 @@ def return_interview_record(
     held_at: dt.datetime,
     outcome: str,
     notes: str = "",
+    episode: str | None = None,
 ) -> StatutoryStep:
+    """Meets the return-interview clock of the episode named (its reference), else the
+    earliest due open one on the referral."""
     return _step_meeting_clock(
         acting_user=acting_user,
         referral=referral,
@@ -298,6 +303,7 @@ def return_interview_record(
         what="outcome of the interview",
         met_reason="Return-home interview held.",
         report_late=False,
+        detail=episode,
     )
 
 
