@@ -21,6 +21,7 @@ from sightline.accounts.models import User
 from sightline.accounts.roles import Cap, Role
 from sightline.audit.choices import Action, ObjectType
 from sightline.audit.services import audit_record
+from sightline.core.dates import add_months
 from sightline.core.errors import NotFound
 from sightline.escalation.models import Clock
 from sightline.events import rules
@@ -262,16 +263,19 @@ def missing_overview(
     repeat_ids = [cid for cid, n in counts.items() if n >= 3]
     kids = {c.pk: c for c in Child.objects.filter(pk__in=repeat_ids)}
     repeat = sorted(((kids[c], counts[c]) for c in repeat_ids), key=lambda t: -t[1])
-    start = (now - dt.timedelta(days=31 * months)).replace(day=1)
-    return MissingOverview(
-        open_episodes, due, overdue, repeat, _months(episodes.filter(started_at__gte=start))
-    )
+    first = add_months(timezone.localtime(now).date().replace(day=1), 1 - months)
+    names = [add_months(first, n).strftime("%Y-%m") for n in range(months)]
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+    recent = episodes.filter(started_at__gte=start, started_at__lte=now)
+    return MissingOverview(open_episodes, due, overdue, repeat, _months(recent, names))
 
 
-def _months(episodes: QuerySet[MissingEpisode]) -> list[MonthMeasures]:
-    by_month: dict[str, list[MissingEpisode]] = defaultdict(list)
+def _months(episodes: QuerySet[MissingEpisode], names: list[str]) -> list[MonthMeasures]:
+    """One row for every month named, a month with no episode as zeros (the chart's axis
+    is time: a quiet month is a fact, not a gap)."""
+    by_month: dict[str, list[MissingEpisode]] = {name: [] for name in names}
     for e in episodes:
-        by_month[timezone.localtime(e.started_at).strftime("%Y-%m")].append(e)
+        by_month.setdefault(timezone.localtime(e.started_at).strftime("%Y-%m"), []).append(e)
     out = []
     for month in sorted(by_month):
         rows = by_month[month]

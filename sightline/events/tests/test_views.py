@@ -44,3 +44,25 @@ def test_interview_form_records_and_redirects(officer: Any, front_door: Any) -> 
     assert ok.status_code == 302
     result.event.episode.refresh_from_db()
     assert result.event.episode.interview_status == "completed"
+
+
+def test_missing_overview_has_every_month_of_the_year(officer: Any, front_door: Any) -> None:
+    """Twelve calendar months ending with this one, oldest first, quiet months as zeros (the
+    table and chart skipped them, and the window ran to 13 or 14 months)."""
+    from django.utils import timezone
+
+    from sightline.core.dates import add_months
+    from sightline.events.selectors import missing_overview
+
+    body = missing("V-M1", started=dt.timedelta(days=100), returned=dt.timedelta(days=99))
+    event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    old = missing("V-M0", started=dt.timedelta(days=420), returned=dt.timedelta(days=419))
+    event_receive(acting_user=officer, agency=officer.agency, data=event_parse(old))
+    now = timezone.now()
+    months = missing_overview(user=front_door, at=now).months
+    this_month = timezone.localtime(now).date().replace(day=1)
+    expected = [add_months(this_month, n - 11).strftime("%Y-%m") for n in range(12)]
+    assert [m.month for m in months] == expected
+    started = timezone.localtime(now - dt.timedelta(days=100)).strftime("%Y-%m")
+    assert {m.month: m.episodes for m in months if m.episodes} == {started: 1}
+    assert sum(1 for m in months if m.episodes == 0 and m.median_hours is None) == 11
