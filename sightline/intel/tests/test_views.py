@@ -74,3 +74,21 @@ def test_alert_list_query_count_is_bounded(
     client = signed_in(analyst)
     with django_assert_max_num_queries(40):
         assert client.get("/intel/").status_code == 200
+
+
+def test_alert_list_shows_four_children_and_how_many_more(
+    analyst: Any, police_officer: Any, refer: Refer
+) -> None:
+    """A network adult's alert names many children: the list shows four references, each
+    kept on one line, and says how many more the alert holds (the page was 10,000 pixels
+    tall on the demo borough)."""
+    for given in ("Amy", "Bea", "Cara", "Dana", "Eve", "Fay"):
+        refer(police_officer, child=(given, "Quill"), persons=[CARL], days_ago=10)
+    alert = Alert.objects.filter(entity_type=EntityType.PERSON).order_by("-created_at").first()
+    assert alert is not None and len(alert.child_ids) == 6
+    page = signed_in(analyst).get("/intel/").content.decode()
+    row = page[page.index(alert.reference) :]
+    row = row[: row.index("</tr>")]
+    assert row.count('<span class="sl-nowrap">CH-') == 4
+    assert "and 2 more (on the alert)" in row
+    assert alert.possible_at is not None
