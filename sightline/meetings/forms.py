@@ -8,11 +8,15 @@ from typing import Any
 
 from django import forms
 
+from sightline.accounts.choices import AgencyKind
+from sightline.accounts.models import Agency, User
 from sightline.meetings.choices import ActionStatus, Attendance
 from sightline.meetings.models import Meeting
+from sightline.meetings.rules import QUORUM
 from sightline.meetings.services.meetings import RISK_VIEWS
 
 DATE_HINT = "For example, 2027-01-31 (year, month, day)."
+CHAIR_AGENCY_KINDS = (AgencyKind.POLICE, AgencyKind.CHILDRENS_SOCIAL_CARE)
 
 
 def _date_field(label: str, required: bool = True) -> forms.DateField:
@@ -114,3 +118,47 @@ class ActionUpdateForm(forms.Form):
         label="Progress update", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     due_on = _date_field("New due date", required=False)
+
+
+def _person(user: User) -> str:
+    agency = user.agency.name if user.agency else "no agency"
+    return f"{user.display_name}, {user.get_role_display()} ({agency})"
+
+
+class MeetingPlanForm(forms.Form):
+    """Planning a meeting: its date, the two co-chairs, the agencies and people invited.
+    The rules (a date from today, one chair from the police and one from the local authority,
+    at least one agency) are the service's."""
+
+    held_on = _date_field("Meeting date")
+    chairs = forms.ModelMultipleChoiceField(
+        label="Co-chairs",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One from the police and one from the local authority.",
+        error_messages={"required": "Choose the two co-chairs."},
+    )
+    invited_agencies = forms.ModelMultipleChoiceField(
+        label="Agencies invited",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    invited_people = forms.ModelMultipleChoiceField(
+        label="People invited (they see the meeting, its agenda and its pack)",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, members: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chairs = members.filter(agency__kind__in=CHAIR_AGENCY_KINDS)
+        for name, rows in (("chairs", chairs), ("invited_people", members)):
+            field: Any = self.fields[name]
+            field.queryset = rows
+            field.label_from_instance = _person
+        agency_field: Any = self.fields["invited_agencies"]
+        agency_field.queryset = agencies
+        if not self.is_bound:
+            self.initial["invited_agencies"] = [a.pk for a in agencies if a.kind in QUORUM]

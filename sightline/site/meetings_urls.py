@@ -3,12 +3,13 @@
 
 from django.urls import path
 
-from sightline.meetings import views, views_record
+from sightline.meetings import views, views_plan, views_record
 from sightline.site import meetings_record
 
 app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("new/", views_plan.meeting_new, name="new"),
     path("<uuid:meeting_id>/", views.meeting_detail, name="detail"),
     path("<uuid:meeting_id>/pack/", views.pack_html, name="pack"),
     path("<uuid:meeting_id>/pack/issue/", views.pack_issue, name="pack_issue"),

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sightline.accounts.models import Agency, User
-from sightline.accounts.roles import Cap, Role
+from sightline.accounts.roles import ROLE_CAPABILITIES, Cap, Role
 from sightline.intel.models import Mention
 from sightline.intel.selectors import entity_mentions, hidden_child_ids
 from sightline.meetings.models import (
@@ -176,3 +176,17 @@ def actions_of(*, user: Any) -> QuerySet[MeetingAction]:
         .select_related("meeting", "owner", "owner_agency")
         .order_by("status", "due_on", "reference")
     )
+
+
+def mace_members() -> QuerySet[User]:
+    """The active users whose role attends MACE (meeting.view): who may chair or be invited."""
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.MEETING_VIEW in caps]
+    return (
+        User.objects.filter(is_active=True, role__in=roles)
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "username")
+    )
+
+
+def agencies_active() -> QuerySet[Agency]:
+    return Agency.objects.filter(is_active=True).order_by("name")

@@ -396,6 +396,8 @@ NOT_READS = {
     "reviews/<uuid:review_id>/close/": "POST only; audited by review_close",
     "reviews/<uuid:review_id>/dates/": "POST only; audited by review_dates_record",
     "reviews/new/": "the start form (shows no record); the POST is audited by review_create",
+    "meetings/new/": "the planning form (shows no record); the POST is audited by "
+    "meeting_create and agenda_build",
     "audit/": "finds a child's id by reference and redirects; the log's page records the view",
     "children/<uuid:child_id>/mace-proposal/": "POST only; audited by child_propose",
     "reviews/<uuid:review_id>/findings/": "POST only; audited by finding_add",

@@ -672,6 +672,8 @@ ENDPOINTS: list[Endpoint] = [
     page("GET", "intel:hotspots", has(Cap.INTEL_VIEW)),
     # MACE meetings: the meeting's scope (chairs, invited people, the MACE chair role).
     page("GET", "meetings:list", has(Cap.MEETING_VIEW)),
+    page("GET", "meetings:new", has(Cap.MEETING_MANAGE)),
+    page("POST", "meetings:new", has(Cap.MEETING_MANAGE), body={}),
     *(
         page("GET", name, sees_meeting, _id("meeting"))
         for name in ("meetings:detail", "meetings:pack", "meetings:pack_pdf")
