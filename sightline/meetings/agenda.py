@@ -225,10 +225,11 @@ def _new_links(
 ) -> dict[uuid.UUID, list[str]]:
     rows = Mention.objects.filter(
         entity_type=entity_type, entity_id__in=ids, **_window("occurred_at", since, until)
-    ).values_list("entity_id", "referral__reference")
+    ).values_list("entity_id", "referral__reference", "source_ref")
     out: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for entity_id, ref in rows:
-        if ref not in out[entity_id]:
+    for entity_id, referral_ref, source_ref in rows:
+        ref = referral_ref or source_ref  # a partner event's mention: the event's reference
+        if ref and ref not in out[entity_id]:
             out[entity_id].append(ref)
     return out
 
@@ -289,7 +290,7 @@ def _count_pair(
     """The count in the last 28 days and the 28 before, and the references counted now."""
     start = until - THEME_WINDOW
     recent = qs.filter(**{f"{field_name}__gt": start, f"{field_name}__lte": until})
-    refs = sorted(set(recent.values_list(ref_field, flat=True)))
+    refs = sorted({r for r in recent.values_list(ref_field, flat=True) if r})
     then = qs.filter(
         **{f"{field_name}__gt": start - THEME_WINDOW, f"{field_name}__lte": start}
     ).count()
@@ -312,9 +313,11 @@ def _themes(until: dt.datetime) -> list[Proposed]:
         (
             "THEME-PLACES",
             "Places named in concerns",
-            Mention.objects.filter(entity_type=EntityType.PLACE),
+            Mention.objects.filter(entity_type=EntityType.PLACE).annotate(
+                source_reference=Coalesce("referral__reference", "source_ref")
+            ),
             "occurred_at",
-            "referral__reference",
+            "source_reference",
         ),
     ]
     items = []
