@@ -159,6 +159,7 @@ def test_with_history_indexes_and_starts_clocks_once(tmp_path: Path) -> None:
     assert Mention.objects.exists()
     assert Clock.objects.filter(kind="decision").count() == Referral.objects.count()
     _the_demo_reviewer_has_a_review()
+    _the_demo_chair_has_a_meeting_with_an_agenda()
     before = counts() | {"Clock": Clock.objects.count(), "Mention": Mention.objects.count()}
     again = load(truth, "--with-history", "--if-empty")
     assert "reusing them" in again
@@ -182,3 +183,22 @@ def _the_demo_reviewer_has_a_review() -> None:
     assert review.created_by.username == demo_username(Role.SAFEGUARDING_LEAD)
     reviewer = User.objects.get(username=demo_username(Role.REVIEWER))
     assert list(review_list(user=reviewer)) == [review]
+
+
+def _the_demo_chair_has_a_meeting_with_an_agenda() -> None:
+    """The demo plans the next MACE meeting (`demo.mace_seed`): co-chaired by the MACE chair
+    and the partnership's lead, in two weeks, its agenda built from the borough's records,
+    seen by the invited police analyst and not by the referrer."""
+    from sightline.audit.models import AuditEvent
+    from sightline.meetings.models import Meeting
+    from sightline.meetings.selectors import meeting_list
+
+    meeting = Meeting.objects.get()
+    chairs = {u.username for u in meeting.chairs.all()}
+    assert chairs == {demo_username(Role.MACE_CHAIR), demo_username(Role.SAFEGUARDING_LEAD)}
+    assert meeting.items.filter(section="victims").exists()
+    assert AuditEvent.objects.filter(object_type="mace_agenda", object_id=meeting.pk).exists()
+    analyst = User.objects.get(username=demo_username(Role.POLICE_ANALYST))
+    assert list(meeting_list(user=analyst)) == [meeting]
+    referrer = User.objects.get(username=demo_username(Role.REFERRER))
+    assert not meeting_list(user=referrer).exists()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sightline.demo.events_load import demo_events_load, demo_events_summary
 from sightline.demo.generator import generate_borough
+from sightline.demo.mace_seed import demo_mace_seed
 from sightline.demo.review_seed import demo_review_seed
 from sightline.demo.services import borough_load
 from sightline.demo.workforce import workforce_generate, workforce_summary
@@ -109,6 +110,12 @@ class Command(BaseCommand):
         if review is not None:
             self.stdout.write(
                 f"Case review {review.reference} started, the demo reviewer given access."
+            )
+        planned = demo_mace_seed()
+        if planned is not None:
+            self.stdout.write(
+                f"MACE meeting {planned[0].reference} planned for {planned[0].held_on}, its "
+                f"agenda built ({planned[1]} items)."
             )
         # the performance page's monthly counts, from the rows just loaded (ADR 0103)
         self.stdout.write(f"Performance months: {performance_months_rebuild()} rows.")
