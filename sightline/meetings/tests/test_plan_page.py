@@ -62,7 +62,11 @@ def test_bad_plan_shows_the_form_again_and_stores_nothing(
         body["chairs"] = [chairs[0].pk]
     answer = signed_in(chairs[0]).post("/meetings/new/", body)
     assert answer.status_code == 422
-    assert message in answer.content.decode()
+    content = answer.content.decode()
+    assert message in content and "There is a problem: no meeting was planned" in content
+    assert "<title>Error: Plan a MACE meeting" in content
+    if "chairs" in change:  # the summary's link goes to the first box of the list
+        assert 'href="#id_chairs_0"' in content and 'id="id_chairs_0"' in content
     assert not Meeting.objects.exists()
 
 
