@@ -229,6 +229,12 @@ def episode_closure_record(
         reason=reason, notes=notes,
     )  # fmt: skip
     _flag_step(acting_user, closure, TextKind.CLOSURE, ("notes",), new_record=True)
+    # the child leaves the worker's caseload (an allocation for a later referral stays)
+    services.allocation_end(
+        acting_user=acting_user, child=child, referral=referral,
+        at=min(timezone.now(), _start_of_day(closed_on) + dt.timedelta(hours=8)),
+        reason=f"Episode closed ({closure.get_reason_display()}).",
+    )  # fmt: skip
     return closure
 
 

@@ -100,6 +100,35 @@ def allocation_set(
 
 
 @in_callers_transaction
+def allocation_end(
+    *, acting_user: Any, child: Any, referral: Any, at: dt.datetime, reason: str
+) -> Allocation | None:
+    """The episode the child's current allocation belongs to has closed: the allocation ends
+    (the child leaves the worker's caseload). An allocation for another referral stays; an
+    end dated before the allocation began is taken as its start."""
+    current = (
+        Allocation.objects.select_for_update()
+        .filter(child=child, ended_at__isnull=True, referral=referral)
+        .first()
+    )
+    if current is None:
+        return None
+    current.ended_at = max(_when(at, referral, "end of the allocation"), current.allocated_at)
+    current.save(update_fields=["ended_at", "updated_at"])
+    audit_step(
+        actor=acting_user,
+        action=Action.CHANGE,
+        object_type="allocation",
+        record=current,
+        referral=referral,
+        child_id=child.pk,
+        reason=reason,
+        details={"event": "ended"},
+    )
+    return current
+
+
+@in_callers_transaction
 def note_add(
     *, acting_user: Any, child: Any, kind: str, body: str, referral: Any = None,
     at: dt.datetime | None = None,
