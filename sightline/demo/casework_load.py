@@ -63,9 +63,9 @@ from sightline.workflows.decide import specialist_team
 
 PROPOSALS = 3
 PROPOSAL_REASON = (
-    "Screened medium on the information shared. Checks with the school and police found no "
-    "new concerns since the last review and the support in place is meeting the child's "
-    "needs; proposing no further action from the front door."
+    "Checks with the school and police found no new concerns since the last review and the "
+    "support in place is meeting the child's needs; proposing no further action from the "
+    "front door."
 )
 RETURN_REASON = (
     "Please complete the health check and speak with the child's school nurse before "
@@ -92,12 +92,11 @@ class CaseworkReport:
 
 
 def _people() -> People | None:
-    users = {
-        role: User.objects.filter(username=demo_username(role)).first()
+    manager, cse, fdp = (
+        User.objects.filter(username=demo_username(role)).first()
         for role in (Role.TEAM_MANAGER, Role.CSE_SPECIALIST, Role.FRONT_DOOR_PRACTITIONER)
-    }
-    manager, cse, fdp = (users[r] for r in users)
-    if manager is None or cse is None or fdp is None:
+    )
+    if manager is None or cse is None or fdp is None or manager.agency_id is None:
         return None
     staff = User.objects.filter(agency_id=manager.agency_id, is_active=True, team__isnull=False)
     staff = staff.exclude(username__startswith="demo-").order_by("username")
@@ -124,6 +123,7 @@ def _episodes() -> list[tuple[Any, Any, Decision, dt.datetime | None]]:
     rows: list[tuple[Any, Any, Decision]] = []
     for decision in decisions:
         referral = decision.referral
+        assert referral is not None  # filtered above
         for link in referral.children.select_related("child").order_by("position"):
             if link.child is not None and link.child.superseded_by_id is None:
                 rows.append((link.child, referral, decision))

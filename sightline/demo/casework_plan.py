@@ -140,7 +140,10 @@ class Planner:
         specialist = outcome in SPECIALIST
         add(decided_at + dt.timedelta(hours=1), "allocation")
         short = later is not None  # re-referred: this episode ends at its assessment
-        sd_chance = {Outcome.STRATEGY_DISCUSSION: 1.0, Outcome.SPECIALIST_CSE_TEAM: 0.4}
+        sd_chance: dict[str, float] = {
+            Outcome.STRATEGY_DISCUSSION: 1.0,
+            Outcome.SPECIALIST_CSE_TEAM: 0.4,
+        }
         sd_outcome = ""
         held = day0
         if not short and rng.random() < sd_chance.get(outcome, 0.1):
@@ -231,6 +234,8 @@ class Planner:
         # a note or two on a closed episode's record, more on the open ones (read today)
         for _ in range(rng.randint(2, 4) if is_open else rng.randint(0, 2)):
             when = first + dt.timedelta(seconds=rng.uniform(0.05, 0.95) * span)
+            when = max(first, self.at(when.astimezone(LONDON).date(), rng.randint(9, 16),
+                                      rng.randint(0, 59)))  # fmt: skip
             add(when, "case_note", note=rng.choice(tuple(NOTES)))
         acts.sort(key=lambda a: (a.at, KINDS.index(a.kind)))
         return EpisodePlan(acts, specialist, is_open, is_open and rng.random() < 0.5)

@@ -54,7 +54,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "After loading, index the referrals for intelligence (alerts fire where they "
-                "would have) and start their statutory clocks with a made-up history, as "
+                "would have), start their statutory clocks and record a made-up casework "
+                "history after the decisions that opened casework (demo/casework_load.py), as "
                 "`make run` wants. Skipped with the load when --if-empty finds data."
             ),
         )
