@@ -36,10 +36,13 @@ from sightline.reviews.choices import TextKind
 from sightline.workflows.language import child_age, flag_fields, flag_text
 
 
-def _flag_step(user: Any, step: Any, kind: str, fields: tuple[str, ...]) -> None:
-    """The language flags of a step's optional text fields (reviews), by the child's age."""
+def _flag_step(
+    user: Any, step: Any, kind: str, fields: tuple[str, ...], new_record: bool = False
+) -> None:
+    """The language flags of a step's optional text fields (reviews), by the child's age
+    (`new_record`: the step was made in this transaction, no earlier check to replace)."""
     flag_fields(user, kind=kind, record=step, ref=step.child.reference, fields=fields,
-                age=child_age(step.child))  # fmt: skip
+                age=child_age(step.child), new_record=new_record)  # fmt: skip
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -64,8 +67,9 @@ def strategy_discussion_record(
         starts_icpc=discussion.outcome == StrategyOutcome.SECTION_47,
     )
     flag_text(acting_user, child, TextKind.STRATEGY_OUTCOME, discussion.pk, "outcome_reason",
-          discussion.outcome_reason)  # fmt: skip
-    _flag_step(acting_user, discussion, TextKind.STRATEGY_NOTES, ("absence_reason", "actions"))
+          discussion.outcome_reason, new_record=True)  # fmt: skip
+    _flag_step(acting_user, discussion, TextKind.STRATEGY_NOTES, ("absence_reason", "actions"),
+               new_record=True)  # fmt: skip
     return discussion
 
 
@@ -224,36 +228,46 @@ def episode_closure_record(
         acting_user=acting_user, child=child, referral=referral, closed_on=closed_on,
         reason=reason, notes=notes,
     )  # fmt: skip
-    _flag_step(acting_user, closure, TextKind.CLOSURE, ("notes",))
+    _flag_step(acting_user, closure, TextKind.CLOSURE, ("notes",), new_record=True)
+    # the child leaves the worker's caseload (an allocation for a later referral stays)
+    services.allocation_end(
+        acting_user=acting_user, child=child, referral=referral,
+        at=min(timezone.now(), _start_of_day(closed_on) + dt.timedelta(hours=8)),
+        reason=f"Episode closed ({closure.get_reason_display()}).",
+    )  # fmt: skip
     return closure
 
 
 @transaction.atomic
 def case_note_record(
-    *, acting_user: Any, child: Any, kind: str, body: str, referral: Any = None
-) -> CaseNote:
+    *, acting_user: Any, child: Any, kind: str, body: str, referral: Any = None,
+    at: dt.datetime | None = None,
+) -> CaseNote:  # fmt: skip
     note = services.note_add(
-        acting_user=acting_user, child=child, kind=kind, body=body, referral=referral
+        acting_user=acting_user, child=child, kind=kind, body=body, referral=referral, at=at
     )
-    flag_text(acting_user, child, TextKind.CASE_NOTE, note.pk, "text", note.text)
+    flag_text(acting_user, child, TextKind.CASE_NOTE, note.pk, "text", note.text, new_record=True)
     return note
 
 
 @transaction.atomic
 def child_allocate(
-    *, acting_user: Any, child: Any, team: Any, worker: Any, reason: str, referral: Any = None
-) -> Allocation:
+    *, acting_user: Any, child: Any, team: Any, worker: Any, reason: str, referral: Any = None,
+    at: dt.datetime | None = None, tell: bool = True,
+) -> Allocation:  # fmt: skip
     """Allocate (or reallocate, with a reason) a child's work (casework); the referral's open
-    clocks show the new owner (escalation); the worker is told (inbox and e-mail)."""
+    clocks show the new owner (escalation); the worker is told (inbox and e-mail) unless
+    `tell` is off (a history loaded afterwards). `at`: when, for one recorded afterwards."""
     allocation = services.allocation_set(
         acting_user=acting_user, child=child, team=team, worker=worker, referral=referral,
-        reason=reason, require_reason=Allocation.objects.filter(child=child).exists(),
+        reason=reason, require_reason=Allocation.objects.filter(child=child).exists(), at=at,
     )  # fmt: skip
     flag_fields(acting_user, kind=TextKind.ALLOCATION_REASON, record=allocation,
-                ref=child.reference, fields=("reason",), age=child_age(child))  # fmt: skip
+                ref=child.reference, fields=("reason",), age=child_age(child),
+                new_record=True)  # fmt: skip
     if allocation.referral is not None:
         clocks_assign(referral=allocation.referral, team=team, worker=worker)
-    if worker is not None:
+    if worker is not None and tell:
         notify(
             users=[worker],
             kind=InboxKind.ALLOCATION,

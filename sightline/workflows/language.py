@@ -24,17 +24,21 @@ def child_age(child: Any) -> int | None:
     return int(today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day)))
 
 
-def flag_text(user: Any, child: Any, kind: str, record_id: Any, field: str, text: str) -> None:
-    """Keep a text's language flags (reviews), read with the child's age today."""
+def flag_text(
+    user: Any, child: Any, kind: str, record_id: Any, field: str, text: str,
+    new_record: bool = False,
+) -> None:  # fmt: skip
+    """Keep a text's language flags (reviews), read with the child's age today.
+    `new_record`: made in this transaction, so there is no earlier check to replace."""
     language_flags_record(
         acting_user=user, content_type=kind, record_id=record_id, record_ref=child.reference,
-        field=field, text=text or "", child_age=child_age(child),
+        field=field, text=text or "", child_age=child_age(child), new_record=new_record,
     )  # fmt: skip
 
 
 def flag_fields(
     user: Any, *, kind: str, record: Any, ref: str, fields: tuple[str, ...],
-    age: int | None = None,
+    age: int | None = None, new_record: bool = False,
 ) -> None:  # fmt: skip
     """Keep the flags of each named text field of `record`; a field left empty is skipped
     (and an earlier check of it removed), so optional fields do not dilute the figures."""
@@ -42,6 +46,7 @@ def flag_fields(
         language_flags_record(
             acting_user=user, content_type=kind, record_id=record.pk, record_ref=ref,
             field=name, text=getattr(record, name, "") or "", child_age=age, skip_blank=True,
+            new_record=new_record,
         )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Writes of the casework app. Each service runs inside its workflow's transaction (the
 workflow meets the clocks and tells people) and writes its audit row there."""
 
-from sightline.casework.services.allocation import allocation_set, note_add
+from sightline.casework.services.allocation import allocation_end, allocation_set, note_add
 from sightline.casework.services.common import CaseworkConflict, CaseworkInvalid, CaseworkRefused
 from sightline.casework.services.sign_off import (
     closure_override_record,
@@ -27,6 +27,7 @@ __all__ = [
     "CaseworkConflict",
     "CaseworkInvalid",
     "CaseworkRefused",
+    "allocation_end",
     "allocation_set",
     "assessment_create",
     "assessment_update",

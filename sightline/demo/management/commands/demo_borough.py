@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from sightline.demo.casework_load import demo_casework_load, demo_casework_summary
 from sightline.demo.events_load import demo_events_load, demo_events_summary
 from sightline.demo.generator import generate_borough
 from sightline.demo.mace_seed import demo_mace_seed
@@ -54,7 +55,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "After loading, index the referrals for intelligence (alerts fire where they "
-                "would have) and start their statutory clocks with a made-up history, as "
+                "would have), start their statutory clocks and record a made-up casework "
+                "history after the decisions that opened casework (demo/casework_load.py), as "
                 "`make run` wants. Skipped with the load when --if-empty finds data."
             ),
         )
@@ -96,7 +98,9 @@ class Command(BaseCommand):
         if options["with_history"]:
             counts = intel_bulk_index()
             indexed = time.perf_counter()
-            clocks = clocks_backfill(acting_user=None, demo_history=True)
+            # No made-up assessment completions: the casework history below completes the
+            # assessments, and their workflow meets the clocks (the steps and clocks agree).
+            clocks = clocks_backfill(acting_user=None, demo_history=False)
             self.stdout.write(
                 f"Indexed {counts['referrals']} referrals for intelligence ({counts['mentions']} "
                 f"mentions, {counts['alerts']} alert changes) in {indexed - done:.1f}s; started "
@@ -106,6 +110,12 @@ class Command(BaseCommand):
         # return-interview clocks only with the other clocks' history.
         loaded = demo_events_load(borough=borough, clocks=options["with_history"])
         self.stdout.write(demo_events_summary(loaded))
+        if options["with_history"]:
+            begun = time.perf_counter()
+            casework = demo_casework_load()
+            self.stdout.write(
+                f"{demo_casework_summary(casework)} In {time.perf_counter() - begun:.1f}s."
+            )
         review = demo_review_seed()
         if review is not None:
             self.stdout.write(
