@@ -397,7 +397,9 @@ def _nickname(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a compari
         return "as_name"
     if m.nickname and any(_fits(m.nickname, g) for g in p.givens):
         return "fits_name"
-    if m.given and any(_fits(m.given, n) for n in p.nicknames):
+    # a first name is weighed against first names already: against nicknames only a table's
+    # variant counts ("Marcus" is not to fit the street form "Maro" of another man's Marc)
+    if m.given and any(given_names_equivalent(m.given, n) for n in p.nicknames):
         return "fits_name"
     mine = _nickname_initial(m.nickname) if m.nickname else ""
     if (m.initial and any(_nickname_initial(n) == m.initial for n in p.nicknames)) or (
@@ -410,8 +412,8 @@ def _nickname(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a compari
 
 
 def _fits(nickname: str, given: str) -> bool:
-    """A nickname that is a form of a first name: a table's variant ("Steve", Steven) or a
-    short form no table lists ("Irez" or "Maz", the street forms of Irene and Maureen; ADR
+    """A mention's nickname that is a form of a recorded first name: a table's variant
+    ("Steve", Steven) or a short form no table lists ("Irez", the street form of Irene; ADR
     0212)."""
     return given_names_equivalent(nickname, given) or given_short_form(nickname, given)
 

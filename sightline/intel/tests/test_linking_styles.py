@@ -106,6 +106,10 @@ def test_a_street_form_nickname_and_a_plate_link_though_the_phone_is_his_other_o
     score = compare(later, irene)
     assert score.levels == {"nickname": "fits_name", "phone": "different", "plate": "exact"}
     assert score.score >= HIGH_CONFIDENCE
+    # a first name is not weighed again against a nickname's street form (ADR 0212: an
+    # ordinary "Marcus Jones" joined "Marc Jones", known as "Maro")
+    marc = profile_of({"name": "Marc Jones", "nickname": "Maro", "approximate_age": 25})
+    assert "nickname" not in compare(features(name="Marcus Jones"), marc).levels
     # a different phone still counts against: the nickname alone with it is not a link
     alone = compare(features(nickname="Irez", phone="07700 900852"), irene)
     assert alone.score < compare(features(nickname="Irez"), irene).score < CANDIDATE
