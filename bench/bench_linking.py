@@ -6,7 +6,13 @@ benchmark measures many boroughs and pools them, so the figure beside the goal i
 
 - small boroughs: 300 children, 2 years, 2 planted networks, seeds BENCH_LINKING_SEEDS;
 - the same seeds with no networks: alerts per 100 referrals;
-- larger boroughs: 1,000 children, 6 networks, seeds BENCH_LINKING_LARGE_SEEDS.
+- larger boroughs: 1,000 children, 6 networks, seeds BENCH_LINKING_LARGE_SEEDS;
+- the small boroughs again with each mention's details drawn independently (the generator
+  before ADR 0212, ``generate_borough(persona=False)``), for the secondary "independent
+  details" rows (BENCH_LINKING_INDEPENDENT=0 leaves them out).
+
+The goal figures are measured on the persona generator (ADR 0212): a network adult presents
+himself consistently, so each mention of him after the first shares a detail with an earlier one.
 
 Each borough is generated, loaded into its own SQLite copy of a migrated database, indexed in
 referral order by `intel_bulk_index` (the intake path, with nobody confirming anything) and
@@ -47,10 +53,12 @@ def _seeds(variable: str, default: str) -> list[int]:
 SEEDS = _seeds("BENCH_LINKING_SEEDS", "1,2,3,4,5,6,7,8,9,10,11,12,13,2026")
 LARGE_SEEDS = _seeds("BENCH_LINKING_LARGE_SEEDS", "2026,4")
 REFERENCE_SEED = 2026
+INDEPENDENT = os.environ.get("BENCH_LINKING_INDEPENDENT", "1") != "0"
+PERSONA, SEPARATE = "persona", "independent"  # how a network adult's mentions are drawn
 _ANY = "any"  # every mention, whatever its style (style_quality counts it too)
 
 
-def child(seed: int, children: int, networks: int) -> dict[str, Any]:
+def child(seed: int, children: int, networks: int, details: str = PERSONA) -> dict[str, Any]:
     """Runs in the subprocess: one borough, measured."""
     import django
 
@@ -61,7 +69,9 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
     from sightline.demo.style_quality import measure_styles
     from sightline.intel.services import intel_bulk_index
 
-    borough = generate_borough(children=children, years=2, seed=seed, networks=networks)
+    borough = generate_borough(
+        children=children, years=2, seed=seed, networks=networks, persona=details == PERSONA
+    )
     with tempfile.TemporaryDirectory() as tmp:
         borough_load(borough=borough, truth_path=Path(tmp) / "truth.json")
     intel_bulk_index()
@@ -80,6 +90,7 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
         "seed": seed,
         "children": children,
         "networks": networks,
+        "details": details,
         "referrals": q.referrals,
         "planted_pairs": q.planted_pairs,
         "found_pairs": q.planted_pairs - len(q.missed),
@@ -96,12 +107,12 @@ def child(seed: int, children: int, networks: int) -> dict[str, Any]:
     }
 
 
-def _one(template: Path, work: Path, job: tuple[int, int, int]) -> dict[str, Any]:
-    seed, children, networks = job
-    db = work / f"b-{seed}-{children}-{networks}.sqlite3"
+def _one(template: Path, work: Path, job: tuple[int, int, int, str]) -> dict[str, Any]:
+    seed, children, networks, details = job
+    db = work / f"b-{seed}-{children}-{networks}-{details}.sqlite3"
     shutil.copyfile(template, db)
     done = subprocess.run(
-        [sys.executable, __file__, "child", str(seed), str(children), str(networks)],
+        [sys.executable, __file__, "child", str(seed), str(children), str(networks), details],
         env=sqlite_env(db),
         cwd=ROOT,
         capture_output=True,
@@ -118,7 +129,8 @@ def _one(template: Path, work: Path, job: tuple[int, int, int]) -> dict[str, Any
 def _logged(log: Any, r: dict[str, Any]) -> dict[str, Any]:
     st = r["styles"]
     log(
-        f"borough seed {r['seed']} ({r['children']} children, {r['networks']} networks): "
+        f"borough seed {r['seed']} ({r['children']} children, {r['networks']} networks, "
+        f"{r['details']}): "
         f"recall {r['recall']} precision {r['precision']} joined "
         f"{st['joined'].get('any', 0)}/{st['mentions'].get('any', 0)} second-child alert "
         f"{st['adults_on_time']}/{st['adults']} alerts/100 {r['alerts_per_100']}"
@@ -162,7 +174,7 @@ def _on_time(t: dict[str, Any], style: str) -> str:
 
 def _style_order(style: str) -> tuple[int, str]:
     family = style.split(":", maxsplit=1)[0]
-    order = ["name", "nickname", "phone", "plate", "ordinary"]
+    order = ["name", "nickname", "phone", "plate", "persona", "ordinary"]
     return (order.index(family) if family in order else len(order), style)
 
 
@@ -227,6 +239,25 @@ def _style_rows(small: list[dict[str, Any]], quiet: list[dict[str, Any]]) -> lis
     return rows
 
 
+def _independent_rows(separate: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The secondary line: the same small boroughs with each mention's details drawn
+    independently (the generator before ADR 0212), measured in the same run."""
+    recall, precision = _pooled(separate)
+    t = _sum_styles(separate)
+    return [
+        row("independent details: recall, pooled", recall),
+        row("independent details: precision, pooled", precision),
+        row(
+            "independent details: planted adults alerted at the referral naming their second child",
+            _ratio(t["adults_on_time"], t["adults"]),
+        ),
+        row(
+            "independent details: network mentions joined to their adult's record",
+            _ratio(t["joined"][_ANY], t["mentions"][_ANY]),
+        ),
+    ]
+
+
 _TABLE_START, _TABLE_END = "<!-- linking-styles -->", "<!-- /linking-styles -->"
 
 
@@ -247,8 +278,10 @@ def run(ctx: Any = None) -> dict[str, Any]:
     started = time.perf_counter()
     # the test's seeds first, so that their figures show early in the log
     first = sorted(SEEDS, key=lambda s: (s not in (REFERENCE_SEED, 4), SEEDS.index(s)))
-    jobs = [(s, 300, 2) for s in first] + [(s, 300, 0) for s in first]
-    jobs += [(s, 1000, 6) for s in LARGE_SEEDS]
+    jobs = [(s, 300, 2, PERSONA) for s in first] + [(s, 300, 0, PERSONA) for s in first]
+    jobs += [(s, 1000, 6, PERSONA) for s in LARGE_SEEDS]
+    if INDEPENDENT:  # the no-network boroughs are the same either way
+        jobs += [(s, 300, 2, SEPARATE) for s in first]
     with tempfile.TemporaryDirectory(prefix="sl-linking-") as tmp:
         work = Path(tmp)
         template = work / "template.sqlite3"
@@ -261,6 +294,8 @@ def run(ctx: Any = None) -> dict[str, Any]:
         log(f"{len(jobs)} boroughs on {os.cpu_count()} cores")
         with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
             results = list(pool.map(lambda j: _logged(log, _one(template, work, j)), jobs))
+    separate = [r for r in results if r["details"] == SEPARATE]
+    results = [r for r in results if r["details"] == PERSONA]
     small = [r for r in results if r["children"] == 300 and r["networks"] == 2]
     quiet = [r for r in results if r["networks"] == 0]
     large = [r for r in results if r["networks"] == 6]
@@ -319,10 +354,13 @@ def run(ctx: Any = None) -> dict[str, Any]:
             ),
         ]
     rows += _style_rows(small, quiet)
+    if separate:
+        rows += _independent_rows(separate)
     wall = round(time.perf_counter() - started)
     rows.append(
         row(
-            f"wall clock ({len(results)} boroughs); load average (1 min) before, after",
+            f"wall clock ({len(results) + len(separate)} boroughs); load average (1 min) "
+            "before, after",
             f"{wall} s; {load_before:.1f}, {os.getloadavg()[0]:.1f}",
         )
     )
@@ -352,9 +390,9 @@ def _commit() -> str:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "child":
+    if len(sys.argv) == 6 and sys.argv[1] == "child":
         sys.path.insert(0, str(ROOT))
-        out = child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        out = child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
         print(json.dumps(out))
     else:
         print(json.dumps(run(), indent=1))

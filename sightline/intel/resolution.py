@@ -395,8 +395,10 @@ def _nickname(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a compari
         return "exact"
     if called_as_written(m, p):
         return "as_name"
-    if m.nickname and any(given_names_equivalent(m.nickname, g) for g in p.givens):
+    if m.nickname and any(_fits(m.nickname, g) for g in p.givens):
         return "fits_name"
+    # a first name is weighed against first names already: against nicknames only a table's
+    # variant counts ("Marcus" is not to fit the street form "Maro" of another man's Marc)
     if m.given and any(given_names_equivalent(m.given, n) for n in p.nicknames):
         return "fits_name"
     mine = _nickname_initial(m.nickname) if m.nickname else ""
@@ -407,6 +409,13 @@ def _nickname(m: PersonFeatures, p: Profile) -> str:  # noqa: PLR0911 (a compari
     if m.nickname and p.nicknames:
         return "different"
     return ""
+
+
+def _fits(nickname: str, given: str) -> bool:
+    """A mention's nickname that is a form of a recorded first name: a table's variant
+    ("Steve", Steven) or a short form no table lists ("Irez", the street form of Irene; ADR
+    0212)."""
+    return given_names_equivalent(nickname, given) or given_short_form(nickname, given)
 
 
 def _phone(m: PersonFeatures, p: Profile, generic: frozenset[str]) -> str:

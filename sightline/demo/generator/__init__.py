@@ -31,6 +31,11 @@ variants, short forms no nickname table holds ("Kev", "Seun", "Tomek"), one-lett
 nicknames only; phones as 07..., +44 7..., +44 (0)7..., 0044 7..., 7... without the 0, spaced
 and dashed; registrations full, joined, partial, in words ("starts AB12", "ends in CDE") and
 misread (0/O, 1/I, 5/S, 8/B). Each mention's styles are in the ground truth.
+Each network adult presents himself consistently (``persona``, ADR 0212): every mention of him
+after the first shares at least one detail of his persona (given name, a surname half, the
+nickname, one of his one or two phones, the front or back of his plate, his address) with an
+earlier mention, written in any style; ``generate_borough(persona=False)`` draws each mention's
+details independently, as before.
 About 93% of referrals at the default density belong to no network; some of those name ordinary
 adults (a parent's partner, a neighbour, a coach), who are not persons of concern; three in ten
 of those outside the child's family share a network adult's surname (half of them the initial

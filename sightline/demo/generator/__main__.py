@@ -18,10 +18,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--networks", type=int, default=None)
     parser.add_argument("--truth", type=Path, default=None, help="write the ground truth here")
+    parser.add_argument(
+        "--independent-details",
+        action="store_true",
+        help="draw each mention of a network adult independently (before ADR 0212)",
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     borough = generate_borough(
-        children=args.children, years=args.years, seed=args.seed, networks=args.networks
+        children=args.children,
+        years=args.years,
+        seed=args.seed,
+        networks=args.networks,
+        persona=not args.independent_details,
     )
     elapsed = time.perf_counter() - began
     counts = borough.truth["counts"]

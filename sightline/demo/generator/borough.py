@@ -41,13 +41,15 @@ def _child_specs(world: World, children: list[ChildPlan]) -> tuple[ChildSpec, ..
     return tuple(specs)
 
 
-def _borough_make(*, children: int, years: int, seed: int, end: date, networks: int) -> Borough:
+def _borough_make(
+    *, children: int, years: int, seed: int, end: date, networks: int, persona: bool
+) -> Borough:
     """Each step draws from the one random source in turn; their order is part of the output."""
     world = World.new(seed=seed, end=end, years=years)
     world.geo.build()
     orgs = organisations_build(world, n_children=children)
     plans, units = children_build(world, n_children=children)
-    planted = networks_build(world, plans, units, n_networks=networks)
+    planted = networks_build(world, plans, units, n_networks=networks, persona=persona)
     drafts = drafts_build(world, plans, units, planted)
     births_assign(world, plans, drafts)
     recorder = TruthRecorder()
@@ -58,6 +60,7 @@ def _borough_make(*, children: int, years: int, seed: int, end: date, networks: 
         orgs,
         recorder,
         OrdinaryAdults(world, [a for n in planted for a in n.adults]),
+        persona,
     )
     ordered = sorted(drafts, key=lambda d: (d.local.astimezone(UTC), d.order))
     referrals = tuple(writer.compose(d, f"R{i + 1:07d}") for i, d in enumerate(ordered))
@@ -71,6 +74,7 @@ def _borough_make(*, children: int, years: int, seed: int, end: date, networks: 
         referrals=referrals,
         recorder=recorder,
     )
+    truth["adult_details"] = "persona" if persona else "independent"
     # Partner events draw from a random source of their own: the rest is the same without them.
     events, truth["events"] = events_build(
         seed=seed, start=world.calendar.start, end=end, children=plans, networks=planted
@@ -95,12 +99,18 @@ def generate_borough(
     seed: int,
     end: date = date(2026, 10, 31),
     networks: int | None = None,
+    persona: bool = True,
 ) -> Borough:
     """A synthetic borough: the same arguments always give an equal ``Borough``.
 
     ``networks`` defaults to ``max(1, children // 150)`` (0 when there are fewer than 3
     children); each network needs 3 children of its own, so ``ValueError`` is raised when
     ``networks`` asks for more than the children allow.
+
+    ``persona`` (the default): each network adult presents himself consistently, so every
+    mention of him after the first shares a detail with an earlier one (``persona``, ADR
+    0212). ``persona=False`` draws each mention's details independently, as before ADR 0212;
+    the same seed then gives the same borough as before it.
     """
     if children < 0:
         raise ValueError("children must not be negative")
@@ -110,7 +120,9 @@ def generate_borough(
         networks = max(1, children // 150) if children >= 3 else 0
     if networks < 0:
         raise ValueError("networks must not be negative")
-    return _borough_make(children=children, years=years, seed=seed, end=end, networks=networks)
+    return _borough_make(
+        children=children, years=years, seed=seed, end=end, networks=networks, persona=persona
+    )
 
 
 def write_truth(borough: Borough, path: Path) -> None:

@@ -53,6 +53,12 @@ class Identifiers:
         self.phone_overflow += 1
         return f"07700 {self.phone_overflow}"
 
+    def spare_phone(self) -> str:
+        """A phone from the end of the queue: the numbers given out before are unchanged."""
+        if len(self.phone_pool) > 1:
+            return self.phone_pool.pop(0)
+        return self.phone()
+
     def registration(self) -> str:
         while True:
             area = self.rng.choice(REG_AREA_FIRST) + self.rng.choice(REG_LETTERS)

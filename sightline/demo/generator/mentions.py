@@ -35,6 +35,11 @@ def _written_nickname(rng: random.Random, adult: Adult, name: str) -> tuple[str,
     # one draw either way: mostly the nickname when there is no name, sometimes beside it
     if not ((not name and rng.random() < 0.8) or (name and rng.random() < 0.4)):
         return "", ""
+    return nickname_as_written(rng, adult)
+
+
+def nickname_as_written(rng: random.Random, adult: Adult) -> tuple[str, str]:
+    """The adult's nickname as one referrer writes it, and the style."""
     nickname = adult.nickname
     kind = "street_short" if "street_nickname" in adult.traits else "as_known"
     v = rng.random()

@@ -85,8 +85,11 @@ def _nickname(world: World, given: str, family: str, sex: str) -> tuple[str, boo
     return ids.nickname(given, family, sex), False
 
 
-def network_adult(world: World, key: str, principal: bool, flat: Place | None) -> Adult:
-    """An adult of a network; the principal (the first) lives at the network's flat if any."""
+def network_adult(
+    world: World, key: str, principal: bool, flat: Place | None, persona: bool = True
+) -> Adult:
+    """An adult of a network; the principal (the first) lives at the network's flat if any.
+    With ``persona`` (ADR 0212) two in five give some children a second phone."""
     rng, ids = world.rng, world.ids
     sex: Literal["female", "male"] = "male" if rng.random() < 0.85 else "female"
     given, family, traits = _adult_name(world, sex)
@@ -100,7 +103,7 @@ def network_adult(world: World, key: str, principal: bool, flat: Place | None) -
         rng.choice(CLOTHES),
     )
     address = flat.address if flat is not None and principal else world.geo.home()[0]
-    return Adult(
+    adult = Adult(
         key=key,
         given=given,
         family=family,
@@ -114,6 +117,9 @@ def network_adult(world: World, key: str, principal: bool, flat: Place | None) -
         address=address,
         traits=(*traits, "street_nickname") if street else traits,
     )
+    if persona and world.persona_rng.random() < 0.4:
+        adult.second_phone = ids.spare_phone()
+    return adult
 
 
 def _single_children(children: list[ChildPlan], units: list[list[int]], needed: int) -> list[int]:
@@ -130,14 +136,15 @@ def _single_children(children: list[ChildPlan], units: list[list[int]], needed: 
     return singles
 
 
-def _network(world: World, key: str, members: list[int]) -> Network:
+def _network(world: World, key: str, members: list[int], persona: bool) -> Network:
     rng = world.rng
     kinds = rng.sample(_PLACE_KINDS, k=rng.randint(1, 3), counts=_PLACE_KIND_COUNTS)
     kinds = list(dict.fromkeys(kinds))
     places = [network_place(world, f"{key}-L{i + 1}", kind) for i, kind in enumerate(kinds)]
     flat = next((p for p in places if p.kind == "flat"), None)
     adults = [
-        network_adult(world, f"{key}-A{i + 1}", i == 0, flat) for i in range(rng.randint(2, 5))
+        network_adult(world, f"{key}-A{i + 1}", i == 0, flat, persona)
+        for i in range(rng.randint(2, 5))
     ]
     network = Network(key, adults, places, members)
     length = rng.randint(120, 420)
@@ -146,10 +153,16 @@ def _network(world: World, key: str, members: list[int]) -> Network:
 
 
 def networks_build(
-    world: World, children: list[ChildPlan], units: list[list[int]], *, n_networks: int
+    world: World,
+    children: list[ChildPlan],
+    units: list[list[int]],
+    *,
+    n_networks: int,
+    persona: bool = True,
 ) -> list[Network]:
     """``n_networks`` networks of 3 to 8 children each, drawn from children without siblings
-    (network children are redrawn: mostly girls, more often with a learning disability)."""
+    (network children are redrawn: mostly girls, more often with a learning disability).
+    ``persona``: adults may have a second phone (ADR 0212)."""
     if n_networks * 3 > len(children):
         raise ValueError(f"{n_networks} networks need at least {n_networks * 3} children")
     rng = world.rng
@@ -160,7 +173,7 @@ def networks_build(
         spare = len(pool) - 3 * (n_networks - n - 1)
         k = min(rng.randint(3, 8), spare)
         members, pool = pool[:k], pool[k:]
-        networks.append(_network(world, f"N{n + 1:03d}", members))
+        networks.append(_network(world, f"N{n + 1:03d}", members, persona))
         for child in members:
             plan = children[child]
             plan.network = n

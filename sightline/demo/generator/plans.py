@@ -32,6 +32,12 @@ class Adult:
     # what makes the adult hard to link: "community", "common_surname", "hyphenated",
     # "street_nickname" (recorded in the ground truth)
     traits: tuple[str, ...] = ()
+    # a second phone he gives some children (persona generator only, ADR 0212)
+    second_phone: str = ""
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        return (self.phone, self.second_phone) if self.second_phone else (self.phone,)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from sightline.demo.generator.mentions import (
 )
 from sightline.demo.generator.narrative import Narrative, narrative_context
 from sightline.demo.generator.organisations import Organisations
+from sightline.demo.generator.persona import details, presented, repaired
 from sightline.demo.generator.plans import ChildPlan, Draft, Network, Place
 from sightline.demo.generator.specs import PersonNamed, PlaceNamed, ReferralSpec, StaffSpec, Urgency
 from sightline.demo.generator.templates import (
@@ -64,8 +65,12 @@ class ReferralWriter:
     orgs: Organisations
     truth: TruthRecorder
     ordinary_adults: OrdinaryAdults
+    # each adult presents himself consistently (ADR 0212); False: details drawn independently
+    persona: bool = True
     # network number -> children already given a forced identifier for its principal adult
     forced: dict[int, set[int]] = field(default_factory=dict)
+    # adult key -> the persona details his mentions so far have carried
+    carried: dict[str, set[str]] = field(default_factory=dict)
 
     def compose(self, draft: Draft, key: str) -> ReferralSpec:
         rng = self.world.rng
@@ -161,6 +166,11 @@ class ReferralWriter:
             if force:
                 forced.add(plan.index)
             mention = network_mention(rng, story.next_person_key(), adult, force)
+            if self.persona:
+                earlier = self.carried.setdefault(adult.key, set())
+                mention = presented(self.world.persona_rng, adult, mention)
+                mention = repaired(self.world.persona_rng, adult, mention, earlier)
+                earlier.update(details(adult, mention))
             story.persons.append(mention)
             self.truth.adult_mentions.setdefault(adult.key, []).append(mention.mention_key)
             text, cats, _ = templates[i % len(templates)]

@@ -40,6 +40,10 @@ class _Index:
         return cls(referral_of_mention, person_by_key)
 
 
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())[-10:]
+
+
 def _first_alert(index: _Index, keys: list[str]) -> ReferralSpec | None:
     """The referral at which an adult has first been named about two children."""
     seen_children: set[str] = set()
@@ -59,6 +63,7 @@ def _adult_truth(adult: Adult, keys: list[str], second: ReferralSpec | None) -> 
         "sex": adult.sex,
         "age_at_start": adult.age,
         "phone": adult.phone,
+        "phones": list(adult.phones),
         "vehicle_registration": adult.vehicle or "",
         "address": adult.address,
         "mention_keys": keys,
@@ -88,8 +93,8 @@ def _network_truth(
         mentions = [index.person_by_key[k] for k in keys]
         if adult.vehicle and any(m.vehicle_registration for m in mentions):
             vehicles.append(adult.vehicle)
-        if any(m.phone for m in mentions):
-            phones.append(adult.phone)
+        written = {_digits(m.phone) for m in mentions if m.phone}
+        phones += [p for p in adult.phones if _digits(p) in written]
         adults_out.append(_adult_truth(adult, keys, first))
     return {
         "key": network.key,

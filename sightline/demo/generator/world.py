@@ -75,6 +75,9 @@ class World:
     calendar: Calendar
     ids: Identifiers
     geo: Geography
+    # the persona's own draws (ADR 0212), so that the rest of the borough is the same with or
+    # without them
+    persona_rng: random.Random
 
     @classmethod
     def new(cls, *, seed: int, end: date, years: int) -> World:
@@ -82,4 +85,5 @@ class World:
         fake = Faker("en_GB")
         fake.seed_instance(seed)
         calendar = Calendar(rng, end=end, years=years)
-        return cls(seed, rng, fake, calendar, Identifiers(rng), Geography(rng))
+        persona_rng = random.Random(f"persona-{seed}")
+        return cls(seed, rng, fake, calendar, Identifiers(rng), Geography(rng), persona_rng)

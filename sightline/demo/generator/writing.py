@@ -121,10 +121,15 @@ def written_name(
 
 def written_phone(rng: random.Random, canonical: str) -> tuple[str, str]:
     """``canonical`` ("07700 900123") as a referrer writes it, and the style."""
+    style = weighted(rng, PHONE_STYLES)
+    return phone_as(canonical, style), style
+
+
+def phone_as(canonical: str, style: str) -> str:
+    """``canonical`` ("07700 900123") written in ``style`` (one of ``PHONE_STYLES``)."""
     digits = canonical.replace(" ", "")
     national = digits[1:]  # 7700900123
-    style = weighted(rng, PHONE_STYLES)
-    text = {
+    return {
         "spaced": canonical,
         "digits": digits,
         "spaced_3": f"{digits[:5]} {digits[5:8]} {digits[8:]}",
@@ -135,7 +140,6 @@ def written_phone(rng: random.Random, canonical: str) -> tuple[str, str]:
         "intl_0044": f"0044 {national[:4]} {national[4:]}",
         "no_zero": f"{national[:4]} {national[4:]}",
     }[style]
-    return text, style
 
 
 def _misread(rng: random.Random, plate: str) -> str | None:

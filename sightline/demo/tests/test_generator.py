@@ -398,7 +398,7 @@ def _assert_written_as_the_adult(
         or (len(person.vehicle_registration.replace(" ", "")) == 7)
     )
     if person.phone:
-        assert _digits(person.phone) == _digits(adult["phone"])
+        assert _digits(person.phone) in {_digits(p) for p in adult["phones"]}
         assert person.phone in referral.narrative
     if person.vehicle_registration:
         plate = adult["vehicle_registration"].replace(" ", "").translate(_UNCONFUSED)

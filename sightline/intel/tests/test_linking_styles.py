@@ -83,9 +83,9 @@ def test_a_name_written_as_first_name_then_as_nickname_links_either_way() -> Non
 
 
 def test_a_nickname_that_is_not_the_name_written_before_does_not_link() -> None:
-    # "Briz" is a street form of Brian, but a nickname alone is not a first name: no level
+    # "Briz" is a street form of Brian: it fits the name (ADR 0212), but alone it is weak
     brian = profile_of({"name": "Brian Berry", "approximate_age": 30})
-    assert "nickname" not in compare(features(nickname="Briz"), brian).levels
+    assert compare(features(nickname="Briz"), brian).levels == {"nickname": "fits_name"}
     assert compare(features(nickname="Briz"), brian).score < CANDIDATE
     # the same common first name as a nickname, with an age far from the person's
     john = profile_of({"name": "John Berry", "approximate_age": 30})
@@ -95,6 +95,24 @@ def test_a_nickname_that_is_not_the_name_written_before_does_not_link() -> None:
     # a first name compared with first names is not counted again as a nickname
     both = profile_of({"name": "Ike Okafor", "nickname": "Ike"})
     assert compare(features(name="Ike Okafor"), both).levels.get("nickname") != "as_name"
+
+
+def test_a_street_form_nickname_and_a_plate_link_though_the_phone_is_his_other_one() -> None:
+    # ADR 0212: "Irez" (Irene) with her car, giving her second phone
+    irene = profile_of(
+        {"name": "Irene Goddard", "phone": "07700 900137", "vehicle_registration": "AA58 SFB"}
+    )
+    later = features(nickname="Irez", phone="07700 900852", vehicle_registration="AA58 SFB")
+    score = compare(later, irene)
+    assert score.levels == {"nickname": "fits_name", "phone": "different", "plate": "exact"}
+    assert score.score >= HIGH_CONFIDENCE
+    # a first name is not weighed again against a nickname's street form (ADR 0212: an
+    # ordinary "Marcus Jones" joined "Marc Jones", known as "Maro")
+    marc = profile_of({"name": "Marc Jones", "nickname": "Maro", "approximate_age": 25})
+    assert "nickname" not in compare(features(name="Marcus Jones"), marc).levels
+    # a different phone still counts against: the nickname alone with it is not a link
+    alone = compare(features(nickname="Irez", phone="07700 900852"), irene)
+    assert alone.score < compare(features(nickname="Irez"), irene).score < CANDIDATE
 
 
 def test_a_common_first_name_as_a_nickname_weighs_less_than_a_rare_one() -> None:

@@ -51,6 +51,14 @@ class Command(BaseCommand):
             help="Last day of referrals (default: today).",
         )
         parser.add_argument(
+            "--independent-details",
+            action="store_true",
+            help=(
+                "Draw each mention of a network adult independently, as before ADR 0212 (by "
+                "default each adult presents himself consistently across children)."
+            ),
+        )
+        parser.add_argument(
             "--with-history",
             action="store_true",
             help=(
@@ -80,6 +88,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             networks=options["networks"],
             end=options["end"] or timezone.localdate(),
+            persona=not options["independent_details"],
         )
         generated = time.perf_counter()
         truth = options["truth"] or (Path(settings.BASE_DIR) / "var" / "demo-truth.json")
