@@ -126,6 +126,11 @@ def test_a_proposal_waits_for_sign_off_and_becomes_the_decision(
     assert proposed.status_code == 201, proposed.content
     assert proposed.json()["status"] == "awaiting_sign_off"
     assert InboxItem.objects.filter(user=manager, kind="sign_off").exists()
+    # The practitioner is told where it waits, with no link to a queue only managers open.
+    waiting = signed_in(front_door).get(f"/referrals/{referral.reference}/").content.decode()
+    assert (
+        "team managers' sign-off queue" in waiting and 'href="/casework/sign-offs/"' not in waiting
+    )
     queue = token_client(manager).get("/api/v1/sign-offs?status=pending").json()
     assert [i["reasoning"] for i in queue["items"]] == ["Family will supervise."]
     sign_off_id = queue["items"][0]["id"]
