@@ -37,6 +37,7 @@ from sightline.intel.services.bulk_plates import PlatesMixin
 from sightline.intel.services.store import PlaceFound
 from sightline.intel.services.suggest import suggestion_rows
 from sightline.people.matching import normalise_postcode
+from sightline.people.models import Child
 from sightline.referrals.models import PersonNamed, PlaceNamed, Referral, ReferralChild
 
 
@@ -128,12 +129,43 @@ class MemoryStore(LinksMixin, PlatesMixin):
             self.phone_ids[phone.pk] = phone
         for mention in Mention.objects.order_by("occurred_at", "created_at").iterator(2000):
             self._mention_add(mention)
+        self._source_children()
         for rid in list(self.by_referral):
             self._snapshot(rid)
         self.candidate_pairs.update(MatchCandidate.objects.values_list("mention_id", "entity_id"))
         for alert in Alert.objects.exclude(status="withdrawn").order_by("created_at"):
             self.alerts[alert.entity_id][alert.trigger] = alert
             self.loaded_alerts[alert.pk] = alert
+
+    def _source_children(self) -> None:
+        """The children of the mentions from another source (a partner event: `child_ids`,
+        no referral), by source id, as `rules.entity_links` reads them."""
+        sourced = {m.source_key: m.child_ids for m in self.mentions.values() if not m.referral_id}
+        self.sources_children(sourced)
+
+    def sources_children(self, sources: dict[uuid.UUID, list[str]]) -> None:
+        """`kids` of these sources (not referrals), from their children's ids, one read."""
+        wanted = {c for ids in sources.values() for c in ids}
+        found: dict[str, tuple[str, str, str]] = {}
+        rows = Child.objects.filter(pk__in=wanted).values_list(
+            "pk", "reference", "address", "postcode", "family_name"
+        )
+        for cid, ref, address, postcode, family in rows.iterator(chunk_size=5000):
+            found[str(cid)] = (str(cid), ref, household(address, postcode, family, cid))
+        for sid, ids in sources.items():
+            self.kids[sid] = [found[c] for c in ids if c in found]
+
+    def written(self, raised: list[Alert]) -> None:
+        """After a write that keeps the picture in use (an event import's chunk, ADR 0909):
+        what was made is on record now and what was changed is written; the next write
+        starts from nothing made or changed."""
+        self.new.clear()
+        self.dirty.clear()
+        self.edges_dirty.clear()
+        self.candidates = []
+        self.suggestions = []
+        self.changes = []
+        self.loaded_alerts.update((alert.pk, alert) for alert in raised)
 
     def _hold(self, person_id: uuid.UUID, keys: set[str]) -> None:
         for key in sorted(keys):
