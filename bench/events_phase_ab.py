@@ -59,11 +59,11 @@ def main() -> None:
     borough = generate_borough(
         children=children, years=2, seed=11, networks=None, end=timezone.localdate()
     )
-    load0 = open("/proc/loadavg").read().split()[0]
+    load0 = Path("/proc/loadavg").read_text().split()[0]
     cpu0, wall0 = _cpu(), time.perf_counter()
     report = demo_events_load(borough=borough, clocks=True)
     cpu, wall = _cpu() - cpu0, time.perf_counter() - wall0
-    load1 = open("/proc/loadavg").read().split()[0]
+    load1 = Path("/proc/loadavg").read_text().split()[0]
     print(json.dumps({"tree": tree, "db": db, "events_cpu_s": round(cpu, 1),
                       "events_wall_s": round(wall, 1), "load": [load0, load1],
                       "stored": report.stored, "alerts": report.alerts}))  # fmt: skip
