@@ -117,7 +117,9 @@ class LinksMixin:
         return sorted(self.by_entity.get(entity_id, ()), key=lambda m: self.order[m.pk])
 
     def links_of(self, entity_id: uuid.UUID) -> list[Link]:
-        fits = self.ambiguous.get(entity_id, [])
+        # A fit since moved onto the entity (a merge) is one of its mentions, read once and
+        # with its own status, as `rules.entity_links` reads it.
+        fits = [f for f in self.ambiguous.get(entity_id, ()) if f.entity_id != entity_id]
         fit_ids = {f.pk for f in fits}  # by key: a list's `in` compares models in Python
         listed = sorted([*self.mentions_of(entity_id), *fits], key=lambda m: self.order[m.pk])
         return [self.link(m, fit=m.pk in fit_ids) for m in listed]

@@ -133,6 +133,14 @@ class MemoryStore(LinksMixin, PlatesMixin):
         for rid in list(self.by_referral):
             self._snapshot(rid)
         self.candidate_pairs.update(MatchCandidate.objects.values_list("mention_id", "entity_id"))
+        # The ambiguous fits on record reach their persons, as `rules.entity_links` reads them
+        # (without them, an alert of a person a stored mention fits lost that link).
+        fits = MatchCandidate.objects.filter(status=CandidateStatus.AMBIGUOUS).order_by(
+            "created_at"
+        )
+        for mention_id, entity_id in fits.values_list("mention_id", "entity_id"):
+            if mention_id in self.mentions:
+                self.ambiguous.setdefault(entity_id, []).append(self.mentions[mention_id])
         for alert in Alert.objects.exclude(status="withdrawn").order_by("created_at"):
             self.alerts[alert.entity_id][alert.trigger] = alert
             self.loaded_alerts[alert.pk] = alert
