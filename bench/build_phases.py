@@ -92,8 +92,8 @@ def main() -> None:
     cmd.clocks_backfill = _timed("clocks", cmd.clocks_backfill, phase=True)  # type: ignore[attr-defined]
     cmd.demo_events_load = _timed("partner events", cmd.demo_events_load, phase=True)  # type: ignore[attr-defined]
     bulk.index_referral = _timed("index: index_referral", bulk.index_referral)  # type: ignore[attr-defined]
-    bulk._alerts_in_memory = _timed("index: alert rules", bulk._alerts_in_memory)  # type: ignore[attr-defined]
-    bulk._write = _timed("index: write", bulk._write)  # type: ignore[attr-defined]
+    bulk.alerts_in_memory = _timed("index: alert rules", bulk.alerts_in_memory)  # type: ignore[attr-defined]
+    bulk.picture_write = _timed("index: write", bulk.picture_write)  # type: ignore[attr-defined]
     QuerySet.bulk_create = _bulk_create_timed  # type: ignore[method-assign]
     stop = threading.Event()
     sampler = threading.Thread(target=_sampler, args=(threading.get_ident(), stop), daemon=True)

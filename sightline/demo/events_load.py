@@ -26,6 +26,7 @@ from sightline.demo.generator.partner_events import EventSpec
 from sightline.demo.users import demo_username
 from sightline.events.kinds import event_parse
 from sightline.events.models import Event, MissingEpisode
+from sightline.intel.services import SourcesPicture
 from sightline.people.models import Child
 from sightline.workflows import events_import, return_interview_step
 
@@ -125,6 +126,8 @@ def demo_events_load(
         row = event_parse({**spec.body(), "child": {"id": str(child.pk)}})
         groups[(spec.agency_key, spec.kind)].append(row)
     stored = already = alerts = 0
+    # One intelligence picture for every file (ADR 0909): read once, not once an import.
+    picture = SourcesPicture()
     for (agency_key, kind), rows in sorted(groups.items()):
         agency = agencies[agency_key]
         sender = _sender(agency)
@@ -138,6 +141,7 @@ def demo_events_load(
             filename=f"demo-{kind}.csv",
             notify=False,
             clocks=clocks,
+            picture=picture,
         )
         stored, already = stored + result.stored, already + result.already_stored
         alerts += len(result.alerts)

@@ -22,7 +22,7 @@ from sightline.events.models import Event, EventAlert, MissingEpisode, ReturnInt
 from sightline.events.pictures import happening_of, pictures_for
 from sightline.events.selectors import latest_referrals
 from sightline.intel.models import Alert
-from sightline.intel.services import Source, mentions_on_source
+from sightline.intel.services import Source, SourceNames, mentions_on_source
 from sightline.people.models import Child
 from sightline.reviews.choices import TextKind
 from sightline.reviews.services import missed_opportunities_check
@@ -45,11 +45,12 @@ class EventReceived:
         return [a.reference for a in self.alerts] + [a.reference for a in self.intel_alerts]
 
 
-def event_index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
+def event_names(event: Event) -> SourceNames | None:
+    """What an event names for intelligence, as a source (None when it names nothing)."""
     if not (event.persons_named or event.places_named or event.vehicles or event.phones):
-        return []
+        return None
     categories = ("sexual_exploitation",) if event.kind in EXPLOITATION_KINDS else ()
-    result = mentions_on_source(
+    return SourceNames(
         source=Source(
             kind="event",
             id=event.pk,
@@ -59,11 +60,24 @@ def event_index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
             child_ids=(event.child_id,),
             categories=categories,
         ),
-        acting_user=acting_user,
         persons=event.persons_named,
         places=event.places_named,
         vehicles=event.vehicles,
         phones=event.phones,
+    )
+
+
+def event_index(acting_user: Any, event: Event, notify: bool) -> list[Alert]:
+    names = event_names(event)
+    if names is None:
+        return []
+    result = mentions_on_source(
+        source=names.source,
+        acting_user=acting_user,
+        persons=names.persons,
+        places=names.places,
+        vehicles=names.vehicles,
+        phones=names.phones,
         notify=notify,
     )
     return result.alerts

@@ -20,9 +20,10 @@ from sightline.events.kinds import EventBase
 from sightline.events.models import Event, EventAlert, MissingEpisode
 from sightline.events.pictures import happening_of, pictures_for
 from sightline.events.selectors import latest_referrals
+from sightline.intel.services import SourcesPicture, mentions_on_sources
 from sightline.people.selectors import ChildIndex
 from sightline.reviews.services import missed_opportunities_check
-from sightline.workflows.event_receive import episode_clock_start, event_index
+from sightline.workflows.event_receive import episode_clock_start, event_index, event_names
 from sightline.workflows.language import flag_events
 
 # Rows per transaction: large enough that each table's rows go in one or two statements,
@@ -73,6 +74,21 @@ def _flag_texts(
     flag_events(acting_user, [(e, episodes.get(e.pk)) for e in stored])
 
 
+def _index(
+    acting_user: Any, stored: Sequence[Event], notify: bool, picture: SourcesPicture | None
+) -> list[str]:
+    """Intelligence for the events naming someone, something or somewhere, in the file's
+    order: over the picture the import keeps in memory (ADR 0909), or, for a file of one
+    chunk, each event as it would be indexed on its own."""
+    if picture is None:
+        return [a.reference for e in stored for a in event_index(acting_user, e, notify)]
+    names = [n for n in map(event_names, stored) if n is not None]
+    results = mentions_on_sources(
+        picture=picture, sources=names, acting_user=acting_user, notify=notify
+    )
+    return [a.reference for r in results for a in r.alerts]
+
+
 @transaction.atomic
 def _chunk_import(
     *,
@@ -83,15 +99,14 @@ def _chunk_import(
     notify: bool,
     clocks: bool,
     index: ChildIndex | None,
+    picture: SourcesPicture | None,
 ) -> ImportResult:
     with audit_batch():
         bulk = events.events_store_many(
             acting_user=acting_user, agency=agency, rows=rows, filename=filename, index=index
         )
         _flag_texts(acting_user, bulk.events, bulk.episodes)
-        alerts: list[str] = []
-        for event in bulk.events:  # only those naming someone, something or somewhere
-            alerts += [a.reference for a in event_index(acting_user, event, notify)]
+        alerts = _index(acting_user, bulk.events, notify, picture)
         if clocks:
             _clocks_start(acting_user, bulk.events, bulk.episodes)
         alerts += [a.reference for a in _detect_in_order(acting_user, bulk.events, notify)]
@@ -111,6 +126,7 @@ def events_import(
     clocks: bool = True,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    picture: SourcesPicture | None = None,
 ) -> ImportResult:
     """An import's valid rows, `chunk` rows per transaction (inside a caller's transaction,
     a savepoint each): stored in bulk, then the per-event steps that name someone (intel) or
@@ -120,6 +136,10 @@ def events_import(
     # The children on record read once for a file of several chunks (ADR 0908); a file of
     # one chunk is matched by its one query over its own block keys, as before.
     index = ChildIndex() if len(rows) > chunk else None
+    # So is the intelligence picture, when a chunk first names someone (ADR 0909).
+    # `picture`: one kept by a caller importing several files (the demo's loader).
+    if picture is None and len(rows) > chunk:
+        picture = SourcesPicture()
     for start in range(0, len(rows), chunk):
         part = _chunk_import(
             acting_user=acting_user,
@@ -129,6 +149,7 @@ def events_import(
             notify=notify,
             clocks=clocks,
             index=index,
+            picture=picture,
         )
         total.stored += part.stored
         total.already_stored += part.already_stored

@@ -6,6 +6,7 @@ parts; callers import from here."""
 
 from sightline.intel.services.alerts import alert_status_set
 from sightline.intel.services.bulk import intel_bulk_index
+from sightline.intel.services.bulk_sources import SourceNames, SourcesPicture, mentions_on_sources
 from sightline.intel.services.common import ALERT_ROLES, IndexResult, IntelError
 from sightline.intel.services.concerns import concern_on_screening
 from sightline.intel.services.groups import groups_refresh
@@ -19,6 +20,8 @@ __all__ = [
     "IntelError",
     "Source",
     "SourceIndexResult",
+    "SourceNames",
+    "SourcesPicture",
     "alert_status_set",
     "concern_on_screening",
     "groups_refresh",
@@ -28,4 +31,5 @@ __all__ = [
     "mention_reject",
     "mentions_on_referral",
     "mentions_on_source",
+    "mentions_on_sources",
 ]

@@ -68,7 +68,7 @@ def alerts_apply(
             alert = alert_new(entity_type, entity_id, entity_ref, trigger, outcome, fired_by)
             alert.supersedes = current.get("children2") if trigger != "children2" else None
             alert.save()
-            _alert_audit(alert, acting_user, Action.CREATE, "raised", audit)
+            alert_audit(alert, acting_user, Action.CREATE, "raised", audit)
             if notify:
                 alert_notify(alert)
         elif outcome.holds and alert is not None:
@@ -76,10 +76,10 @@ def alerts_apply(
             if what is None:
                 continue
             alert.save()
-            _alert_audit(alert, acting_user, Action.CHANGE, what, audit)
+            alert_audit(alert, acting_user, Action.CHANGE, what, audit)
         elif alert is not None and alert_withdraw(alert):
             alert.save(update_fields=["status", "status_reason", "updated_at"])
-            _alert_audit(alert, acting_user, Action.CHANGE, "withdrawn", audit)
+            alert_audit(alert, acting_user, Action.CHANGE, "withdrawn", audit)
         else:
             continue
         changed.append(alert)
@@ -205,7 +205,7 @@ def alert_withdraw(alert: Alert) -> bool:
     return True
 
 
-def _alert_audit(alert: Alert, acting_user: Any, action: Action, what: str, audit: bool) -> None:
+def alert_audit(alert: Alert, acting_user: Any, action: Action, what: str, audit: bool) -> None:
     if not audit:
         return
     audit_record(

@@ -134,12 +134,13 @@ def intel_bulk_index(
     for referral in _batches(store, _unindexed(referrals)):
         result, touched = index_referral(referral, store=store)
         for entity_type, entity_id in sorted(touched):
-            result.alerts += _alerts_in_memory(store, entity_type, entity_id, referral, raised)
+            changes = alerts_in_memory(store, entity_type, entity_id, referral, raised)
+            result.alerts += [alert for alert, _what in changes]
         counts["referrals"] += 1
         counts["mentions"] += len(result.mentions)
         counts["alerts"] += len(result.alerts)
         counts["suggestions"] += len(result.suggestions)
-    _write(store, raised)
+    picture_write(store, raised)
     references.save()
     if notify:
         for alert in raised:
@@ -185,24 +186,27 @@ def intel_index_one_by_one(
     return _finish(counts, acting_user, "intel_bulk_index")
 
 
-def _alerts_in_memory(
+def alerts_in_memory(
     store: BulkStore,
     entity_type: str,
     entity_id: uuid.UUID,
-    fired_by: Referral,
+    fired_by: Referral | None,
     raised: list[Alert],
-) -> list[Alert]:
+) -> list[tuple[Alert, str]]:
     """`alerts.alerts_apply` over the in-memory picture, the rules reading only what changed
-    (`bulk_rules`); a changed alert is described at the end of the run."""
+    (`bulk_rules`); a changed alert is described at the end of the run. Each alert changed,
+    with what `alerts_apply` would audit of it ("raised", "confirmed", "updated",
+    "withdrawn")."""
     if entity_type not in rules.KIND_FOR:
         return []
     outcomes = evaluate(store, entity_type, entity_id)
     current = store.alerts[entity_id]
     before = dict(current)
     entity_ref = store.reference_of(entity_type, entity_id)
-    changed: list[Alert] = []
+    changed: list[tuple[Alert, str]] = []
     for trigger, outcome in outcomes.items():
         alert = before.get(trigger)
+        what = "raised"
         if outcome.holds and alert is None:
             reference = store.references("AL")
             alert = alert_new(
@@ -213,19 +217,22 @@ def _alerts_in_memory(
             store.new.add(alert.pk)
             raised.append(alert)
         elif outcome.holds and alert is not None:
-            if alert_apply(store, alert, entity_ref, outcome) is None:
+            updated = alert_apply(store, alert, entity_ref, outcome)
+            if updated is None:
                 continue
+            what = updated
             store.touch(alert.pk)
         elif alert is not None and alert_withdraw(alert):
+            what = "withdrawn"
             del current[trigger]
             store.touch(alert.pk)
         else:
             continue
-        changed.append(alert)
+        changed.append((alert, what))
     return changed
 
 
-def _write(store: BulkStore, raised: list[Alert]) -> None:
+def picture_write(store: BulkStore, raised: list[Alert]) -> None:
     """Everything the run made or changed, in bulk, parents before children."""
     store.persons_finish()
     store.alerts_describe()

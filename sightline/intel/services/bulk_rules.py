@@ -173,6 +173,12 @@ class BulkStore(MemoryStore):
         # alert -> (entity reference, links, how many of them) to describe it by at the end
         self.pending: dict[uuid.UUID, tuple[Alert, str, list[Link], int]] = {}
 
+    def load(self) -> None:
+        super().load()
+        for entity_id, fits in self.ambiguous.items():
+            for mention in fits:
+                self.fitted[mention.pk].add(entity_id)
+
     def book(self, entity_id: uuid.UUID) -> Book:
         book = self.books.get(entity_id)
         if book is None:

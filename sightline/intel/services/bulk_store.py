@@ -1,13 +1,11 @@
-"""Longer than 400 lines because the in-memory picture answers every lookup of the `Store`
-protocol and keeps each person's profile, keys and display fields current in one place.
-
-The bulk indexer's picture, held in memory: entities, blocking keys, mentions, adjacency and
+"""The bulk indexer's picture, held in memory: entities, blocking keys, mentions, adjacency and
 alerts, loaded once, changed by the same steps intake runs (`mentions.index_referral` against
 this store), and written once at the end with bulk inserts and updates.
 
 Each lookup answers what the database would at that moment, in the order it would: blocking
 keys are read oldest row first (a person's keys are re-written each time its profile is
-rebuilt), places in the order they were made."""
+rebuilt), places in the order they were made. Phones and vehicles are found in
+`bulk_plates.py`; the adjacency and what the alert rules read in `bulk_links.py`."""
 
 from __future__ import annotations
 
@@ -20,7 +18,6 @@ from typing import Any
 from sightline.accounts.models import Agency
 from sightline.intel import entities, places
 from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, PersonChangeKind
-from sightline.intel.concerns import CONCERN_KEY
 from sightline.intel.models import (
     Alert,
     MatchCandidate,
@@ -32,18 +29,19 @@ from sightline.intel.models import (
     Place,
     Vehicle,
 )
-from sightline.intel.normalise import Plate, normalise_phone, phonetic
+from sightline.intel.normalise import phonetic
 from sightline.intel.resolution import PersonFeatures, Profile, person_keys
-from sightline.intel.rules import Link, household
+from sightline.intel.rules import household
+from sightline.intel.services.bulk_links import LinksMixin, Node
+from sightline.intel.services.bulk_plates import PlatesMixin
 from sightline.intel.services.store import PlaceFound
 from sightline.intel.services.suggest import suggestion_rows
 from sightline.people.matching import normalise_postcode
+from sightline.people.models import Child
 from sightline.referrals.models import PersonNamed, PlaceNamed, Referral, ReferralChild
 
-Node = tuple[str, uuid.UUID]
 
-
-class MemoryStore:
+class MemoryStore(LinksMixin, PlatesMixin):
     """A `Store` over an in-memory picture; `load()` reads what is already indexed."""
 
     check = False  # the tests: answer running tallies both ways, and fail on a difference
@@ -131,12 +129,51 @@ class MemoryStore:
             self.phone_ids[phone.pk] = phone
         for mention in Mention.objects.order_by("occurred_at", "created_at").iterator(2000):
             self._mention_add(mention)
+        self._source_children()
         for rid in list(self.by_referral):
             self._snapshot(rid)
         self.candidate_pairs.update(MatchCandidate.objects.values_list("mention_id", "entity_id"))
+        # The ambiguous fits on record reach their persons, as `rules.entity_links` reads them
+        # (without them, an alert of a person a stored mention fits lost that link).
+        fits = MatchCandidate.objects.filter(status=CandidateStatus.AMBIGUOUS).order_by(
+            "created_at"
+        )
+        for mention_id, entity_id in fits.values_list("mention_id", "entity_id"):
+            if mention_id in self.mentions:
+                self.ambiguous.setdefault(entity_id, []).append(self.mentions[mention_id])
         for alert in Alert.objects.exclude(status="withdrawn").order_by("created_at"):
             self.alerts[alert.entity_id][alert.trigger] = alert
             self.loaded_alerts[alert.pk] = alert
+
+    def _source_children(self) -> None:
+        """The children of the mentions from another source (a partner event: `child_ids`,
+        no referral), by source id, as `rules.entity_links` reads them."""
+        sourced = {m.source_key: m.child_ids for m in self.mentions.values() if not m.referral_id}
+        self.sources_children(sourced)
+
+    def sources_children(self, sources: dict[uuid.UUID, list[str]]) -> None:
+        """`kids` of these sources (not referrals), from their children's ids, one read."""
+        wanted = {c for ids in sources.values() for c in ids}
+        found: dict[str, tuple[str, str, str]] = {}
+        rows = Child.objects.filter(pk__in=wanted).values_list(
+            "pk", "reference", "address", "postcode", "family_name"
+        )
+        for cid, ref, address, postcode, family in rows.iterator(chunk_size=5000):
+            found[str(cid)] = (str(cid), ref, household(address, postcode, family, cid))
+        for sid, ids in sources.items():
+            self.kids[sid] = [found[c] for c in ids if c in found]
+
+    def written(self, raised: list[Alert]) -> None:
+        """After a write that keeps the picture in use (an event import's chunk, ADR 0909):
+        what was made is on record now and what was changed is written; the next write
+        starts from nothing made or changed."""
+        self.new.clear()
+        self.dirty.clear()
+        self.edges_dirty.clear()
+        self.candidates = []
+        self.suggestions = []
+        self.changes = []
+        self.loaded_alerts.update((alert.pk, alert) for alert in raised)
 
     def _hold(self, person_id: uuid.UUID, keys: set[str]) -> None:
         for key in sorted(keys):
@@ -152,16 +189,6 @@ class MemoryStore:
         for block in (f"n:{place.name_key}", f"p:{place.postcode_key}"):
             if not block.endswith(":"):
                 self.places_by[block].append(place)
-
-    def _vehicle_add(self, vehicle: Vehicle) -> None:
-        self.vehicles[vehicle.pk] = vehicle
-        if vehicle.is_partial:
-            self.partial_plates.setdefault((vehicle.registration, vehicle.anchor), vehicle)
-        elif self.full_plates.setdefault(vehicle.registration, vehicle) is vehicle:
-            reg = vehicle.registration
-            for n in range(1, len(reg) + 1):
-                self.plate_ends[("start", reg[:n])].append(vehicle)
-                self.plate_ends[("end", reg[-n:])].append(vehicle)
 
     def _mention_add(self, mention: Mention) -> None:
         self.mentions[mention.pk] = mention
@@ -258,45 +285,6 @@ class MemoryStore:
         holder is always removed before it is held again (`_hold`)."""
         return list(islice(self.holders.get(key, {}), limit))
 
-    def _context_shared(
-        self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
-    ) -> dict[uuid.UUID, frozenset[str]]:
-        """What each candidate's referrals share with this referral's context: "child" if
-        one of their children is in it, and the type of each other entity in it. Read from
-        the running `near` tally, so a lookup costs the context's size, not the candidate's
-        history (which a network's adult, named hundreds of times, made quadratic)."""
-        if not context:
-            return {}
-        found: dict[uuid.UUID, frozenset[str]] = {}
-        for pid in person_ids:
-            near = self.near.get(pid)
-            if not near:
-                continue
-            kinds: set[str] = set()
-            for node in context:
-                if node != pid and node in near:
-                    kinds.update(near[node])
-            if kinds:
-                found[pid] = frozenset(kinds)
-        if self.check:
-            assert found == self._context_shared_full(person_ids, context), "context"
-        return found
-
-    def _context_shared_full(
-        self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
-    ) -> dict[uuid.UUID, frozenset[str]]:
-        """`_context_shared` by reading every referral of every candidate (the check)."""
-        found: dict[uuid.UUID, frozenset[str]] = {}
-        for pid in person_ids:
-            kinds: set[str] = set()
-            for rid in self.node_referrals.get(pid, ()):
-                if any(uuid.UUID(c) in context for c, _r, _h in self.kids.get(rid, ())):
-                    kinds.add("child")
-                kinds.update(t for t, eid in self.snapshot[rid] if eid != pid and eid in context)
-            if kinds:
-                found[pid] = frozenset(kinds)
-        return found
-
     def person_create(self, features: PersonFeatures) -> uuid.UUID:
         person = PersonOfConcern(reference=self._new_reference(EntityType.PERSON))
         self.persons[person.pk] = person
@@ -347,9 +335,6 @@ class MemoryStore:
                 setattr(person, name, value)
         self.unfinished.clear()
 
-    def mentions_of(self, entity_id: uuid.UUID) -> list[Mention]:
-        return sorted(self.by_entity.get(entity_id, ()), key=lambda m: self.order[m.pk])
-
     def mentions_moved(self, moving: list[Mention]) -> None:
         for mention in moving:
             before = self.located[mention.pk]
@@ -358,61 +343,6 @@ class MemoryStore:
                 self.by_entity[mention.entity_id].append(mention)
                 self.located[mention.pk] = mention.entity_id
             self.touch(mention.pk)
-
-    def phone_resolve(self, value: str) -> tuple[Phone, str]:
-        e164 = normalise_phone(value)
-        found = self.phones.get(e164)
-        if found is not None:
-            return found, LinkStatus.EXACT
-        phone = Phone(reference=self._new_reference(EntityType.PHONE), number=e164)
-        self.phones[e164] = phone
-        self.phone_ids[phone.pk] = phone
-        self.new.add(phone.pk)
-        return phone, LinkStatus.ORIGIN
-
-    def vehicle_resolve(self, plate: Plate) -> tuple[Vehicle, str, float, tuple[str, ...]]:
-        if not plate.is_partial:
-            found = self.full_plates.get(plate.value)
-            if found is not None:
-                return found, LinkStatus.EXACT, 1.0, ("same registration",)
-            return self._vehicle_new(plate.value, False, "full"), LinkStatus.ORIGIN, 1.0, ()
-        fits = self._plates_fit_indexed(plate)
-        if len(fits) == 1:
-            return fits[0], LinkStatus.PROBABLE, 0.85, ("partial registration fits one vehicle",)
-        same = self.partial_plates.get((plate.value, plate.anchor))
-        if same is not None:
-            return same, LinkStatus.EXACT, 1.0, ("same partial registration",)
-        return self._vehicle_new(plate.value, True, plate.anchor), LinkStatus.ORIGIN, 1.0, ()
-
-    def _plates_fit_indexed(self, plate: Plate) -> list[Vehicle]:
-        """The active full registrations a partial plate fits, from `plate_ends`."""
-        if not plate.value:
-            return self._plates_fit(plate)
-        ends = self.plate_ends.get(("start" if plate.anchor == "start" else "end", plate.value))
-        fits = [v for v in ends or () if v.is_active]
-        if self.check:
-            assert fits == self._plates_fit(plate), "plates"
-        return fits
-
-    def _plates_fit(self, plate: Plate) -> list[Vehicle]:
-        """The active full registrations a partial plate fits, by reading every one."""
-        return [
-            v
-            for reg, v in self.full_plates.items()
-            if v.is_active
-            and (reg.startswith if plate.anchor == "start" else reg.endswith)(plate.value)
-        ]
-
-    def _vehicle_new(self, registration: str, is_partial: bool, anchor: str) -> Vehicle:
-        vehicle = Vehicle(
-            reference=self._new_reference(EntityType.VEHICLE),
-            registration=registration,
-            is_partial=is_partial,
-            anchor=anchor,
-        )
-        self.new.add(vehicle.pk)
-        self._vehicle_add(vehicle)
-        return vehicle
 
     def mention_add(self, **fields: Any) -> Mention:
         mention = Mention(**fields)
@@ -441,39 +371,6 @@ class MemoryStore:
         holders = self._holders(key, 1)
         return holders[0] if holders else None
 
-    def edges_rebuild(self, referral_ids: list[uuid.UUID]) -> None:
-        for rid in referral_ids:
-            self._snapshot(rid)
-            self.edges_dirty.add(rid)
-
-    def _snapshot(self, rid: uuid.UUID) -> None:
-        before = self.snapshot.get(rid, frozenset())
-        for _t, eid in before:
-            self.node_referrals[eid].discard(rid)
-        self._near(rid, before, -1)
-        nodes = frozenset((m.entity_type, m.entity_id) for m in self.by_referral.get(rid, ()))
-        self.snapshot[rid] = nodes
-        for _t, eid in nodes:
-            self.node_referrals[eid].add(rid)
-        self._near(rid, nodes, 1)
-
-    def _near(self, rid: uuid.UUID, nodes: frozenset[Node], step: int) -> None:
-        """Count (step 1) or uncount (-1) what referral `rid` names beside each of its nodes."""
-        if not nodes:
-            return
-        kids = {uuid.UUID(c) for c, _r, _h in self.kids.get(rid, ())}
-        for eid in {eid for _t, eid in nodes}:
-            near = self.near[eid]
-            shared = [(cid, "child") for cid in kids]
-            shared += [(oid, t) for t, oid in nodes if oid != eid]
-            for other, kind in shared:
-                kinds = near.setdefault(other, {})
-                kinds[kind] = kinds.get(kind, 0) + step
-                if not kinds[kind]:
-                    del kinds[kind]
-                    if not kinds:
-                        del near[other]
-
     def person_merged(self, change: PersonChange) -> None:
         self.changes.append(change)
 
@@ -488,45 +385,3 @@ class MemoryStore:
     def touch(self, pk: uuid.UUID) -> None:
         if pk not in self.new:
             self.dirty.add(pk)
-
-    # ---- what the alert rules read ----------------------------------------------------------
-
-    def links_of(self, entity_id: uuid.UUID) -> list[Link]:
-        fits = self.ambiguous.get(entity_id, [])
-        fit_ids = {f.pk for f in fits}  # by key: a list's `in` compares models in Python
-        listed = sorted([*self.mentions_of(entity_id), *fits], key=lambda m: self.order[m.pk])
-        return [self.link(m, fit=m.pk in fit_ids) for m in listed]
-
-    def link(self, m: Mention, *, fit: bool) -> Link:
-        """A mention as the rules read it (`fit`: an ambiguous mention that fits the entity,
-        a probable link to it)."""
-        source = m.source_key  # a partner event's mention has no referral
-        info = self.referral_info.get(source)
-        if info is None:  # built only when wanted: this runs for every link, every time
-            info = (m.source_ref, frozenset(m.details.get("categories") or ()))
-        reference, categories = info
-        return Link(
-            mention_id=m.pk,
-            referral_id=source,
-            referral_ref=reference,
-            agency=self.agency_code[m.agency_id],
-            occurred_at=m.occurred_at,
-            status=LinkStatus.PROBABLE if fit else m.link_status,
-            score=m.score,
-            reasons=tuple(m.reasons),
-            said=m.said,
-            categories=categories,
-            children=tuple(self.kids.get(source, ())),
-            contributions=tuple((m.explanation or {}).get("contributions", ())),
-            concern=bool((m.details or {}).get(CONCERN_KEY)),
-        )
-
-    def vehicles_of(self, person_id: uuid.UUID) -> set[uuid.UUID]:
-        return {v.entity_id for m in self.by_entity.get(person_id, ()) for v in self.parts[m.pk]}
-
-    def reference_of(self, entity_type: str, entity_id: uuid.UUID) -> str:
-        for table in (self.persons, self.places, self.vehicles, self.phone_ids):
-            found = table.get(entity_id)
-            if found is not None:
-                return str(found.reference)
-        return ""

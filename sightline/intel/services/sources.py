@@ -32,7 +32,7 @@ from sightline.intel.services.mentions import (
     said,
     to_merge,
 )
-from sightline.intel.services.store import DatabaseStore
+from sightline.intel.services.store import DatabaseStore, Store
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,29 @@ def mentions_on_source(
     `places`: name, kind, address, postcode. Call once per source."""
     if Mention.objects.filter(source_id=source.id).exists():
         raise IntelError("This source has already been indexed.")
-    store = DatabaseStore()
+    result, touched = source_index(
+        DatabaseStore(), source, persons=persons, places=places, vehicles=vehicles, phones=phones
+    )
+    for entity_type, entity_id in sorted(touched):
+        result.alerts += alerts_apply(
+            entity_type, entity_id, fired_by=None, acting_user=acting_user, notify=notify
+        )
+    source_audit(acting_user, result)
+    return result
+
+
+def source_index(
+    store: Store,
+    source: Source,
+    *,
+    persons: Sequence[dict[str, Any]] = (),
+    places: Sequence[dict[str, Any]] = (),
+    vehicles: Sequence[str] = (),
+    phones: Sequence[str] = (),
+) -> tuple[SourceIndexResult, set[tuple[str, uuid.UUID]]]:
+    """The mentions of one source's names, made against `store` (the database, or the
+    picture an event import keeps in memory, `bulk_sources`); the entities touched, for the
+    alert rules."""
     result = SourceIndexResult(source)
     touched: set[tuple[str, uuid.UUID]] = set()
     common: dict[str, Any] = {
@@ -124,10 +146,12 @@ def mentions_on_source(
     for value in vehicles:
         _vehicle(store, common, extra, value, None, result, touched)
     store.edges_rebuild([source.id])
-    for entity_type, entity_id in sorted(touched):
-        result.alerts += alerts_apply(
-            entity_type, entity_id, fired_by=None, acting_user=acting_user, notify=notify
-        )
+    return result, touched
+
+
+def source_audit(acting_user: Any, result: SourceIndexResult) -> None:
+    """The source's index row (after its alerts' rows)."""
+    source = result.source
     audit_record(
         actor=acting_user,
         action=Action.LINK,
@@ -142,11 +166,10 @@ def mentions_on_source(
             "alerts": [a.reference for a in result.alerts],
         },
     )
-    return result
 
 
 def _person(
-    store: DatabaseStore,
+    store: Store,
     person: dict[str, Any],
     details: dict[str, Any],
     common: dict[str, Any],
@@ -198,7 +221,7 @@ def _person(
 
 
 def _phone(
-    store: DatabaseStore,
+    store: Store,
     common: dict[str, Any],
     extra: dict[str, Any],
     value: str,
@@ -224,7 +247,7 @@ def _phone(
 
 
 def _vehicle(
-    store: DatabaseStore,
+    store: Store,
     common: dict[str, Any],
     extra: dict[str, Any],
     value: str,
