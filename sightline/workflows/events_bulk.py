@@ -57,7 +57,7 @@ def _clocks_start(
     acting_user: Any, stored: Sequence[Event], episodes: dict[Any, MissingEpisode]
 ) -> None:
     """Return-interview clocks for the returned episodes of children with a referral, in
-    the file's order (a child's open clock is not started again by a later return)."""
+    the file's order (each returned episode its own clock, ADR 0901)."""
     returned = {k: m for k, m in episodes.items() if m.returned_at is not None}
     with_referral = latest_referrals(list({m.child_id for m in returned.values()}))
     for event in stored:
