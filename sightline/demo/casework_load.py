@@ -228,10 +228,12 @@ class _Recorder:
 
 def _proposals(people: People, steps: Counter[str]) -> int:
     """No further action proposed on a few open referrals screened medium or high (those
-    the disclosure rule lets close), by the demo front-door practitioner; the first is
-    returned by the demo team manager with the reason."""
+    the disclosure rule lets close), by the demo front-door practitioner; when there are two
+    or more, the first is returned by the demo team manager with the reason (the others stay
+    pending, so the queue always holds one)."""
     fdp = people.demo[False]
     made = 0
+    first = None
     open_refs = (
         Referral.objects.filter(status=Status.AWAITING_DECISION, sign_offs__isnull=True)
         .prefetch_related("children__screenings")
@@ -252,9 +254,10 @@ def _proposals(people: People, steps: Counter[str]) -> int:
             continue  # a disclosure: not closed before a strategy discussion
         made += 1
         steps["proposal"] += 1
-        if made == 1:
-            sign_off_return(acting_user=people.manager, sign_off=sign_off, reason=RETURN_REASON)
-            steps["proposal_returned"] += 1
+        first = first or sign_off
+    if first is not None and made >= 2:
+        sign_off_return(acting_user=people.manager, sign_off=first, reason=RETURN_REASON)
+        steps["proposal_returned"] += 1
     return made
 
 

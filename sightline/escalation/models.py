@@ -111,9 +111,6 @@ class Clock(BaseModel):
     class Meta:
         ordering = ["due_at"]
         constraints = [
-            # One open clock of a kind on a referral, except the return-interview clock: each
-            # missing episode's return has its own 72 hours (ADR 0901), keyed by `detail`
-            # (the episode's event reference).
             models.UniqueConstraint(
                 fields=["referral", "kind"],
                 condition=Q(status__in=["running", "breached"]) & ~Q(kind="return_interview"),
@@ -122,7 +119,7 @@ class Clock(BaseModel):
             models.UniqueConstraint(
                 fields=["referral", "kind", "detail"],
                 condition=Q(status__in=["running", "breached"], kind="return_interview"),
-                name="uniq_open_clock_per_episode",
+                name="uniq_open_clock_per_episode",  # its detail: the episode (ADR 0901)
             ),
         ]
         indexes = [
