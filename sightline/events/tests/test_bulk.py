@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sightline.escalation.models import Clock
-from sightline.events.imports import rows_parse
 from sightline.events.models import Event, EventAlert, EventChildCandidate, MissingEpisode
+from sightline.events.tests.helpers import missing_rows
 from sightline.intel.models import Alert, Mention
 from sightline.people import selectors
 from sightline.people.models import Child
@@ -24,10 +24,6 @@ from sightline.workflows import event_receive, events_bulk, events_import
 
 pytestmark = pytest.mark.django_db
 
-HEAD = (
-    "source_id,occurred_at,child_given_name,child_family_name,child_date_of_birth,"
-    "child_postcode,started_at,risk_grade,returned_at,adults,places,summary,found_with\n"
-)
 # Ellie Marston has the referral the factory submits (so her returns, within the last 72
 # hours, start clocks); Orla Brindle is new, her rows out of date order; "Orlah" is a near
 # match kept as a candidate; the same adult is named with two children. {N}: N hours ago.
@@ -50,14 +46,7 @@ REFERENCE = re.compile(r"\b[A-Z]{2,3}-\d{4}-\d{4,}\b")
 
 
 def _file(now: dt.datetime) -> list[Any]:
-    rows = re.sub(
-        r"\{(\d+)\}",
-        lambda m: (now - dt.timedelta(hours=int(m.group(1)))).strftime("%Y-%m-%d %H:%M"),
-        ROWS,
-    )
-    parsed = rows_parse(kind="missing_episode", data=(HEAD + rows).encode())
-    assert parsed.errors == []
-    return [event for _line, event in parsed.valid]
+    return missing_rows(ROWS, now)
 
 
 def _child_key(child_id: Any) -> tuple[str, str, str]:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from sightline.audit.models import AuditEvent
 from sightline.core.models import OutboxMessage
-from sightline.events.imports import rows_parse
 from sightline.events.models import Event
+from sightline.events.tests.helpers import missing_rows
 from sightline.intel.models import Alert, MatchCandidate, Mention
 from sightline.intel.services.bulk_rules import BulkStore
 from sightline.intel.services.bulk_sources import SourcesPicture
@@ -27,10 +27,6 @@ from sightline.workflows import event_receive, events_bulk, events_import
 
 pytestmark = pytest.mark.django_db
 
-HEAD = (
-    "source_id,occurred_at,child_given_name,child_family_name,child_date_of_birth,"
-    "child_postcode,started_at,risk_grade,returned_at,adults,places,summary,found_with\n"
-)
 # Dax Quillon (with his phone and car) is named with four children of four households, with
 # Flat 3 Harbour Court: a person, vehicle and place alert raised, then raised again at a third
 # child; Mo Renner with two; "D. Quillon" is a weaker mention of Dax. {N}: N hours ago.
@@ -53,14 +49,7 @@ REFERENCE = re.compile(r"\b[A-Z]{2,3}-\d{4}-~?\d+\b")
 
 
 def _file(now: dt.datetime) -> list[Any]:
-    rows = re.sub(
-        r"\{(\d+)\}",
-        lambda m: (now - dt.timedelta(hours=int(m.group(1)))).strftime("%Y-%m-%d %H:%M"),
-        ROWS,
-    )
-    parsed = rows_parse(kind="missing_episode", data=(HEAD + rows).encode())
-    assert parsed.errors == []
-    return [event for _line, event in parsed.valid]
+    return missing_rows(ROWS, now)
 
 
 def _outcome() -> dict[str, Any]:
