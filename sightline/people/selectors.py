@@ -65,6 +65,27 @@ class _Block:
             postcode_key=normalise_postcode(referred.postcode) if referred.postcode else None,
         )
 
+    def pool_keys(self) -> tuple[tuple[str, object], ...]:
+        """The pool keys of the block: its family key, its days, its postcode."""
+        keys: list[tuple[str, object]] = []
+        if self.family_key is not None:
+            keys.append(("family", self.family_key))
+        keys += [("day", day) for day in self.days]
+        if self.postcode_key is not None:
+            keys.append(("postcode", self.postcode_key))
+        return tuple(keys)
+
+
+@dataclass(slots=True)
+class _Seen:
+    """A referred child's block as far as it was scored: how many rows of each key's list,
+    how many rows in all (at most MAX_BLOCK), and those that scored as candidates."""
+
+    keys: tuple[tuple[str, object], ...]
+    lengths: list[int]
+    size: int
+    found: list[tuple[Child | _Row, MatchScore]]
+
 
 # The address too: intake shows a matched child's address without reading it again.
 _MATCH_FIELDS = (
@@ -100,10 +121,13 @@ class ChildPool:
     (so that a later row of the file is matched against them as it would be had each row
     been stored on its own)."""
 
-    def __init__(self, children: Iterable[Child | _Row] = ()) -> None:
+    def __init__(self, children: Iterable[Child | _Row] = (), *, remember: bool = False) -> None:
         self.rows: list[Child | _Row] = []
         self._children: dict[object, Child] = {}
         self._by_key: dict[tuple[str, object], list[int]] = defaultdict(list)
+        # `remember`: each referred child's scored rows kept, so that the same child named
+        # again (a file's later rows about a child) scores only the rows added since (ADR 0910).
+        self._seen: dict[Referred, _Seen] | None = {} if remember else None
         for child in children:
             self.add(child)
 
@@ -117,16 +141,38 @@ class ChildPool:
     def candidates(
         self, referred: Referred, *, limit: int = 5, block: _Block | None = None
     ) -> list[Candidate]:
+        if self._seen is not None:
+            return self._remembered(referred, limit, block)
         block = block or _Block.of(referred)
         found: set[int] = set()
-        if block.family_key is not None:
-            found.update(self._by_key.get(("family", block.family_key), ()))
-        for day in block.days:
-            found.update(self._by_key.get(("day", day), ()))
-        if block.postcode_key is not None:
-            found.update(self._by_key.get(("postcode", block.postcode_key), ()))
+        for key in block.pool_keys():
+            found.update(self._by_key.get(key, ()))
         rows = [self.rows[i] for i in sorted(found)][:MAX_BLOCK]
-        return _scored(referred, rows, limit, self._child)
+        return _ranked(_scored(referred, rows), limit, self._child)
+
+    def _remembered(self, referred: Referred, limit: int, block: _Block | None) -> list[Candidate]:
+        """What `candidates` answers, scoring only the block's rows added since this child
+        was last asked about: the pool only grows, and each key's rows are in the order
+        added, so the new ones are the tail of each key's list (their indices are all above
+        the earlier rows', so the first MAX_BLOCK by index are the earlier ones first)."""
+        assert self._seen is not None
+        seen = self._seen.get(referred)
+        if seen is None:
+            block = block or _Block.of(referred)
+            keys = block.pool_keys()
+            seen = self._seen[referred] = _Seen(keys, [0] * len(keys), 0, [])
+        new: set[int] = set()
+        for n, key in enumerate(seen.keys):
+            held = self._by_key.get(key, ())
+            if len(held) > seen.lengths[n]:
+                new.update(held[seen.lengths[n] :])
+                seen.lengths[n] = len(held)
+        room = MAX_BLOCK - seen.size
+        if new and room > 0:
+            rows = [self.rows[i] for i in sorted(new)][:room]
+            seen.size += len(rows)
+            seen.found += _scored(referred, rows)
+        return _ranked(seen.found, limit, self._child)
 
     def _child(self, row: Child | _Row) -> Child:
         """A row as a `Child`, made once per row however many referred children it is a
@@ -215,7 +261,7 @@ class ChildIndex:
         now = _fingerprint()
         if self._pool is None or now != self._digest:
             rows = Child.objects.filter(superseded_by__isnull=True).values_list(*_MATCH_FIELDS)
-            self._pool = ChildPool(_Row(*row) for row in rows)
+            self._pool = ChildPool((_Row(*row) for row in rows), remember=True)
             self._digest = now
             self.reads += 1
         pool = self._pool
@@ -231,12 +277,8 @@ class ChildIndex:
         self._digest = (self._digest[0] + count, (self._digest[1] + total) % 2**64)
 
 
-def _scored(
-    referred: Referred,
-    rows: list[Child | _Row],
-    limit: int,
-    to_child: Callable[[Child | _Row], Child],
-) -> list[Candidate]:
+def _scored(referred: Referred, rows: list[Child | _Row]) -> list[tuple[Child | _Row, MatchScore]]:
+    """The rows that may be the referred child, with their scores, in the rows' order."""
     found: list[tuple[Child | _Row, MatchScore]] = []
     for row in rows:
         existing = Existing(row.given_name, row.family_name, row.date_of_birth, row.postcode)
@@ -245,8 +287,17 @@ def _scored(
         score = compare(referred, existing)
         if score.score >= CANDIDATE_THRESHOLD or score.is_exact:
             found.append((row, score))
-    found.sort(key=lambda c: (-c[1].score, c[0].reference))
-    return [Candidate(to_child(row), score) for row, score in found[:limit]]
+    return found
+
+
+def _ranked(
+    found: list[tuple[Child | _Row, MatchScore]],
+    limit: int,
+    to_child: Callable[[Child | _Row], Child],
+) -> list[Candidate]:
+    """The best `limit` first (score, then reference), as `Candidate`s."""
+    best = sorted(found, key=lambda c: (-c[1].score, c[0].reference))[:limit]
+    return [Candidate(to_child(row), score) for row, score in best]
 
 
 def _swapped(day: dt.date) -> dt.date | None:

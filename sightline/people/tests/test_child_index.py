@@ -101,3 +101,44 @@ def test_index_reads_again_when_another_user_changes_the_children(
     found = index.candidates_many([referred])[0]
     assert found and not found[0].match.is_exact
     assert index.reads == 4
+
+
+def _row_child(n: int, given: str, family: str, born: dt.date | None, postcode: str) -> Child:
+    child = Child(given_name=given, family_name=family, date_of_birth=born, postcode=postcode,
+                  reference=f"CH-2026-{n:07d}")  # fmt: skip
+    child.refresh_keys()
+    return child
+
+
+@pytest.mark.parametrize("max_block", [500, 7])
+def test_a_remembering_pool_answers_what_a_fresh_pool_answers_as_it_grows(
+    monkeypatch: pytest.MonkeyPatch, max_block: int
+) -> None:
+    """The same referred children asked about again and again while records are added (an
+    import's later rows about a child, ADR 0910): the pool that scores only the rows added
+    since gives what scoring the whole block gives, with the block cut at MAX_BLOCK by the
+    order the rows were added (7: the cut falls among rows added after the first question)."""
+    from sightline.people import selectors
+
+    monkeypatch.setattr(selectors, "MAX_BLOCK", max_block)
+    names = [("Ellie", "Marston"), ("Elly", "Marsden"), ("Ella", "Marston"), ("Orla", "Brindle")]
+    remembering = selectors.ChildPool(remember=True)
+    plain = selectors.ChildPool()
+    n = 0
+    asked = 0
+    for round_ in range(4):
+        for given, family in names:
+            for born in (BORN, dt.date(2011, 4, 5), dt.date(2010, 5, 4 + round_)):
+                n += 1
+                child = _row_child(n, given, family, born, "NB4 7QX" if n % 2 else "")
+                remembering.add(child)
+                plain.add(child)
+        for referred in REFERRED:
+            asked += 1
+            got = remembering.candidates(referred)
+            assert _plain([got]) == _plain([plain.candidates(referred)])
+    assert asked == 16 and n == 48
+    # Every candidate, not only the best five: the block's cut shows (7 rows at most).
+    top = remembering.candidates(REFERRED[0], limit=50)
+    assert _plain([top]) == _plain([plain.candidates(REFERRED[0], limit=50)])
+    assert len(top) <= 7 if max_block == 7 else len(top) > 7
