@@ -42,13 +42,15 @@ class ImportResult:
 def _detect_in_order(acting_user: Any, stored: Sequence[Event], notify: bool) -> list[EventAlert]:
     """The detectors for each stored event with the picture its child had when that event
     would have arrived on its own: what was on record before, and this call's events up to
-    and including it (in the file's order). One read of the pictures for the whole chunk."""
-    pictures = pictures_for(e.child_id for e in stored)
-    position = {e.pk: i for i, e in enumerate(stored)}
+    and including it (in the file's order). One read of the pictures for the whole chunk,
+    without the fields of the events on record (the detectors read only the new event's)."""
+    pictures = pictures_for((e.child_id for e in stored), fields=False)
+    # By reference (a string keeps its hash; a UUID works its hash out at each look-up).
+    position = {e.reference: i for i, e in enumerate(stored)}
     findings: list[Finding] = []
     for i, event in enumerate(stored):
         picture = pictures[event.child_id]
-        known = [h for h in picture.happenings if position.get(h.id, -1) <= i]
+        known = [h for h in picture.happenings if position.get(h.reference, -1) <= i]
         findings += detect(replace(picture, happenings=known), happening_of(event))
     return events.findings_raise(acting_user=acting_user, findings=findings, notify=notify)
 

@@ -71,7 +71,13 @@ def _child_for(
 
 
 def _event_row(
-    acting_user: Any, agency: Agency, data: EventBase, child: Child, status: str, ref: str
+    acting_user: Any,
+    agency: Agency,
+    data: EventBase,
+    child: Child,
+    status: str,
+    ref: str,
+    now: dt.datetime,
 ) -> Event:
     """The event's row, built positionally (`new_row`: an import builds thousands), its
     agency, child and sender cached on it as keyword construction caches them."""
@@ -86,7 +92,7 @@ def _event_row(
         match_status=status,
         occurred_at=data.occurred_at,
         recorded_at=data.recorded_at,
-        received_at=timezone.now(),
+        received_at=now,
         submitted_by_id=acting_user.pk,
         summary=data.summary,
         fields=kind_fields(data),
@@ -158,7 +164,7 @@ def event_store(
     found = [] if child is not None else child_match_candidates_many([_referred(data)])[0]
     matched, status, others = _child_for(acting_user, data, child, found)
     ref = next_reference("EV", timezone.now().year, width=7)
-    event = _event_row(acting_user, agency, data, matched, status, ref)
+    event = _event_row(acting_user, agency, data, matched, status, ref, timezone.now())
     event.save()
     candidates = EventChildCandidate.objects.bulk_create(
         EventChildCandidate(
@@ -226,9 +232,10 @@ def events_store_many(
             known.add(key)
             fresh.append(r)
     children, made, candidates = _children_for_many(acting_user, fresh, index)
-    refs = references_reserve("EV", timezone.now().year, count=len(fresh), width=7)
+    now = timezone.now()  # the chunk's receipt time, as `bulk_insert` stamps its rows
+    refs = references_reserve("EV", now.year, count=len(fresh), width=7)
     events = [
-        _event_row(acting_user, agency, r, children[i], status, refs[i])
+        _event_row(acting_user, agency, r, children[i], status, refs[i], now)
         for i, (r, status) in enumerate(zip(fresh, candidates.statuses, strict=True))
     ]
     bulk_insert(Event, events)
