@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from sightline.core import checks
+from sightline.core import checks, lookups
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +10,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register_all()
+        lookups.register()
