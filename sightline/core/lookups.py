@@ -2,7 +2,8 @@
 ANY(%s)` with the values as one array parameter instead of a placeholder each. Django binds
 parameters on the client with psycopg 3, which splits and quotes a statement of 2,000
 placeholders in Python for every execution (ADR 0910: the events import's reads of each
-chunk's children). Elsewhere it is `IN`. Registered on every field (foreign keys too, with ids) when the core app loads."""
+chunk's children). Elsewhere it is `IN`. Registered on every field (foreign keys too, with
+ids) when the core app loads."""
 
 from __future__ import annotations
 
