@@ -3,7 +3,8 @@ database in DATABASE_URL, timed by phase. The command's functions are wrapped, n
 generating the borough, the children and the referrals written by `borough_load` (time spent
 in bulk_create for each model, and the rest of the load), the intelligence index (time in
 `index_referral` against time in the alert rules, and the final write), the clocks, and
-the partner events; wall time and this process's CPU time (on a shared machine the CPU time
+the partner events; wall time and this process's CPU time (and the garbage collector's
+share of it, by phase) (on a shared machine the CPU time
 is the steadier figure; the database server's is not in it). A sampler thread counts the
 innermost sightline function of the main thread once a second, a poor man's profiler.
 Prints JSON last, also when stopped by SIGTERM (the phase it was in, what it had spent).
@@ -15,6 +16,7 @@ Prints JSON last, also when stopped by SIGTERM (the phase it was in, what it had
 from __future__ import annotations
 
 import collections
+import gc
 import json
 import os
 import signal
@@ -43,6 +45,19 @@ SPENT: dict[str, float] = collections.defaultdict(float)
 CPU: dict[str, float] = collections.defaultdict(float)  # this process's CPU time by phase
 SAMPLES: collections.Counter[str] = collections.Counter()
 PHASE = ["start"]
+# The cyclic garbage collector's CPU time and runs, by phase (ADR 0910: it was a third of the
+# events import's CPU until the import held it back).
+GC_CPU: dict[str, float] = collections.defaultdict(float)
+GC_RUNS: collections.Counter[str] = collections.Counter()
+_GC_START = [0.0]
+
+
+def _collector_timed(phase: str, _info: dict[str, Any]) -> None:
+    if phase == "start":
+        _GC_START[0] = time.process_time()
+        return
+    GC_CPU[PHASE[0]] += time.process_time() - _GC_START[0]
+    GC_RUNS[PHASE[0]] += 1
 
 
 def _timed(name: str, fn: Callable[..., Any], phase: bool = False) -> Callable[..., Any]:
@@ -95,6 +110,7 @@ def main() -> None:
     bulk.alerts_in_memory = _timed("index: alert rules", bulk.alerts_in_memory)  # type: ignore[attr-defined]
     bulk.picture_write = _timed("index: write", bulk.picture_write)  # type: ignore[attr-defined]
     QuerySet.bulk_create = _bulk_create_timed  # type: ignore[method-assign]
+    gc.callbacks.append(_collector_timed)
     stop = threading.Event()
     sampler = threading.Thread(target=_sampler, args=(threading.get_ident(), stop), daemon=True)
     sampler.start()
@@ -114,6 +130,8 @@ def main() -> None:
                     "spent_s": {k: round(v, 1) for k, v in sorted(SPENT.items())},
                     "cpu_s": {k: round(v, 1) for k, v in sorted(CPU.items())},
                     "cpu_s_all": round(time.process_time(), 1),
+                    "collector_cpu_s": {k: round(v, 1) for k, v in sorted(GC_CPU.items())},
+                    "collector_runs": dict(sorted(GC_RUNS.items())),
                     "samples": SAMPLES.most_common(40),
                 }
             ),
