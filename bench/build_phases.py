@@ -2,10 +2,10 @@
 database in DATABASE_URL, timed by phase. The command's functions are wrapped, not changed:
 generating the borough, the children and the referrals written by `borough_load` (time spent
 in bulk_create for each model, and the rest of the load), the intelligence index (time in
-`index_referral` against time in the alert rules, and the final write), the clocks, and
-the partner events; wall time and this process's CPU time (and the garbage collector's
-share of it, by phase) (on a shared machine the CPU time
-is the steadier figure; the database server's is not in it). A sampler thread counts the
+`index_referral` against time in the alert rules, and the final write), the clocks, the
+partner events and the casework history; wall time and this process's CPU time, and the
+garbage collector's share of it, by phase (on a shared machine the CPU time is the steadier
+figure; the database server's is not in it). A sampler thread counts the
 innermost sightline function of the main thread once a second, a poor man's profiler.
 Prints JSON last, also when stopped by SIGTERM (the phase it was in, what it had spent).
 
@@ -106,6 +106,7 @@ def main() -> None:
     cmd.intel_bulk_index = _timed("index (with alerts)", cmd.intel_bulk_index, phase=True)  # type: ignore[attr-defined]
     cmd.clocks_backfill = _timed("clocks", cmd.clocks_backfill, phase=True)  # type: ignore[attr-defined]
     cmd.demo_events_load = _timed("partner events", cmd.demo_events_load, phase=True)  # type: ignore[attr-defined]
+    cmd.demo_casework_load = _timed("casework", cmd.demo_casework_load, phase=True)  # type: ignore[attr-defined]
     bulk.index_referral = _timed("index: index_referral", bulk.index_referral)  # type: ignore[attr-defined]
     bulk.alerts_in_memory = _timed("index: alert rules", bulk.alerts_in_memory)  # type: ignore[attr-defined]
     bulk.picture_write = _timed("index: write", bulk.picture_write)  # type: ignore[attr-defined]
