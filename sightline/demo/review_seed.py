@@ -23,6 +23,15 @@ from sightline.reviews.services.reviews import review_create, reviewer_grant
 GRANT_DAYS = 90
 
 
+def _title(references: list[str]) -> str:
+    """The review's title: the first children's references, and how many more (a person of
+    concern in a large borough's history is linked to dozens of children)."""
+    named = " and ".join(references[:3])
+    if len(references) > 3:
+        named = f"{', '.join(references[:3])} and {len(references) - 3} more children"
+    return f"Learning review: {named}, linked through one person of concern"
+
+
 @transaction.atomic
 def demo_review_seed() -> Review | None:
     if Review.objects.exists():
@@ -42,7 +51,7 @@ def demo_review_seed() -> Review | None:
     review = review_create(
         acting_user=lead,
         kind=ReviewKind.LEARNING_REVIEW,
-        title=f"Learning review: {' and '.join(references)}, linked through one person of concern",
+        title=_title(references),
         child_ids=child_ids,
         period_start=start,
         period_end=alert.possible_at.date() + dt.timedelta(days=90),

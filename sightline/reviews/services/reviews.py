@@ -70,6 +70,9 @@ def _audit(user: Any, action: Action, review: Review, **details: Any) -> None:
     )
 
 
+TITLE_MAX = Review._meta.get_field("title").max_length or 200
+
+
 @transaction.atomic
 def review_create(
     *,
@@ -89,6 +92,8 @@ def review_create(
         errors["kind"] = f"Choose one of: {', '.join(ReviewKind.values)}."
     if not title.strip():
         errors["title"] = "Give the review a title (references, not names)."
+    elif len(title.strip()) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title.strip())})."
     unique_children = list(dict.fromkeys(child_ids))
     children = list(Child.objects.filter(pk__in=unique_children))
     if not unique_children:

@@ -81,6 +81,37 @@ def test_a_review_with_no_children_is_refused_and_nothing_stored(agencies: dict[
     assert Review.objects.count() == before
 
 
+def test_a_title_longer_than_the_field_is_refused_and_nothing_stored(
+    world: dict[str, Any],
+) -> None:
+    before = Review.objects.count()
+    today = timezone.localdate()
+    with pytest.raises(Invalid) as err:
+        services.review_create(
+            acting_user=world["lead"], kind="learning_review", title="R" * 201,
+            child_ids=[world["child_id"]], period_start=today, period_end=today,
+        )  # fmt: skip
+    assert "200 characters" in err.value.detail["title"]
+    assert Review.objects.count() == before
+    made = services.review_create(
+        acting_user=world["lead"], kind="learning_review", title="R" * 200,
+        child_ids=[world["child_id"]], period_start=today, period_end=today,
+    )  # fmt: skip
+    assert len(made.title) == 200
+
+
+def test_the_demo_review_title_fits_however_many_children_the_person_links() -> None:
+    from sightline.demo.review_seed import _title
+
+    few = _title(["CH-2026-0000001", "CH-2026-0000002"])
+    assert few == (
+        "Learning review: CH-2026-0000001 and CH-2026-0000002, linked through one person of concern"
+    )
+    many = _title([f"CH-2026-{n:07d}" for n in range(40)])
+    assert len(many) <= Review._meta.get_field("title").max_length == 200
+    assert "and 37 more children" in many
+
+
 def test_a_reviewer_sees_the_review_only_while_granted_and_open(
     world: dict[str, Any], agencies: dict[str, Any]
 ) -> None:
