@@ -24,6 +24,7 @@ from django.utils import timezone
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.bulk import bulk_insert
+from sightline.core.collection import few_collections
 from sightline.escalation.choices import RAG_KEYS, ClockKind, ClockStatus, TimescaleKey
 from sightline.escalation.models import Clock, ReReferral
 from sightline.escalation.rules import REREFERRAL_WINDOW
@@ -50,6 +51,7 @@ def _finish(clock: Clock, at: dt.datetime | None, now: dt.datetime) -> Clock:
     return clock
 
 
+@few_collections()  # hundreds of thousands of clocks built in memory (ADR 0910)
 @transaction.atomic
 def clocks_backfill(
     *, acting_user: Any, demo_history: bool = False, seed: int = 7

@@ -21,6 +21,7 @@ from django.utils import timezone
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.bulk import bulk_insert
+from sightline.core.collection import few_collections
 from sightline.core.models import ReferenceCounter
 from sightline.core.references import references_reserve
 from sightline.intel import rules
@@ -119,6 +120,7 @@ def _batches(store: MemoryStore, queryset: QuerySet[Referral]) -> Iterator[Refer
             del store.named[referral.pk]
 
 
+@few_collections()  # a history's index is a large, long-lived heap (ADR 0910)
 @transaction.atomic
 def intel_bulk_index(
     *, referrals: Iterable[Referral] | None = None, acting_user: Any = None, notify: bool = False

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from sightline.core.collection import few_collections
 from sightline.demo.casework_load import demo_casework_load, demo_casework_summary
 from sightline.demo.events_load import demo_events_load, demo_events_summary
 from sightline.demo.generator import generate_borough
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             help="Do nothing if the database already holds referrals.",
         )
 
+    @few_collections()  # the borough and its history built in memory (ADR 0910)
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Referral.objects.exists():
             self.stdout.write("The database already holds referrals: reusing them.")
