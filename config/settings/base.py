@@ -252,3 +252,7 @@ SIGHTLINE_WORKFORCE_TARGET_PERCENT = env_int("SIGHTLINE_WORKFORCE_TARGET_PERCENT
 # alerted on time, precision 0.953 (below the goal of 0.97), so 0.8 stays (ADR 0211).
 SIGHTLINE_LINK_PROBABLE = env_float("SIGHTLINE_LINK_PROBABLE", 0.8)
 SIGHTLINE_LINK_CANDIDATE = env_float("SIGHTLINE_LINK_CANDIDATE", 0.05)
+# Below the probable threshold, a mention in an exploitation concern whose only candidate (no
+# other offered) scores this much on more than the surname, with nothing in conflict, links as
+# *probable* too: more likely than not, and nobody else it could be (ADR 0213; 1.0 turns it off).
+SIGHTLINE_LINK_SOLE = env_float("SIGHTLINE_LINK_SOLE", 0.5)

@@ -13,6 +13,7 @@ confirmation only. Both are probabilities in settings. Every score keeps its con
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ __all__ = ["CAPPED_KEYS", "person_keys", "plate_read_key", "search_keys"]
 
 HIGH_CONFIDENCE: float = settings.SIGHTLINE_LINK_PROBABLE
 CANDIDATE: float = settings.SIGHTLINE_LINK_CANDIDATE
+SOLE_CANDIDATE: float = settings.SIGHTLINE_LINK_SOLE
 
 
 @dataclass(frozen=True)
@@ -517,6 +519,23 @@ _CONFLICTS = {
     ("surname", "different"),
     ("age", "far"),
 }
+
+
+def in_conflict(contributions: Iterable[dict[str, object]]) -> bool:
+    """Whether a score's contributions (`Score.explanation()`) hold a detail in conflict: a
+    different first name, initial or surname, or an age far apart."""
+    return any((c["comparison"], c["level"]) in _CONFLICTS for c in contributions)
+
+
+def beyond_surname(contributions: Iterable[dict[str, object]]) -> bool:
+    """Whether something of the mention's own besides the surname agrees (a first name or
+    initial, a nickname, an age, a description, a phone, a plate, an address, a place): a
+    surname is a family's, not a person's (ADR 0203, 0213). Co-mentioned context does not
+    count."""
+    return any(
+        c["comparison"] not in ("surname", "context") and float(str(c["weight"])) > 0
+        for c in contributions
+    )
 
 
 def with_context(base: Score, shared: frozenset[str]) -> Score:

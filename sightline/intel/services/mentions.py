@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -19,7 +19,13 @@ from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, Per
 from sightline.intel.concerns import CONCERN_KEY, referral_concern
 from sightline.intel.models import MatchCandidate, Mention, PersonChange
 from sightline.intel.normalise import normalise_phone, normalise_plate
-from sightline.intel.resolution import HIGH_CONFIDENCE, first_names_conflict
+from sightline.intel.resolution import (
+    HIGH_CONFIDENCE,
+    SOLE_CANDIDATE,
+    beyond_surname,
+    first_names_conflict,
+    in_conflict,
+)
 from sightline.intel.services.common import IndexResult
 from sightline.intel.services.store import DatabaseStore, Store
 from sightline.referrals.models import PersonNamed, Referral
@@ -151,6 +157,36 @@ def pick_top(ranked: list[entities.Ranked]) -> entities.Ranked | None:
     return top
 
 
+SOLE_REASON = (
+    "the only person on record this mention fits, on more than the surname, with nothing in"
+    " conflict, named in an exploitation concern"
+)
+
+
+def links(
+    top: entities.Ranked | None, ranked: list[entities.Ranked], *, concern: Callable[[], bool]
+) -> bool:
+    """Whether the mention links to `top` at once, as *probable*: at the probable threshold;
+    or, below it, at SOLE_CANDIDATE on its own details when `top` is the only person on
+    record offered at all (nobody else reaches the candidate threshold), no detail of the
+    mention conflicts with it, something besides the surname agrees, and the referral is an
+    exploitation concern (`concern`, asked only then): "Mr Taylor", about 27, with a tattoo
+    on his neck, on a referral about sexual exploitation, when the one Taylor on record is
+    "Taylor, Thomas", 24, with that tattoo. The link and any alert it raises are probable, for a
+    practitioner to confirm or reject (ADR 0213)."""
+    if top is None:
+        return False
+    if top.score >= HIGH_CONFIDENCE:
+        return True
+    return (
+        identity(top) >= SOLE_CANDIDATE
+        and all(r.entity_id == top.entity_id for r in ranked)
+        and not in_conflict(top.contributions)
+        and beyond_surname(top.contributions)
+        and concern()
+    )
+
+
 # Two candidates whose match weights differ by less than this (in bits: a factor of two in
 # the odds) fit the mention about equally.
 AMBIGUITY_BITS = 1.0
@@ -211,6 +247,8 @@ def link_of(top: entities.Ranked) -> tuple[str, float, tuple[str, ...]]:
     status = LinkStatus.PROBABLE
     if EXACT_REASONS & set(top.reasons) and not CONFLICT_REASONS & set(top.reasons):
         status = LinkStatus.EXACT
+    if top.score < HIGH_CONFIDENCE:  # linked as the sole candidate (`links`)
+        return status, top.score, (*top.reasons, SOLE_REASON)
     return status, top.score, top.reasons
 
 
@@ -238,7 +276,7 @@ def _person_mention(
             continue  # a practitioner split them (ADR 0205)
         result.candidates += _person_merge(store, into=top, other=other)
         touched.add((EntityType.PERSON, other.entity_id))
-    if top is not None and top.score >= HIGH_CONFIDENCE:
+    if top is not None and links(top, ranked, concern=lambda: _concern(referral)):
         person_id = top.entity_id
         status, score, reasons = link_of(top)
         origin = None
@@ -272,6 +310,12 @@ def _person_mention(
     if vm is not None:
         result.mentions.append(vm)
         touched.add((EntityType.VEHICLE, vm.entity_id))
+
+
+def _concern(referral: Referral) -> bool:
+    """The referral is an exploitation concern, as it says itself (`concerns.referral_concern`:
+    a category ticked, or the narrative's indicators)."""
+    return referral_concern(referral.concern_categories, referral.narrative)
 
 
 def _ambiguous_mention(

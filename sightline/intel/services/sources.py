@@ -20,7 +20,6 @@ from sightline.intel import entities
 from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.models import Alert, MatchCandidate, Mention
 from sightline.intel.normalise import normalise_phone, normalise_plate
-from sightline.intel.resolution import HIGH_CONFIDENCE
 from sightline.intel.services.alerts import alerts_apply
 from sightline.intel.services.common import IntelError
 from sightline.intel.services.mentions import (
@@ -28,6 +27,7 @@ from sightline.intel.services.mentions import (
     _store_candidates,
     explain,
     link_of,
+    links,
     pick_top,
     said,
     to_merge,
@@ -186,7 +186,8 @@ def _person(
         result.candidates += _person_merge(store, into=top, other=other)
         touched.add((EntityType.PERSON, other.entity_id))
     origin: uuid.UUID | None
-    if top is not None and top.score >= HIGH_CONFIDENCE:
+    # a partner event carries no concern of its own: only the probable threshold links here
+    if top is not None and links(top, ranked, concern=lambda: False):
         person_id, origin = top.entity_id, None
         status, score, reasons = link_of(top)
     else:

@@ -37,14 +37,16 @@ def _child(n: int) -> ChildInput:
     )
 
 
-def _refer(user: Any, child: ChildInput, *persons: dict[str, Any]) -> IndexResult:
+def _refer(
+    user: Any, child: ChildInput, *persons: dict[str, Any], exploitation: bool = True
+) -> IndexResult:
     return referral_intake(
         acting_user=user,
         data=ReferralInput(
-            narrative="Concerns about older adults.",
+            narrative="Concerns about older adults." if exploitation else "Attendance has dropped.",
             children=[child],
             received_at=dt.datetime.now(tz=dt.UTC),
-            concern_categories=["sexual_exploitation"],
+            concern_categories=["sexual_exploitation"] if exploitation else ["education"],
             persons_named=[PersonInput(**p) for p in persons],
         ),
     ).intel
@@ -84,7 +86,9 @@ def test_context_joins_no_two_persons_and_yields_to_a_full_name_match(
     # a second Murray on record, so the surname alone says little
     _refer(police_officer, _child(3), {"name": "Sandra Murray"})
     initial = _person(_refer(police_officer, RUBY, {"name": "K. Murray"}))
-    full = _person(_refer(police_officer, _child(1), {"name": "Kyle Murray"}))
+    # not an exploitation concern, so "Kyle Murray" does not link to the only K. Murray on
+    # record below the probable threshold (ADR 0213): two persons on record
+    full = _person(_refer(police_officer, _child(1), {"name": "Kyle Murray"}, exploitation=False))
     assert full.entity_id != initial.entity_id
     mention = _person(_refer(police_officer, RUBY, {"name": "Kyle Murray"}))
     # "K. Murray" is raised by the child, but the full name decides; nobody is merged
