@@ -108,7 +108,7 @@ def test_the_demo_review_title_fits_however_many_children_the_person_links() -> 
         "Learning review: CH-2026-0000001 and CH-2026-0000002, linked through one person of concern"
     )
     many = _title([f"CH-2026-{n:07d}" for n in range(40)])
-    assert len(many) <= Review._meta.get_field("title").max_length == 200
+    assert len(many) <= 200 == Review._meta.get_field("title").max_length
     assert "and 37 more children" in many
 
 
