@@ -111,6 +111,25 @@ def test_found_with_an_unlinked_adult_after_five_working_days(officer: Any) -> N
     assert events_sweep().get("found_with_unlinked") == 1
 
 
+def test_the_person_page_names_the_event_an_adult_was_named_in(officer: Any) -> None:
+    """A partner event's mention is listed under "Where it was named" by the event's own
+    reference (it has no referral's)."""
+    from django.urls import reverse
+
+    from sightline.accounts.tests.clients import signed_in
+    from sightline.intel.models import Mention
+
+    body = missing("M-P1", started=dt.timedelta(days=3), returned=dt.timedelta(days=2),
+                   persons_named=[{"name": "Testo Pageman", "role": "found_with"}])  # fmt: skip
+    stored = event_receive(acting_user=officer, agency=officer.agency, data=event_parse(body))
+    mention = Mention.objects.get(entity_type="person", referral__isnull=True)
+    assert mention.source_ref == stored.event.reference
+    answer = signed_in(officer).get(reverse("intel:person", args=[mention.entity_id]))
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert f"<strong>{stored.event.reference}</strong>, " in page
+
+
 def test_found_with_an_adult_already_known_does_not_fire(officer: Any, front_door: Any) -> None:
     submit(front_door)  # names Dean Farrow, 07700 900123
     body = missing("M-R5", started=dt.timedelta(days=12), returned=dt.timedelta(days=11),
