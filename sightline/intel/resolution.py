@@ -486,11 +486,12 @@ def _description(m: PersonFeatures, p: Profile) -> str:
 # nothing in conflict; it never links alone and never joins two persons (the caller merges on
 # the identity score only). Being named around the same children says two people move in the
 # same circle, which co-offenders do: it is support for an identity, not an identity. ADR 0203.
+# Worded for any source: the record may be a referral or a partner event.
 CONTEXT_REASON = {
-    "child": "already linked to a child on this referral",
-    "vehicle": "named with the same vehicle on another referral",
-    "phone": "named with the same phone on another referral",
-    "person": "named with the same person of concern on another referral",
+    "child": "already linked to a child on this record",
+    "vehicle": "named with the same vehicle on another record",
+    "phone": "named with the same phone on another record",
+    "person": "named with the same person of concern on another record",
 }
 _IDENTIFYING = {
     ("first_name", "exact"),

@@ -70,11 +70,11 @@ def test_initial_and_surname_shared_by_two_links_to_the_one_already_linked_to_th
     assert _child_id(again) == ReferralChild.objects.get(referral=brett.referral).child_id
     assert mention.entity_id == brett.entity_id
     assert mention.link_status == LinkStatus.PROBABLE
-    assert "already linked to a child on this referral" in mention.reasons
+    assert "already linked to a child on this record" in mention.reasons
     # Beverley stays a separate person, offered as a candidate without the child's support
     assert PersonOfConcern.objects.filter(pk=beverley.entity_id, is_active=True).exists()
     offered = MatchCandidate.objects.get(mention=mention, entity_id=beverley.entity_id)
-    assert "already linked to a child on this referral" not in offered.reasons
+    assert "already linked to a child on this record" not in offered.reasons
     # the same weak name about a child linked to nobody links to no one
     stranger = _person(_refer(police_officer, _child(2), {"name": "B. Taylor"}))
     assert stranger.link_status == LinkStatus.ORIGIN
@@ -94,7 +94,7 @@ def test_context_joins_no_two_persons_and_yields_to_a_full_name_match(
     # "K. Murray" is raised by the child, but the full name decides; nobody is merged
     assert mention.entity_id == full.entity_id
     raised = MatchCandidate.objects.get(mention=mention, entity_id=initial.entity_id)
-    assert "already linked to a child on this referral" in raised.reasons
+    assert "already linked to a child on this record" in raised.reasons
     assert raised.score < mention.score
     assert Mention.objects.get(pk=initial.pk).entity_id == initial.entity_id
     assert PersonOfConcern.objects.filter(pk=initial.entity_id, is_active=True).exists()

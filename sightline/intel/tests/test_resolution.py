@@ -226,7 +226,7 @@ def test_co_mentioned_context_raises_a_name_with_its_reason() -> None:
     own = compare(PersonFeatures.from_named(name="B. Taylor"), known)
     raised = with_context(own, frozenset({"child"}))
     assert raised.score > own.score
-    assert "already linked to a child on this referral" in raised.reasons
+    assert "already linked to a child on this record" in raised.reasons
     assert ("context", "child") in {(c.comparison, c.level) for c in raised.contributions}
 
 
