@@ -271,7 +271,30 @@ def picture_write(store: BulkStore, raised: list[Alert]) -> None:
     bulk_insert(Suggestion, store.suggestions)
     _write_edges(store)
     bulk_insert(Alert, raised)
-    Alert.objects.bulk_update(changed(store.loaded_alerts.values()), ALERT_FIELDS, batch_size=BATCH)
+    for alerts in alert_batches(changed(store.loaded_alerts.values())):
+        Alert.objects.bulk_update(alerts, ALERT_FIELDS, batch_size=BATCH)
+
+
+# An alert's evidence lists every link it counts (a network adult's run to hundreds, each
+# with its reasons and contributions), so alerts are updated in batches cut by evidence items,
+# not by count: one UPDATE stays within tens of megabytes. By count (2,000 alerts), a
+# 100,000-referral build sent one statement past PostgreSQL's 1 GB message limit and the
+# server closed the connection.
+EVIDENCE_PER_STATEMENT = 20_000
+
+
+def alert_batches(alerts: Iterable[Alert]) -> Iterator[list[Alert]]:
+    batch: list[Alert] = []
+    items = 0
+    for alert in alerts:
+        size = len(alert.evidence or ()) + 1
+        if batch and items + size > EVIDENCE_PER_STATEMENT:
+            yield batch
+            batch, items = [], 0
+        batch.append(alert)
+        items += size
+    if batch:
+        yield batch
 
 
 def _write_keys(store: MemoryStore) -> None:

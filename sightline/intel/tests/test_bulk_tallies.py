@@ -89,3 +89,30 @@ def test_partial_plate_index_fits_what_reading_every_registration_fits() -> None
             asked += len(got)
     assert asked > 5
     assert store.vehicle_resolve(Plate("XY9", True, "start"))[0] is vehicles[2]
+
+
+def test_alerts_are_written_in_batches_cut_by_their_evidence() -> None:
+    """`alert_batches`: no UPDATE carries more than EVIDENCE_PER_STATEMENT evidence items (an
+    alert above the limit goes alone), every alert once, in order."""
+    from sightline.intel.models import Alert
+    from sightline.intel.services.bulk import EVIDENCE_PER_STATEMENT, alert_batches
+
+    sizes = [
+        3,
+        EVIDENCE_PER_STATEMENT // 2,
+        EVIDENCE_PER_STATEMENT // 2,
+        0,
+        EVIDENCE_PER_STATEMENT * 2,
+        5,
+    ]
+    alerts = [
+        Alert(reference=f"AL-{n}", evidence=[{"n": i} for i in range(k)])
+        for n, k in enumerate(sizes)
+    ]
+    batches = list(alert_batches(iter(alerts)))
+    assert [a for b in batches for a in b] == alerts
+    for batch in batches:
+        if len(batch) > 1:
+            assert sum(len(a.evidence) + 1 for a in batch) <= EVIDENCE_PER_STATEMENT
+    assert [len(b) for b in batches] == [2, 2, 1, 1]
+    assert list(alert_batches([])) == []
