@@ -18,7 +18,7 @@ from sightline.core.models import OutboxMessage
 from sightline.events.models import Event
 from sightline.events.tests.helpers import missing_rows
 from sightline.intel.models import Alert, MatchCandidate, Mention
-from sightline.intel.services.bulk_rules import BulkStore
+from sightline.intel.services.bulk_rules import Book, BulkStore
 from sightline.intel.services.bulk_sources import SourcesPicture
 from sightline.intel.services.bulk_store import MemoryStore
 from sightline.people.models import Child
@@ -48,8 +48,9 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 REFERENCE = re.compile(r"\b[A-Z]{2,3}-\d{4}-~?\d+\b")
 
 
-def _file(now: dt.datetime) -> list[Any]:
-    return missing_rows(ROWS, now)
+def _file(now: dt.datetime, newest_first: bool = False) -> list[Any]:
+    rows = missing_rows(ROWS, now)
+    return rows[::-1] if newest_first else rows
 
 
 def _outcome() -> dict[str, Any]:
@@ -113,13 +114,16 @@ def _outcome() -> dict[str, Any]:
     }
 
 
-def _imported(how: str, officer: Any, now: dt.datetime) -> dict[str, Any]:
+def _imported(
+    how: str, officer: Any, now: dt.datetime, newest_first: bool = False
+) -> dict[str, Any]:
+    rows = _file(now, newest_first)
     with transaction.atomic():
         if how == "one by one":
-            for row in _file(now):
+            for row in rows:
                 event_receive(acting_user=officer, agency=officer.agency, data=row)
         else:
-            events_import(acting_user=officer, agency=officer.agency, rows=_file(now), chunk=3)
+            events_import(acting_user=officer, agency=officer.agency, rows=rows, chunk=3)
         outcome = _outcome()
         transaction.set_rollback(True)
     return outcome
@@ -150,6 +154,33 @@ def test_the_import_indexes_what_the_events_one_by_one_would(
     assert sum("'raised'" in d for d in audited) == len(bulk["alerts"])
     # one index row for each event (each names someone or somewhere) and for the referral
     assert sum(t == "intel_index" for _a, t, _r, _d in bulk["audit"]) == 9
+
+
+def test_events_older_than_what_is_indexed_are_put_in_their_place(
+    officer: Any, front_door: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file newest first: each event after the first is older than what its adult, car and
+    # place already hold, so the books take links in the middle of a history (ADR 0911), and
+    # every entity is still evaluated both ways (`check`) and equal to one by one.
+    monkeypatch.setattr(BulkStore, "check", True)
+    monkeypatch.setattr(MemoryStore, "check", True)
+    inserted: list[Any] = []
+    put = Book._insert
+
+    def counted(book: Book, link: Any, order: Any) -> None:
+        inserted.append(link)
+        put(book, link, order)
+
+    monkeypatch.setattr(Book, "_insert", counted)
+    now = timezone.localtime()
+    single = _imported("one by one", officer, now, newest_first=True)
+    inserted.clear()
+    bulk = _imported("bulk", officer, now, newest_first=True)
+    assert len(inserted) >= 3
+    for part in single:
+        assert single[part] == bulk[part], part
+    kinds = {kind for kind, *_ in bulk["alerts"]}
+    assert {"person_multiple_children", "vehicle_multiple_children", "place_hotspot"} <= kinds
 
 
 def test_the_picture_is_read_once_for_the_file_and_again_after_another_change(

@@ -5,12 +5,14 @@
 for every entity a referral touches, so a person named on N referrals cost N²/2 links built
 and counted: at 100,000 referrals the planted networks' adults and places are named hundreds
 of times, and the rules took most of the index's time. Here each entity's links (exactly
-`MemoryStore.links_of`) are kept in a `Book` that a new mention is appended to, with what the
-rules count of them (households, referrals and agencies over every link and over the firm
-ones, the children, and when each rule first held), so a rule reads only what changed.
-Anything but an append at the end of an entity's history (a merge moving mentions, an
-ambiguous fit, a mention older than the newest) drops the entity's book, and it is rebuilt
-from `links_of` when next read. An alert's evidence, referrals and summary are built once, at
+`MemoryStore.links_of`) are kept in a `Book` that a new mention is put into in its place,
+with what the rules count of them (households, referrals and agencies over every link and
+over the firm ones, the children, and when each rule first held), so a rule reads only what
+changed. A mention older than the newest (a partner event dated before referrals already
+indexed) and one a merge moves onto a person are put in their place too (ADR 0911: dropping
+the book for them rebuilt a much-named adult's history at each partner event); anything else
+(a mention leaving, an ambiguous fit) drops the entity's book, and it is rebuilt from
+`links_of` when next read. An alert's evidence, referrals and summary are built once, at
 the end of the run, from its links as they stood when it last changed.
 
 `BulkStore.check = True` (the tests) evaluates every entity both ways and fails on any
@@ -86,38 +88,77 @@ def outcome_of(links: list[Link], households: int) -> Counted:
 
 
 class Book:
-    """One entity's links in order and what the rules count of them. `links` is only ever
-    appended to, so an alert can keep (links, how many) as the links it was built from."""
+    """One entity's links in order and what the rules count of them. A link is put in its
+    place by its order (`MemoryStore.order`); one older than the newest makes a new `links`
+    list rather than changing it, so an alert can keep (links, how many) as the links it was
+    built from."""
 
-    def __init__(self, links: list[Link], last: tuple[dt.datetime, int] | None) -> None:
+    def __init__(self, links: list[Link], orders: list[tuple[dt.datetime, int]]) -> None:
         self.links: list[Link] = []
-        self.last = last  # the order (`MemoryStore.order`) of the newest link
+        self.orders: list[tuple[dt.datetime, int]] = []  # each link's order, ascending
         self.every, self.firm = Tally(), Tally()
         self.children: set[str] = set()
         self.first: dict[Rule, dt.datetime] = {}  # when each rule first held (possible_at)
         self.concerns: list[Link] = []  # the links a place's rules count, and their times
         self.times: list[dt.datetime] = []
+        self.concern_orders: list[tuple[dt.datetime, int]] = []
         # households -> windows final so far, the last confirmed and last holding of them
         self.windows: dict[int, tuple[int, Counted | None, Counted | None]] = {}
-        for link in links:
-            self._count(link)
+        for link, order in zip(links, orders, strict=True):
+            self.add(link, order)
 
-    def append(self, link: Link, order: tuple[dt.datetime, int]) -> None:
-        self.last = order
-        self._count(link)
-
-    def _count(self, link: Link) -> None:
+    def add(self, link: Link, order: tuple[dt.datetime, int]) -> None:
+        if self.orders and order < self.orders[-1]:
+            self._insert(link, order)
+            return
         self.links.append(link)
-        self.every.add(link)
-        if link.status != LinkStatus.PROBABLE:
-            self.firm.add(link)
-        self.children.update(c for c, _r, _h in link.children)
+        self.orders.append(order)
+        self._tally(link)
         for rule in RULES:
             if rule not in self.first and self.every.holds(*rule):
                 self.first[rule] = link.occurred_at
         if link.concern or link.categories & EXPLOITATION_CATEGORIES:
             self.concerns.append(link)
             self.times.append(link.occurred_at)
+            self.concern_orders.append(order)
+
+    def _tally(self, link: Link) -> None:
+        self.every.add(link)
+        if link.status != LinkStatus.PROBABLE:
+            self.firm.add(link)
+        self.children.update(c for c, _r, _h in link.children)
+
+    def _insert(self, link: Link, order: tuple[dt.datetime, int]) -> None:
+        """A link older than the newest (a partner event dated before the referrals already
+        indexed, a mention moved here by a merge): the counts take it as they are; when a
+        rule first held is read again only if the link could move it earlier or make it
+        hold; a place's windows are counted again."""
+        at = bisect_right(self.orders, order)
+        self.links = [*self.links[:at], link, *self.links[at:]]
+        self.orders.insert(at, order)
+        self._tally(link)
+        when = link.occurred_at
+        if any(
+            when < self.first[rule] if rule in self.first else self.every.holds(*rule)
+            for rule in RULES
+        ):
+            self._first_again()
+        if link.concern or link.categories & EXPLOITATION_CATEGORIES:
+            at = bisect_right(self.concern_orders, order)
+            self.concerns.insert(at, link)
+            self.times.insert(at, when)
+            self.concern_orders.insert(at, order)
+            self.windows.clear()
+
+    def _first_again(self) -> None:
+        tally, self.first = Tally(), {}
+        for link in self.links:
+            tally.add(link)
+            for rule in RULES:
+                if rule not in self.first and tally.holds(*rule):
+                    self.first[rule] = link.occurred_at
+            if len(self.first) == len(RULES):
+                return
 
     def outcome(self, households: int, agencies: int = 1) -> Counted:
         """`rules._outcome` over every link."""
@@ -182,9 +223,9 @@ class BulkStore(MemoryStore):
     def book(self, entity_id: uuid.UUID) -> Book:
         book = self.books.get(entity_id)
         if book is None:
-            listed = [*self.by_entity.get(entity_id, ()), *self.ambiguous.get(entity_id, ())]
-            last = max((self.order[m.pk] for m in listed), default=None)
-            book = self.books[entity_id] = Book(self.links_of(entity_id), last)
+            links = self.links_of(entity_id)
+            orders = [self.order[link.mention_id] for link in links]
+            book = self.books[entity_id] = Book(links, orders)
         return book
 
     def mention_add(self, **fields: Any) -> Mention:
@@ -192,10 +233,7 @@ class BulkStore(MemoryStore):
         order = self.order[mention.pk]
         book = self.books.get(mention.entity_id)
         if book is not None:
-            if book.last is None or order > book.last:
-                book.append(self.link(mention, fit=False), order)
-            else:  # older than the newest link: rebuilt in order when next read
-                del self.books[mention.entity_id]
+            book.add(self.link(mention, fit=False), order)
         if mention.via_id is not None and mention.entity_type == EntityType.VEHICLE:
             owned = self.vehicle_sets.get(self.located.get(mention.via_id))  # type: ignore[arg-type]
             if owned is not None:
@@ -212,13 +250,27 @@ class BulkStore(MemoryStore):
         return super().candidates_add(rows, ignore_conflicts=ignore_conflicts)
 
     def mentions_moved(self, moving: list[Mention]) -> None:
+        """The entity a mention leaves (or changes on) is read again when next wanted; the
+        one it joins takes it as a new link (a merge moves a few mentions onto a person
+        named hundreds of times), unless it was an ambiguous fit of that entity."""
+        joining = []
         for mention in moving:
-            for eid in (self.located[mention.pk], mention.entity_id):
-                self.books.pop(eid, None)
+            before, after = self.located[mention.pk], mention.entity_id
+            fits = self.fitted.get(mention.pk, ())
+            self.books.pop(before, None)
+            for eid in (before, after):
                 self.vehicle_sets.pop(eid, None)
-            for eid in self.fitted.get(mention.pk, ()):
+            if before != after and after in self.books and after not in fits:
+                joining.append(mention)
+            else:
+                self.books.pop(after, None)
+            for eid in fits:
                 self.books.pop(eid, None)
         super().mentions_moved(moving)
+        for mention in joining:
+            book = self.books.get(mention.entity_id)
+            if book is not None:
+                book.add(self.link(mention, fit=False), self.order[mention.pk])
 
     def vehicles_of(self, person_id: uuid.UUID) -> set[uuid.UUID]:
         found = self.vehicle_sets.get(person_id)

@@ -90,7 +90,10 @@ class MemoryStore(LinksMixin, PlatesMixin):
         self.dirty: set[uuid.UUID] = set()  # ids of rows on record changed in this run
         self.edges_dirty: set[uuid.UUID] = set()
         # person -> the mentions its in-memory profile and keys were built from
-        self.folded: dict[uuid.UUID, set[uuid.UUID]] = {}
+        # person -> how many of its mentions (from the front of `by_entity`) its profile holds;
+        # a person one of those mentions left is rebuilt whole (`person_refresh`)
+        self.folded: dict[uuid.UUID, int] = {}
+        self.shrunk: set[uuid.UUID] = set()
         self.unfinished: set[uuid.UUID] = set()  # persons whose display fields are stale
         self.changes: list[PersonChange] = []  # merges made in this run
         self.apart: set[frozenset[uuid.UUID]] | None = None  # persons split apart
@@ -301,19 +304,20 @@ class MemoryStore(LinksMixin, PlatesMixin):
         delete-and-insert does."""
         mentions = self.by_entity.get(person_id, [])
         folded = self.folded.get(person_id)
-        present = {m.pk for m in mentions}
-        if folded is None or not folded <= present:
-            profile, keys, folded = Profile(), set(), set()
+        if folded is None or person_id in self.shrunk:
+            profile, keys, folded = Profile(), set(), 0
+            self.shrunk.discard(person_id)
         else:
             profile, keys = self.profiles[person_id], self.keys_of[person_id]
-        added = sorted((m for m in mentions if m.pk not in folded), key=lambda m: self.order[m.pk])
+        # mentions are only appended (a move appends to the person it goes to), so those not
+        # yet folded are the list's tail: no pass over a much-named person's whole history
+        added = sorted(mentions[folded:], key=lambda m: self.order[m.pk])
         for mention in added:
             features = entities.features_from_details(mention.details)
             profile.add(features)
             keys = keys | set(person_keys(features))
-            folded.add(mention.pk)
         self.summaries += len(added)
-        self.folded[person_id] = folded
+        self.folded[person_id] = len(mentions)
         self.profiles[person_id] = profile
         self.persons[person_id].is_active = bool(mentions)
         for key in self.keys_of[person_id]:
@@ -339,7 +343,11 @@ class MemoryStore(LinksMixin, PlatesMixin):
         for mention in moving:
             before = self.located[mention.pk]
             if before != mention.entity_id:
-                self.by_entity[before].remove(mention)
+                held = self.by_entity[before]
+                at = held.index(mention)
+                del held[at]
+                if at < self.folded.get(before, 0):  # its profile held this mention
+                    self.shrunk.add(before)
                 self.by_entity[mention.entity_id].append(mention)
                 self.located[mention.pk] = mention.entity_id
             self.touch(mention.pk)
