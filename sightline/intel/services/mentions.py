@@ -7,7 +7,9 @@ referral are rebuilt. Runs inside the caller's transaction; writes no audit rows
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -274,8 +276,10 @@ def _person_mention(
     for other in to_merge(top, ranked):
         if top is None or store.kept_apart(top.entity_id, other.entity_id):
             continue  # a practitioner split them (ADR 0205)
-        result.candidates += _person_merge(store, into=top, other=other)
-        touched.add((EntityType.PERSON, other.entity_id))
+        into, gone = merge_order(top, other)
+        result.candidates += _person_merge(store, into=into, other=gone)
+        touched.add((EntityType.PERSON, gone.entity_id))
+        top = as_survivor(top, into)
     if top is not None and links(top, ranked, concern=lambda: _concern(referral)):
         person_id = top.entity_id
         status, score, reasons = link_of(top)
@@ -390,6 +394,27 @@ def explain(linked: entities.Ranked | None, ranked: list[entities.Ranked]) -> di
     if linked is None:
         return {"entity": None, "probability": None, "contributions": [], "runner_up": runner_up}
     return {**_candidate_json(linked), "runner_up": runner_up}
+
+
+def _made(ranked: entities.Ranked) -> tuple[int, ...]:
+    """When a person was recorded, by its reference (year, then number in the year)."""
+    return tuple(int(n) for n in re.findall(r"\d+", ranked.reference))
+
+
+def merge_order(top: entities.Ranked, other: entities.Ranked) -> tuple[Any, Any]:
+    """(into, gone): of two persons a mention shows to be one, the one recorded first stays,
+    whichever the mention fits best (ADR 0911). A reference practitioners already use stays
+    theirs, and a person named hundreds of times is not moved, history and all, onto one a
+    partner event made yesterday (at 100,000 referrals each such move was thousands of
+    mentions, again at the next event)."""
+    return (other, top) if _made(other) < _made(top) else (top, other)
+
+
+def as_survivor(top: entities.Ranked, into: entities.Ranked) -> entities.Ranked:
+    """The mention's best fit, now standing for the person it was merged into."""
+    if into is top:
+        return top
+    return dataclasses.replace(top, entity_id=into.entity_id, reference=into.reference)
 
 
 def merge_reason(into: entities.Ranked) -> str:

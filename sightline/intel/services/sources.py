@@ -25,9 +25,11 @@ from sightline.intel.services.common import IntelError
 from sightline.intel.services.mentions import (
     _person_merge,
     _store_candidates,
+    as_survivor,
     explain,
     link_of,
     links,
+    merge_order,
     pick_top,
     said,
     to_merge,
@@ -183,8 +185,10 @@ def _person(
     ranked = store.person_candidates(features, context=frozenset(context))
     top = pick_top(ranked)
     for other in to_merge(top, ranked):
-        result.candidates += _person_merge(store, into=top, other=other)
-        touched.add((EntityType.PERSON, other.entity_id))
+        into, gone = merge_order(top, other)  # type: ignore[arg-type]
+        result.candidates += _person_merge(store, into=into, other=gone)
+        touched.add((EntityType.PERSON, gone.entity_id))
+        top = as_survivor(top, into)  # type: ignore[arg-type]
     origin: uuid.UUID | None
     # a partner event carries no concern of its own: only the probable threshold links here
     if top is not None and links(top, ranked, concern=lambda: False):

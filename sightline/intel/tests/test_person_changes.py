@@ -236,3 +236,20 @@ def test_split_page_shows_the_mentions_and_splits_with_a_reason(
     )
     new = PersonChange.objects.get().into_person
     assert done.status_code == 302 and done["Location"] == f"/intel/persons/{new}/"
+
+
+@pytest.mark.parametrize("first", ["named", "nicknamed"])
+def test_the_person_recorded_first_survives_a_merge_whichever_the_mention_fits_best(
+    police_officer: Any, teacher: Any, refer: Refer, first: str
+) -> None:
+    # ADR 0911: the reference practitioners already use stays, and a much-named person's
+    # history is not moved onto one made yesterday; the bridging mention joins the survivor.
+    order = [NAMED, NICKNAMED] if first == "named" else [NICKNAMED, NAMED]
+    older = _person_of(refer(police_officer, child=("Ruby", "Okafor"), persons=[order[0]]))
+    newer = _person_of(refer(teacher, child=("Jade", "Marsh"), persons=[order[1]]))
+    third = refer(police_officer, child=("Mia", "Stone"), persons=[BOTH])
+    assert _person_of(third) == older
+    change = PersonChange.objects.get(kind=PersonChangeKind.MERGE)
+    assert (change.from_person, change.into_person) == (newer, older)
+    assert Mention.objects.filter(entity_id=older, entity_type=EntityType.PERSON).count() == 3
+    assert not PersonOfConcern.objects.get(pk=newer).is_active
