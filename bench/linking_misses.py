@@ -158,7 +158,7 @@ def _links(borough: Any, matched: Any, owner: dict[Any, str]) -> list[dict[str, 
     for m in second:
         who = adult_of.get(matched.truth_of_named.get(m.person_named_id, ""), "ordinary")
         on = owner.get(m.entity_id, "no planted adult")
-        out.append({"second": m.said, "score": m.score, "status": m.link_status,
+        out.append({"second_order": m.said, "score": m.score, "status": m.link_status,
                     "identity": (m.explanation or {}).get("contributions"), "who": who,
                     "on": on, "right": who == on})  # fmt: skip
     return out
@@ -200,11 +200,11 @@ def _print(miss: dict[str, Any]) -> None:
             f"{miss['status']} {miss['score']}: {miss['reasons']}"
         )
         return
-    if "second" in miss:
+    if "second_order" in miss:
         own = [f"{c['comparison']}:{c['level']} {c['weight']:+.2f}" for c in miss["identity"] or ()]
         print(
             f"2o seed {miss['seed']} second-order link {'RIGHT' if miss['right'] else 'WRONG'} "
-            f"{miss['second']!r} {miss['status']} {miss['score']:.3f} ({miss['who']} on "
+            f"{miss['second_order']!r} {miss['status']} {miss['score']:.3f} ({miss['who']} on "
             f"{miss['on']}): {', '.join(own)}"
         )
         return
