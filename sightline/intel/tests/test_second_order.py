@@ -30,6 +30,7 @@ from sightline.intel.services import IndexResult, bulk_links, intel_bulk_index
 from sightline.intel.services.bulk import intel_index_one_by_one
 from sightline.intel.services.bulk_store import MemoryStore
 from sightline.referrals.inputs import ChildInput, PersonInput, ReferralInput
+from sightline.referrals.models import ReferralChild
 from sightline.workflows import referral_intake
 
 pytestmark = pytest.mark.django_db
@@ -167,9 +168,7 @@ def test_a_candidate_already_linked_to_the_child_counts_it_once(police_officer: 
 
 
 def _child_of(mention: Mention) -> Any:
-    from sightline.referrals.models import ReferralChild
-
-    return ReferralChild.objects.get(referral_id=mention.referral_id).child_id
+    return ReferralChild.objects.get(referral=mention.referral).child_id
 
 
 def _unindex() -> None:
