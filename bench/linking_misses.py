@@ -129,9 +129,11 @@ def _late(borough: Any, adult: dict[str, Any], second: str) -> dict[str, Any]:
 
 
 def _links(borough: Any, matched: Any, owner: dict[Any, str]) -> list[dict[str, Any]]:
-    """Mentions on a planted adult's record that are not his ("wrong"), and every mention
-    linked as the only candidate ("sole"), each with who it is and whose record it is on."""
+    """Mentions on a planted adult's record that are not his ("wrong"), every mention linked
+    as the only candidate ("sole") and every one linked with second-order context ("second",
+    ADR 0214), each with who it is and whose record it is on."""
     from sightline.intel.models import Mention
+    from sightline.intel.resolution import CONTEXT_REASON
     from sightline.intel.services.mentions import SOLE_REASON
 
     adult_of = {
@@ -149,6 +151,15 @@ def _links(borough: Any, matched: Any, owner: dict[Any, str]) -> list[dict[str, 
         who = adult_of.get(matched.truth_of_named.get(m.person_named_id, ""), "ordinary")
         on = owner.get(m.entity_id, "no planted adult")
         out.append({"sole": m.said, "score": m.score, "reasons": m.reasons, "who": who,
+                    "on": on, "right": who == on})  # fmt: skip
+    second = Mention.objects.filter(
+        reasons__icontains=CONTEXT_REASON["associate"][:40], person_named__isnull=False
+    )
+    for m in second:
+        who = adult_of.get(matched.truth_of_named.get(m.person_named_id, ""), "ordinary")
+        on = owner.get(m.entity_id, "no planted adult")
+        out.append({"second_order": m.said, "score": m.score, "status": m.link_status,
+                    "identity": (m.explanation or {}).get("contributions"), "who": who,
                     "on": on, "right": who == on})  # fmt: skip
     return out
 
@@ -187,6 +198,14 @@ def _print(miss: dict[str, Any]) -> None:
         print(
             f"xx seed {miss['seed']} wrong on {miss['on']}: {miss['wrong']!r} ({miss['who']}) "
             f"{miss['status']} {miss['score']}: {miss['reasons']}"
+        )
+        return
+    if "second_order" in miss:
+        own = [f"{c['comparison']}:{c['level']} {c['weight']:+.2f}" for c in miss["identity"] or ()]
+        print(
+            f"2o seed {miss['seed']} second-order link {'RIGHT' if miss['right'] else 'WRONG'} "
+            f"{miss['second_order']!r} {miss['status']} {miss['score']:.3f} ({miss['who']} on "
+            f"{miss['on']}): {', '.join(own)}"
         )
         return
     if "sole" in miss:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sightline.core.references import next_reference
+from sightline.intel.associates import associates_shared, with_associates
 from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.models import (
     ENTITY_MODELS,
@@ -132,7 +133,8 @@ def person_candidates(
     scoring). Broad keys (a surname or first name alone, or with an initial or an age band)
     are capped so a common name costs one bounded index scan: all of them in one statement.
     `context`: the children on the referral and the entities already resolved on it; a
-    candidate already joined to one of them (through another referral) scores more
+    candidate already joined to one of them (through another referral), or named with a
+    person of concern already named with one of its children (`associates`), scores more
     (`resolution.with_context`)."""
     strong, capped = key_plan(features)
     ids: set[uuid.UUID] = set()
@@ -161,7 +163,7 @@ def person_candidates(
         features,
         ((pk, reference, Profile.from_json(profile)) for pk, reference, profile in rows),
         sole=surname_sole_holder(features),
-        shared=context_shared(ids, context),
+        shared=with_associates(context_shared(ids, context), associates_shared(ids, context)),
         limit=limit,
         generic=generic_values(
             features,

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from sightline.intel.choices import LinkStatus
 from sightline.intel.keys import CAPPED_KEYS, person_keys, plate_read_key, search_keys
 from sightline.intel.linkmodel import (
     Contribution,
@@ -487,12 +488,29 @@ def _description(m: PersonFeatures, p: Profile) -> str:
 # the identity score only). Being named around the same children says two people move in the
 # same circle, which co-offenders do: it is support for an identity, not an identity. ADR 0203.
 # Worded for any source: the record may be a referral or a partner event.
+# "associate" is second-order (ADR 0214): a child on this record was named before with a
+# person of concern who has been named with the candidate, every link on that path a firm one
+# (`firm_link`). It is the "child" fact one step removed, so it counts only without it.
 CONTEXT_REASON = {
     "child": "already linked to a child on this record",
     "vehicle": "named with the same vehicle on another record",
     "phone": "named with the same phone on another record",
     "person": "named with the same person of concern on another record",
+    "associate": (
+        "a child on this record was named before with a person of concern"
+        " who has been named with this person"
+    ),
 }
+SECOND_ORDER: bool = settings.SIGHTLINE_LINK_SECOND_ORDER
+
+
+def firm_link(link_status: str, score: float) -> bool:
+    """Whether a mention's link is firm enough for second-order context to rest on: anything
+    but a probable link below the probable threshold (one made as the only candidate, ADR
+    0213, is a question to a practitioner, not a fact to build on)."""
+    return link_status != LinkStatus.PROBABLE or score >= HIGH_CONFIDENCE
+
+
 _IDENTIFYING = {
     ("first_name", "exact"),
     ("first_name", "variant"),
@@ -547,6 +565,8 @@ def with_context(base: Score, shared: frozenset[str]) -> Score:
     levels = set(base.levels.items())
     if not shared or not (_IDENTIFYING & levels) or _CONFLICTS & levels:
         return base
+    if "child" in shared:
+        shared = shared - {"associate"}  # the same fact, one step removed
     cap = float(model()["context_cap"])
     added: list[Contribution] = []
     room = cap

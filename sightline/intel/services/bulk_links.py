@@ -9,9 +9,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sightline.intel.choices import LinkStatus
+from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.concerns import CONCERN_KEY
 from sightline.intel.models import Mention
+from sightline.intel.resolution import SECOND_ORDER, firm_link
 from sightline.intel.rules import Link
 
 Node = tuple[str, uuid.UUID]
@@ -27,6 +28,7 @@ class LinksMixin:
     parts: dict[uuid.UUID, list[Mention]]
     snapshot: dict[uuid.UUID, frozenset[Node]]
     node_referrals: dict[uuid.UUID, set[uuid.UUID]]
+    child_sources: dict[uuid.UUID, set[uuid.UUID]]
     near: dict[uuid.UUID, dict[uuid.UUID, dict[str, int]]]
     kids: dict[uuid.UUID, list[tuple[str, str, str]]]
     referral_info: dict[uuid.UUID, tuple[str, frozenset[str]]]
@@ -78,6 +80,47 @@ class LinksMixin:
                 found[pid] = frozenset(kinds)
         return found
 
+    def _associates(
+        self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """`associates.associates_shared` read from the picture: the candidates named, on a
+        record where both are firm links, with a person of concern B who is named, firmly, on
+        an earlier record with a child in `context` (second-order context, ADR 0214)."""
+        if not SECOND_ORDER or not person_ids or not context:
+            return set()
+        via: set[uuid.UUID] = set()  # persons of concern named firmly with a child here
+        for child in context:
+            for rid in self.child_sources.get(child, ()):
+                via.update(
+                    eid
+                    for etype, eid in self.snapshot.get(rid, ())
+                    if etype == EntityType.PERSON and self._firm_on(rid, eid)
+                )
+        found: set[uuid.UUID] = set()
+        for pid in person_ids:
+            mine = self.node_referrals.get(pid)
+            if not mine or not via:
+                continue
+            for other in via - {pid}:
+                theirs = self.node_referrals.get(other, set())
+                small, large = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+                if any(
+                    rid in large and self._firm_on(rid, pid) and self._firm_on(rid, other)
+                    for rid in small
+                ):
+                    found.add(pid)
+                    break
+        return found
+
+    def _firm_on(self, rid: uuid.UUID, person_id: uuid.UUID) -> bool:
+        """A firm mention of the person on record `rid` (`resolution.firm_link`)."""
+        return any(
+            m.entity_id == person_id
+            and m.entity_type == EntityType.PERSON
+            and firm_link(m.link_status, m.score)
+            for m in self.by_referral.get(rid, ())
+        )
+
     def edges_rebuild(self, referral_ids: list[uuid.UUID]) -> None:
         for rid in referral_ids:
             self._snapshot(rid)
@@ -92,6 +135,8 @@ class LinksMixin:
         self.snapshot[rid] = nodes
         for _t, eid in nodes:
             self.node_referrals[eid].add(rid)
+        for c, _r, _h in self.kids.get(rid, ()):
+            self.child_sources[uuid.UUID(c)].add(rid)
         self._near(rid, nodes, 1)
 
     def _near(self, rid: uuid.UUID, nodes: frozenset[Node], step: int) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sightline.accounts.models import Agency
 from sightline.intel import entities, places
+from sightline.intel.associates import with_associates
 from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, PersonChangeKind
 from sightline.intel.models import (
     Alert,
@@ -71,6 +72,8 @@ class MemoryStore(LinksMixin, PlatesMixin):
         self.parts: dict[uuid.UUID, list[Mention]] = defaultdict(list)  # via -> vehicle mentions
         self.snapshot: dict[uuid.UUID, frozenset[Node]] = {}
         self.node_referrals: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        # child -> the records indexed with it (second-order context reads them, ADR 0214)
+        self.child_sources: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
         # node -> what its referrals name beside it: id -> kind ("child" or an entity type)
         # -> on how many of its referrals (`_context_shared` reads it instead of every one)
         self.near: dict[uuid.UUID, dict[uuid.UUID, dict[str, int]]] = defaultdict(dict)
@@ -279,7 +282,9 @@ class MemoryStore(LinksMixin, PlatesMixin):
             features,
             ((p, self.persons[p].reference, self.profiles[p]) for p in active),
             sole=sole,
-            shared=self._context_shared(ids, context),
+            shared=with_associates(
+                self._context_shared(ids, context), self._associates(ids, context)
+            ),
             generic=entities.generic_values(features, self._holders),
         )
 

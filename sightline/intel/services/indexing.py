@@ -30,6 +30,7 @@ from sightline.core.prefetch import prefetched
 from sightline.core.references import references_reserve_many
 from sightline.core.transactions import in_callers_transaction
 from sightline.intel import entities, places
+from sightline.intel.associates import associates_shared
 from sightline.intel.choices import EntityType
 from sightline.intel.models import (
     Alert,
@@ -175,6 +176,7 @@ class IntakeStore(MemoryStore):
         self.kids_known: set[uuid.UUID] = set()
         self.alerts_known: set[uuid.UUID] = set()
         self.edge_kinds: dict[uuid.UUID, set[tuple[uuid.UUID, str]]] = defaultdict(set)
+        self.associated: set[uuid.UUID] = set()  # candidates with second-order context
         self.loaded_seq = -(10**9)  # rows on record sort before this run's at the same time
 
     def _placeholder(self, prefix: str) -> str:
@@ -294,8 +296,9 @@ class IntakeStore(MemoryStore):
             self._person_add(person)
         for person_id, key in rows:
             self._hold(person_id, {key})
-        context = {uuid.UUID(c) for c, _r, _h in self.kids.get(referral.pk, ())}
-        context |= {*self.places, *self.phone_ids, *self.vehicles, *ids}
+        children = frozenset(uuid.UUID(c) for c, _r, _h in self.kids.get(referral.pk, ()))
+        self.associated = associates_shared(ids, children)  # one statement (ADR 0214)
+        context = {*children, *self.places, *self.phone_ids, *self.vehicles, *ids}
         for a_id, b_id, b_type in (
             Edge.objects.filter(a_id__in=ids, b_id__in=context)
             .values_list("a_id", "b_id", "b_type")
@@ -396,6 +399,12 @@ class IntakeStore(MemoryStore):
             if kinds:
                 found[pid] = frozenset(kinds)
         return found
+
+    def _associates(
+        self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        # read with the persons (`_load_persons`); a person made on this referral has none
+        return self.associated & person_ids
 
     def person_refresh(self, person_id: uuid.UUID) -> None:
         self.mentions_ensure([person_id])
