@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -396,12 +395,17 @@ def explain(linked: entities.Ranked | None, ranked: list[entities.Ranked]) -> di
     return {**_candidate_json(linked), "runner_up": runner_up}
 
 
-def _made(ranked: entities.Ranked) -> tuple[int, ...]:
-    """When a person was recorded, by its reference (year, then number in the year)."""
-    return tuple(int(n) for n in re.findall(r"\d+", ranked.reference))
+def _made(ranked: entities.Ranked) -> tuple[int, bool, int]:
+    """When a person was recorded, by its reference: the year, then the number in the year; a
+    reference not given yet (intake's placeholder, `POI-2026-~1`) after every one on record."""
+    head, _, number = ranked.reference.rpartition("-")
+    year = int(head.rpartition("-")[2])
+    return year, number.startswith("~"), int(number.lstrip("~"))
 
 
-def merge_order(top: entities.Ranked, other: entities.Ranked) -> tuple[Any, Any]:
+def merge_order(
+    top: entities.Ranked, other: entities.Ranked
+) -> tuple[entities.Ranked, entities.Ranked]:
     """(into, gone): of two persons a mention shows to be one, the one recorded first stays,
     whichever the mention fits best (ADR 0911). A reference practitioners already use stays
     theirs, and a person named hundreds of times is not moved, history and all, onto one a

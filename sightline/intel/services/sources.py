@@ -185,10 +185,12 @@ def _person(
     ranked = store.person_candidates(features, context=frozenset(context))
     top = pick_top(ranked)
     for other in to_merge(top, ranked):
-        into, gone = merge_order(top, other)  # type: ignore[arg-type]
+        if top is None:
+            break  # to_merge offers nobody without a top
+        into, gone = merge_order(top, other)
         result.candidates += _person_merge(store, into=into, other=gone)
         touched.add((EntityType.PERSON, gone.entity_id))
-        top = as_survivor(top, into)  # type: ignore[arg-type]
+        top = as_survivor(top, into)
     origin: uuid.UUID | None
     # a partner event carries no concern of its own: only the probable threshold links here
     if top is not None and links(top, ranked, concern=lambda: False):

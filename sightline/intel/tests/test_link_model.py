@@ -12,7 +12,7 @@ from sightline.intel import entities, rules
 from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus
 from sightline.intel.concerns import narrative_concern
 from sightline.intel.models import Alert, MatchCandidate, Mention
-from sightline.intel.services.mentions import rivals, to_merge
+from sightline.intel.services.mentions import merge_order, rivals, to_merge
 from sightline.intel.tests.conftest import Refer
 from sightline.intel.tests.test_api import api
 
@@ -72,6 +72,18 @@ def test_two_persons_fitting_on_the_same_details_are_rivals_not_one_person() -> 
     # a mention that bridges a name and a nickname joins them: one person recorded twice
     assert to_merge(brett, [brett, red]) == [red]
     assert rivals(brett, [brett, red]) == []
+
+
+def test_a_merge_keeps_the_person_recorded_first_by_reference() -> None:
+    # ADR 0911: year, then number; a person made in this intake (a placeholder not yet
+    # numbered, "~1") is newer than every person on record, whatever its number.
+    old = _ranked("POI-2025-00090", 0.9, ("nickname", "exact"))
+    new = _ranked("POI-2026-00012", 0.95, ("first_name", "exact"), ("surname", "exact"))
+    made_now = _ranked("POI-2026-~1", 0.97, ("first_name", "exact"), ("surname", "exact"))
+    assert merge_order(new, old) == (old, new)
+    assert merge_order(old, new) == (old, new)
+    assert merge_order(made_now, new) == (new, made_now)
+    assert merge_order(new, made_now) == (new, made_now)
 
 
 def test_an_ambiguous_mention_reaches_both_persons_in_the_rules(
