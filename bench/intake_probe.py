@@ -65,7 +65,11 @@ def main() -> None:
         counts.append(len(captured))
     if profiler is not None and profile_to:
         profiler.dump_stats(profile_to)
-    print(json.dumps({"statements": counts, "statuses": statuses, "cpu_ms": cpu_ms}))
+    out = json.dumps({"statements": counts, "statuses": statuses, "cpu_ms": cpu_ms})
+    if os.environ.get("INTAKE_PROBE_OUT"):
+        with open(os.environ["INTAKE_PROBE_OUT"], "a") as f:
+            f.write(out + "\n")
+    print(out)
 
 
 if __name__ == "__main__":
