@@ -5,7 +5,8 @@ statements of each request (token check, idempotency, intake, answer) and the pr
 time for it (time.process_time: what the machine's load does not inflate). The first
 INTAKE_PROBE_WARMUP requests (default 0) are sent but not counted. With INTAKE_PROBE_PROFILE set
 to a path, the counted requests run under cProfile and the stats are written there. Prints
-JSON."""
+JSON; with INTAKE_PROBE_OUT set to a path, also appends it there as one line (so that the runs of
+an A/B, which print to the benchmark, can be read afterwards request by request)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ def main() -> None:
     statuses: list[int] = []
     cpu_ms: list[float] = []
     for body in bodies[warmup:]:
+        # The log keeps at most 9,000 statements: emptied first, so that a long probe still counts.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             cpu = time.process_time()
             if profiler is not None:
