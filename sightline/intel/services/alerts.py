@@ -37,9 +37,13 @@ def _alert_summary(entity_type: str, entity_ref: str, trigger: str, links: list[
         "vehicle": " (their vehicle is seen with more than one child)",
     }.get(trigger, "")
     return (
-        f"{what} {len(children)} children from {len(agencies)} agencies{extra}: "
-        f"{', '.join(children[:6])}"
+        f"{what} {_count(len(children), 'child', 'children')} from "
+        f"{_count(len(agencies), 'agency', 'agencies')}{extra}: {', '.join(children[:6])}"
     )[:300]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def alerts_apply(
