@@ -16,10 +16,10 @@ from sightline.intel.keys import CAPPED_KEYS, person_keys, plate_read_key, searc
 from sightline.intel.normalise import description_details
 from sightline.intel.resolution.context import (
     CONTEXT_REASON,
-    SECOND_ORDER,
     beyond_surname,
     firm_link,
     in_conflict,
+    second_order,
     with_context,
 )
 from sightline.intel.resolution.features import PersonFeatures, Profile, Score
@@ -46,7 +46,6 @@ __all__ = [
     "HIGH_CONFIDENCE",
     "RARE_SURNAME_REASON",
     "READABLE",
-    "SECOND_ORDER",
     "SOLE_CANDIDATE",
     "PersonFeatures",
     "Profile",
@@ -62,5 +61,6 @@ __all__ = [
     "person_keys",
     "plate_read_key",
     "search_keys",
+    "second_order",
     "with_context",
 ]

@@ -35,7 +35,13 @@ CONTEXT_REASON = {
         " who has been named with this person"
     ),
 }
-SECOND_ORDER: bool = settings.SIGHTLINE_LINK_SECOND_ORDER
+
+
+def second_order() -> bool:
+    """Whether second-order context counts (`SIGHTLINE_LINK_SECOND_ORDER`, ADR 0214), read at
+    each call (a dictionary lookup once Django has the setting) so that a changed setting,
+    `override_settings` in a test included, takes effect."""
+    return bool(settings.SIGHTLINE_LINK_SECOND_ORDER)
 
 
 def firm_link(link_status: str, score: float) -> bool:
