@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.models import Edge, Mention
-from sightline.intel.resolution import HIGH_CONFIDENCE, SECOND_ORDER
+from sightline.intel.resolution import HIGH_CONFIDENCE, second_order
 
 ASSOCIATE = "associate"  # the context kind (`resolution.CONTEXT_REASON`)
 
@@ -38,7 +38,7 @@ def associates_shared(person_ids: set[uuid.UUID], context: frozenset[uuid.UUID])
     (which may hold other entities too; only children are read) is joined in the adjacency
     table to a person of concern B, and B to the candidate, each on a record where the
     person's mention is a firm link. One statement; none when the setting is off."""
-    if not SECOND_ORDER or not person_ids or not context:
+    if not person_ids or not context or not second_order():
         return set()
     named_with_child = (
         Edge.objects.filter(a_type="child", a_id__in=context, b_type=EntityType.PERSON)

@@ -12,7 +12,7 @@ from typing import Any
 from sightline.intel.choices import EntityType, LinkStatus
 from sightline.intel.concerns import CONCERN_KEY
 from sightline.intel.models import Mention
-from sightline.intel.resolution import SECOND_ORDER, firm_link
+from sightline.intel.resolution import firm_link, second_order
 from sightline.intel.rules import Link
 
 Node = tuple[str, uuid.UUID]
@@ -86,7 +86,7 @@ class LinksMixin:
         """`associates.associates_shared` read from the picture: the candidates named, on a
         record where both are firm links, with a person of concern B who is named, firmly, on
         an earlier record with a child in `context` (second-order context, ADR 0214)."""
-        if not SECOND_ORDER or not person_ids or not context:
+        if not person_ids or not context or not second_order():
             return set()
         via: set[uuid.UUID] = set()  # persons of concern named firmly with a child here
         for child in context:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from sightline.intel import associates
 from sightline.intel.choices import EntityType, LinkStatus
@@ -26,7 +27,7 @@ from sightline.intel.models import (
     Vehicle,
 )
 from sightline.intel.resolution import CONTEXT_REASON
-from sightline.intel.services import IndexResult, bulk_links, intel_bulk_index
+from sightline.intel.services import IndexResult, intel_bulk_index
 from sightline.intel.services.bulk import intel_index_one_by_one
 from sightline.intel.services.bulk_store import MemoryStore
 from sightline.referrals.inputs import ChildInput, PersonInput, ReferralInput
@@ -147,15 +148,22 @@ def test_a_probable_link_below_the_threshold_carries_no_second_order_context(
     assert ASSOCIATE not in les.reasons
 
 
-def test_the_setting_turns_second_order_context_off(
-    police_officer: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(associates, "SECOND_ORDER", False)
-    monkeypatch.setattr(bulk_links, "SECOND_ORDER", False)
-    _circle(police_officer)
-    les = _les(police_officer, ("Ruby", "Okafor"))
+def test_the_setting_turns_second_order_context_off(police_officer: Any) -> None:
+    leslie, ahmed_again = _circle(police_officer)
+    children = frozenset({_child_of(ahmed_again)})
+    store = MemoryStore(references=None)
+    store.load()
+    assert associates.associates_shared({leslie.entity_id}, children) == {leslie.entity_id}
+    assert store._associates({leslie.entity_id}, children) == {leslie.entity_id}
+    # read when asked, not when the modules were imported
+    with override_settings(SIGHTLINE_LINK_SECOND_ORDER=False):
+        assert associates.associates_shared({leslie.entity_id}, children) == set()
+        assert store._associates({leslie.entity_id}, children) == set()
+        les = _les(police_officer, ("Ruby", "Okafor"))
     assert les.link_status == LinkStatus.ORIGIN
     assert ASSOCIATE not in les.reasons
+    offered = MatchCandidate.objects.get(mention=les, entity_id=leslie.entity_id)
+    assert ASSOCIATE not in offered.reasons
 
 
 def test_a_candidate_already_linked_to_the_child_counts_it_once(police_officer: Any) -> None:

@@ -1,16 +1,9 @@
-"""Longer than 400 lines because the intake store's batched reads and its one bulk write are
-one unit; it splits with the bulk store when the quadratic profile refresh is reworked.
-
-Indexing a newly submitted referral (intake calls this through its workflow).
-
-The steps are intake's (`mentions.index_referral`, the alert rules) run over `IntakeStore`:
-the part of the picture this referral can touch, read up front with a handful of batched
-reads (the places, phones and vehicles it names, the blocking keys of the persons it names
-and those persons, their links to what the referral names), then written with one bulk
-statement per table and the references of everything new taken in one statement. A person
-the referral is linked to has its mentions read when it is linked (one read each); the
-alert rules read the mentions, children and standing alerts of what was touched in one read
-each. No savepoint: a step of the caller's transaction (ADR 0009)."""
+"""`IntakeStore`: the part of the picture one referral can touch, read up front with a handful
+of batched reads (the places, phones and vehicles it names, the blocking keys of the persons
+it names and those persons, their links to what the referral names); a person the referral
+is linked to has its mentions read when it is linked (one read each); the alert rules read
+the mentions, children and standing alerts of what was touched in one read each. Its writes
+are `IntakeWrites`'s (`writes`)."""
 
 from __future__ import annotations
 
@@ -24,130 +17,28 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
-from sightline.audit.choices import Action
-from sightline.audit.services import audit_record
 from sightline.core.prefetch import prefetched
-from sightline.core.references import references_reserve_many
-from sightline.core.transactions import in_callers_transaction
 from sightline.intel import entities, places
 from sightline.intel.associates import associates_shared
 from sightline.intel.choices import EntityType
 from sightline.intel.models import (
     Alert,
     Edge,
-    MatchCandidate,
     Mention,
-    PersonChange,
     PersonKey,
     PersonOfConcern,
     Phone,
     Place,
-    Suggestion,
     Vehicle,
 )
 from sightline.intel.normalise import normalise_phone, normalise_plate, phonetic
 from sightline.intel.resolution import Profile, search_keys
 from sightline.intel.rules import household
-from sightline.intel.services.alerts import alert_notify, alerts_apply_in_memory
-from sightline.intel.services.bulk_store import MemoryStore
-from sightline.intel.services.common import IndexResult, IntelError
-from sightline.intel.services.mentions import index_referral, person_details
+from sightline.intel.services.indexing.writes import IntakeWrites
+from sightline.intel.services.mentions import person_details
 from sightline.intel.services.suggest import suggestion_rows
 from sightline.people.matching import normalise_postcode
 from sightline.referrals.models import PersonNamed, PlaceNamed, Referral, ReferralChild
-
-WIDTH = 7  # intel references: POC-2026-0000001
-PERSON_FIELDS = [
-    "profile",
-    "names",
-    "nicknames",
-    "description",
-    "addresses",
-    "phones",
-    "plates",
-    "estimated_birth_year",
-    "is_active",
-    "updated_at",
-]
-
-
-@in_callers_transaction
-def mentions_on_referral(
-    *,
-    referral: Referral,
-    acting_user: Any,
-    vehicles: Sequence[str] = (),
-    phones: Sequence[str] = (),
-    notify: bool = True,
-    children: Sequence[ReferralChild] | None = None,
-    new_referral: bool = False,
-    named: tuple[Sequence[PersonNamed], Sequence[PlaceNamed]] | None = None,
-) -> IndexResult:
-    """Index a newly submitted referral: persons, places, vehicles and phones named on it
-    become mentions of shared entities (found or made), candidates are stored with reasons,
-    the narrative is read for suggestions, and the alert rules run, all in the caller's
-    transaction. Call once per referral, after its persons and places are saved.
-    `children`: the referral's children as the caller saved them (else they are read);
-    `new_referral`: the caller made the referral in this transaction, so it cannot have been
-    indexed yet (else that is checked); `named`: the persons and places named as the caller
-    saved them (else they are read)."""
-    if not new_referral and Mention.objects.filter(referral=referral).exists():
-        raise IntelError("This referral has already been indexed.")
-    store = IntakeStore()
-    store.load_for(referral, children=children, vehicles=vehicles, phones=phones, named=named)
-    result, touched = index_referral(referral, vehicles=vehicles, phones=phones, store=store)
-    store.prepare_alerts({entity_id for _type, entity_id in touched})
-    raised: list[Alert] = []
-    changes: list[tuple[Alert, Action, str]] = []
-    for entity_type, entity_id in sorted(touched):
-        changes += alerts_apply_in_memory(store, entity_type, entity_id, referral, raised)
-    store.write(raised, fresh_referral=referral.pk if new_referral else None)
-    result.alerts = [alert for alert, _action, _what in changes]
-    for alert, action, what in changes:
-        _alert_audit(alert, acting_user, action, what)
-    if notify:
-        alerts_notify(raised)
-    audit_record(
-        actor=acting_user,
-        action=Action.LINK,
-        object_type="intel_index",
-        object_id=referral.pk,
-        object_ref=referral.reference,
-        referral_id=referral.pk,
-        actor_username="" if acting_user else "intel_index",
-        details={
-            "mentions": len(result.mentions),
-            "candidates": len(result.candidates),
-            "suggestions": len(result.suggestions),
-            "alerts": [a.reference for a in result.alerts],
-        },
-    )
-    return result
-
-
-def _alert_audit(alert: Alert, acting_user: Any, action: Action, what: str) -> None:
-    audit_record(
-        actor=acting_user,
-        action=action,
-        object_type="intel_alert",
-        object_id=alert.pk,
-        object_ref=alert.reference,
-        referral_id=alert.fired_by_id,
-        actor_username="" if acting_user else "intel_rules",
-        details={
-            "event": what,
-            "kind": alert.kind,
-            "trigger": alert.trigger,
-            "certainty": alert.certainty,
-            "entity": alert.entity_ref,
-            "children": len(alert.child_ids),
-        },
-    )
-
-
-def alerts_notify(raised: list[Alert]) -> None:
-    for alert in raised:
-        alert_notify(alert)
 
 
 def _recorder(keys: set[str]) -> Callable[[str], uuid.UUID | None]:
@@ -160,7 +51,7 @@ def _recorder(keys: set[str]) -> Callable[[str], uuid.UUID | None]:
     return record
 
 
-class IntakeStore(MemoryStore):
+class IntakeStore(IntakeWrites):
     """The picture one referral can touch, in memory; `write()` stores what changed.
 
     New rows get placeholder references (`PL-2026-~1`) while the steps run; `write()` takes
@@ -430,130 +321,3 @@ class IntakeStore(MemoryStore):
     def vehicles_of(self, person_id: uuid.UUID) -> set[uuid.UUID]:
         self.mentions_ensure([person_id])
         return super().vehicles_of(person_id)
-
-    # ---- writing ----------------------------------------------------------------------------
-
-    def _references(self, alerts: list[Alert]) -> None:
-        """Real references for the placeholders, every prefix in one statement."""
-        counts: dict[str, int] = defaultdict(int)
-        for prefix in self.tokens.values():
-            counts[prefix] += 1
-        if not counts:
-            return
-        taken = references_reserve_many(self.year, counts, width=WIDTH)
-        real = {p: iter(refs) for p, refs in taken.items()}
-        given = {token: next(real[prefix]) for token, prefix in self.tokens.items()}
-        tables: list[Iterable[Any]] = [
-            self.persons.values(),
-            self.places.values(),
-            self.vehicles.values(),
-            self.phone_ids.values(),
-        ]
-        for table in tables:
-            for row in table:
-                if row.pk in self.new and row.reference in given:
-                    row.reference = given[row.reference]
-
-        def swap(text: str) -> str:
-            for token in sorted(given, key=len, reverse=True):
-                if token in text:
-                    text = text.replace(token, given[token])
-            return text
-
-        for alert in [*alerts, *self.loaded_alerts.values()]:
-            alert.reference = swap(alert.reference)
-            alert.entity_ref = swap(alert.entity_ref)
-            alert.summary = swap(alert.summary)
-
-    def write(self, raised: list[Alert], *, fresh_referral: uuid.UUID | None) -> None:
-        """Everything this referral made or changed, one statement per table and kind."""
-        self._references(raised)
-        self.persons_finish()
-        new, dirty = self.new, self.dirty
-        now = timezone.now()
-        persons = list(self.persons.values())
-        PersonOfConcern.objects.bulk_create([p for p in persons if p.pk in new])
-        changed = [p for p in persons if p.pk in dirty]
-        for person in changed:
-            person.updated_at = now
-        PersonOfConcern.objects.bulk_update(changed, PERSON_FIELDS)
-        self._write_keys()
-        if self.changes:
-            PersonChange.objects.bulk_create(self.changes)
-        place_rows = list(self.places.values())
-        Place.objects.bulk_create([p for p in place_rows if p.pk in new])
-        filled = [p for p in place_rows if p.pk in dirty]
-        for place in filled:
-            place.updated_at = now
-        Place.objects.bulk_update(
-            filled,
-            ["postcode", "postcode_key", "latitude", "longitude", "address", "updated_at"],
-        )
-        Vehicle.objects.bulk_create([v for v in self.vehicles.values() if v.pk in new])
-        Phone.objects.bulk_create([p for p in self.phone_ids.values() if p.pk in new])
-        mentions = list(self.mentions.values())
-        Mention.objects.bulk_create([m for m in mentions if m.pk in new])
-        Mention.objects.bulk_update(
-            [m for m in mentions if m.pk in dirty],
-            ["entity_id", "link_status", "reasons", "score", "origin_entity_id"],
-        )
-        MatchCandidate.objects.bulk_create(self.candidates, ignore_conflicts=True)
-        Suggestion.objects.bulk_create(self.suggestions)
-        self._write_edges(fresh_referral)
-        Alert.objects.bulk_create(raised)
-        moved = [a for a in self.loaded_alerts.values() if a.pk in dirty]
-        for alert in moved:
-            alert.updated_at = now
-        Alert.objects.bulk_update(
-            moved,
-            [
-                "certainty",
-                "possible_at",
-                "child_ids",
-                "evidence",
-                "referral_ids",
-                "summary",
-                "status",
-                "status_reason",
-                "updated_at",
-            ],
-        )
-
-    def _write_keys(self) -> None:
-        refreshed = [p for p in self.persons if p in self.new or p in self.dirty]
-        stale = [p for p in refreshed if p in self.dirty]
-        if stale:
-            PersonKey.objects.filter(person_id__in=stale).delete()
-        rows = sorted(
-            (self.holders[key][p], p, key)
-            for p in refreshed
-            for key in self.keys_of[p]
-            if p in self.holders.get(key, {})
-        )
-        PersonKey.objects.bulk_create(PersonKey(person_id=p, key=key) for _seq, p, key in rows)
-
-    def _write_edges(self, fresh_referral: uuid.UUID | None) -> None:
-        """`entities.edges_rebuild` for the referrals rebuilt (a referral made in this
-        transaction has no rows to delete)."""
-        referral_ids = sorted(self.edges_dirty)
-        stale = [rid for rid in referral_ids if rid != fresh_referral]
-        if stale:
-            Edge.objects.filter(referral_id__in=stale).delete()
-        rows: list[Edge] = []
-        for rid in referral_ids:
-            ents = sorted(self.snapshot[rid])
-            children = sorted({uuid.UUID(c) for c, _r, _h in self.kids.get(rid, ())})
-            for etype, eid in ents:
-                for cid in children:
-                    rows.append(
-                        Edge(a_type=etype, a_id=eid, b_type="child", b_id=cid, referral_id=rid)
-                    )
-                    rows.append(
-                        Edge(a_type="child", a_id=cid, b_type=etype, b_id=eid, referral_id=rid)
-                    )
-                for otype, oid in ents:
-                    if oid != eid:
-                        rows.append(
-                            Edge(a_type=etype, a_id=eid, b_type=otype, b_id=oid, referral_id=rid)
-                        )
-        Edge.objects.bulk_create(rows)

@@ -1,39 +1,28 @@
-"""Longer than 400 lines because a person mention is resolved here in full (linked, merged,
-ambiguous, explained); splitting it would scatter one decision.
-
-Indexing one referral: each person, place, vehicle and phone it names becomes a mention of a
-shared entity (found or made), with its candidates and reasons, and the adjacency rows of the
-referral are rebuilt. Runs inside the caller's transaction; writes no audit rows."""
+"""Indexing one referral: each person, place, vehicle and phone it names becomes a mention of a
+shared entity (found or made), with its candidates and reasons (a person mention linked,
+merged, made its own or ambiguous, and explained), and the adjacency rows of the referral are
+rebuilt. Runs inside the caller's transaction; writes no audit rows."""
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
 
 from sightline.intel import entities
-from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus, PersonChangeKind
+from sightline.intel.choices import CandidateStatus, EntityType, LinkStatus
 from sightline.intel.concerns import CONCERN_KEY, referral_concern
-from sightline.intel.models import MatchCandidate, Mention, PersonChange
+from sightline.intel.models import MatchCandidate, Mention
 from sightline.intel.normalise import normalise_phone, normalise_plate
-from sightline.intel.resolution import (
-    HIGH_CONFIDENCE,
-    SOLE_CANDIDATE,
-    beyond_surname,
-    first_names_conflict,
-    in_conflict,
-)
 from sightline.intel.services.common import IndexResult
+from sightline.intel.services.mentions.linking import link_of, links, pick_top, rivals, to_merge
+from sightline.intel.services.mentions.merging import _person_merge, as_survivor, merge_order
 from sightline.intel.services.store import DatabaseStore, Store
 from sightline.referrals.models import PersonNamed, Referral
 
 Touched = set[tuple[str, uuid.UUID]]
-EXACT_REASONS = frozenset({"same phone number", "same vehicle registration"})
-CONFLICT_REASONS = frozenset({"different first name", "different surname", "age differs"})
 
 
 def said(*parts: str) -> str:
@@ -142,115 +131,6 @@ def person_said(person: PersonNamed) -> str:
         f"about {person.approximate_age}" if person.approximate_age else "",
         person.description,
     )
-
-
-def identity(ranked: entities.Ranked) -> float:
-    return ranked.score if ranked.identity is None else ranked.identity
-
-
-def pick_top(ranked: list[entities.Ranked]) -> entities.Ranked | None:
-    """The candidate the mention links to, if any: the best, unless context alone lifted it
-    over a person the details strongly match (context breaks no tie against such a person)."""
-    top = ranked[0] if ranked else None
-    strong = [r for r in ranked if identity(r) >= HIGH_CONFIDENCE]
-    if top is not None and strong and identity(top) < HIGH_CONFIDENCE:
-        top = strong[0]
-    return top
-
-
-SOLE_REASON = (
-    "the only person on record this mention fits, on more than the surname, with nothing in"
-    " conflict, named in an exploitation concern"
-)
-
-
-def links(
-    top: entities.Ranked | None, ranked: list[entities.Ranked], *, concern: Callable[[], bool]
-) -> bool:
-    """Whether the mention links to `top` at once, as *probable*: at the probable threshold;
-    or, below it, at SOLE_CANDIDATE on its own details when `top` is the only person on
-    record offered at all (nobody else reaches the candidate threshold), no detail of the
-    mention conflicts with it, something besides the surname agrees, and the referral is an
-    exploitation concern (`concern`, asked only then): "Mr Taylor", about 27, with a tattoo
-    on his neck, on a referral about sexual exploitation, when the one Taylor on record is
-    "Taylor, Thomas", 24, with that tattoo. The link and any alert it raises are probable, for a
-    practitioner to confirm or reject (ADR 0213)."""
-    if top is None:
-        return False
-    if top.score >= HIGH_CONFIDENCE:
-        return True
-    return (
-        identity(top) >= SOLE_CANDIDATE
-        and all(r.entity_id == top.entity_id for r in ranked)
-        and not in_conflict(top.contributions)
-        and beyond_surname(top.contributions)
-        and concern()
-    )
-
-
-# Two candidates whose match weights differ by less than this (in bits: a factor of two in
-# the odds) fit the mention about equally.
-AMBIGUITY_BITS = 1.0
-
-
-def _agreeing(r: entities.Ranked) -> frozenset[tuple[object, object]]:
-    """What of the mention's own details agree with a candidate (comparison and level)."""
-    return frozenset(
-        (c["comparison"], c["level"])
-        for c in r.contributions
-        if float(str(c["weight"])) > 0 and c["comparison"] != "context"
-    )
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return math.log2(p / (1 - p))
-
-
-def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
-    """Others this mention is as strongly like as the top, on other details: they are probably
-    one person, recorded twice, that this mention bridges ("Jay Walsh" known as "Red" joins a
-    Jay Walsh and a Red). Only its own details count here: shared context (children,
-    vehicles) is what two people of one network have in common, so it never joins them; and
-    two persons it fits on the very same details (a "B. Taylor" fits a Brett and a Beverley
-    Taylor) are two people, never merged (see `rivals`); nor are two whose recorded first
-    names do not relate (a "B. Bentley" with an age and a description fits a Benjamin on
-    more details than a Brandon, and is still no reason to make them one)."""
-    if top is None or identity(top) < HIGH_CONFIDENCE:
-        return []
-    return [
-        o
-        for o in ranked
-        if o is not top
-        and identity(o) >= HIGH_CONFIDENCE
-        and _agreeing(o) != _agreeing(top)
-        and not first_names_conflict(top.givens, o.givens)
-    ]
-
-
-def rivals(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
-    """Others the mention fits about as well as the top, on the same details: the mention is
-    ambiguous between them and is linked to neither (issue 12 §2)."""
-    if top is None or identity(top) < HIGH_CONFIDENCE:
-        return []
-    return [
-        o
-        for o in ranked
-        if o is not top
-        and identity(o) >= HIGH_CONFIDENCE
-        and _agreeing(o) == _agreeing(top)
-        and abs(_logit(o.score) - _logit(top.score)) < AMBIGUITY_BITS
-    ]
-
-
-def link_of(top: entities.Ranked) -> tuple[str, float, tuple[str, ...]]:
-    """Status, score and reasons of a mention linked to its top candidate."""
-    status = LinkStatus.PROBABLE
-    if EXACT_REASONS & set(top.reasons) and not CONFLICT_REASONS & set(top.reasons):
-        status = LinkStatus.EXACT
-    if top.score < HIGH_CONFIDENCE:  # linked as the sole candidate (`links`)
-        return status, top.score, (*top.reasons, SOLE_REASON)
-    return status, top.score, top.reasons
 
 
 def _person_mention(
@@ -393,77 +273,6 @@ def explain(linked: entities.Ranked | None, ranked: list[entities.Ranked]) -> di
     if linked is None:
         return {"entity": None, "probability": None, "contributions": [], "runner_up": runner_up}
     return {**_candidate_json(linked), "runner_up": runner_up}
-
-
-def _made(ranked: entities.Ranked) -> tuple[int, bool, int]:
-    """When a person was recorded, by its reference: the year, then the number in the year; a
-    reference not given yet (intake's placeholder, `POI-2026-~1`) after every one on record."""
-    head, _, number = ranked.reference.rpartition("-")
-    year = int(head.rpartition("-")[2])
-    return year, number.startswith("~"), int(number.lstrip("~"))
-
-
-def merge_order(
-    top: entities.Ranked, other: entities.Ranked
-) -> tuple[entities.Ranked, entities.Ranked]:
-    """(into, gone): of two persons a mention shows to be one, the one recorded first stays,
-    whichever the mention fits best (ADR 0911). A reference practitioners already use stays
-    theirs, and a person named hundreds of times is not moved, history and all, onto one a
-    partner event made yesterday (at 100,000 referrals each such move was thousands of
-    mentions, again at the next event)."""
-    return (other, top) if _made(other) < _made(top) else (top, other)
-
-
-def as_survivor(top: entities.Ranked, into: entities.Ranked) -> entities.Ranked:
-    """The mention's best fit, now standing for the person it was merged into."""
-    if into is top:
-        return top
-    return dataclasses.replace(top, entity_id=into.entity_id, reference=into.reference)
-
-
-def merge_reason(into: entities.Ranked) -> str:
-    return f"probably the same person as {into.reference} (a mention matched both)"
-
-
-def _person_merge(store: Store, *, into: Any, other: Any) -> list[MatchCandidate]:
-    """Move every mention of `other` to `into` as a probable link (each can be rejected, which
-    sends it back to the entity it made). Children are never merged; only persons of concern."""
-    moving = store.mentions_of(other.entity_id)
-    reason = merge_reason(into)
-    for mention in moving:
-        if mention.origin_entity_id is None:
-            mention.origin_entity_id = other.entity_id
-        mention.entity_id = into.entity_id
-        mention.link_status = LinkStatus.PROBABLE
-        mention.reasons = [reason, *other.reasons]
-        mention.score = other.score
-    store.mentions_moved(moving)
-    store.person_merged(
-        PersonChange(
-            kind=PersonChangeKind.MERGE,
-            from_person=other.entity_id,
-            into_person=into.entity_id,
-            mention_ids=[str(m.pk) for m in moving],
-            reason=reason,
-        )
-    )
-    store.person_refresh(into.entity_id)
-    store.person_refresh(other.entity_id)
-    store.edges_rebuild(sorted({m.source_key for m in moving}))
-    return store.candidates_add(
-        [
-            MatchCandidate(
-                mention=m,
-                entity_type=EntityType.PERSON,
-                entity_id=into.entity_id,
-                score=other.score,
-                reasons=[reason],
-                status=CandidateStatus.LINKED,
-            )
-            for m in moving
-        ],
-        ignore_conflicts=True,
-    )
 
 
 def _phone_mention(
