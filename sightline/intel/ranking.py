@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import JaroWinkler
+
 from sightline.intel.resolution import (
     CANDIDATE,
     PersonFeatures,
@@ -61,6 +63,7 @@ def rank_persons(
     """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
     ranked: list[Ranked] = []
     gaps: dict[uuid.UUID, int] = {}  # years between the mention's age and the person's
+    spelt: dict[uuid.UUID, float] = {}  # how near the person's surname is to the one written
     for pk, reference, profile in rows:
         own = compare(features, profile, rare_surname=pk == sole, generic=generic)
         result = with_context(own, shared.get(pk, frozenset()))
@@ -79,15 +82,22 @@ def rank_persons(
             if features.birth_year and profile.birth_years:
                 years = sorted(profile.birth_years)
                 gaps[pk] = abs(features.birth_year - years[len(years) // 2])
+            if features.family and profile.families:
+                spelt[pk] = max(
+                    JaroWinkler.similarity(features.family, family) for family in profile.families
+                )
     # Near-equal scores are common in a large register (several "John Smith"s of a similar
     # age, one written "Jon"): within a tenth of each other, a person whose recorded age is
     # within AGE_FITS years of the mention's (an estimate) comes first, then one within
-    # AGE_NEAR, then the higher score, then the reference (ADR 0206).
+    # AGE_NEAR, then the higher score, then the surname nearer in spelling to the one written
+    # (the model rates "Welch", "Wells" and "Wallace" alike against "Welce"), then the
+    # reference (ADR 0206).
     ranked.sort(
         key=lambda r: (
             -int(r.score * 10 + 1e-9),
             _age_band(gaps.get(r.entity_id)),
             -r.score,
+            -spelt.get(r.entity_id, 0.0),
             r.reference,
         )
     )
