@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from sightline.accounts.models import Agency, User
 from sightline.accounts.roles import Role
+from sightline.audit.services import audit_batch
 from sightline.demo.generator import Borough
 from sightline.demo.generator.partner_events import EventSpec
 from sightline.demo.users import demo_username
@@ -73,12 +75,26 @@ def _sender(agency: Agency) -> User | None:
 
 
 def _interviews(specs: list[EventSpec], recorder: User, now: dt.datetime) -> int:
+    """Each returned episode's interview steps, one workflow call a step, their audit rows
+    written together at the end (`audit_batch`: the same rows, in the same order)."""
     by_source = {s.key: s for s in specs if s.interview is not None}
     episodes = MissingEpisode.objects.filter(
         event__source_id__in=list(by_source),
         event__kind="missing_episode",
         interview__isnull=True,
-    ).select_related("event")
+    ).select_related("event", "child")
+    # Episodes that started together in the order they were stored (not the table's order).
+    episodes = episodes.order_by("-started_at", "event__reference")
+    with audit_batch():
+        return _interview_steps(episodes, by_source, recorder, now)
+
+
+def _interview_steps(
+    episodes: Iterable[MissingEpisode],
+    by_source: dict[str, EventSpec],
+    recorder: User,
+    now: dt.datetime,
+) -> int:
     done = 0
     for episode in episodes:
         step = by_source[episode.event.source_id].interview

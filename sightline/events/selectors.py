@@ -9,6 +9,7 @@ import datetime as dt
 import statistics
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from sightline.events import rules
 from sightline.events.choices import KINDS_FOR_AGENCY, EventKind, InterviewStatus
 from sightline.events.models import Event, EventAlert, MissingEpisode
 from sightline.people.models import Child
-from sightline.referrals.models import Referral
+from sightline.referrals.models import Referral, ReferralChild
 
 OPEN_INTERVIEW = (InterviewStatus.DUE, InterviewStatus.OFFERED, InterviewStatus.ACCEPTED)
 
@@ -178,19 +179,30 @@ def latest_referral_id(child_id: uuid.UUID) -> uuid.UUID | None:
     return found
 
 
-def latest_referrals(
-    child_ids: list[uuid.UUID], *, received_by: dt.datetime | None = None
-) -> dict[uuid.UUID, Referral]:
-    """Each child's latest referral (received by `received_by`, when given)."""
-    out: dict[uuid.UUID, Referral] = {}
-    referrals = Referral.objects.filter(children__child_id__in=child_ids)
-    if received_by is not None:
-        referrals = referrals.filter(received_at__lte=received_by)
-    for referral in referrals.order_by("received_at").prefetch_related("children"):
-        for rc in referral.children.all():
-            if rc.child_id in child_ids:
-                out[rc.child_id] = referral
+def referral_histories(child_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Referral]]:
+    """Each child's referrals in the order received (two at the same moment by reference, so
+    the latest is the same one whichever way it is read), in one query for many children:
+    the referral's id, reference and time only."""
+    out: dict[uuid.UUID, list[Referral]] = defaultdict(list)
+    rows = (
+        ReferralChild.objects.filter(child_id__in=set(child_ids))
+        .select_related("referral")
+        .only("child_id", "referral__id", "referral__reference", "referral__received_at")
+        .order_by("referral__received_at", "referral__reference")
+    )
+    for named in rows:
+        out[named.child_id].append(named.referral)
     return out
+
+
+def latest_received_by(history: Sequence[Referral], by: dt.datetime) -> Referral | None:
+    """The last of a child's referrals (`referral_histories`) received by `by`."""
+    found = None
+    for referral in history:
+        if referral.received_at > by:
+            break
+        found = referral
+    return found
 
 
 # ---- the partnership's missing-children page ----------------------------------------------

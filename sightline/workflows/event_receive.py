@@ -20,7 +20,7 @@ from sightline.events.detectors import Finding, detect
 from sightline.events.kinds import EventBase, MissingFacts
 from sightline.events.models import Event, EventAlert, MissingEpisode, ReturnInterview
 from sightline.events.pictures import happening_of, pictures_for
-from sightline.events.selectors import latest_referrals
+from sightline.events.selectors import latest_received_by, referral_histories
 from sightline.intel.models import Alert
 from sightline.intel.services import Source, SourceNames, mentions_on_source
 from sightline.people.models import Child
@@ -90,7 +90,8 @@ def episode_clock_start(acting_user: Any, episode: MissingEpisode) -> uuid.UUID 
     if episode.returned_at is None:
         return None
     by = episode.interview_due_at or episode.returned_at
-    referral = latest_referrals([episode.child_id], received_by=by).get(episode.child_id)
+    history = referral_histories([episode.child_id]).get(episode.child_id, [])
+    referral = latest_received_by(history, by)
     if referral is None:
         return None
     clock = clocks_on_child_returned(

@@ -15,16 +15,17 @@ from django.db import transaction
 from sightline.accounts.models import Agency
 from sightline.audit.services import audit_batch
 from sightline.core.collection import few_collections
+from sightline.escalation.services import ChildReturned, clocks_on_children_returned
 from sightline.events import services as events
 from sightline.events.detectors import Finding, detect
 from sightline.events.kinds import EventBase
 from sightline.events.models import Event, EventAlert, MissingEpisode
 from sightline.events.pictures import happening_of, pictures_for
-from sightline.events.selectors import latest_referrals
+from sightline.events.selectors import latest_received_by, referral_histories
 from sightline.intel.services import SourcesPicture, mentions_on_sources
 from sightline.people.selectors import ChildIndex
 from sightline.reviews.services import missed_opportunities_check
-from sightline.workflows.event_receive import episode_clock_start, event_index, event_names
+from sightline.workflows.event_receive import event_index, event_names
 from sightline.workflows.language import flag_events
 
 # Rows per transaction: large enough that each table's rows go in one or two statements,
@@ -60,13 +61,22 @@ def _clocks_start(
     acting_user: Any, stored: Sequence[Event], episodes: dict[Any, MissingEpisode]
 ) -> None:
     """Return-interview clocks for the returned episodes of children with a referral, in
-    the file's order (each returned episode its own clock, ADR 0901)."""
-    returned = {k: m for k, m in episodes.items() if m.returned_at is not None}
-    with_referral = latest_referrals(list({m.child_id for m in returned.values()}))
-    for event in stored:
-        episode = returned.get(event.pk)
-        if episode is not None and episode.child_id in with_referral:
-            episode_clock_start(acting_user, episode)
+    the file's order (each returned episode its own clock, ADR 0901): what
+    `episode_clock_start` does for each, with the children's referrals read once and the
+    clocks started together (ADR 0920)."""
+    in_order = [episodes[e.pk] for e in stored if e.pk in episodes]
+    returned = [(m, m.returned_at) for m in in_order if m.returned_at is not None]
+    histories = referral_histories({m.child_id for m, _at in returned})
+    starts: list[ChildReturned] = []
+    clocked: list[MissingEpisode] = []
+    for episode, at in returned:
+        by = episode.interview_due_at or at
+        referral = latest_received_by(histories.get(episode.child_id, []), by)
+        if referral is not None:
+            starts.append(ChildReturned(referral, at, episode.event.reference))
+            clocked.append(episode)
+    clocks = clocks_on_children_returned(returns=starts, acting_user=acting_user)
+    events.episodes_clock_set(clocks=[(m, c.pk) for m, c in zip(clocked, clocks, strict=True)])
 
 
 def _flag_texts(

@@ -8,10 +8,12 @@ from sightline.escalation.services.challenges import (
     challenge_respond,
 )
 from sightline.escalation.services.clocks import (
+    ChildReturned,
     assessment_complete,
     clock_stop,
     clocks_assign,
     clocks_on_child_returned,
+    clocks_on_children_returned,
     clocks_on_decision,
     clocks_on_referral_received,
     clocks_on_screening,
@@ -31,6 +33,7 @@ from sightline.escalation.services.rereferrals import rereferral_refresh, rerefe
 from sightline.escalation.services.sweep import SweepReport, sweep
 
 __all__ = [
+    "ChildReturned",
     "Conflict",
     "EscalationError",
     "NotPermitted",
@@ -42,6 +45,7 @@ __all__ = [
     "clock_stop",
     "clocks_assign",
     "clocks_on_child_returned",
+    "clocks_on_children_returned",
     "clocks_on_decision",
     "clocks_on_referral_received",
     "clocks_on_screening",

@@ -11,6 +11,7 @@ from sightline.events.services.alerts import (
 from sightline.events.services.episodes import (
     episode_clock_set,
     episode_facts_update,
+    episodes_clock_set,
     return_interview_record,
 )
 from sightline.events.services.store import BulkStored, Stored, event_store, events_store_many
@@ -20,6 +21,7 @@ __all__ = [
     "Stored",
     "episode_clock_set",
     "episode_facts_update",
+    "episodes_clock_set",
     "event_alert_status_set",
     "event_store",
     "events_store_many",

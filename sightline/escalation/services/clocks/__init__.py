@@ -1,6 +1,7 @@
 """Starting, meeting and stopping statutory clocks (base), the hooks the workflows call
 inside their own transactions (hooks: clocks_on_referral_received / _on_screening /
-_on_decision / _on_child_returned), and the statutory steps that meet them (steps)."""
+_on_decision / _on_child_returned; returns: many children returned at once), and the
+statutory steps that meet them (steps)."""
 
 from sightline.escalation.services.clocks.base import (
     ASSESSMENT_OUTCOMES,
@@ -17,6 +18,7 @@ from sightline.escalation.services.clocks.hooks import (
     clocks_on_referral_received,
     clocks_on_screening,
 )
+from sightline.escalation.services.clocks.returns import ChildReturned, clocks_on_children_returned
 from sightline.escalation.services.clocks.steps import (
     assessment_complete,
     clock_stop,
@@ -29,6 +31,7 @@ from sightline.escalation.services.clocks.steps import (
 
 __all__ = [
     "ASSESSMENT_OUTCOMES",
+    "ChildReturned",
     "ClockWanted",
     "assessment_complete",
     "clock_meet",
@@ -36,6 +39,7 @@ __all__ = [
     "clock_stop",
     "clocks_assign",
     "clocks_on_child_returned",
+    "clocks_on_children_returned",
     "clocks_on_decision",
     "clocks_on_referral_received",
     "clocks_on_screening",
