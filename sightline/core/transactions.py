@@ -34,3 +34,15 @@ def in_callers_transaction(func: Callable[P, R]) -> Callable[P, R]:
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def without_savepoint(func: Callable[P, R]) -> Callable[P, R]:
+    """The body of a function decorated with `@transaction.atomic` (a workflow), to run in a
+    transaction its caller holds and rolls back whole or not at all: the same writes, without
+    the savepoint (two statements) the decorator opens when it is nested. For a loader that
+    records thousands of steps in one transaction and never recovers from a failed one
+    (ADR 0912). Refuses to run outside a transaction, as `in_callers_transaction` does."""
+    body = getattr(func, "__wrapped__", None)
+    if body is None:
+        raise TypeError(f"{func.__qualname__} is not a function decorated with atomic")
+    return in_callers_transaction(body)

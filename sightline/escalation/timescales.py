@@ -5,7 +5,9 @@ escalation ladder. Defaults live in choices.py; rows in ClockPolicy / LadderRung
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +25,33 @@ from sightline.escalation.choices import (
 )
 from sightline.escalation.models import ClockPolicy, ClosureDay, LadderRung
 
+# Inside `timescales_held`: the calendar and the policies read so far (None outside one).
+_HELD: ContextVar[dict[object, Any] | None] = ContextVar("sightline_timescales_held", default=None)
+
+
+@contextmanager
+def timescales_held() -> Iterator[None]:
+    """Inside the block, partnership_calendar() reads the closure days once and timescale()
+    each clock policy once, and keep what they read: for a loader that starts and meets
+    thousands of clocks in one transaction, in which neither changes (ADR 0912). Outside one
+    every call reads the tables, so an edited policy or closure day counts at once."""
+    token = _HELD.set({})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
 
 def partnership_calendar() -> WorkingCalendar:
     """England-and-Wales (or the configured region's) working days, less closure days."""
-    return WorkingCalendar(closures=ClosureDay.objects.values_list("day", flat=True))
+    held = _HELD.get()
+    if held is not None and "calendar" in held:
+        calendar: WorkingCalendar = held["calendar"]
+        return calendar
+    calendar = WorkingCalendar(closures=ClosureDay.objects.values_list("day", flat=True))
+    if held is not None:
+        held["calendar"] = calendar
+    return calendar
 
 
 def end_of_working_day_hour() -> int:
@@ -50,10 +75,16 @@ def timescales() -> dict[str, Timescale]:
 
 
 def timescale(key: str) -> Timescale:
+    held = _HELD.get()
+    if held is not None and ("policy", key) in held:
+        kept: Timescale = held[("policy", key)]
+        return kept
     row = ClockPolicy.objects.filter(key=key).first()
-    if row is not None:
-        return Timescale(row.amount, row.unit)
-    return Timescale(*DEFAULT_TIMESCALES[key])
+    found = Timescale(row.amount, row.unit) if row is not None else None
+    found = found or Timescale(*DEFAULT_TIMESCALES[key])
+    if held is not None:
+        held[("policy", key)] = found
+    return found
 
 
 def timescales_of(keys: Sequence[str]) -> dict[str, Timescale]:

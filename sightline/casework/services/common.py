@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db.models import ForeignKey, Model
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
@@ -38,6 +40,23 @@ def choice(value: str | None, allowed: Any, *, what: str, blank: bool = False) -
     return str(value)
 
 
+M = TypeVar("M", bound=Model)
+
+
+def locked(record: M) -> M:
+    """The record read again under a row lock, keeping the referral and child the caller's
+    copy had already read (one statement where the audit row and the clocks would have read
+    them again)."""
+    fresh = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    for name in ("referral", "child"):
+        field = record._meta.get_field(name)
+        if not isinstance(field, ForeignKey) or not field.is_cached(record):
+            continue
+        if getattr(fresh, field.attname) == getattr(record, field.attname):
+            field.set_cached_value(fresh, field.get_cached_value(record))
+    return fresh
+
+
 def audit_step(
     *,
     actor: Any,
@@ -69,5 +88,6 @@ __all__ = [
     "CaseworkRefused",
     "audit_step",
     "choice",
+    "locked",
     "text",
 ]

@@ -36,6 +36,7 @@ from sightline.casework.services.common import (
     CaseworkRefused,
     audit_step,
     choice,
+    locked,
     text,
 )
 from sightline.core.transactions import in_callers_transaction
@@ -124,7 +125,7 @@ def strategy_discussion_update(
     actions: str | None = None,
 ) -> StrategyDiscussion:  # fmt: skip
     _may_record(acting_user)
-    discussion = StrategyDiscussion.objects.select_for_update().get(pk=discussion.pk)
+    discussion = locked(discussion)
     if discussion.outcome:
         raise CaseworkConflict("This strategy discussion's outcome has already been recorded.")
     discussion.outcome = choice(outcome, StrategyOutcome, what="outcome")
@@ -166,7 +167,7 @@ def enquiry_update(
     no_conference_reason: str = "",
 ) -> Section47Enquiry:  # fmt: skip
     _may_record(acting_user)
-    enquiry = Section47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    enquiry = locked(enquiry)
     if enquiry.outcome:
         raise CaseworkConflict("This enquiry's outcome has already been recorded.")
     outcome = choice(outcome, EnquiryOutcome, what="outcome")
@@ -221,7 +222,7 @@ def assessment_update(
 ) -> Assessment:
     """Factors, completion (with its outcome) and a manager's authorisation."""
     _may_record(acting_user)
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = locked(assessment)
     if factors is not None:
         assessment.factors = _factors(factors)
     if completed_on is not None:
@@ -316,7 +317,7 @@ def plan_create(
 @in_callers_transaction
 def plan_end(*, acting_user: Any, plan: Plan, ended_on: dt.date, end_reason: str) -> Plan:
     _may_record(acting_user)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = locked(plan)
     end_reason = text(end_reason, what="reason the plan ended")
     blocker = rules.plan_end_blocker(plan, ended_on)
     if blocker:

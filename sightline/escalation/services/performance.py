@@ -77,9 +77,12 @@ def performance_on_clock_met(*, clock: Clock) -> None:
     agency."""
     if clock.kind != ClockKind.ASSESSMENT or clock.met_at is None:
         return
-    agency = Referral.objects.filter(pk=clock.referral_id).values_list(
-        "source_agency_id", flat=True
-    )[0]
+    if Clock.referral.is_cached(clock):  # read with the clock (open_clock)
+        agency = clock.referral.source_agency_id
+    else:
+        agency = Referral.objects.filter(pk=clock.referral_id).values_list(
+            "source_agency_id", flat=True
+        )[0]
     performance_count(
         {
             (month_of(clock.met_at), agency): Counter(

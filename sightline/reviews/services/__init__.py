@@ -14,6 +14,7 @@ from sightline.reviews.services.detectors import (
 )
 from sightline.reviews.services.language import (
     TextToCheck,
+    language_batch,
     language_flags_record,
     language_flags_record_many,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "detector_run_task_set",
     "finding_add",
     "is_inline",
+    "language_batch",
     "language_flags_record",
     "language_flags_record_many",
     "missed_opportunities_check",

@@ -39,12 +39,19 @@ PER_DETAIL_KINDS = frozenset({ClockKind.RETURN_INTERVIEW})
 def open_clock(referral: Referral, kind: str, detail: str | None = None) -> Clock | None:
     """The open clock of the kind on the referral (for a per-detail kind, the one with the
     detail given; without one, the earliest due)."""
-    found = Clock.objects.select_for_update().filter(
-        referral=referral, kind=kind, status__in=OPEN_CLOCK_STATUSES
+    # with its escalation, if any, read in the same statement (meeting a clock resolves it);
+    # only the clock's row is locked, as before
+    found = (
+        Clock.objects.select_for_update(of=("self",))
+        .select_related("escalation")
+        .filter(referral=referral, kind=kind, status__in=OPEN_CLOCK_STATUSES)
     )
     if detail is not None and kind in PER_DETAIL_KINDS:
         found = found.filter(detail=detail)
-    return found.order_by("due_at", "started_at").first()
+    clock = found.order_by("due_at", "started_at").first()
+    if clock is not None:  # the caller's referral, not read again when the clock is met
+        Clock.referral.field.set_cached_value(clock, referral)
+    return clock
 
 
 def clock_start(
