@@ -320,4 +320,10 @@ class IntakeStore(IntakeWrites):
 
     def vehicles_of(self, person_id: uuid.UUID) -> set[uuid.UUID]:
         self.mentions_ensure([person_id])
-        return super().vehicles_of(person_id)
+        found = super().vehicles_of(person_id)
+        # The vehicle rule reads each of these next (`links_of`): all in one read each of
+        # mentions, children and alerts, not two statements a vehicle.
+        unread = {v for v in found if v not in self.full and v not in self.new}
+        if unread:
+            self.prepare_alerts(unread)
+        return found
