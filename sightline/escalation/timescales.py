@@ -80,8 +80,10 @@ def timescale(key: str) -> Timescale:
         kept: Timescale = held[("policy", key)]
         return kept
     row = ClockPolicy.objects.filter(key=key).first()
-    found = Timescale(row.amount, row.unit) if row is not None else None
-    found = found or Timescale(*DEFAULT_TIMESCALES[key])
+    if row is not None:
+        found = Timescale(row.amount, row.unit)
+    else:
+        found = Timescale(*DEFAULT_TIMESCALES[key])
     if held is not None:
         held[("policy", key)] = found
     return found

@@ -32,6 +32,7 @@ from sightline.escalation.services.clocks.base import (
     meet_if_open,
     open_clock,
 )
+from sightline.escalation.services.clocks.returns import ChildReturned, clocks_on_children_returned
 from sightline.escalation.services.common import audit, front_door_agency, local
 from sightline.escalation.services.notify import notify
 from sightline.escalation.services.performance import (
@@ -339,21 +340,8 @@ def clocks_on_child_returned(
     """A missing child has returned: the return-home interview is due within 72 hours. Each
     episode (`episode`: its reference, kept as the clock's detail) has its own clock, so a
     second return while the first interview is outstanding is clocked, and escalated, too."""
-    clock, _new = clock_start(
-        referral=referral,
-        kind=ClockKind.RETURN_INTERVIEW,
-        started_at=returned_at,
-        key=TimescaleKey.RETURN_INTERVIEW,
-        calendar=partnership_calendar(),
-        agency=front_door_agency(),
-        detail=episode,
-    )
-    audit(
-        actor=acting_user,
-        action=Action.CREATE,
-        object_type="clock",
-        object_id=clock.pk,
-        referral=referral,
-        details={"event": "child_returned", "due_at": clock.due_at.isoformat()},
+    # one return through the path an import's chunk takes (ADR 0920): the same clock rows
+    (clock,) = clocks_on_children_returned(
+        returns=[ChildReturned(referral, returned_at, episode)], acting_user=acting_user
     )
     return clock
