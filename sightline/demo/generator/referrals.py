@@ -260,6 +260,8 @@ class ReferralWriter:
         )
         story.persons.append(mention)
         self.truth.ordinary_persons.append(mention.mention_key)
+        adult_key = f"u{plan.unit}/{adult.role}"
+        self.truth.ordinary_adults.setdefault(adult_key, []).append(mention.mention_key)
         story.say(adult.sentence, pname=name, paddr=adult.address)
 
     def _ordinary_place(self, story: Narrative, plan: ChildPlan) -> None:

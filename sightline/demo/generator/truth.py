@@ -20,6 +20,9 @@ class TruthRecorder:
     adult_mentions: dict[str, list[str]] = field(default_factory=dict)
     place_mentions: dict[str, list[str]] = field(default_factory=dict)
     ordinary_persons: list[str] = field(default_factory=list)
+    # each ordinary adult's mentions, by a key of the household unit and role ("u12/coach"):
+    # who is who among the adults the matcher must keep apart, for precision at scale
+    ordinary_adults: dict[str, list[str]] = field(default_factory=dict)
     ordinary_places: list[str] = field(default_factory=list)
 
 
@@ -175,6 +178,7 @@ def truth_build(
         "end": calendar.end.isoformat(),
         "networks": networks_out,
         "ordinary_person_mentions": list(recorder.ordinary_persons),
+        "ordinary_adults": {k: list(v) for k, v in recorder.ordinary_adults.items()},
         # every person mention's styles (writing.py's vocabulary), network and ordinary
         "mention_styles": {
             p.mention_key: list(p.styles) for r in referrals for p in r.persons_named
