@@ -32,6 +32,9 @@ class Ranked:
     # the first names on the person's record (persons only): two persons whose first names
     # do not relate are never merged by a mention that fits both (ADR 0211)
     givens: frozenset[str] = frozenset()
+    # its surnames and their halves (persons only): two persons whose surnames do not relate
+    # are never merged either
+    families: frozenset[str] = frozenset()
 
 
 # A phone or address that this many persons on record give is shared by unrelated people (a
@@ -77,6 +80,7 @@ def rank_persons(
                     own.score,
                     tuple(result.explanation()),
                     frozenset(profile.givens),
+                    frozenset(profile.families | profile.family_parts),
                 )
             )
             if features.birth_year and profile.birth_years:

@@ -27,6 +27,7 @@ from sightline.intel.resolution.levels import (
     called_as_written,
     comparison_levels,
     first_names_conflict,
+    surnames_conflict,
 )
 from sightline.intel.resolution.scoring import (
     CANDIDATE,
@@ -62,5 +63,6 @@ __all__ = [
     "plate_read_key",
     "search_keys",
     "second_order",
+    "surnames_conflict",
     "with_context",
 ]

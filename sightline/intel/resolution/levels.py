@@ -1,6 +1,7 @@
 """The comparison levels: where a mention and a profile land on each comparison of the model
 (first name, surname, nickname, phone, plate, age, address, description, place), the first
-level that holds; and whether two persons' recorded first names conflict. Pure functions."""
+level that holds; and whether two persons' recorded first names, or surnames, conflict. Pure
+functions."""
 
 from __future__ import annotations
 
@@ -88,6 +89,17 @@ def first_names_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
         for g in a
         for h in b
     )
+
+
+def surnames_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two persons' recorded surnames (and the halves of hyphenated ones), each side's unrelated
+    to every one of the other's (not the same, not one half of the other, not spelt alike): two
+    people, whatever first name or nickname a mention fits them both by ("Abdul", known as
+    "Lil A", fits an Abdul Brookes and an Abdul Rahman). A person with no surname on record
+    conflicts with nobody ("Red" and Jay Walsh)."""
+    if not a or not b:
+        return False
+    return not any(g == h or _family_similarity(g, h) >= 0.9 for g in a for h in b)
 
 
 def _surname(m: PersonFeatures, p: Profile, *, first_differs: bool = False) -> str:

@@ -69,9 +69,12 @@ def test_two_persons_fitting_on_the_same_details_are_rivals_not_one_person() -> 
     red = _ranked("POC-3", 0.95, ("nickname", "exact"))
     assert rivals(brett, [brett, bev]) == [bev]
     assert to_merge(brett, [brett, bev]) == []
-    # a mention that bridges a name and a nickname joins them: one person recorded twice
-    assert to_merge(brett, [brett, red]) == [red]
-    assert rivals(brett, [brett, red]) == []
+    # a mention that bridges a full name and a nickname joins them: one person recorded twice
+    jay = _ranked("POC-4", 0.9, ("first_name", "exact"), ("surname", "exact"))
+    assert to_merge(jay, [jay, red]) == [red]
+    assert rivals(jay, [jay, red]) == []
+    # an initial is not a name that identifies anyone: "B. Taylor known as Red" joins nobody
+    assert to_merge(brett, [brett, red]) == []
 
 
 def test_a_merge_keeps_the_person_recorded_first_by_reference() -> None:

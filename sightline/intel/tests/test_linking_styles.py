@@ -162,15 +162,21 @@ def _ranked(ref: str, givens: set[str], *levels: tuple[str, str]) -> Ranked:
 
 
 def test_a_mention_fitting_two_persons_of_unrelated_first_names_does_not_merge_them() -> None:
-    # "B. Bentley, about 40, designer clothing": a Benjamin on the name, age and description,
-    # a Brandon on the name and age: two men, not one recorded twice
-    name_age = (("first_name", "initial"), ("surname", "exact"), ("age", "close"))
-    benjamin = _ranked("POC-1", {"benjamin", "beno"}, *name_age, ("description", "details"))
-    brandon = _ranked("POC-2", {"brandon"}, *name_age)
+    # "Ben Bentley, about 40, designer clothing, 07700 900123": a Benjamin on the name, age
+    # and description, a Brandon on the surname and the phone: two men, not one recorded twice
+    named = (("first_name", "exact"), ("surname", "exact"), ("age", "close"))
+    phoned = (("surname", "exact"), ("phone", "exact"))
+    benjamin = _ranked("POC-1", {"benjamin", "ben"}, *named, ("description", "details"))
+    brandon = _ranked("POC-2", {"brandon"}, *phoned)
     assert to_merge(benjamin, [benjamin, brandon]) == []
     # the same mention bridging a Benjamin and a "Benno" (a street form of his name), or a
     # person known only by a nickname, still makes them one
-    benno = _ranked("POC-3", {"benno"}, *name_age)
+    benno = _ranked("POC-3", {"benno"}, *phoned)
     nicknamed = _ranked("POC-4", set(), ("nickname", "exact"))
     assert to_merge(benjamin, [benjamin, benno]) == [benno]
     assert to_merge(benjamin, [benjamin, nicknamed]) == [nicknamed]
+    # "B. Bentley, about 40" identifies neither by an initial and an age: nobody is joined
+    initial = (("first_name", "initial"), ("surname", "exact"), ("age", "close"))
+    by_initial = _ranked("POC-5", {"benjamin"}, *initial, ("description", "details"))
+    other = _ranked("POC-6", {"benno"}, *initial)
+    assert to_merge(by_initial, [by_initial, other]) == []

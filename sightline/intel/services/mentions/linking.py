@@ -16,6 +16,7 @@ from sightline.intel.resolution import (
     beyond_surname,
     first_names_conflict,
     in_conflict,
+    surnames_conflict,
 )
 
 EXACT_REASONS = frozenset({"same phone number", "same vehicle registration"})
@@ -85,6 +86,63 @@ def _logit(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
+# What identifies one person on a mention, for a merge: a phone, a registration (whole, partial
+# or misread), an address, a nickname given exactly. A name alone is shared by namesakes.
+IDENTIFIERS = frozenset(
+    {
+        ("phone", "exact"),
+        ("plate", "exact"),
+        ("plate", "partial"),
+        ("plate", "confusable"),
+        ("plate", "partial_confusable"),
+        ("address", "exact"),
+        ("nickname", "exact"),
+    }
+)
+FULL_NAME_FIRST = frozenset({"exact", "variant", "short_form", "similar"})
+FULL_NAME_SURNAME = frozenset({"exact", "similar", "part"})
+# Details of the mention that disagree with a person: any of them leaves a merge unproven.
+DISAGREEING = frozenset(
+    {
+        ("phone", "different"),
+        ("plate", "different"),
+        ("address", "different"),
+        ("nickname", "different"),
+    }
+)
+
+
+def _levels(r: entities.Ranked) -> dict[str, str]:
+    return {str(c["comparison"]): str(c["level"]) for c in r.contributions}
+
+
+def merge_evidence(r: entities.Ranked) -> str:
+    """How the mention identifies a candidate, for a merge: "identifier" (a phone, a
+    registration, an address or an exact nickname agrees), "name" (first name and surname
+    both agree, and no age apart), or "" (neither, or a detail disagrees)."""
+    levels = _levels(r)
+    pairs = set(levels.items())
+    if in_conflict(r.contributions) or pairs & DISAGREEING:
+        return ""
+    if pairs & IDENTIFIERS:
+        return "identifier"
+    if (
+        levels.get("first_name") in FULL_NAME_FIRST
+        and levels.get("surname") in FULL_NAME_SURNAME
+        and levels.get("age") != "near"
+    ):
+        return "name"
+    return ""
+
+
+def _proves_one(top: entities.Ranked, other: entities.Ranked) -> bool:
+    """The mention identifies both, one of them at least by an identifier: "Carl Venn, known
+    as Big C" joins a Carl Venn and a Big C; "RAHMAN Abdul" does not join two Abdul Rahmans,
+    nor a nickname an Abdul Brookes and an Abdul Jones."""
+    sides = {merge_evidence(top), merge_evidence(other)}
+    return "" not in sides and "identifier" in sides
+
+
 def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
     """Others this mention is as strongly like as the top, on other details: they are probably
     one person, recorded twice, that this mention bridges ("Jay Walsh" known as "Red" joins a
@@ -93,7 +151,11 @@ def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list
     two persons it fits on the very same details (a "B. Taylor" fits a Brett and a Beverley
     Taylor) are two people, never merged (see `rivals`); nor are two whose recorded first
     names do not relate (a "B. Bentley" with an age and a description fits a Benjamin on
-    more details than a Brandon, and is still no reason to make them one)."""
+    more details than a Brandon, and is still no reason to make them one), nor two whose
+    surnames do not relate. And a merge joins two histories, so the mention must identify
+    both (`_proves_one`): a link may rest on a name and an age, a merge may not. Each merge
+    widens a person's names; at 100,000 referrals merges on less, one after another, made one
+    person of hundreds of adults (issue 12)."""
     if top is None or identity(top) < HIGH_CONFIDENCE:
         return []
     return [
@@ -102,7 +164,9 @@ def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list
         if o is not top
         and identity(o) >= HIGH_CONFIDENCE
         and _agreeing(o) != _agreeing(top)
+        and _proves_one(top, o)
         and not first_names_conflict(top.givens, o.givens)
+        and not surnames_conflict(top.families, o.families)
     ]
 
 
