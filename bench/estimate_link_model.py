@@ -11,7 +11,9 @@ benchmark's (1 to 13 and 2026), so the benchmark measures the model on boroughs 
   linking sees).
 - u: for random pairs of a planted adult's mention and another person's (planted or
   ordinary), the level against a profile of the other mention alone.
-- prior: the share of (mention, earlier person) pairs that are the same person.
+- prior: the share of (mention, earlier person) pairs that are the same person, and
+  prior_persons, the mean number of persons before each mention, the register size at which
+  that prior holds (ADR 0215).
 - context: a candidate already linked to a child on the referral, counted the same way.
 
 A level seen fewer than MIN_SEEN times among the true pairs keeps its hand-set m0, and no u
@@ -67,7 +69,7 @@ def _features(person: Any, year: int) -> Any:
 
 def count_borough(
     seed: int, m: dict[str, Counter[str]], u: dict[str, Counter[str]]
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     from sightline.demo.generator import generate_borough
     from sightline.intel.resolution import Profile, comparison_levels
 
@@ -120,7 +122,7 @@ def count_borough(
     for who, *_rest in mentions:
         people_before += len(seen)
         seen.add(who)
-    return true_pairs, people_before
+    return true_pairs, people_before, len(mentions)
 
 
 def estimate(seeds: list[int]) -> dict[str, Any]:
@@ -135,11 +137,12 @@ def estimate(seeds: list[int]) -> dict[str, Any]:
     u: dict[str, Counter[str]] = defaultdict(Counter)
     for c in comparisons:
         m[c], u[c] = Counter(), Counter()
-    true_pairs = all_pairs = 0
+    true_pairs = all_pairs = mentions = 0
     for seed in seeds:
-        t, a = count_borough(seed, m, u)
+        t, a, n = count_borough(seed, m, u)
         true_pairs += t
         all_pairs += a
+        mentions += n
     out = json.loads(json.dumps(current))
     for comparison in comparisons:
         for level, params in out["comparisons"][comparison].items():
@@ -158,6 +161,7 @@ def estimate(seeds: list[int]) -> dict[str, Any]:
             params["seen"] = [seen, u[comparison][level]]
             params["source"] = "estimated" if seen >= MIN_SEEN else "m set by hand (m0)"
     out["prior"] = round(true_pairs / max(1, all_pairs), 8)
+    out["prior_persons"] = round(all_pairs / max(1, mentions), 1)
     out["made"] = {
         "by": "bench/estimate_link_model.py",
         "seeds": seeds,

@@ -9,7 +9,8 @@ mentions of hundreds of adults; the pooled linking benchmark's small boroughs ne
     .venv/bin/python bench/linking_scale.py --children 9760 --seed 11 [--keep] [--out FILE]
 
 The template (`sl_ls_<children>_<seed>`) is kept for the next run; `--keep` keeps the indexed
-copy (`sl_ls_run`) too. Prints JSON last: the figures, index wall and CPU time, load average.
+copy (`--run-db`, default `sl_ls_run`) too. Prints JSON last: the figures, index wall and CPU
+time, load average.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--phase", choices=["prepare", "measure"])
     parser.add_argument("--url")
+    parser.add_argument("--run-db", default=RUN_DB, help="the indexed copy's name")
     args = parser.parse_args()
     if args.phase == "prepare":
         prepare(args.url, args.children, args.seed)
@@ -146,12 +148,15 @@ def main() -> None:
         _psql(f"CREATE DATABASE {template}")
         _child("prepare", f"{PG}/{template}", args)
         print(f"prepared {template} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    _psql(f"DROP DATABASE IF EXISTS {RUN_DB}", f"CREATE DATABASE {RUN_DB} TEMPLATE {template}")
+    run = args.run_db
+    if not run.replace("_", "").isalnum():
+        raise SystemExit(f"not a database name: {run!r}")
+    _psql(f"DROP DATABASE IF EXISTS {run}", f"CREATE DATABASE {run} TEMPLATE {template}")
     try:
-        result = json.loads(_child("measure", f"{PG}/{RUN_DB}", args).strip().splitlines()[-1])
+        result = json.loads(_child("measure", f"{PG}/{run}", args).strip().splitlines()[-1])
     finally:
         if not args.keep:
-            _psql(f"DROP DATABASE IF EXISTS {RUN_DB}")
+            _psql(f"DROP DATABASE IF EXISTS {run}")
     print(json.dumps(result))
     if args.out:
         with args.out.open("a") as out:

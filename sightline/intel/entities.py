@@ -128,6 +128,7 @@ def person_candidates(
     *,
     limit: int = 10,
     context: frozenset[uuid.UUID] = frozenset(),
+    persons: int = 0,
 ) -> list[Ranked]:
     """Existing persons of concern this mention may be, best first (blocking keys, then
     scoring). Broad keys (a surname or first name alone, or with an initial or an age band)
@@ -135,7 +136,8 @@ def person_candidates(
     `context`: the children on the referral and the entities already resolved on it; a
     candidate already joined to one of them (through another referral), or named with a
     person of concern already named with one of its children (`associates`), scores more
-    (`resolution.with_context`)."""
+    (`resolution.with_context`). `persons`: how many persons of concern are on record
+    (`persons_on_record`), for the link decision (ADR 0215)."""
     strong, capped = key_plan(features)
     ids: set[uuid.UUID] = set()
     if strong:
@@ -173,7 +175,14 @@ def person_candidates(
                 ]
             ),
         ),
+        persons=persons,
     )
+
+
+def persons_on_record() -> int:
+    """How many persons of concern are on record (active): the register a mention is matched
+    against, whose size raises the bar for a link (ADR 0215). One count on an index."""
+    return PersonOfConcern.objects.filter(is_active=True).count()
 
 
 def context_shared(

@@ -35,6 +35,9 @@ class Ranked:
     # its surnames and their halves (persons only): two persons whose surnames do not relate
     # are never merged either
     families: frozenset[str] = frozenset()
+    # persons of concern on record when it was ranked: the bar a link must clear rises with
+    # it (`linkmodel.register_bits`, ADR 0215)
+    persons: int = 0
 
 
 # A phone or address that this many persons on record give is shared by unrelated people (a
@@ -62,8 +65,11 @@ def rank_persons(
     shared: dict[uuid.UUID, frozenset[str]],
     limit: int = 10,
     generic: frozenset[str] = frozenset(),
+    persons: int = 0,
 ) -> list[Ranked]:
-    """Score the blocked candidates (id, reference, profile), best first, at most `limit`."""
+    """Score the blocked candidates (id, reference, profile), best first, at most `limit`.
+    `persons`: how many persons of concern are on record, carried on each candidate for the
+    link decision (the score is the same whatever the register's size, and so the order)."""
     ranked: list[Ranked] = []
     gaps: dict[uuid.UUID, int] = {}  # years between the mention's age and the person's
     spelt: dict[uuid.UUID, float] = {}  # how near the person's surname is to the one written
@@ -81,6 +87,7 @@ def rank_persons(
                     tuple(result.explanation()),
                     frozenset(profile.givens),
                     frozenset(profile.families | profile.family_parts),
+                    persons,
                 )
             )
             if features.birth_year and profile.birth_years:

@@ -286,6 +286,8 @@ class MemoryStore(LinksMixin, PlatesMixin):
                 self._context_shared(ids, context), self._associates(ids, context)
             ),
             generic=entities.generic_values(features, self._holders),
+            # every person made, retired ones too: near enough, and counted without a pass
+            persons=len(self.persons),
         )
 
     def _holders(self, key: str, limit: int | None = None) -> list[uuid.UUID]:

@@ -62,6 +62,9 @@ class Store(Protocol):
 class DatabaseStore:
     """The picture in the database: each step reads and writes rows as it goes."""
 
+    def __init__(self) -> None:
+        self._persons: int | None = None
+
     def children(self, referral: Referral) -> set[uuid.UUID]:
         return set(
             ReferralChild.objects.filter(referral=referral).values_list("child_id", flat=True)
@@ -79,7 +82,9 @@ class DatabaseStore:
     def person_candidates(
         self, features: PersonFeatures, *, context: frozenset[uuid.UUID]
     ) -> list[entities.Ranked]:
-        return entities.person_candidates(features, context=context)
+        if self._persons is None:  # once a record: a mention or two more do not matter
+            self._persons = entities.persons_on_record()
+        return entities.person_candidates(features, context=context, persons=self._persons)
 
     def person_create(self, features: PersonFeatures) -> uuid.UUID:
         return entities.person_create(features).pk

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from sightline.intel import entities
 from sightline.intel.choices import LinkStatus
+from sightline.intel.linkmodel import register_bits
 from sightline.intel.resolution import (
     HIGH_CONFIDENCE,
     SOLE_CANDIDATE,
@@ -27,12 +28,28 @@ def identity(ranked: entities.Ranked) -> float:
     return ranked.score if ranked.identity is None else ranked.identity
 
 
+def clears(ranked: entities.Ranked, value: float, bar: float) -> bool:
+    """Whether `value` (a candidate's score or identity) clears `bar` (HIGH_CONFIDENCE or
+    SOLE_CANDIDATE) on this register: the bar's log-odds rise by `register_bits` of the
+    persons on record when it was ranked (ADR 0215), as the prior that a mention is any one
+    of them falls. On a register no bigger than the training boroughs', the bar itself."""
+    extra = register_bits(ranked.persons)
+    if extra == 0.0:
+        return value >= bar
+    return _logit(value) >= _logit(bar) + extra
+
+
+def sure(ranked: entities.Ranked) -> bool:
+    """Its own details (before context) clear the probable bar on this register."""
+    return clears(ranked, identity(ranked), HIGH_CONFIDENCE)
+
+
 def pick_top(ranked: list[entities.Ranked]) -> entities.Ranked | None:
     """The candidate the mention links to, if any: the best, unless context alone lifted it
     over a person the details strongly match (context breaks no tie against such a person)."""
     top = ranked[0] if ranked else None
-    strong = [r for r in ranked if identity(r) >= HIGH_CONFIDENCE]
-    if top is not None and strong and identity(top) < HIGH_CONFIDENCE:
+    strong = [r for r in ranked if sure(r)]
+    if top is not None and strong and not sure(top):
         top = strong[0]
     return top
 
@@ -56,10 +73,10 @@ def links(
     practitioner to confirm or reject (ADR 0213)."""
     if top is None:
         return False
-    if top.score >= HIGH_CONFIDENCE:
+    if clears(top, top.score, HIGH_CONFIDENCE):
         return True
     return (
-        identity(top) >= SOLE_CANDIDATE
+        clears(top, identity(top), SOLE_CANDIDATE)
         and all(r.entity_id == top.entity_id for r in ranked)
         and not in_conflict(top.contributions)
         and beyond_surname(top.contributions)
@@ -156,13 +173,13 @@ def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list
     both (`_proves_one`): a link may rest on a name and an age, a merge may not. Each merge
     widens a person's names; at 100,000 referrals merges on less, one after another, made one
     person of hundreds of adults (issue 12)."""
-    if top is None or identity(top) < HIGH_CONFIDENCE:
+    if top is None or not sure(top):
         return []
     return [
         o
         for o in ranked
         if o is not top
-        and identity(o) >= HIGH_CONFIDENCE
+        and sure(o)
         and _agreeing(o) != _agreeing(top)
         and _proves_one(top, o)
         and not first_names_conflict(top.givens, o.givens)
@@ -173,13 +190,13 @@ def to_merge(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list
 def rivals(top: entities.Ranked | None, ranked: list[entities.Ranked]) -> list[entities.Ranked]:
     """Others the mention fits about as well as the top, on the same details: the mention is
     ambiguous between them and is linked to neither (issue 12 §2)."""
-    if top is None or identity(top) < HIGH_CONFIDENCE:
+    if top is None or not sure(top):
         return []
     return [
         o
         for o in ranked
         if o is not top
-        and identity(o) >= HIGH_CONFIDENCE
+        and sure(o)
         and _agreeing(o) == _agreeing(top)
         and abs(_logit(o.score) - _logit(top.score)) < AMBIGUITY_BITS
     ]
@@ -190,6 +207,6 @@ def link_of(top: entities.Ranked) -> tuple[str, float, tuple[str, ...]]:
     status = LinkStatus.PROBABLE
     if EXACT_REASONS & set(top.reasons) and not CONFLICT_REASONS & set(top.reasons):
         status = LinkStatus.EXACT
-    if top.score < HIGH_CONFIDENCE:  # linked as the sole candidate (`links`)
+    if not clears(top, top.score, HIGH_CONFIDENCE):  # linked as the sole candidate (`links`)
         return status, top.score, (*top.reasons, SOLE_REASON)
     return status, top.score, top.reasons
