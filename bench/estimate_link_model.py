@@ -13,7 +13,7 @@ benchmark's (1 to 13 and 2026), so the benchmark measures the model on boroughs 
   ordinary), the level against a profile of the other mention alone.
 - prior: the share of (mention, earlier person) pairs that are the same person, and
   prior_persons, the mean number of persons before each mention, the register size at which
-  that prior holds (ADR 0215).
+  that prior holds (ADR 0216).
 - context: a candidate already linked to a child on the referral, counted the same way.
 
 A level seen fewer than MIN_SEEN times among the true pairs keeps its hand-set m0, and no u

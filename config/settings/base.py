@@ -263,3 +263,10 @@ SIGHTLINE_LINK_SOLE = env_float("SIGHTLINE_LINK_SOLE", 0.5)
 # links alone). Measured on the 44 boroughs: every figure unchanged, and Leslie Robinson (seed 12)
 # on time on his own details instead of through a wrong link; False turns it off.
 SIGHTLINE_LINK_SECOND_ORDER = env_bool("SIGHTLINE_LINK_SECOND_ORDER", True)
+# The register's size (ADR 0216): on, the probable and only-candidate bars rise by log2 of the
+# persons on record over the training boroughs' 55 (the prior that a mention is one given person
+# falls as the register grows). Measured (bench/linking_scale.py, PostgreSQL): at 100,730
+# referrals pairwise precision 0.54 -> 0.94 and planted-network precision 0.56 -> 0.93, recall
+# 0.92 -> 0.79; on the 14 pooled boroughs 94 of 99 adults alerted at the second child instead of
+# 95 (below the goal of 0.95). Off by default: which matters more is the partnership's call.
+SIGHTLINE_LINK_REGISTER_PRIOR = env_bool("SIGHTLINE_LINK_REGISTER_PRIOR", False)

@@ -137,7 +137,7 @@ def person_candidates(
     candidate already joined to one of them (through another referral), or named with a
     person of concern already named with one of its children (`associates`), scores more
     (`resolution.with_context`). `persons`: how many persons of concern are on record
-    (`persons_on_record`), for the link decision (ADR 0215)."""
+    (`persons_on_record`), for the link decision (ADR 0216)."""
     strong, capped = key_plan(features)
     ids: set[uuid.UUID] = set()
     if strong:
@@ -181,7 +181,7 @@ def person_candidates(
 
 def persons_on_record() -> int:
     """How many persons of concern are on record (active): the register a mention is matched
-    against, whose size raises the bar for a link (ADR 0215). One count on an index."""
+    against, whose size raises the bar for a link (ADR 0216). One count on an index."""
     return PersonOfConcern.objects.filter(is_active=True).count()
 
 

@@ -95,10 +95,13 @@ def prior_weight() -> float:
 
 def register_bits(persons: int) -> float:
     """How many more bits of evidence a link needs on a register of `persons` persons than on
-    the training boroughs' (ADR 0215). The prior is the chance that a mention is one given
+    the training boroughs' (ADR 0216). The prior is the chance that a mention is one given
     person; with N persons on record it is about prior_persons / N times the trained one, so
     a name that fits one person in 55 by chance fits thirty in 1,650. Never below 0: a small
-    register keeps the trained prior."""
+    register keeps the trained prior. 0 unless `SIGHTLINE_LINK_REGISTER_PRIOR` is on (read at
+    each call): it costs recall at the second child, and the partnership chooses."""
+    if not settings.SIGHTLINE_LINK_REGISTER_PRIOR:
+        return 0.0
     reference = float(model()["prior_persons"])
     if persons <= reference:
         return 0.0

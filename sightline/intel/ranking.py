@@ -36,7 +36,7 @@ class Ranked:
     # are never merged either
     families: frozenset[str] = frozenset()
     # persons of concern on record when it was ranked: the bar a link must clear rises with
-    # it (`linkmodel.register_bits`, ADR 0215)
+    # it (`linkmodel.register_bits`, ADR 0216)
     persons: int = 0
 
 

@@ -41,6 +41,12 @@ class LinksMixin:
     phone_ids: dict[uuid.UUID, Any]
 
     # ---- adjacency --------------------------------------------------------------------------
+    def register_size(self) -> int:
+        """Persons of concern on record, for the bar a link must clear (ADR 0216): the bulk
+        indexer holds every one, retired ones too (near enough, and counted without a pass);
+        intake's store, holding a referral's few, counts them in the database."""
+        return len(self.persons)
+
     def _context_shared(
         self, person_ids: set[uuid.UUID], context: frozenset[uuid.UUID]
     ) -> dict[uuid.UUID, frozenset[str]]:

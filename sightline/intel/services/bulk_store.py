@@ -2,10 +2,9 @@
 alerts, loaded once, changed by the same steps intake runs (`mentions.index_referral` against
 this store), and written once at the end with bulk inserts and updates.
 
-Each lookup answers what the database would at that moment, in the order it would: blocking
-keys are read oldest row first (a person's keys are re-written each time its profile is
-rebuilt), places in the order they were made. Phones and vehicles are found in
-`bulk_plates.py`; the adjacency and what the alert rules read in `bulk_links.py`."""
+Each lookup answers as the database would, in its order: blocking keys oldest row first (a
+person's keys are re-written with its profile), places in the order made. Phones, vehicles:
+`bulk_plates.py`; the adjacency and what the alert rules read: `bulk_links.py`."""
 
 from __future__ import annotations
 
@@ -286,8 +285,7 @@ class MemoryStore(LinksMixin, PlatesMixin):
                 self._context_shared(ids, context), self._associates(ids, context)
             ),
             generic=entities.generic_values(features, self._holders),
-            # every person made, retired ones too: near enough, and counted without a pass
-            persons=len(self.persons),
+            persons=self.register_size(),
         )
 
     def _holders(self, key: str, limit: int | None = None) -> list[uuid.UUID]:

@@ -1,4 +1,4 @@
-"""The bar a link must clear rises with the number of persons on record (ADR 0215): the prior
+"""The bar a link must clear rises with the number of persons on record (ADR 0216): the prior
 that a mention is one given person falls as the register grows, so the same name and age that
 make a probable link among 50 persons are a coincidence among 50,000."""
 
@@ -16,6 +16,13 @@ from sightline.intel.models import Mention
 from sightline.intel.services.mentions import links
 from sightline.intel.tests.conftest import Refer
 
+pytestmark = pytest.mark.usefixtures("register_prior")
+
+
+@pytest.fixture
+def register_prior(settings: Any) -> None:
+    settings.SIGHTLINE_LINK_REGISTER_PRIOR = True
+
 
 def _ranked(score: float, persons: int) -> entities.Ranked:
     contributions = (
@@ -23,6 +30,13 @@ def _ranked(score: float, persons: int) -> entities.Ranked:
         {"comparison": "surname", "level": "exact", "weight": 4.0},
     )
     return entities.Ranked(uuid.uuid4(), "POC-1", score, (), score, contributions, persons=persons)
+
+
+def test_off_the_register_changes_nothing(settings: Any) -> None:
+    settings.SIGHTLINE_LINK_REGISTER_PRIOR = False
+    assert linkmodel.register_bits(100_000) == 0.0
+    many = _ranked(0.95, 100_000)
+    assert links(many, [many], concern=lambda: False)
 
 
 def test_the_bar_rises_by_the_log_of_the_register_over_the_training_size() -> None:
@@ -34,8 +48,8 @@ def test_the_bar_rises_by_the_log_of_the_register_over_the_training_size() -> No
 
 
 def test_a_match_that_links_among_a_few_persons_does_not_among_many() -> None:
-    # 0.95 is 4.2 bits of log-odds, 2.7 over the probable bar of 0.75 (1.6 bits): enough on
-    # a small register, not on one 8 times the training boroughs' (3 bits more)
+    # 0.95 is 4.2 bits of log-odds, 2.2 over the probable bar of 0.8 (2 bits): enough on a
+    # small register, not on one 8 times the training boroughs' (3 bits more)
     reference = float(linkmodel.model()["prior_persons"])
     assert links(_ranked(0.95, 10), [_ranked(0.95, 10)], concern=lambda: False)
     many = _ranked(0.95, int(reference * 8))
@@ -73,3 +87,23 @@ def test_intake_counts_the_persons_on_record(
     )
     assert third.link_status in (LinkStatus.PROBABLE, LinkStatus.EXACT)
     assert third.entity_id in (first.entity_id, second.entity_id)
+
+
+@pytest.mark.django_db
+def test_intake_counts_every_person_on_record_once_and_only_when_it_counts(
+    police_officer: Any, refer: Refer, settings: Any, django_assert_num_queries: Any
+) -> None:
+    from sightline.intel.models import PersonOfConcern
+    from sightline.intel.services.indexing.store import IntakeStore
+
+    for n, name in enumerate(("Carl Venn", "Dean Oyelaran", "Kofi Mensah")):
+        refer(police_officer, child=("Lily", f"Hart{n}"), persons=[{"name": name}])
+    on_record = PersonOfConcern.objects.filter(is_active=True).count()
+    assert on_record == 3
+    store = IntakeStore()
+    with django_assert_num_queries(1):
+        assert store.register_size() == on_record
+        assert store.register_size() == on_record  # counted once
+    settings.SIGHTLINE_LINK_REGISTER_PRIOR = False
+    with django_assert_num_queries(0):
+        assert IntakeStore().register_size() == 0

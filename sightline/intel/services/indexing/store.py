@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -69,6 +70,15 @@ class IntakeStore(IntakeWrites):
         self.edge_kinds: dict[uuid.UUID, set[tuple[uuid.UUID, str]]] = defaultdict(set)
         self.associated: set[uuid.UUID] = set()  # candidates with second-order context
         self.loaded_seq = -(10**9)  # rows on record sort before this run's at the same time
+        self.registered: int | None = None  # persons on record (`register_size`)
+
+    def register_size(self) -> int:
+        """Every person of concern on record (this store holds the referral's few): one count,
+        once an intake, and only when the register's size counts (ADR 0216)."""
+        if self.registered is None:
+            on = settings.SIGHTLINE_LINK_REGISTER_PRIOR
+            self.registered = entities.persons_on_record() if on else 0
+        return self.registered
 
     def _placeholder(self, prefix: str) -> str:
         token = f"{prefix}-{self.year}-~{len(self.tokens) + 1}"

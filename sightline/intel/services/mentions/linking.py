@@ -31,7 +31,7 @@ def identity(ranked: entities.Ranked) -> float:
 def clears(ranked: entities.Ranked, value: float, bar: float) -> bool:
     """Whether `value` (a candidate's score or identity) clears `bar` (HIGH_CONFIDENCE or
     SOLE_CANDIDATE) on this register: the bar's log-odds rise by `register_bits` of the
-    persons on record when it was ranked (ADR 0215), as the prior that a mention is any one
+    persons on record when it was ranked (ADR 0216), as the prior that a mention is any one
     of them falls. On a register no bigger than the training boroughs', the bar itself."""
     extra = register_bits(ranked.persons)
     if extra == 0.0:
