@@ -38,6 +38,9 @@ class Ranked:
     # persons of concern on record when it was ranked: the bar a link must clear rises with
     # it (`linkmodel.register_bits`, ADR 0216)
     persons: int = 0
+    # the mention's nickname is held by GENERIC_HOLDERS or more persons ("Lil A", "Benny"):
+    # it still scores, but identifies nobody for a merge (ADR 0215)
+    common_nickname: bool = False
 
 
 # A phone or address that this many persons on record give is shared by unrelated people (a
@@ -48,8 +51,13 @@ GENERIC_HOLDERS = 3
 def generic_values(
     features: PersonFeatures, holders: Callable[[str], list[uuid.UUID]]
 ) -> frozenset[str]:
-    """The mention's phone and address, when GENERIC_HOLDERS or more persons hold them."""
+    """The mention's phone and address, when GENERIC_HOLDERS or more persons hold them; and its
+    nickname, as its key (`nick:...`, which no phone or address equals, so scoring is
+    unchanged), read by merges only: a street name many adults go by bridges nobody."""
     found = set()
+    nick = f"nick:{features.nickname}"[:60]
+    if features.nickname and len(holders(nick)) >= GENERIC_HOLDERS:
+        found.add(nick)
     if features.phone and len(holders(f"tel:{features.phone}"[:60])) >= GENERIC_HOLDERS:
         found.add(features.phone)
     if features.address and len(holders(f"adr:{features.address[:50]}"[:60])) >= GENERIC_HOLDERS:
@@ -88,6 +96,7 @@ def rank_persons(
                     frozenset(profile.givens),
                     frozenset(profile.families | profile.family_parts),
                     persons,
+                    bool(features.nickname) and f"nick:{features.nickname}"[:60] in generic,
                 )
             )
             if features.birth_year and profile.birth_years:

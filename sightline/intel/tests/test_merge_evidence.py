@@ -5,9 +5,12 @@ adults). Pure tests of `to_merge` on ranked candidates."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from sightline.intel import entities
+from sightline.intel.ranking import GENERIC_HOLDERS, generic_values
+from sightline.intel.resolution import PersonFeatures
 from sightline.intel.services.mentions import to_merge
 from sightline.intel.services.mentions.linking import merge_evidence
 
@@ -113,3 +116,25 @@ def test_persons_whose_surnames_do_not_relate_are_not_merged() -> None:
         families=frozenset({"warsame"}),
     )
     assert to_merge(warsame, [warsame, hyphen]) == [hyphen]
+
+
+def test_a_nickname_many_persons_hold_bridges_nobody() -> None:
+    # "Lil A", 30: a street name three or more persons on record go by
+    named = _ranked("POC-1", *NAME, ("age", "close"))
+    nicknamed = _ranked("POC-2", ("nickname", "exact"), ("age", "close"))
+    assert to_merge(named, [named, nicknamed]) == [nicknamed]
+    common = dataclasses.replace(nicknamed, common_nickname=True)
+    assert merge_evidence(common) == ""
+    assert to_merge(named, [named, common]) == []
+
+
+def test_a_nickname_held_by_several_persons_is_marked_common() -> None:
+    held = {"nick:lila": [uuid.uuid4() for _ in range(GENERIC_HOLDERS)], "nick:red": [uuid.uuid4()]}
+
+    def holders(key: str) -> list[uuid.UUID]:
+        return held.get(key, [])
+
+    common = PersonFeatures.from_named(name="", nickname="Lil A")
+    rare = PersonFeatures.from_named(name="", nickname="Red")
+    assert "nick:lila" in generic_values(common, holders)
+    assert not generic_values(rare, holders)

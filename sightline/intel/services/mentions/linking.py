@@ -135,13 +135,17 @@ def _levels(r: entities.Ranked) -> dict[str, str]:
 
 def merge_evidence(r: entities.Ranked) -> str:
     """How the mention identifies a candidate, for a merge: "identifier" (a phone, a
-    registration, an address or an exact nickname agrees), "name" (first name and surname
-    both agree, and no age apart), or "" (neither, or a detail disagrees)."""
+    registration, an address, or an exact nickname fewer than GENERIC_HOLDERS persons hold,
+    agrees), "name" (first name and surname both agree, and no age apart), or "" (neither, or
+    a detail disagrees)."""
     levels = _levels(r)
     pairs = set(levels.items())
     if in_conflict(r.contributions) or pairs & DISAGREEING:
         return ""
-    if pairs & IDENTIFIERS:
+    identifiers = pairs & IDENTIFIERS
+    if r.common_nickname:  # a street name many adults go by
+        identifiers -= {("nickname", "exact")}
+    if identifiers:
         return "identifier"
     if (
         levels.get("first_name") in FULL_NAME_FIRST
