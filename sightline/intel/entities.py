@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -181,7 +182,10 @@ def person_candidates(
 
 def persons_on_record() -> int:
     """How many persons of concern are on record (active): the register a mention is matched
-    against, whose size raises the bar for a link (ADR 0216). One count on an index."""
+    against, whose size raises the bar for a link (ADR 0216). One count on an index, and none
+    (0) when `SIGHTLINE_LINK_REGISTER_PRIOR` is off, since then the size counts for nothing."""
+    if not settings.SIGHTLINE_LINK_REGISTER_PRIOR:
+        return 0
     return PersonOfConcern.objects.filter(is_active=True).count()
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, Protocol
 
-from django.conf import settings
-
 from sightline.intel import entities, places
 from sightline.intel.history import persons_kept_apart
 from sightline.intel.models import MatchCandidate, Mention, PersonChange, Place, Suggestion
@@ -85,8 +83,7 @@ class DatabaseStore:
         self, features: PersonFeatures, *, context: frozenset[uuid.UUID]
     ) -> list[entities.Ranked]:
         if self._persons is None:  # once a record: a mention or two more do not matter
-            on = settings.SIGHTLINE_LINK_REGISTER_PRIOR  # counted only when it counts
-            self._persons = entities.persons_on_record() if on else 0
+            self._persons = entities.persons_on_record()
         return entities.person_candidates(features, context=context, persons=self._persons)
 
     def person_create(self, features: PersonFeatures) -> uuid.UUID:

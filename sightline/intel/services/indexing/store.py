@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db.models import F, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -76,8 +75,7 @@ class IntakeStore(IntakeWrites):
         """Every person of concern on record (this store holds the referral's few): one count,
         once an intake, and only when the register's size counts (ADR 0216)."""
         if self.registered is None:
-            on = settings.SIGHTLINE_LINK_REGISTER_PRIOR
-            self.registered = entities.persons_on_record() if on else 0
+            self.registered = entities.persons_on_record()
         return self.registered
 
     def _placeholder(self, prefix: str) -> str:
