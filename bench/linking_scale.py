@@ -6,11 +6,13 @@ network and ordinary adults alike, and the largest person) with the planted-netw
 and precision of `sightline.demo.quality`. At 100,000 referrals one person held 11,265
 mentions of hundreds of adults; the pooled linking benchmark's small boroughs never showed it.
 
-    .venv/bin/python bench/linking_scale.py --children 9760 --seed 11 [--keep] [--out FILE]
+    .venv/bin/python bench/linking_scale.py --children 9760 --seed 11 [--keep] [--events]
+        [--out FILE]
 
 The template (`sl_ls_<children>_<seed>`) is kept for the next run; `--keep` keeps the indexed
 copy (`--run-db`, default `sl_ls_run`) too. Prints JSON last: the figures, index wall and CPU
-time, load average.
+time, load average. With `--events` the partner events are loaded after the index (as
+`demo_borough` loads them) and every person mention is scored again, the events' included.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def prepare(url: str, children: int, seed: int) -> None:
     borough_load(borough=_borough(children, seed), truth_path=Path(os.devnull))
 
 
-def measure(url: str, children: int, seed: int) -> dict[str, Any]:
+def measure(url: str, children: int, seed: int, events: bool = False) -> dict[str, Any]:
     _django(url)
     from sightline.demo.person_purity import person_purity
     from sightline.demo.quality import measure as network_quality
@@ -71,7 +73,7 @@ def measure(url: str, children: int, seed: int) -> dict[str, Any]:
     index_s, index_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     purity = person_purity(borough)
     quality = network_quality(borough)
-    return {
+    result = {
         "children": children,
         "seed": seed,
         "referrals": counts["referrals"],
@@ -82,6 +84,27 @@ def measure(url: str, children: int, seed: int) -> dict[str, Any]:
         "network_recall": quality.recall,
         "network_precision": quality.precision,
         "alerts_per_100": round(quality.alerts_per_100, 2),
+    }
+    if events:
+        result["events"] = _events(borough)
+    return result
+
+
+def _events(borough: Any) -> dict[str, Any]:
+    """Load the partner events after the index (as demo_borough does, without clocks) and score
+    every person mention again, the events' included: their phase merges persons too."""
+    from sightline.demo.events_load import demo_events_load
+    from sightline.demo.person_purity import person_purity
+
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    loaded = demo_events_load(borough=borough, clocks=False)
+    return {
+        "stored": loaded.stored,
+        "alerts": loaded.alerts,
+        "load_s": round(time.perf_counter() - wall0, 1),
+        "load_cpu_s": round(time.process_time() - cpu0, 1),
+        "load_average_after": round(os.getloadavg()[0], 2),
+        "purity": person_purity(borough, events=True).as_json(),
     }
 
 
@@ -115,6 +138,7 @@ def _child(phase: str, url: str, args: argparse.Namespace) -> str:
             str(args.children),
             "--seed",
             str(args.seed),
+            *(["--events"] if args.events else []),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -135,12 +159,13 @@ def main() -> None:
     parser.add_argument("--phase", choices=["prepare", "measure"])
     parser.add_argument("--url")
     parser.add_argument("--run-db", default=RUN_DB, help="the indexed copy's name")
+    parser.add_argument("--events", action="store_true", help="then load the partner events")
     args = parser.parse_args()
     if args.phase == "prepare":
         prepare(args.url, args.children, args.seed)
         return
     if args.phase == "measure":
-        print(json.dumps(measure(args.url, args.children, args.seed)))
+        print(json.dumps(measure(args.url, args.children, args.seed, args.events)))
         return
     template = f"sl_ls_{args.children}_{args.seed}"
     if not _exists(template):

@@ -11,6 +11,10 @@ household and role). Against the loaded and indexed borough this counts:
 - the largest person: its mentions, and how many adults they are;
 - persons holding more than one adult, and more than five.
 
+With ``events`` the partner events' person mentions count too: each names one network adult
+(``truth["events"]["adult_by_event"]``), and at 100,000 referrals the events' phase grew two
+persons to hundreds of mentions after the referrals' index had kept them apart.
+
 Measurement for tests and bench/ only; the truth never enters the database."""
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 from sightline.demo.generator import Borough
 from sightline.demo.quality import _matched
+from sightline.events.models import Event
 from sightline.intel.choices import EntityType
 from sightline.intel.models import Mention
 
@@ -79,15 +84,27 @@ def purity_of(held: dict[uuid.UUID, Counter[str]]) -> Purity:
     )
 
 
-def person_purity(borough: Borough) -> Purity:
+def _event_adults(borough: Borough) -> dict[uuid.UUID, str]:
+    """Stored event id -> the network adult its person mention names (each event names one)."""
+    by_key = borough.truth.get("events", {}).get("adult_by_event", {})
+    rows = Event.objects.filter(source_id__in=list(by_key)).values_list("pk", "source_id")
+    return {pk: by_key[key] for pk, key in rows.iterator(chunk_size=5000)}
+
+
+def person_purity(borough: Borough, *, events: bool = False) -> Purity:
+    """Over the referrals' person mentions, and with `events` the partner events' too."""
     identity = identities(borough.truth)
     matched = _matched(borough)
+    by_event = _event_adults(borough) if events else {}
     held: dict[uuid.UUID, Counter[str]] = defaultdict(Counter)
     rows = Mention.objects.filter(entity_type=EntityType.PERSON).values_list(
-        "entity_id", "person_named_id"
+        "entity_id", "person_named_id", "source_kind", "source_id"
     )
-    for entity_id, named_id in rows.iterator(chunk_size=5000):
-        adult = identity.get(matched.truth_of_named.get(named_id, ""))
+    for entity_id, named_id, kind, source_id in rows.iterator(chunk_size=5000):
+        if kind == "event":
+            adult = by_event.get(source_id)
+        else:
+            adult = identity.get(matched.truth_of_named.get(named_id, ""))
         if adult is not None:
             held[entity_id][adult] += 1
     return purity_of(held)

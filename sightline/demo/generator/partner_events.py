@@ -60,6 +60,7 @@ class EventSpec:
     vehicles: tuple[str, ...] = ()
     interview: InterviewSpec | None = None
     network_key: str | None = None  # for the caller only: loaders must not store it
+    adult_key: str | None = None  # the network adult named, for the truth only (as network_key)
 
     def body(self) -> dict[str, Any]:
         """The event as `POST /api/v1/events` takes it (the child is added by the loader)."""
@@ -202,6 +203,7 @@ def _network_missing(d: _Drawer, plan: ChildPlan, network: Network, first: date,
             agency_key="police", kind="missing_episode", child_key=plan.key,
             occurred_at=started, fields=fields, persons_named=persons, places_named=places,
             vehicles=vehicles, network_key=network.key,
+            adult_key=adult.key if persons else None,
             interview=_interview(rng, returned, found, adult_text),
         )  # fmt: skip
         if rng.random() < 0.4:
@@ -219,6 +221,7 @@ def _network_missing(d: _Drawer, plan: ChildPlan, network: Network, first: date,
                 fields={"incident_type": "found_with_adults",
                         "what_happened": f"Child found at {found[:120]} with {adult_text}."},
                 persons_named=persons, vehicles=vehicles, network_key=network.key,
+                adult_key=adult.key,
             )  # fmt: skip
     return len(days)
 
@@ -387,6 +390,8 @@ def events_truth(
             for e in events
             if e.network_key and e.kind == "missing_episode" and e.persons_named
         ),
+        # Event key -> the network adult its person mention names (linking purity, issue 12).
+        "adult_by_event": {e.key: e.adult_key for e in events if e.adult_key},
     }
 
 

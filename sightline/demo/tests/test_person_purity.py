@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from sightline.demo.events_load import demo_events_load
 from sightline.demo.generator import generate_borough
 from sightline.demo.person_purity import identities, person_purity, purity_of
 from sightline.demo.services import borough_load
+from sightline.events.models import Event
 from sightline.intel.services import intel_bulk_index
 
 
@@ -52,3 +54,22 @@ def test_a_loaded_and_indexed_borough_is_measured(tmp_path: Path) -> None:
     assert purity.mentions == len(identities(borough.truth))
     assert 0.5 <= purity.pair_precision <= 1.0 and 0.5 <= purity.pair_recall <= 1.0
     assert purity.persons <= purity.mentions
+
+
+@pytest.mark.django_db
+def test_partner_events_mentions_are_measured_with_the_adult_they_name(tmp_path: Path) -> None:
+    borough = generate_borough(children=300, years=2, seed=7)
+    named = borough.truth["events"]["adult_by_event"]
+    adults = {a["adult_key"] for n in borough.truth["networks"] for a in n["adults"]}
+    # every event naming a person names one of the networks' adults, and only those events
+    assert named and set(named.values()) <= adults
+    assert set(named) == {e.key for e in borough.events if e.persons_named}
+    borough_load(borough=borough, truth_path=tmp_path / "truth.json")
+    intel_bulk_index()
+    referrals_only = person_purity(borough)
+    demo_events_load(borough=borough, clocks=False)
+    stored = Event.objects.filter(source_id__in=list(named)).count()
+    assert stored > 0
+    # the referrals' figures do not read the events' mentions; with events each one counts
+    assert person_purity(borough) == referrals_only
+    assert person_purity(borough, events=True).mentions == referrals_only.mentions + stored
