@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,6 +38,7 @@ from sightline.intel.normalise import (
 from sightline.intel.ranking import (
     GENERIC_HOLDERS,
     Ranked,
+    generic_keys,
     generic_values,
     rank_persons,
 )
@@ -168,16 +170,25 @@ def person_candidates(
         sole=surname_sole_holder(features),
         shared=with_associates(context_shared(ids, context), associates_shared(ids, context)),
         limit=limit,
-        generic=generic_values(
-            features,
-            lambda key: list(
-                PersonKey.objects.filter(key=key).values_list("person_id", flat=True)[
-                    :GENERIC_HOLDERS
-                ]
-            ),
-        ),
+        generic=generic_values(features, _holders_of(list(generic_keys(features))).__getitem__),
         persons=persons,
     )
+
+
+def _holders_of(keys: list[str]) -> defaultdict[str, list[uuid.UUID]]:
+    """Up to GENERIC_HOLDERS persons holding each key: one statement on PostgreSQL (a union of
+    bounded index scans), one a key elsewhere."""
+    found: defaultdict[str, list[uuid.UUID]] = defaultdict(list)
+    parts = [
+        PersonKey.objects.filter(key=key).values_list("key", "person_id")[:GENERIC_HOLDERS]
+        for key in keys
+    ]
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        parts = [parts[0].union(*parts[1:], all=True)]
+    for part in parts:
+        for key, person_id in part:
+            found[key].append(person_id)
+    return found
 
 
 def persons_on_record() -> int:

@@ -54,12 +54,18 @@ def _name_keys(f: PersonFeatures, spread: int) -> list[str]:
     return keys
 
 
+def nickname_key(nickname: str) -> str:
+    """The key a (normalised) nickname is stored and looked up under, and counted by when many
+    persons go by it (`ranking.generic_values`)."""
+    return f"nick:{nickname}"[:60]
+
+
 def person_keys(f: PersonFeatures) -> list[str]:
     """The blocking keys a mention is stored under once linked (and searched by)."""
 
     keys = _name_keys(f, 0)
     if f.nickname:
-        keys.append(f"nick:{f.nickname}")
+        keys.append(nickname_key(f.nickname))
     if f.phone:
         keys.append(f"tel:{f.phone}")
     if f.plate is not None:
@@ -104,7 +110,7 @@ def search_keys(f: PersonFeatures) -> list[str]:
     if f.nickname and not f.given:
         keys.append(f"giv:{given_key(f.nickname)}")
     if f.given and normalise_nickname(f.given):
-        keys.append(f"nick:{normalise_nickname(f.given)}")
+        keys.append(nickname_key(normalise_nickname(f.given)))
     if f.given and f.family:  # persons first named by this first name alone
         keys.append(f"gvo:{given_key(f.given)}")
     if f.initial and f.family and not f.birth_year:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler
 
+from sightline.intel.keys import nickname_key
 from sightline.intel.resolution import (
     CANDIDATE,
     PersonFeatures,
@@ -48,21 +49,31 @@ class Ranked:
 GENERIC_HOLDERS = 3
 
 
+def generic_keys(features: PersonFeatures) -> dict[str, str]:
+    """The keys whose holders `generic_values` counts, each with what it marks as generic: the
+    nickname (as its key, `nick:...`, which no phone or address equals, so scoring is
+    unchanged; read by merges only), the phone and the address."""
+    keys: dict[str, str] = {}
+    if features.nickname:
+        keys[nickname_key(features.nickname)] = nickname_key(features.nickname)
+    if features.phone:
+        keys[f"tel:{features.phone}"[:60]] = features.phone
+    if features.address:
+        keys[f"adr:{features.address[:50]}"[:60]] = features.address
+    return keys
+
+
 def generic_values(
     features: PersonFeatures, holders: Callable[[str], list[uuid.UUID]]
 ) -> frozenset[str]:
     """The mention's phone and address, when GENERIC_HOLDERS or more persons hold them; and its
-    nickname, as its key (`nick:...`, which no phone or address equals, so scoring is
-    unchanged), read by merges only: a street name many adults go by bridges nobody."""
-    found = set()
-    nick = f"nick:{features.nickname}"[:60]
-    if features.nickname and len(holders(nick)) >= GENERIC_HOLDERS:
-        found.add(nick)
-    if features.phone and len(holders(f"tel:{features.phone}"[:60])) >= GENERIC_HOLDERS:
-        found.add(features.phone)
-    if features.address and len(holders(f"adr:{features.address[:50]}"[:60])) >= GENERIC_HOLDERS:
-        found.add(features.address)
-    return frozenset(found)
+    nickname's key likewise: a street name many adults go by bridges nobody (`generic_keys`;
+    `holders(key)` need read no more than GENERIC_HOLDERS of them)."""
+    return frozenset(
+        marks
+        for key, marks in generic_keys(features).items()
+        if len(holders(key)) >= GENERIC_HOLDERS
+    )
 
 
 def rank_persons(
@@ -96,7 +107,7 @@ def rank_persons(
                     frozenset(profile.givens),
                     frozenset(profile.families | profile.family_parts),
                     persons,
-                    bool(features.nickname) and f"nick:{features.nickname}"[:60] in generic,
+                    bool(features.nickname) and nickname_key(features.nickname) in generic,
                 )
             )
             if features.birth_year and profile.birth_years:

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from sightline.intel.choices import EntityType, SuggestionKind
+from sightline.intel.keys import nickname_key
 from sightline.intel.models import Mention, PersonKey, Suggestion
 from sightline.intel.normalise import (
     given_key,
@@ -64,7 +65,7 @@ def suggestion_rows(  # noqa: PLR0912 (a branch per kind of entity)
         elif found.kind == "nickname":
             if found.value in known_nicks or not found.value:
                 continue
-            hit = person_for_key(f"nick:{found.value}")
+            hit = person_for_key(nickname_key(found.value))
             if hit is None:
                 continue
             kind, entity_type, entity_id = SuggestionKind.PERSON, EntityType.PERSON, hit
