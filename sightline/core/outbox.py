@@ -3,6 +3,7 @@ that sends what is pending through Django's mail backend."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,28 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sightline.core.models import OutboxMessage
+
+
+def outbox_message(
+    *,
+    kind: str,
+    dedupe_key: str,
+    subject: str,
+    body: str,
+    recipient: Any = None,
+    recipient_email: str = "",
+    payload: dict[str, Any] | None = None,
+) -> OutboxMessage:
+    """A message to queue (unsaved): what `outbox_enqueue` stores, for `outbox_enqueue_many`."""
+    return OutboxMessage(
+        dedupe_key=dedupe_key[:200],
+        kind=kind,
+        recipient=recipient,
+        recipient_email=recipient_email or getattr(recipient, "email", "") or "",
+        subject=subject[:200],
+        body=body,
+        payload=payload or {},
+    )
 
 
 def outbox_enqueue(
@@ -23,44 +46,62 @@ def outbox_enqueue(
     recipient_email: str = "",
     payload: dict[str, Any] | None = None,
 ) -> OutboxMessage:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("outbox_enqueue must run inside the transaction of the change")
     # Insert unless the key is already queued, returning the new row's id: one statement
     # and no savepoint (get_or_create costs four); only when the key was queued already is
     # the stored message read back. A concurrent enqueue of the same key waits for the
     # first and keeps it.
-    message = OutboxMessage(
-        dedupe_key=dedupe_key[:200],
+    message = outbox_message(
         kind=kind,
-        recipient=recipient,
-        recipient_email=recipient_email or getattr(recipient, "email", "") or "",
-        subject=subject[:200],
+        dedupe_key=dedupe_key,
+        subject=subject,
         body=body,
-        payload=payload or {},
+        recipient=recipient,
+        recipient_email=recipient_email,
+        payload=payload,
     )
-    if _insert_unless_queued(message):
+    if outbox_enqueue_many([message]):
         return message
-    return OutboxMessage.objects.get(dedupe_key=dedupe_key[:200])
+    return OutboxMessage.objects.get(dedupe_key=message.dedupe_key)
 
 
-def _insert_unless_queued(message: OutboxMessage) -> bool:
-    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id: True if it was stored."""
+def outbox_enqueue_many(messages: Sequence[OutboxMessage]) -> int:
+    """Queue messages made by `outbox_message`, skipping each whose key is already queued (or
+    comes earlier in `messages`): one INSERT ... ON CONFLICT (dedupe_key) DO NOTHING for as
+    many rows as the database takes in one statement, no read back. The messages stored are
+    marked saved; returns how many were stored."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue must run inside the transaction of the change")
+    fields = OutboxMessage._meta.concrete_fields
+    size = max(1, connection.ops.bulk_batch_size(list(fields), list(messages)))
+    stored = 0
+    for start in range(0, len(messages), size):
+        stored += _insert_unless_queued(messages[start : start + size])
+    return stored
+
+
+def _insert_unless_queued(messages: Sequence[OutboxMessage]) -> int:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id: how many were stored."""
     fields = OutboxMessage._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    values = [f.get_db_prep_save(f.pre_save(message, add=True), connection) for f in fields]
-    placeholders = ", ".join("%s" for _ in fields)
+    row = "(" + ", ".join("%s" for _ in fields) + ")"
+    values = [
+        f.get_db_prep_save(f.pre_save(message, add=True), connection)
+        for message in messages
+        for f in fields
+    ]
     table = connection.ops.quote_name(OutboxMessage._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - names from the model
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join(row for _ in messages)} "  # noqa: S608 - names from the model
             'ON CONFLICT ("dedupe_key") DO NOTHING RETURNING "id"',
             values,
         )
-        stored = cursor.fetchone() is not None
-    if stored:
-        message._state.adding = False
-        message._state.db = connection.alias
-    return stored
+        ids = {OutboxMessage._meta.pk.to_python(r[0]) for r in cursor.fetchall()}
+    for message in messages:
+        if message.pk in ids:
+            message._state.adding = False
+            message._state.db = connection.alias
+    return len(ids)
 
 
 def outbox_relay(*, batch: int = 100) -> int:

@@ -4,6 +4,7 @@ the transaction that changed it; and a practitioner's change of an alert's statu
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from sightline.accounts.models import User
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
-from sightline.core.outbox import outbox_enqueue
+from sightline.core.outbox import outbox_enqueue_many, outbox_message
 from sightline.intel import entities, rules
 from sightline.intel.choices import ALERT_TRANSITIONS, AlertStatus, Certainty, EntityType
 from sightline.intel.models import Alert
@@ -66,6 +67,7 @@ def alerts_apply(
     entity = entities.entity_get(entity_type, entity_id)
     entity_ref = entity.reference if entity is not None else ""
     changed: list[Alert] = []
+    raised: list[Alert] = []
     for trigger, outcome in outcomes.items():
         alert = current.get(trigger)
         if outcome.holds and alert is None:
@@ -73,8 +75,7 @@ def alerts_apply(
             alert.supersedes = current.get("children2") if trigger != "children2" else None
             alert.save()
             alert_audit(alert, acting_user, Action.CREATE, "raised", audit)
-            if notify:
-                alert_notify(alert)
+            raised.append(alert)
         elif outcome.holds and alert is not None:
             what = alert_update(alert, entity_ref, outcome)
             if what is None:
@@ -87,6 +88,8 @@ def alerts_apply(
         else:
             continue
         changed.append(alert)
+    if notify:
+        alerts_notify(raised)  # each as it was raised: none is changed again in this loop
     return changed
 
 
@@ -232,16 +235,29 @@ def alert_audit(alert: Alert, acting_user: Any, action: Action, what: str, audit
 
 
 def alert_notify(alert: Alert) -> None:
-    recipients = User.objects.filter(is_active=True, role__in=ALERT_ROLES)
-    for user in recipients:
-        outbox_enqueue(
-            kind="intel_alert",
-            dedupe_key=f"intel-alert:{alert.pk}:{user.pk}",
-            recipient=user,
-            subject=f"Sightline alert {alert.reference} ({alert.get_priority_display()})",
-            body=f"{alert.summary}\nCertainty: {alert.get_certainty_display()}.",
-            payload={"alert": alert.reference, "entity": alert.entity_ref},
-        )
+    alerts_notify([alert])
+
+
+def alerts_notify(alerts: Sequence[Alert]) -> None:
+    """Each alert raised, to every active CSE specialist and police analyst: one read of them
+    and one insert of all the messages (none of either when no alert was raised)."""
+    if not alerts:
+        return
+    recipients = list(User.objects.filter(is_active=True, role__in=ALERT_ROLES))
+    outbox_enqueue_many(
+        [
+            outbox_message(
+                kind="intel_alert",
+                dedupe_key=f"intel-alert:{alert.pk}:{user.pk}",
+                recipient=user,
+                subject=f"Sightline alert {alert.reference} ({alert.get_priority_display()})",
+                body=f"{alert.summary}\nCertainty: {alert.get_certainty_display()}.",
+                payload={"alert": alert.reference, "entity": alert.entity_ref},
+            )
+            for alert in alerts
+            for user in recipients
+        ]
+    )
 
 
 @transaction.atomic

@@ -38,7 +38,7 @@ from sightline.intel.models import (
     Suggestion,
     Vehicle,
 )
-from sightline.intel.services.alerts import alert_new, alert_notify, alert_withdraw, alerts_apply
+from sightline.intel.services.alerts import alert_new, alert_withdraw, alerts_apply, alerts_notify
 from sightline.intel.services.bulk_rules import BulkStore, alert_apply, evaluate
 from sightline.intel.services.bulk_store import MemoryStore
 from sightline.intel.services.groups import groups_compute
@@ -145,8 +145,7 @@ def intel_bulk_index(
     picture_write(store, raised)
     references.save()
     if notify:
-        for alert in raised:
-            alert_notify(alert)
+        alerts_notify(raised)
     return _finish(counts, acting_user, "intel_bulk_index")
 
 

@@ -3,12 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sightline.audit.models import AuditEvent
 from sightline.core.models import OutboxMessage
 from sightline.intel import services
 from sightline.intel.choices import AlertStatus, Certainty, EntityType, LinkStatus
 from sightline.intel.models import Alert, Mention, PersonOfConcern, Suggestion
+from sightline.intel.services.alerts import alerts_notify
 from sightline.intel.tests.conftest import Refer
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +215,27 @@ def test_entity_str_is_a_reference_never_a_name(police_officer: Any, refer: Refe
     result = refer(police_officer, persons=[CARL])
     person = PersonOfConcern.objects.get(pk=person_mention(result).entity_id)
     assert str(person).startswith("POC-") and "Carl" not in str(person)
+
+
+def test_alerts_are_sent_to_every_reader_in_two_statements_however_many(
+    police_officer: Any, teacher: Any, analyst: Any, cse_worker: Any, refer: Refer
+) -> None:
+    refer(police_officer, child=("Ruby", "Okafor"), persons=[CARL])
+    refer(teacher, child=("Jade", "Marsh"), persons=[CARL])
+    alerts = list(Alert.objects.order_by("created_at"))
+    assert len(alerts) >= 2
+    OutboxMessage.objects.filter(kind="intel_alert").delete()
+    with CaptureQueriesContext(connection) as captured:
+        alerts_notify(alerts)
+    assert len(captured) == 2  # the readers, then every message in one insert
+    sent = OutboxMessage.objects.filter(kind="intel_alert")
+    assert sorted(sent.values_list("subject", "recipient__username")) == sorted(
+        (f"Sightline alert {a.reference} ({a.get_priority_display()})", reader)
+        for a in alerts
+        for reader in ("police-analyst", "cse-worker")
+    )
+    with CaptureQueriesContext(connection) as captured:
+        alerts_notify(alerts)  # already queued: the same two statements, nothing added
+        alerts_notify([])  # nothing raised: nothing read
+    assert len(captured) == 2
+    assert sent.count() == 2 * len(alerts)

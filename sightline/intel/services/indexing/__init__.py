@@ -12,7 +12,7 @@ each. No savepoint: a step of the caller's transaction (ADR 0009).
 The modules of this package hold the parts (`intake`: `mentions_on_referral`; `store`: the
 intake store and its reads; `writes`: its writes); callers import from here."""
 
-from sightline.intel.services.indexing.intake import alerts_notify, mentions_on_referral
+from sightline.intel.services.indexing.intake import mentions_on_referral
 from sightline.intel.services.indexing.store import IntakeStore
 from sightline.intel.services.indexing.writes import PERSON_FIELDS, WIDTH, IntakeWrites
 
@@ -21,6 +21,5 @@ __all__ = [
     "WIDTH",
     "IntakeStore",
     "IntakeWrites",
-    "alerts_notify",
     "mentions_on_referral",
 ]

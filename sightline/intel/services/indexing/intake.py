@@ -12,7 +12,7 @@ from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.transactions import in_callers_transaction
 from sightline.intel.models import Alert, Mention
-from sightline.intel.services.alerts import alert_notify, alerts_apply_in_memory
+from sightline.intel.services.alerts import alerts_apply_in_memory, alerts_notify
 from sightline.intel.services.common import IndexResult, IntelError
 from sightline.intel.services.indexing.store import IntakeStore
 from sightline.intel.services.mentions import index_referral
@@ -91,8 +91,3 @@ def _alert_audit(alert: Alert, acting_user: Any, action: Action, what: str) -> N
             "children": len(alert.child_ids),
         },
     )
-
-
-def alerts_notify(raised: list[Alert]) -> None:
-    for alert in raised:
-        alert_notify(alert)
