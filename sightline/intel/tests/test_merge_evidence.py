@@ -62,6 +62,19 @@ def test_a_name_with_an_age_apart_does_not_identify() -> None:
     assert to_merge(phoned, [phoned, other]) == []
 
 
+def test_half_a_surname_or_a_sibling_short_form_does_not_identify() -> None:
+    # "Roger Wood-Kelly" with his phone: an ordinary "Roger Wood" is not shown to be him; nor
+    # is a "Roy Jones" a "Lee Jones" (two short forms of Leroy). A short form of the name
+    # itself ("Tom" for Thomas) still identifies.
+    phoned = _ranked("POC-1", *NAME, PHONE)
+    half = _ranked("POC-2", ("first_name", "exact"), ("surname", "part"), ("age", "close"))
+    sibling = _ranked("POC-3", ("first_name", "variant"), ("surname", "exact"))
+    short = _ranked("POC-4", ("first_name", "short_form"), ("surname", "exact"))
+    assert merge_evidence(half) == merge_evidence(sibling) == ""
+    assert merge_evidence(short) == "name"
+    assert to_merge(phoned, [phoned, half, sibling, short]) == [short]
+
+
 def test_a_first_name_and_an_age_do_not_identify() -> None:
     phoned = _ranked("POC-1", PHONE)
     other = _ranked("POC-2", ("first_name", "exact"), ("age", "close"))

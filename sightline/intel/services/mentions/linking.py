@@ -116,8 +116,11 @@ IDENTIFIERS = frozenset(
         ("nickname", "exact"),
     }
 )
-FULL_NAME_FIRST = frozenset({"exact", "variant", "short_form", "similar"})
-FULL_NAME_SURNAME = frozenset({"exact", "similar", "part"})
+# A full name identifies for a merge when both halves are the person's own: not two short forms
+# of one long name ("Lee" and "Roy", both Leroy), nor one half of a double-barrelled surname
+# ("Roger Wood-Kelly" is not shown to be a "Roger Wood"). Links may still rest on those.
+FULL_NAME_FIRST = frozenset({"exact", "short_form", "similar"})
+FULL_NAME_SURNAME = frozenset({"exact", "similar"})
 # Details of the mention that disagree with a person: any of them leaves a merge unproven.
 DISAGREEING = frozenset(
     {
