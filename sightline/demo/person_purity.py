@@ -102,7 +102,7 @@ def person_purity(borough: Borough, *, events: bool = False) -> Purity:
     )
     for entity_id, named_id, kind, source_id in rows.iterator(chunk_size=5000):
         if kind == "event":
-            adult = by_event.get(source_id)
+            adult = by_event.get(source_id) if source_id is not None else None
         else:
             adult = identity.get(matched.truth_of_named.get(named_id, ""))
         if adult is not None:
