@@ -72,7 +72,10 @@ def idempotent(request: Any, user: Any, work: Callable[[], tuple[int, Any]]) -> 
     transaction; the key is completed inside that same transaction."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        return work()
+        # The same one transaction as with a key, so that `work` may run a workflow's body
+        # without a savepoint of its own (`without_savepoint`) either way.
+        with transaction.atomic():
+            return work()
     key = key.strip()
     if not key or len(key) > MAX_KEY:
         raise ApiError(400, f"Idempotency-Key must be 1 to {MAX_KEY} characters.")

@@ -40,6 +40,7 @@ from sightline.api.referral_schemas import (  # noqa: F401 (the schemas are this
 )
 from sightline.core.api import Detail
 from sightline.core.errors import ApiError, TransitionNotAllowed
+from sightline.core.transactions import without_savepoint
 from sightline.escalation.selectors import referral_clock_summary
 from sightline.referrals.choices import Channel
 from sightline.referrals.inputs import (
@@ -190,7 +191,11 @@ def referral_create(request: AuthenticatedHttpRequest, payload: ReferralIn) -> S
             raise ApiError(422, "You can only refer on behalf of your own agency.")
 
     def work() -> tuple[int, Any]:
-        result = referral_intake(acting_user=user, data=to_input(payload, Channel.API))
+        # In the idempotency transaction, which a refusal rolls back whole: the workflow's
+        # body without the savepoint (two statements) its decorator would open there.
+        result = without_savepoint(referral_intake)(
+            acting_user=user, data=to_input(payload, Channel.API)
+        )
         return 201, json.loads(json.dumps(intake_out(result, user), cls=DjangoJSONEncoder))
 
     status, body = idempotent(request, user, work)
