@@ -94,7 +94,7 @@ def closure_override_list(*, user: Any) -> QuerySet[ClosureOverride]:
 def casework_child_get(*, user: Any, child_id: Any) -> Child | None:
     if not _can(user, Cap.CASEWORK_VIEW):
         return None
-    return child_scope(user=user).filter(pk=child_id).first()
+    return child_scope(user=user, among=[child_id]).first()
 
 
 def episode_referral(*, user: Any, child: Child, reference: str = "") -> Referral | None:

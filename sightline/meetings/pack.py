@@ -196,7 +196,7 @@ def _child_pages(items: list[Any], user: Any, until: dt.datetime, held_on: dt.da
     ids = [i.subject_id for i in items]
     plans = child_plans(ids, until, held_on)
     children = {c.pk: c for c in Child.objects.filter(pk__in=ids)}
-    in_scope = set(child_scope(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    in_scope = set(child_scope(user=user, among=ids).values_list("pk", flat=True))
     links = _links(ids)
     refs = _entity_refs([p for v in links.values() for p in v])
     workers = allocated_workers(child_ids=ids)

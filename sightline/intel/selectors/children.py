@@ -32,7 +32,7 @@ def children_views(*, user: Any, child_id_lists: list[list[Any]]) -> list[ChildV
     if not every:
         return [ChildView() for _ in lists]
     hidden = hidden_child_ids(user=user)
-    linkable = set(child_scope(user=user).filter(pk__in=every).values_list("pk", flat=True))
+    linkable = set(child_scope(user=user, among=every).values_list("pk", flat=True))
     refs = _child_labels(every, linkable)
     views: list[ChildView] = []
     for ids in lists:

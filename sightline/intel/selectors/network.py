@@ -84,7 +84,7 @@ def _node_labels(user: Any, seen: dict[uuid.UUID, str], *, root: uuid.UUID) -> l
     for nid, ntype in seen.items():
         by_type[ntype].append(nid)
     linkable = set(
-        child_scope(user=user).filter(pk__in=by_type.get("child", [])).values_list("pk", flat=True)
+        child_scope(user=user, among=by_type.get("child", [])).values_list("pk", flat=True)
     )
     labels: dict[uuid.UUID, str] = {}
     for ntype, ids in by_type.items():

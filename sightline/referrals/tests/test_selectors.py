@@ -234,3 +234,51 @@ def test_children_supplied_by_own_agency_answers_what_the_one_child_check_does(
             user.username
         )
     assert own == {kids[1].pk}
+
+
+def test_child_scope_among_some_children_answers_what_the_whole_scope_does(
+    front_door: Any,
+    manager: Any,
+    police_officer: Any,
+    teacher: Any,
+    school_lead: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    """The read of a page's children (`among`, two statements whatever the number of rows)
+    keeps every rule of the whole scope: role, agency, restriction, break-glass."""
+    other = ChildInput(
+        given_name="Noor",
+        family_name="Pellow",
+        date_of_birth=dt.date(2011, 9, 1),
+        sex="female",
+        postcode="NB2 5RT",
+    )
+    police = submit(police_officer).referral
+    school = submit(teacher, children=[other]).referral
+    submit(school_lead)
+    restricted = school.children.get().child
+    restricted.is_restricted = True
+    restricted.save(update_fields=["is_restricted"])
+    ChildAccess.objects.create(child=restricted, user=manager)
+    BreakGlassGrant.objects.create(
+        user=school_lead,
+        referral=police,
+        reason="Child found at an address linked to a suspect",
+        expires_at=timezone.now() + dt.timedelta(minutes=30),
+    )
+    ids = [rc.child_id for r in Referral.objects.all() for rc in r.children.all()]
+    seen = {}
+    for user in (front_door, manager, police_officer, teacher, school_lead):
+        whole = set(child_scope(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+        among = set(child_scope(user=user, among=ids).values_list("pk", flat=True))
+        assert among == whole, user.username
+        for one in set(ids):
+            assert list(child_scope(user=user, among=[one])) == list(
+                child_scope(user=user).filter(pk=one)
+            ), user.username
+        seen[user.username] = whole
+    assert restricted.pk in seen[manager.username]
+    assert restricted.pk not in seen[front_door.username]
+    assert seen[police_officer.username] == set()
+    with django_assert_num_queries(2):
+        list(child_scope(user=front_door, among=ids))
