@@ -54,6 +54,11 @@ MEASURED, MEASURED_KNOWN = 34, 41
 # (each adult twice, both plates, the place), each sent to 4 readers. 77 statements when each
 # alert read the readers and inserted each message on its own (7 + 28 of them).
 MEASURED_RAISED, MEASURED_ALERTS = 7, 44
+# The same child referred again, its history read for the live missed-opportunity check: 44
+# (20 front door); 48 (24) when the child was read apart from its referrals, the persons named
+# counted for a rule not live at intake, the flags read in two statements and the screenings
+# whether or not a flag made them matter.
+MEASURED_KNOWN_CHILD = 44
 
 OWNERS = (
     ("intel", "/sightline/intel/"),
@@ -154,6 +159,23 @@ def test_intake_naming_known_adults_stays_within_twice_the_budget(police_officer
     assert result.intel.candidates, "the adults should be resolved against the known persons"
     assert owners["front door"] <= FRONT_DOOR_BUDGET, why
     assert len(captured) <= min(GOAL_KNOWN, MEASURED_KNOWN), why
+
+
+def test_intake_of_a_known_child_reads_no_screenings_without_a_flag(
+    police_officer: Any,
+) -> None:
+    """The same child referred again (matched to the record the first referral made): the live
+    missed-opportunity check reads the child's referrals (the child's own fields with them)
+    and the language flags about the child in one statement each, and the screenings only for
+    a child with a flag (P9, the one rule reading them, never hits without one)."""
+    referral_intake(acting_user=police_officer, data=referral("Ruby"))
+    with statements() as (captured, owners):
+        result = referral_intake(acting_user=police_officer, data=referral("Ruby"))
+    why = _explain("known child", captured, owners)
+    assert result.children[0].matched_existing, why
+    assert not any("screening_screening" in q["sql"] for q in captured.captured_queries), why
+    assert owners["front door"] <= FRONT_DOOR_BUDGET, why
+    assert len(captured) <= min(GOAL_KNOWN, MEASURED_KNOWN_CHILD), why
 
 
 @pytest.fixture
