@@ -91,7 +91,12 @@ def timescale(key: str) -> Timescale:
 
 def timescales_of(keys: Sequence[str]) -> dict[str, Timescale]:
     """timescale() for several keys in one query."""
-    found = {p.key: Timescale(p.amount, p.unit) for p in ClockPolicy.objects.filter(key__in=keys)}
+    found = {
+        key: Timescale(amount, unit)
+        for key, amount, unit in ClockPolicy.objects.filter(key__in=keys)
+        .order_by()
+        .values_list("key", "amount", "unit")
+    }
     return {key: found.get(key) or Timescale(*DEFAULT_TIMESCALES[key]) for key in keys}
 
 
