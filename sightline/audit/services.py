@@ -168,7 +168,10 @@ def audit_record_many(rows: Sequence[dict[str, Any]]) -> list[AuditEvent]:
         values = {**row, "seq": seq, "occurred_at": occurred_at}
         values["row_hash"] = content_hash(values)
         events.append(_event(values))
-    return bulk_insert(AuditEvent, events)
+    # By COPY however few: 22 columns a row, which an INSERT binds and quotes one by one in
+    # Python (psycopg's client-side binding). One row: 0.39 ms of CPU by INSERT, 0.34 by COPY;
+    # the intake's five: 0.88 and 0.44; wall time falls too (1.24 ms to 0.74 for five).
+    return bulk_insert(AuditEvent, events, copy_from=1)
 
 
 @contextmanager

@@ -90,9 +90,34 @@ def timescale(key: str) -> Timescale:
 
 
 def timescales_of(keys: Sequence[str]) -> dict[str, Timescale]:
-    """timescale() for several keys in one query."""
-    found = {p.key: Timescale(p.amount, p.unit) for p in ClockPolicy.objects.filter(key__in=keys)}
-    return {key: found.get(key) or Timescale(*DEFAULT_TIMESCALES[key]) for key in keys}
+    """timescale() for several keys in one query (none inside timescales_held() for keys
+    already read there)."""
+    held = _HELD.get()
+    missing = [k for k in keys if held is None or ("policy", k) not in held]
+    found = {
+        key: Timescale(amount, unit)
+        for key, amount, unit in ClockPolicy.objects.filter(key__in=missing)
+        .order_by()
+        .values_list("key", "amount", "unit")
+    } if missing else {}  # fmt: skip
+    out: dict[str, Timescale] = {}
+    for key in keys:
+        if held is not None and ("policy", key) in held:
+            out[key] = held[("policy", key)]
+            continue
+        out[key] = found.get(key) or Timescale(*DEFAULT_TIMESCALES[key])
+        if held is not None:
+            held[("policy", key)] = out[key]
+    return out
+
+
+def received_due_times(received_at: dt.datetime, rag: str) -> tuple[dt.datetime, dt.datetime]:
+    """When the decision and RAG clocks of a referral received at `received_at` with rating
+    `rag` fall due, as clocks_on_referral_received will start them: for the intake to write
+    them with the referral, inside timescales_held() so the clocks reuse what this read."""
+    calendar = partnership_calendar()
+    scales = timescales_of([TimescaleKey.DECISION, RAG_KEYS.get(rag, TimescaleKey.RAG_GREEN)])
+    return referral_due_times(received_at, rag, calendar=calendar, scales=scales)
 
 
 def due_at(start: dt.datetime, scale: Timescale, calendar: WorkingCalendar) -> dt.datetime:

@@ -11,6 +11,7 @@ from sightline.audit.services import audit_batch
 from sightline.escalation.choices import ClockKind
 from sightline.escalation.selectors import clock_due_at
 from sightline.escalation.services import clocks_on_referral_received
+from sightline.escalation.timescales import received_due_times, timescales_held
 from sightline.intel.services import IndexResult, mentions_on_referral
 from sightline.referrals.inputs import ReferralInput
 from sightline.referrals.models import Referral
@@ -50,12 +51,14 @@ def referral_intake(*, acting_user: Any, data: ReferralInput) -> IntakeResult:
     referrer (outbox), offer the narrative's indicators for the screening and keep the language
     flags of the narrative and of each named person's description (reviews). The step's
     audit rows are written together at its end (audit_batch)."""
-    with audit_batch():
+    # The calendar and clock policies are read once for the step (the referral's due times,
+    # then its clocks), as the one transaction sees them.
+    with audit_batch(), timescales_held():
         return _intake(acting_user, data)
 
 
 def _intake(acting_user: Any, data: ReferralInput) -> IntakeResult:
-    submitted = referral_submit(acting_user=acting_user, data=data)
+    submitted = referral_submit(acting_user=acting_user, data=data, due_times=received_due_times)
     referral = submitted.referral
     intel = mentions_on_referral(
         referral=referral,
@@ -75,15 +78,21 @@ def _intake(acting_user: Any, data: ReferralInput) -> IntakeResult:
         new_referral=True,
     )
     due = {clock.kind: clock.due_at for clock in started}
-    referral_due_times_set(
-        referral=referral,
-        decision_due_at=due.get(ClockKind.DECISION)
+    decision_due_at = (
+        due.get(ClockKind.DECISION)
         or clock_due_at(referral=referral, kind=ClockKind.DECISION)
-        or referral.decision_due_at,
-        rag_due_at=due.get(ClockKind.RAG)
-        or clock_due_at(referral=referral, kind=ClockKind.RAG)
-        or referral.rag_due_at,
+        or referral.decision_due_at
     )
+    rag_due_at = (
+        due.get(ClockKind.RAG)
+        or clock_due_at(referral=referral, kind=ClockKind.RAG)
+        or referral.rag_due_at
+    )
+    if (decision_due_at, rag_due_at) != (referral.decision_due_at, referral.rag_due_at):
+        # Written with the referral as its clocks answer them; copied here only if not.
+        referral_due_times_set(
+            referral=referral, decision_due_at=decision_due_at, rag_due_at=rag_due_at
+        )
     referral_acknowledge(referral=referral, acting_user=acting_user)
     suggestions = scoring.suggest_indicators(scoring.load_catalogue(), referral.narrative)
     ages = [c.referral_child.age_on_day for c in submitted.children]

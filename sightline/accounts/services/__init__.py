@@ -19,6 +19,7 @@ from sightline.accounts.roles import Role
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.errors import NotFound
+from sightline.core.rows import first_of
 
 
 def agency_create(
@@ -181,10 +182,10 @@ def token_authenticate(secret: str) -> User | None:
     """The active user behind a token, or None. Used by the API's bearer authentication."""
     if not secret.startswith("sl_"):
         return None
-    token = (
-        ApiToken.objects.select_related("user", "user__agency")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True)
-        .first()
+    token = first_of(  # the digest is unique
+        ApiToken.objects.select_related("user", "user__agency").filter(
+            digest=ApiToken.digest_of(secret), revoked_at__isnull=True
+        )
     )
     if token is None or not token.user.is_active or token.user.agency_id != token.agency_id:
         return None

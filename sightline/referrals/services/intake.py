@@ -5,7 +5,7 @@ intake workflow's one transaction and open no savepoint of their own."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,9 @@ from sightline.referrals.services.common import (
     screening_required_for,
 )
 
+# (received at, RAG rating) -> (decision due at, RAG due at): the clocks' due times.
+DueTimes = Callable[[dt.datetime, str], tuple[dt.datetime, dt.datetime]]
+
 
 @dataclass(frozen=True)
 class IntakeChild:
@@ -55,10 +58,14 @@ class SubmitResult:
 
 
 @in_callers_transaction
-def referral_submit(*, acting_user: Any, data: ReferralInput) -> SubmitResult:
+def referral_submit(
+    *, acting_user: Any, data: ReferralInput, due_times: DueTimes | None = None
+) -> SubmitResult:
     """Store the referral, its children (matched or new), the persons and places named.
     Its due times are provisional (the time received) until the intake workflow has started
-    the clocks, whose policy rows are the one source of every due time."""
+    the clocks, whose policy rows are the one source of every due time; `due_times(received
+    at, rag)`, given by the workflow, answers them as the clocks will (escalation's), so that
+    the row is written with them."""
     now = timezone.now()
     validate(data, today=timezone.localdate(now), now=now)
     received_at = data.received_at or now
@@ -74,6 +81,7 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> SubmitResult:
         data,
         received_at=received_at,
         status=Status.AWAITING_SCREENING if screening else Status.AWAITING_DECISION,
+        due_times=due_times,
     )
     children = _intake_children(acting_user, referral, data.children, ages, min_age)
     persons, places = _named_store(referral, data)
@@ -81,10 +89,19 @@ def referral_submit(*, acting_user: Any, data: ReferralInput) -> SubmitResult:
 
 
 def _referral_create(
-    acting_user: Any, data: ReferralInput, *, received_at: dt.datetime, status: str
+    acting_user: Any,
+    data: ReferralInput,
+    *,
+    received_at: dt.datetime,
+    status: str,
+    due_times: DueTimes | None,
 ) -> Referral:
     """The referral row (its status already the one its children call for) and its audit row."""
     received_day = timezone.localtime(received_at).date()
+    rag = rag_for(data.urgency, "")
+    decision_due_at, rag_due_at = (
+        due_times(received_at, rag) if due_times else (received_at, received_at)
+    )
     referral = Referral.objects.create(
         reference=next_reference("SL", received_day.year),
         received_at=received_at,
@@ -97,9 +114,9 @@ def _referral_create(
         family_aware=data.family_aware,
         urgency=data.urgency,
         status=status,
-        decision_due_at=received_at,
-        rag=rag_for(data.urgency, ""),
-        rag_due_at=received_at,
+        decision_due_at=decision_due_at,
+        rag=rag,
+        rag_due_at=rag_due_at,
     )
     audit_record(
         actor=acting_user,

@@ -101,6 +101,9 @@ class Detector:
     # The parts of the history the rule reads besides the referrals (history.PARTS); None
     # for all of them. A live check reads only what its detectors need.
     needs: frozenset[str] | None = None
+    # One of `needs` without which the rule never hits (P9: no flag, no hit; history.GATES): a
+    # live check reads the rule's other parts only for the children in which it is not empty.
+    gate: str = ""
 
     def params(self) -> dict[str, Any]:
         return params(self.code, self.defaults)

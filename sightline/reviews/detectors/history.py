@@ -23,11 +23,13 @@ from sightline.events.detectors import Picture
 from sightline.events.models import Event, MissingEpisode
 from sightline.events.pictures import pictures_for
 from sightline.intel.models import Mention
-from sightline.meetings.models import ChildProposal, Discussion
 from sightline.people.models import Child
 from sightline.referrals.models import ReferralChild
-from sightline.reviews.detectors.history_casework import casework_steps, other_flags
-from sightline.reviews.models import LanguageFlag, Recommendation, ReviewChild
+from sightline.reviews.detectors.history_casework import (
+    casework_steps,
+    language_flags,
+    reviews_read,
+)
 from sightline.screening.models import Screening
 
 CHUNK = 1000
@@ -36,8 +38,11 @@ CHUNK = 1000
 # does not read events, mentions, clocks and MACE minutes its detectors never look at.
 PARTS = frozenset(
     {"screenings", "escalation", "casework", "events", "namings"}
-    | {"peers", "flags", "reviews", "picture"}
+    | {"peers", "flags", "reviews", "picture", "persons"}
 )
+# The parts a caller may make another part wait on (`gated`): each fills the History field of
+# its name, so that an empty one is seen before the parts it gates are read.
+GATES = frozenset({"screenings", "events", "namings", "peers", "flags"})
 NETWORK_TYPES = ("person", "vehicle", "phone", "handle")
 
 
@@ -49,7 +54,7 @@ class Ref:
     agency_kind: str
     received_at: dt.datetime
     categories: frozenset[str]
-    persons: int
+    persons: int  # adults named on it; read with the "persons" part, else 0
     outcome: str = ""
     decided_at: dt.datetime | None = None
     decision_id: uuid.UUID | None = None
@@ -142,56 +147,73 @@ class History:
 
 
 def histories_for(
-    child_ids: Iterable[uuid.UUID], parts: Iterable[str] | None = None
+    child_ids: Iterable[uuid.UUID],
+    parts: Iterable[str] | None = None,
+    gated: dict[str, str] | None = None,
 ) -> dict[uuid.UUID, History]:
     """Each child's history; with `parts` (a subset of PARTS) only those parts besides the
-    referrals are read and the rest are left empty."""
+    referrals are read and the rest are left empty. `gated` maps a part to one of GATES that
+    it waits on: the gate is read first and the part only for the children whose gate is not
+    empty (a live check whose only rule reading the screenings never hits without a flag)."""
     ids = list(dict.fromkeys(child_ids))
     wanted = PARTS if parts is None else frozenset(parts)
-    unknown = wanted - PARTS
+    waits = dict(gated or {})
+    unknown = (wanted | set(waits)) - PARTS
     if unknown:
         raise ValueError(f"unknown history parts {sorted(unknown)}")
+    if not set(waits.values()) <= GATES & wanted:
+        raise ValueError(f"a gate must be one of {sorted(GATES)} and read: {waits}")
     out: dict[uuid.UUID, History] = {}
     for start in range(0, len(ids), CHUNK):
-        out.update(_chunk(ids[start : start + CHUNK], wanted))
+        out.update(_chunk(ids[start : start + CHUNK], wanted, waits))
     return out
 
 
-def _chunk(ids: list[uuid.UUID], parts: frozenset[str]) -> dict[uuid.UUID, History]:
-    hist = {
-        cid: History(cid, ref, dob)
-        for cid, ref, dob in Child.objects.filter(pk__in=ids).values_list(
-            "pk", "reference", "date_of_birth"
-        )
-    }
-    ref_of = _referrals(hist)
-    if "screenings" in parts:
-        _screenings(hist, ref_of)
-    if "escalation" in parts:
-        _escalation(hist, ref_of)
-    if "casework" in parts:
-        casework_steps(hist, Step)
-    if "events" in parts:
-        _events(hist)
-    if "namings" in parts:
-        _namings(hist, ref_of)
-    if "peers" in parts:
-        _peers(hist, ref_of)
-    if "flags" in parts:
-        _flags(hist)
-    if "reviews" in parts:
-        _reviews(hist)
-    if "picture" in parts:
-        for cid, picture in pictures_for(hist).items():
-            hist[cid].picture = picture
+def _chunk(
+    ids: list[uuid.UUID], parts: frozenset[str], gated: dict[str, str]
+) -> dict[uuid.UUID, History]:
+    hist, ref_of = _referrals(ids, counted="persons" in parts)
+    readers: dict[str, Any] = {
+        "screenings": _screenings, "escalation": _escalation,
+        "casework": lambda h, _r: casework_steps(h, Step), "events": lambda h, _r: _events(h),
+        "namings": _namings, "peers": _peers, "flags": lambda h, _r: language_flags(h),
+        "reviews": lambda h, _r: reviews_read(h), "picture": lambda h, _r: _pictures(h),
+    }  # fmt: skip
+    gates = [p for p in readers if p in set(gated.values())]
+    for part in [*gates, *(p for p in readers if p not in gates)]:
+        if part not in parts:
+            continue
+        gate = gated.get(part)
+        some = hist if gate is None else {c: h for c, h in hist.items() if getattr(h, gate)}
+        if some:
+            readers[part](some, ref_of if some is hist else _only(ref_of, some))
     return hist
 
 
-def _referrals(hist: dict[uuid.UUID, History]) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """Each referral's children among these (so a referral's facts reach each of them)."""
+def _only(
+    ref_of: dict[uuid.UUID, list[uuid.UUID]], hist: dict[uuid.UUID, History]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    kept = {rid: [c for c in cids if c in hist] for rid, cids in ref_of.items()}
+    return {rid: cids for rid, cids in kept.items() if cids}
+
+
+def _pictures(hist: dict[uuid.UUID, History]) -> None:
+    for cid, picture in pictures_for(hist).items():
+        hist[cid].picture = picture
+
+
+def _referrals(
+    ids: list[uuid.UUID], *, counted: bool
+) -> tuple[dict[uuid.UUID, History], dict[uuid.UUID, list[uuid.UUID]]]:
+    """The children's histories with their referrals, and each referral's children among
+    these (so a referral's facts reach each of them). The child's own fields come with its
+    referrals; only a child on none is read on its own. With `counted`, each referral's
+    number of persons named (else 0)."""
     ref_of: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    rows = ReferralChild.objects.filter(child_id__in=list(hist)).values_list(
+    rows = ReferralChild.objects.filter(child_id__in=ids).values_list(
         "child_id",
+        "child__reference",
+        "child__date_of_birth",
         "referral_id",
         "referral__reference",
         "referral__source_agency__code",
@@ -203,22 +225,31 @@ def _referrals(hist: dict[uuid.UUID, History]) -> dict[uuid.UUID, list[uuid.UUID
         "referral__decision__id",
     )
     counts: dict[uuid.UUID, int] = defaultdict(int)
-    for rid, _pid in (
-        ReferralChild.objects.filter(child_id__in=list(hist))
-        .filter(referral__persons_named__isnull=False)
-        .values_list("referral_id", "referral__persons_named__id")
-        .distinct()
-    ):
-        counts[rid] += 1
-    for cid, rid, ref, agency, kind, at, cats, outcome, decided, did in rows:
+    if counted:
+        for rid, _pid in (
+            ReferralChild.objects.filter(child_id__in=ids)
+            .filter(referral__persons_named__isnull=False)
+            .values_list("referral_id", "referral__persons_named__id")
+            .distinct()
+        ):
+            counts[rid] += 1
+    hist: dict[uuid.UUID, History] = {}
+    for cid, cref, dob, rid, ref, agency, kind, at, cats, outcome, decided, did in rows:
+        h = hist.get(cid) or hist.setdefault(cid, History(cid, cref, dob))
         ref_of[rid].append(cid)
-        hist[cid].referrals.append(
+        h.referrals.append(
             Ref(rid, ref, agency, kind, at, frozenset(cats or ()), counts[rid], outcome or "",
                 decided, did)
         )  # fmt: skip
+    alone = [c for c in ids if c not in hist]
+    if alone:
+        for cid, cref, dob in Child.objects.filter(pk__in=alone).values_list(
+            "pk", "reference", "date_of_birth"
+        ):
+            hist[cid] = History(cid, cref, dob)
     for h in hist.values():
         h.referrals.sort(key=lambda r: r.received_at)
-    return ref_of
+    return hist, ref_of
 
 
 def _screenings(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, Any]) -> None:
@@ -352,41 +383,3 @@ def _peers(hist: dict[uuid.UUID, History], ref_of: dict[uuid.UUID, list[uuid.UUI
         screened[pid].append(at)
     for h in hist.values():
         h.peer_screened = {p[0]: screened.get(p[0], []) for p in h.peers}
-
-
-def _flags(hist: dict[uuid.UUID, History]) -> None:
-    decision_of = {
-        r.decision_id: (h.child_id, r.reference)
-        for h in hist.values()
-        for r in h.referrals
-        if r.decision_id
-    }
-    ref_ids = {r.id: (h.child_id, r.reference) for h in hist.values() for r in h.referrals}
-    for rid, phrase, agency, at in LanguageFlag.objects.filter(
-        record_id__in=[*decision_of, *ref_ids]
-    ).values_list("record_id", "phrase", "agency__code", "created_at"):
-        cid, ref = ref_ids.get(rid) or decision_of[rid]
-        hist[cid].flags.append((ref, phrase, agency or "", at))
-    other_flags(hist)
-
-
-def _reviews(hist: dict[uuid.UUID, History]) -> None:
-    reviews: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for review_id, cid in ReviewChild.objects.filter(child_id__in=list(hist)).values_list(
-        "review_id", "child_id"
-    ):
-        reviews[review_id].append(cid)
-    for row in Recommendation.objects.filter(review_id__in=list(reviews)).values(
-        "review_id", "reference", "due_on", "status", "owner_agency__code", "owner_person_id",
-        "evidence", "review__reference",
-    ):  # fmt: skip
-        for cid in reviews[row["review_id"]]:
-            hist[cid].recommendations.append(dict(row))
-    for cid, at in ChildProposal.objects.filter(child_id__in=list(hist)).values_list(
-        "child_id", "created_at"
-    ):
-        hist[cid].mace_on.append(at.date())
-    for cid, held_on in Discussion.objects.filter(child_id__in=list(hist)).values_list(
-        "child_id", "held_on"
-    ):
-        hist[cid].mace_on.append(held_on)

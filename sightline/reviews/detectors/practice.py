@@ -75,7 +75,7 @@ DETECTORS = [
         "steps' free text (enquiry, assessment, plan and closure notes).",
         {"levels": ["low", "medium", "high"]}, victim_blaming,
         live_on=frozenset({"intake", "decide"}), group="practice",
-        needs=frozenset({"screenings", "flags"}),
+        needs=frozenset({"screenings", "flags"}), gate="flags",
     ),
     Detector(
         "P22", "Review recommendation overdue",

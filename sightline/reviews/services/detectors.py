@@ -89,9 +89,23 @@ def missed_opportunities_check(
     for code in codes:
         needs = DETECTORS[code].needs
         parts = None if needs is None or parts is None else parts | needs
-    histories = histories_for(ids, parts=parts)
+    histories = histories_for(ids, parts=parts, gated=_gated(codes, parts))
     hits = hits_for(histories.values(), start=start, end=today, codes=codes)
     return missed_opportunities_raise(acting_user=acting_user, hits=hits, trigger=trigger)
+
+
+def _gated(codes: Sequence[str], parts: frozenset[str] | None) -> dict[str, str]:
+    """Each part read only for the children in which a gate is not empty: a part every rule
+    reading it has the same gate for (P9's screenings wait on its flags)."""
+    if parts is None:
+        return {}
+    out: dict[str, str] = {}
+    for part in parts:
+        readers = [DETECTORS[c] for c in codes if part in (DETECTORS[c].needs or ())]
+        gates = {d.gate for d in readers}
+        if len(gates) == 1 and "" not in gates and part not in gates:
+            out[part] = gates.pop()
+    return out
 
 
 @in_callers_transaction

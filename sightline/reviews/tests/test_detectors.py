@@ -155,6 +155,41 @@ def test_p5_not_for_a_place_in_other_concerns(referrer: Any) -> None:
     assert DETECTORS["P5"].run(histories_for([first])[first]) == []
 
 
+@pytest.mark.django_db
+def test_a_gated_part_is_read_only_for_children_whose_gate_is_not_empty(referrer: Any) -> None:
+    """A live check at intake reads the screenings only for a child with a language flag (P9,
+    the one rule reading them there, never hits without one), and the persons named only when
+    a rule asks for them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sightline.referrals.inputs import ChildInput, PersonInput
+    from sightline.referrals.tests.factories import submit
+    from sightline.reviews.detectors import histories_for
+
+    def child_of(narrative: str, given: str) -> uuid.UUID:
+        result = submit(referrer, narrative=narrative, persons_named=[PersonInput(name="Ed Roe")],
+                        children=[ChildInput(given_name=given, family_name="Quill", sex="female",
+                                             date_of_birth=dt.date(2011, 2, 2))])  # fmt: skip
+        return result.children[0].referral_child.child_id
+
+    plain = child_of("She has been missing from home overnight twice this month.", "Ada")
+    flagged = child_of("She is making her own choices with her boyfriend (27).", "Bea")
+    intake: dict[str, Any] = {"parts": {"screenings", "flags"}, "gated": {"screenings": "flags"}}
+    with CaptureQueriesContext(connection) as unflagged:
+        alone = histories_for([plain], **intake)[plain]
+    assert not any("screening_screening" in q["sql"] for q in unflagged.captured_queries)
+    assert alone.flags == [] and [r.persons for r in alone.referrals] == [0]
+    with CaptureQueriesContext(connection) as both:
+        read = histories_for([plain, flagged], **intake)
+    assert any("screening_screening" in q["sql"] for q in both.captured_queries)
+    assert read[flagged].flags and not read[plain].flags
+    assert [r.persons for r in histories_for([plain])[plain].referrals] == [1]
+    assert histories_for([plain])[plain].child_ref == alone.child_ref
+    with pytest.raises(ValueError, match="gate"):
+        histories_for([plain], parts={"screenings"}, gated={"screenings": "flags"})
+
+
 @pytest.fixture
 def referrer() -> Any:
     from sightline.accounts.roles import Role

@@ -10,11 +10,12 @@ under sightline/intel/, its audit rows and references included), the reference c
 (sightline/core/references.py), the audit writer (sightline/audit/), or the front door
 (everything else: referrals, people, clocks, outbox, language check, the workflow's own
 savepoint). Measured on SQLite and PostgreSQL alike: 33 empty (17 front door, 2 references,
-12 intel, 2 audit) and 39 known (18, 2, 17, 2); 39 and 45 before intake handed on what it had
+12 intel, 2 audit) and 40 known (18, 2, 18, 2), the referral written with its clocks' due
+times (one UPDATE fewer than 34 and 41); 39 and 45 before intake handed on what it had
 just written instead of reading it back (persons and places named, the re-referral mark, the
 matched child's address) and skipped the lookups a new referral or a new child cannot need;
 143 and 106 before the intake index read a picture in memory, audit rows were batched and
-references taken in one statement. With alerts raised: 44 (18, 2, 22, 2) on both; 77 before
+references taken in one statement. With alerts raised: 43 (17, 2, 22, 2) on both; 77 before
 the alerts' messages were queued in one insert after one read of their readers."""
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ from django.test.utils import CaptureQueriesContext
 from sightline.accounts.roles import Role
 from sightline.accounts.tests.factories import UserFactory
 from sightline.core.models import OutboxMessage
+from sightline.escalation.choices import ClockKind
+from sightline.escalation.models import Clock
 from sightline.intel.models import Alert
 from sightline.referrals.inputs import ChildInput, PersonInput, PlaceInput, ReferralInput
+from sightline.referrals.models import Referral
 from sightline.workflows import referral_intake
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +53,16 @@ FRONT_DOOR_BUDGET = 20  # with the missed-opportunity check of a known child (re
 # The whole intake as measured (above); a change that reads back again shows here first. One of
 # them is the insert of the performance summary's difference row (ADR 0103); one more, with
 # known adults, is the second-order context's one read of the adjacency (ADR 0214).
-MEASURED, MEASURED_KNOWN = 34, 41
+MEASURED, MEASURED_KNOWN = 33, 40
 # The same adults with a second child who is no possible match of the first: 7 alerts raised
 # (each adult twice, both plates, the place), each sent to 4 readers. 77 statements when each
 # alert read the readers and inserted each message on its own (7 + 28 of them).
-MEASURED_RAISED, MEASURED_ALERTS = 7, 44
+MEASURED_RAISED, MEASURED_ALERTS = 7, 43
+# The same child referred again, its history read for the live missed-opportunity check: 43
+# (19 front door); 48 (24) when the child was read apart from its referrals, the persons named
+# counted for a rule not live at intake, the flags read in two statements and the screenings
+# whether or not a flag made them matter.
+MEASURED_KNOWN_CHILD = 43
 
 OWNERS = (
     ("intel", "/sightline/intel/"),
@@ -154,6 +163,39 @@ def test_intake_naming_known_adults_stays_within_twice_the_budget(police_officer
     assert result.intel.candidates, "the adults should be resolved against the known persons"
     assert owners["front door"] <= FRONT_DOOR_BUDGET, why
     assert len(captured) <= min(GOAL_KNOWN, MEASURED_KNOWN), why
+
+
+def test_intake_of_a_known_child_reads_no_screenings_without_a_flag(
+    police_officer: Any,
+) -> None:
+    """The same child referred again (matched to the record the first referral made): the live
+    missed-opportunity check reads the child's referrals (the child's own fields with them)
+    and the language flags about the child in one statement each, and the screenings only for
+    a child with a flag (P9, the one rule reading them, never hits without one)."""
+    referral_intake(acting_user=police_officer, data=referral("Ruby"))
+    with statements() as (captured, owners):
+        result = referral_intake(acting_user=police_officer, data=referral("Ruby"))
+    why = _explain("known child", captured, owners)
+    assert result.children[0].matched_existing, why
+    assert not any("screening_screening" in q["sql"] for q in captured.captured_queries), why
+    assert owners["front door"] <= FRONT_DOOR_BUDGET, why
+    assert len(captured) <= min(GOAL_KNOWN, MEASURED_KNOWN_CHILD), why
+
+
+def test_intake_writes_the_referral_with_its_clocks_due_times(police_officer: Any) -> None:
+    """The referral row is inserted with the due times its decision and RAG clocks then start
+    with (one read of the calendar and the policies for both), not updated after them."""
+    with statements() as (captured, owners):
+        result = referral_intake(acting_user=police_officer, data=referral("Ruby"))
+    why = _explain("due times", captured, owners)
+    stored = Referral.objects.get(pk=result.referral.pk)
+    clocks = {c.kind: c.due_at for c in Clock.objects.filter(referral=stored)}
+    assert stored.decision_due_at == clocks[ClockKind.DECISION] > stored.received_at, why
+    assert stored.rag_due_at == clocks[ClockKind.RAG] > stored.received_at, why
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [s for s in sql if s.startswith("UPDATE") and '"referrals_referral"' in s], why
+    assert sum('"escalation_clockpolicy"' in s for s in sql) == 1, why
+    assert sum('"escalation_closureday"' in s for s in sql) == 1, why
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db.models import F, Q, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db import connections
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
@@ -49,6 +49,31 @@ def _recorder(keys: set[str]) -> Callable[[str], uuid.UUID | None]:
         return None
 
     return record
+
+
+def key_holders(keys: list[str], limit: int) -> list[tuple[uuid.UUID, str]]:
+    """(person id, key) of the first `limit` rows of each key (oldest first), in row order:
+    what the ORM's `Window(RowNumber())` filter answers, written out. Django compiles that
+    query (a window, a filter on it, a subquery) in 0.6 ms of CPU on every intake; as text it
+    costs nothing to build, and on PostgreSQL the keys go as one array parameter."""
+    conn = connections[PersonKey.objects.db]
+    q = conn.ops.quote_name
+    table, person, key = q(PersonKey._meta.db_table), q("person_id"), q("key")
+    params: list[Any]
+    if conn.vendor == "postgresql":
+        where, params = f"{key} = ANY(%s)", [keys]
+    else:
+        where, params = f"{key} IN ({', '.join(['%s'] * len(keys))})", [*keys]
+    # Names from the model's metadata, quoted by the backend; every value is a parameter.
+    sql = (
+        f"SELECT {person}, {key} FROM (SELECT {person}, {key}, {q('id')}, ROW_NUMBER() OVER "  # noqa: S608
+        f"(PARTITION BY {key} ORDER BY {q('id')}) AS {q('rank')} FROM {table} WHERE {where}) "
+        f"AS {q('ranked')} WHERE {q('rank')} <= %s ORDER BY {q('id')}"
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        found = cursor.fetchall()
+    return [(p if isinstance(p, uuid.UUID) else uuid.UUID(str(p)), k) for p, k in found]
 
 
 class IntakeStore(IntakeWrites):
@@ -180,14 +205,7 @@ class IntakeStore(IntakeWrites):
         suggestion_rows(referral, [], _recorder(keys))  # the keys it would look up
         if not keys:
             return
-        ranked = (
-            PersonKey.objects.filter(key__in=sorted(keys))
-            .annotate(rank=Window(RowNumber(), partition_by=[F("key")], order_by=F("id").asc()))
-            .filter(rank__lte=entities.STRONG_KEY_LIMIT)
-            .order_by("id")
-            .values_list("person_id", "key")
-        )
-        rows = list(ranked)
+        rows = key_holders(sorted(keys), entities.STRONG_KEY_LIMIT)
         if not rows:
             return
         ids = {person_id for person_id, _key in rows}
