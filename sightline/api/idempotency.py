@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sightline.api.models import IdempotencyRecord
 from sightline.core.errors import ApiError
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(seconds=120)
 MAX_KEY = 255
@@ -74,8 +78,7 @@ def idempotent(request: Any, user: Any, work: Callable[[], tuple[int, Any]]) -> 
     if key is None:
         # The same one transaction as with a key, so that `work` may run a workflow's body
         # without a savepoint of its own (`without_savepoint`) either way.
-        with transaction.atomic():
-            return work()
+        return _atomic_retrying(work)
     key = key.strip()
     if not key or len(key) > MAX_KEY:
         raise ApiError(400, f"Idempotency-Key must be 1 to {MAX_KEY} characters.")
@@ -90,14 +93,18 @@ def idempotent(request: Any, user: Any, work: Callable[[], tuple[int, Any]]) -> 
     if isinstance(claimed, Replay):
         return claimed.status, claimed.body
     request.idempotency_claim = claimed
+
+    def work_and_complete() -> tuple[int, Any]:
+        status, body = work()
+        updated = IdempotencyRecord.objects.filter(pk=claimed.pk, lease=claimed.lease).update(
+            completed_at=timezone.now(), status_code=status, response_body=body
+        )
+        if updated != 1:
+            raise LeaseLostError("idempotency lease lost")
+        return status, body
+
     try:
-        with transaction.atomic():
-            status, body = work()
-            updated = IdempotencyRecord.objects.filter(pk=claimed.pk, lease=claimed.lease).update(
-                completed_at=timezone.now(), status_code=status, response_body=body
-            )
-            if updated != 1:
-                raise LeaseLostError("idempotency lease lost")
+        status, body = _atomic_retrying(work_and_complete)
     except ApiError as exc:
         # A refused request stores nothing: release the key so a corrected retry can use it.
         _release(claimed)
@@ -108,6 +115,30 @@ def idempotent(request: Any, user: Any, work: Callable[[], tuple[int, Any]]) -> 
         _release(claimed)
         raise
     return status, body
+
+
+# How many times a request's transaction is run again after a unique conflict.
+CONFLICT_RETRIES = 2
+
+
+def _atomic_retrying(work: Callable[[], T]) -> T:
+    """`work` in one transaction, run again (at most CONFLICT_RETRIES times) when it fails on a
+    unique constraint: without a lock held across requests, two requests can both find a value
+    new (the same phone number named on two referrals a moment apart) and both insert it; the
+    second's transaction is rolled back whole, and run again it finds the first's row. A
+    conflict that persists is raised as before."""
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                return work()
+        except IntegrityError:
+            if attempt == CONFLICT_RETRIES:
+                raise
+            # The constraint's message holds the value (a phone number): not logged.
+            logger.warning(
+                "request transaction run again after a unique conflict (%d)", attempt + 1
+            )
+    raise AssertionError("unreachable")
 
 
 def _release(claimed: IdempotencyRecord) -> None:

@@ -122,3 +122,63 @@ def test_keys_are_kept_a_day_and_purged_after_two(police_officer: Any) -> None:
         )
     assert idempotency_purge() == 1
     assert set(IdempotencyRecord.objects.values_list("key", flat=True)) == {"fresh", "day-old"}
+
+
+def _phone_unseen(monkeypatch: Any, times: int) -> list[int]:
+    """The intake's read of known phone numbers finds nothing `times` times, as when another
+    request stores the number between this request's read and its insert."""
+    from sightline.intel.services.indexing.store import IntakeStore
+
+    real = IntakeStore._load_phones
+    calls: list[int] = []
+
+    def unseen(self: Any, numbers: set[str]) -> None:
+        calls.append(len(numbers))
+        if len(calls) > times:
+            real(self, numbers)
+
+    monkeypatch.setattr(IntakeStore, "_load_phones", unseen)
+    return calls
+
+
+def another_child(body: dict[str, Any]) -> dict[str, Any]:
+    other = copy.deepcopy(body)
+    other["children"][0].update(given_name="Noor", family_name="Pellow", date_of_birth="2011-09-01")
+    return other
+
+
+@pytest.mark.parametrize("key", ["race-1", None])
+def test_a_unique_conflict_with_a_concurrent_request_is_run_again_and_answers_201(
+    police_officer: Any, monkeypatch: Any, caplog: Any, key: str | None
+) -> None:
+    from sightline.intel.models import Mention, Phone
+
+    client = api(police_officer)
+    assert send(client, PAYLOAD, "first").status_code == 201
+    calls = _phone_unseen(monkeypatch, times=1)
+    response = send(client, another_child(PAYLOAD), key)
+    assert response.status_code == 201, response.content
+    assert len(calls) == 2, "run a second time after the conflict"
+    assert Referral.objects.count() == 2
+    phone = Phone.objects.get()
+    assert Mention.objects.filter(entity_type="phone", entity_id=phone.pk).count() == 2
+    assert "after a unique conflict" in caplog.text
+    assert "7700900456" not in caplog.text, "the constraint's value is not logged"
+
+
+def test_a_conflict_that_persists_answers_500_in_json_and_stores_nothing(
+    police_officer: Any, monkeypatch: Any
+) -> None:
+    from sightline.intel.models import Phone
+
+    client = api(police_officer)
+    assert send(client, PAYLOAD, "first").status_code == 201
+    calls = _phone_unseen(monkeypatch, times=99)
+    client.raise_request_exception = False
+    response = send(client, another_child(PAYLOAD), "race-2")
+    assert response.status_code == 500
+    assert response.json()["detail"]
+    assert len(calls) == 3
+    assert Referral.objects.count() == 1
+    assert Phone.objects.count() == 1
+    assert not IdempotencyRecord.objects.filter(key="race-2").exists(), "the key is released"
