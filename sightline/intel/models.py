@@ -338,9 +338,7 @@ class Alert(BaseModel):
             models.Index(fields=["status", "priority", "-created_at"], name="intel_alert_queue"),
             # The default list (every status but withdrawn), read in its display order.
             models.Index(fields=["priority", "-created_at"], name="intel_alert_order_idx"),
-            # The list's count (every status but withdrawn, less those a restricted child's
-            # referral raised) as an index-only scan: 13 -> 1.1 ms for 9,546 alerts.
-            models.Index(fields=["status", "fired_by"], name="intel_alert_count_idx"),
+            models.Index(fields=["status", "fired_by"], name="intel_alert_count_idx"),  # its count
             models.Index(fields=["entity_id", "trigger"], name="intel_alert_entity_idx"),
         ]
 
