@@ -18,6 +18,8 @@ from sightline.api.idempotency import LEASE, idempotency_purge
 from sightline.api.models import IdempotencyRecord
 from sightline.audit.models import AuditEvent
 from sightline.core.models import OutboxMessage
+from sightline.intel.models import Mention, Phone
+from sightline.intel.services.indexing.store import IntakeStore
 from sightline.referrals.models import Referral
 from sightline.referrals.tests.test_api import PAYLOAD, api
 
@@ -127,8 +129,6 @@ def test_keys_are_kept_a_day_and_purged_after_two(police_officer: Any) -> None:
 def _phone_unseen(monkeypatch: Any, times: int) -> list[int]:
     """The intake's read of known phone numbers finds nothing `times` times, as when another
     request stores the number between this request's read and its insert."""
-    from sightline.intel.services.indexing.store import IntakeStore
-
     real = IntakeStore._load_phones
     calls: list[int] = []
 
@@ -151,8 +151,6 @@ def another_child(body: dict[str, Any]) -> dict[str, Any]:
 def test_a_unique_conflict_with_a_concurrent_request_is_run_again_and_answers_201(
     police_officer: Any, monkeypatch: Any, caplog: Any, key: str | None
 ) -> None:
-    from sightline.intel.models import Mention, Phone
-
     client = api(police_officer)
     assert send(client, PAYLOAD, "first").status_code == 201
     calls = _phone_unseen(monkeypatch, times=1)
@@ -169,8 +167,6 @@ def test_a_unique_conflict_with_a_concurrent_request_is_run_again_and_answers_20
 def test_a_conflict_that_persists_answers_500_in_json_and_stores_nothing(
     police_officer: Any, monkeypatch: Any
 ) -> None:
-    from sightline.intel.models import Phone
-
     client = api(police_officer)
     assert send(client, PAYLOAD, "first").status_code == 201
     calls = _phone_unseen(monkeypatch, times=99)

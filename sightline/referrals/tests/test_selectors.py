@@ -28,6 +28,15 @@ from sightline.workflows import decision_record, referral_screen
 
 pytestmark = pytest.mark.django_db
 
+# A second child, not the factory's, for tests that need two.
+ANOTHER_CHILD = ChildInput(
+    given_name="Noor",
+    family_name="Pellow",
+    date_of_birth=dt.date(2011, 9, 1),
+    sex="female",
+    postcode="NB2 5RT",
+)
+
 
 @pytest.fixture
 def referrals(police_officer: Any, teacher: Any, school_lead: Any) -> dict[str, Referral]:
@@ -212,15 +221,7 @@ def test_children_supplied_by_own_agency_answers_what_the_one_child_check_does(
     police = submit(police_officer).referral
     school = submit(
         teacher,
-        children=[
-            ChildInput(
-                given_name="Noor",
-                family_name="Pellow",
-                date_of_birth=dt.date(2011, 9, 1),
-                sex="female",
-                postcode="NB2 5RT",
-            )
-        ],
+        children=[ANOTHER_CHILD],
     ).referral
     # The police child named again by the school: first recorded from the police's referral.
     submit(teacher)
@@ -246,15 +247,8 @@ def test_child_scope_among_some_children_answers_what_the_whole_scope_does(
 ) -> None:
     """The read of a page's children (`among`, two statements whatever the number of rows)
     keeps every rule of the whole scope: role, agency, restriction, break-glass."""
-    other = ChildInput(
-        given_name="Noor",
-        family_name="Pellow",
-        date_of_birth=dt.date(2011, 9, 1),
-        sex="female",
-        postcode="NB2 5RT",
-    )
     police = submit(police_officer).referral
-    school = submit(teacher, children=[other]).referral
+    school = submit(teacher, children=[ANOTHER_CHILD]).referral
     submit(school_lead)
     restricted = school.children.get().child
     restricted.is_restricted = True
