@@ -34,6 +34,7 @@ from sightline.intel.models import (
 from sightline.intel.normalise import normalise_phone, normalise_plate, phonetic
 from sightline.intel.resolution import Profile, search_keys
 from sightline.intel.rules import household
+from sightline.intel.services.indexing.locks import identifying, intake_keys_lock
 from sightline.intel.services.indexing.writes import IntakeWrites
 from sightline.intel.services.mentions import person_details
 from sightline.intel.services.suggest import suggestion_rows
@@ -146,13 +147,24 @@ class IntakeStore(IntakeWrites):
             self.kids_known.add(referral.pk)
         else:
             self.kids_ensure([referral.pk])
-        self._load_places(named_places)
         plates = [normalise_plate(p.vehicle_registration) for p in persons]
         plates += [normalise_plate(v) for v in vehicles]
         numbers = [normalise_phone(p.phone) for p in persons] + [normalise_phone(v) for v in phones]
+        named_keys = self._person_keys(referral, persons)
+        # What this intake names, locked before it is read (ADR 0218).
+        intake_keys_lock(
+            {f"pl:n:{k}" for k in (places.place_name_key(p.name) for p in named_places) if k}
+            | {f"pl:p:{c}" for c in (normalise_postcode(p.postcode) for p in named_places) if c}
+            | {f"tel:{n}" for n in numbers if n}
+            | {f"vrm:{p.anchor}:{p.value}" for p in plates if p is not None}
+            | identifying(named_keys)
+        )
+        self._load_places(named_places)
         self._load_phones({n for n in numbers if n})
         self._load_vehicles([p for p in plates if p is not None])
-        self._load_persons(referral, persons)
+        keys = set(named_keys)
+        suggestion_rows(referral, [], _recorder(keys))  # the keys it would look up
+        self._load_persons(referral, keys)
 
     def _load_places(self, named: list[Any]) -> None:
         keys = {places.place_name_key(p.name) for p in named} - {""}
@@ -189,10 +201,9 @@ class IntakeStore(IntakeWrites):
         for vehicle in Vehicle.objects.filter(block).order_by("created_at"):
             self._vehicle_add(vehicle)
 
-    def _load_persons(self, referral: Referral, persons: list[Any]) -> None:
-        """The blocking keys the persons named (and the narrative's names) can look up, at
-        most STRONG_KEY_LIMIT rows a key, oldest first; the persons holding them; and their
-        links to the children and to the places, phones and vehicles found."""
+    @staticmethod
+    def _person_keys(referral: Referral, persons: list[Any]) -> set[str]:
+        """The blocking keys the persons named can look up."""
         year = timezone.localtime(referral.received_at).year
         keys: set[str] = set()
         for person in persons:
@@ -202,7 +213,12 @@ class IntakeStore(IntakeWrites):
             keys.update(search_keys(features))
             if features.family:
                 keys.add(f"fam:{phonetic(features.family)}"[:60])
-        suggestion_rows(referral, [], _recorder(keys))  # the keys it would look up
+        return keys
+
+    def _load_persons(self, referral: Referral, keys: set[str]) -> None:
+        """The rows of `keys` (the persons named and the narrative's names), at most
+        STRONG_KEY_LIMIT a key, oldest first; the persons holding them; and their links to
+        the children and to the places, phones and vehicles found."""
         if not keys:
             return
         rows = key_holders(sorted(keys), entities.STRONG_KEY_LIMIT)
