@@ -4,6 +4,7 @@ stored under (`person_keys`, one `PersonKey` row each) and those a mention is lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sightline.intel.normalise import (
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 # name written with no surname: "Ikechukwu") is looked up by a full name with that first name,
 # so that the full name finds the person first named by the first name alone (ADR 0211).
 CAPPED_KEYS = ("fam:", "giv:", "ini:", "gp:", "gpy:", "iy:", "gvo:")
+# The keys that identify a person (ADR 0218): a name with its sound, a nickname, a phone, a
+# plate, an address, a first name given alone. Not the broad ones (a surname's sound, an
+# initial, a birth decade), which many unrelated people share.
+_BROAD = ("fam:", "ini:", "gp:", "gpy:", "iy:", "gvo:")
+
+
+def identifying(keys: Iterable[str]) -> set[str]:
+    """Of a person's search keys, those that identify them: what an intake locks."""
+    return {k for k in keys if not k.startswith(_BROAD)}
 
 
 def _decades(year: int, spread: int = 0) -> list[int]:

@@ -103,6 +103,15 @@ def may_be_candidate(referred: Referred, existing: Existing) -> bool:
     return round(best, 3) >= CANDIDATE_THRESHOLD
 
 
+def exact_key(referred: Referred) -> str:
+    """What two records of one child share when `compare` finds them exact (the same
+    normalised given and family names and date of birth); "" when no record could be."""
+    given, family = normalise_name(referred.given_name), normalise_name(referred.family_name)
+    if not (given and family and referred.date_of_birth):
+        return ""
+    return f"child:{given}:{family}:{referred.date_of_birth.isoformat()}"
+
+
 def compare(referred: Referred, existing: Existing) -> MatchScore:
     given = name_similarity(referred.given_name, existing.given_name)
     family = name_similarity(referred.family_name, existing.family_name)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
 from sightline.core.config import screening_min_age
+from sightline.core.keylocks import CHILDREN, keys_lock
 from sightline.core.outbox import outbox_enqueue
 from sightline.core.references import next_reference
 from sightline.core.transactions import in_callers_transaction
-from sightline.people.matching import Referred
+from sightline.people.matching import Referred, exact_key
 from sightline.people.selectors import Candidate, child_match_candidates_many
 from sightline.people.services import child_create
 from sightline.referrals.choices import MatchStatus, Status
@@ -139,9 +140,11 @@ def _intake_children(
 ) -> list[IntakeChild]:
     """Each referred child, matched to an existing record or made new: one lookup of match
     candidates for all of them, then the child's rows in the order given."""
-    found = child_match_candidates_many(
-        [Referred(c.given_name, c.family_name, c.date_of_birth, c.postcode) for c in items]
-    )
+    referred = [Referred(c.given_name, c.family_name, c.date_of_birth, c.postcode) for c in items]
+    # Another intake naming the same child finishes first, so this one finds its record
+    # rather than making a second (ADR 0218).
+    keys_lock(CHILDREN, [exact_key(r) for r in referred])
+    found = child_match_candidates_many(referred)
     return [
         _intake_child(acting_user, referral, position, item, age, candidates, min_age)
         for position, (item, age, candidates) in enumerate(zip(items, ages, found, strict=True))

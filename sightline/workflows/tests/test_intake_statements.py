@@ -53,8 +53,9 @@ FRONT_DOOR_BUDGET = 20  # with the missed-opportunity check of a known child (re
 # The whole intake as measured (above); a change that reads back again shows here first. One of
 # them is the insert of the performance summary's difference row (ADR 0103); one more, with
 # known adults, is the second-order context's one read of the adjacency (ADR 0214).
-# On PostgreSQL, one more: the per-key locks on what the referral names (ADR 0218).
-LOCKS = 1 if connection.vendor == "postgresql" else 0
+# On PostgreSQL, two more: the per-key locks on the children and on what else the referral
+# names (ADR 0218).
+LOCKS = 2 if connection.vendor == "postgresql" else 0
 MEASURED, MEASURED_KNOWN = 33 + LOCKS, 40 + LOCKS
 # The same adults with a second child who is no possible match of the first: 7 alerts raised
 # (each adult twice, both plates, the place), each sent to 4 readers. 77 statements when each

@@ -17,10 +17,12 @@ from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
 from sightline.accounts.models import Agency
+from sightline.core.keylocks import PICTURE, keys_lock
 from sightline.core.prefetch import prefetched
 from sightline.intel import entities, places
 from sightline.intel.associates import associates_shared
 from sightline.intel.choices import EntityType
+from sightline.intel.keys import identifying
 from sightline.intel.models import (
     Alert,
     Edge,
@@ -34,7 +36,6 @@ from sightline.intel.models import (
 from sightline.intel.normalise import normalise_phone, normalise_plate, phonetic
 from sightline.intel.resolution import Profile, search_keys
 from sightline.intel.rules import household
-from sightline.intel.services.indexing.locks import identifying, intake_keys_lock
 from sightline.intel.services.indexing.writes import IntakeWrites
 from sightline.intel.services.mentions import person_details
 from sightline.intel.services.suggest import suggestion_rows
@@ -152,12 +153,13 @@ class IntakeStore(IntakeWrites):
         numbers = [normalise_phone(p.phone) for p in persons] + [normalise_phone(v) for v in phones]
         named_keys = self._person_keys(referral, persons)
         # What this intake names, locked before it is read (ADR 0218).
-        intake_keys_lock(
+        keys_lock(
+            PICTURE,
             {f"pl:n:{k}" for k in (places.place_name_key(p.name) for p in named_places) if k}
             | {f"pl:p:{c}" for c in (normalise_postcode(p.postcode) for p in named_places) if c}
             | {f"tel:{n}" for n in numbers if n}
             | {f"vrm:{p.anchor}:{p.value}" for p in plates if p is not None}
-            | identifying(named_keys)
+            | identifying(named_keys),
         )
         self._load_places(named_places)
         self._load_phones({n for n in numbers if n})
