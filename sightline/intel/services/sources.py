@@ -16,8 +16,11 @@ from django.db import transaction
 
 from sightline.audit.choices import Action
 from sightline.audit.services import audit_record
+from sightline.core.keylocks import PICTURE, keys_lock
 from sightline.intel import entities
 from sightline.intel.choices import EntityType, LinkStatus
+from sightline.intel.keys import search_keys
+from sightline.intel.lockkeys import picture_keys
 from sightline.intel.models import Alert, MatchCandidate, Mention
 from sightline.intel.normalise import normalise_phone, normalise_plate
 from sightline.intel.services.alerts import alerts_apply
@@ -79,6 +82,7 @@ def mentions_on_source(
     `places`: name, kind, address, postcode. Call once per source."""
     if Mention.objects.filter(source_id=source.id).exists():
         raise IntelError("This source has already been indexed.")
+    _lock_what_is_named(source, persons, places, vehicles, phones)
     result, touched = source_index(
         DatabaseStore(), source, persons=persons, places=places, vehicles=vehicles, phones=phones
     )
@@ -88,6 +92,36 @@ def mentions_on_source(
         )
     source_audit(acting_user, result)
     return result
+
+
+def _lock_what_is_named(
+    source: Source,
+    persons: Sequence[dict[str, Any]],
+    places: Sequence[dict[str, Any]],
+    vehicles: Sequence[str],
+    phones: Sequence[str],
+) -> None:
+    """The keys of what the source names, locked as an intake locks them (ADR 0218), so an
+    event and an intake naming the same new place at once make one record of it."""
+    year = source.occurred_at.year
+    person_keys: set[str] = set()
+    for person in persons:
+        features = entities.features_from_details({**person, "year": year, "place_ids": []})
+        person_keys.update(search_keys(features))
+    keys_lock(
+        PICTURE,
+        picture_keys(
+            places=[(p.get("name", ""), p.get("postcode", "")) for p in places],
+            numbers=[
+                normalise_phone(v or "") for v in [*phones, *(p.get("phone") for p in persons)]
+            ],
+            plates=[
+                normalise_plate(v or "")
+                for v in [*vehicles, *(p.get("vehicle_registration") for p in persons)]
+            ],
+            person_keys=person_keys,
+        ),
+    )
 
 
 def source_index(

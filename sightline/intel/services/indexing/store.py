@@ -22,7 +22,7 @@ from sightline.core.prefetch import prefetched
 from sightline.intel import entities, places
 from sightline.intel.associates import associates_shared
 from sightline.intel.choices import EntityType
-from sightline.intel.keys import identifying
+from sightline.intel.lockkeys import picture_keys
 from sightline.intel.models import (
     Alert,
     Edge,
@@ -155,11 +155,12 @@ class IntakeStore(IntakeWrites):
         # What this intake names, locked before it is read (ADR 0218).
         keys_lock(
             PICTURE,
-            {f"pl:n:{k}" for k in (places.place_name_key(p.name) for p in named_places) if k}
-            | {f"pl:p:{c}" for c in (normalise_postcode(p.postcode) for p in named_places) if c}
-            | {f"tel:{n}" for n in numbers if n}
-            | {f"vrm:{p.anchor}:{p.value}" for p in plates if p is not None}
-            | identifying(named_keys),
+            picture_keys(
+                places=[(p.name, p.postcode) for p in named_places],
+                numbers=numbers,
+                plates=plates,
+                person_keys=named_keys,
+            ),
         )
         self._load_places(named_places)
         self._load_phones({n for n in numbers if n})
