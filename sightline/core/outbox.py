@@ -4,7 +4,7 @@ that sends what is pending through Django's mail backend."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,51 +14,38 @@ from django.utils import timezone
 from sightline.core.models import OutboxMessage
 
 
-def outbox_message(
-    *,
-    kind: str,
-    dedupe_key: str,
-    subject: str,
-    body: str,
-    recipient: Any = None,
-    recipient_email: str = "",
-    payload: dict[str, Any] | None = None,
-) -> OutboxMessage:
+class MessageFields(TypedDict, total=False):
+    """A message's fields, as `outbox_message` and `outbox_enqueue` take them."""
+
+    kind: Required[str]
+    dedupe_key: Required[str]
+    subject: Required[str]
+    body: Required[str]
+    recipient: Any
+    recipient_email: str
+    payload: dict[str, Any] | None
+
+
+def outbox_message(**fields: Unpack[MessageFields]) -> OutboxMessage:
     """A message to queue (unsaved): what `outbox_enqueue` stores, for `outbox_enqueue_many`."""
+    recipient = fields.get("recipient")
     return OutboxMessage(
-        dedupe_key=dedupe_key[:200],
-        kind=kind,
+        dedupe_key=fields["dedupe_key"][:200],
+        kind=fields["kind"],
         recipient=recipient,
-        recipient_email=recipient_email or getattr(recipient, "email", "") or "",
-        subject=subject[:200],
-        body=body,
-        payload=payload or {},
+        recipient_email=fields.get("recipient_email") or getattr(recipient, "email", "") or "",
+        subject=fields["subject"][:200],
+        body=fields["body"],
+        payload=fields.get("payload") or {},
     )
 
 
-def outbox_enqueue(
-    *,
-    kind: str,
-    dedupe_key: str,
-    subject: str,
-    body: str,
-    recipient: Any = None,
-    recipient_email: str = "",
-    payload: dict[str, Any] | None = None,
-) -> OutboxMessage:
+def outbox_enqueue(**fields: Unpack[MessageFields]) -> OutboxMessage:
     # Insert unless the key is already queued, returning the new row's id: one statement
     # and no savepoint (get_or_create costs four); only when the key was queued already is
     # the stored message read back. A concurrent enqueue of the same key waits for the
     # first and keeps it.
-    message = outbox_message(
-        kind=kind,
-        dedupe_key=dedupe_key,
-        subject=subject,
-        body=body,
-        recipient=recipient,
-        recipient_email=recipient_email,
-        payload=payload,
-    )
+    message = outbox_message(**fields)
     if outbox_enqueue_many([message]):
         return message
     return OutboxMessage.objects.get(dedupe_key=message.dedupe_key)
