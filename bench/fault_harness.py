@@ -352,7 +352,10 @@ def _worker_pids(master: int) -> list[int]:
 
 
 def _schedule(count: int, start: float, length: float, rng: random.Random) -> list[float]:
-    """`count` moments, one at a random point in each of `count` equal slots."""
+    """`count` moments, one at a random point in each of `count` equal slots (none for 0: a
+    run with no chaos, the baseline its latencies are read against)."""
+    if count <= 0:
+        return []
     slot = length / count
     return [start + slot * (i + 0.1 + 0.8 * rng.random()) for i in range(count)]
 
