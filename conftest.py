@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -164,3 +165,21 @@ def _course_catalogue(request: Any) -> None:
 
     if not Course.objects.exists():
         course_sync(actor_username="test-setup")
+
+
+@pytest.fixture
+def pg_session() -> Iterator[Any]:
+    """A second PostgreSQL session on the test database, as another request or intake in flight
+    would hold (PostgreSQL tests only); closed after the test."""
+    import psycopg
+    from django.db import connection
+
+    s = connection.settings_dict
+    with psycopg.connect(
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=s["USER"],
+        password=s["PASSWORD"] or None,
+        dbname=s["NAME"],
+    ) as session:
+        yield session

@@ -30,21 +30,12 @@ def test_a_key_has_one_lock_id_and_the_ids_fit_postgresqls_int4() -> None:
 
 
 if connection.vendor == "postgresql":
-    import psycopg
 
-    def _other_session() -> psycopg.Connection[Any]:
-        s = connection.settings_dict
-        return psycopg.connect(
-            host=s["HOST"] or "127.0.0.1",
-            port=s["PORT"] or 5432,
-            user=s["USER"],
-            password=s["PASSWORD"] or None,
-            dbname=s["NAME"],
-            autocommit=True,
-        )
-
-    def test_the_locks_are_held_until_the_intakes_transaction_ends(transactional_db: Any) -> None:
-        other = _other_session()
+    def test_the_locks_are_held_until_the_intakes_transaction_ends(
+        transactional_db: Any, pg_session: Any
+    ) -> None:
+        other = pg_session
+        other.autocommit = True
 
         def free(key: str) -> bool:
             row = other.execute(
@@ -54,15 +45,12 @@ if connection.vendor == "postgresql":
                 other.execute("SELECT pg_advisory_unlock(%s, %s)", [PICTURE, lock_id(key)])
             return bool(row and row[0])
 
-        try:
-            with transaction.atomic():
-                taken = keys_lock(PICTURE, ["vrm::NB21KLM", "pl:n:goldengrill", "", "vrm::NB21KLM"])
-                assert taken == sorted({lock_id("vrm::NB21KLM"), lock_id("pl:n:goldengrill")})
-                assert not free("pl:n:goldengrill") and not free("vrm::NB21KLM")
-                assert free("pl:n:anotherplace")
-            assert free("pl:n:goldengrill") and free("vrm::NB21KLM")
-        finally:
-            other.close()
+        with transaction.atomic():
+            taken = keys_lock(PICTURE, ["vrm::NB21KLM", "pl:n:goldengrill", "", "vrm::NB21KLM"])
+            assert taken == sorted({lock_id("vrm::NB21KLM"), lock_id("pl:n:goldengrill")})
+            assert not free("pl:n:goldengrill") and not free("vrm::NB21KLM")
+            assert free("pl:n:anotherplace")
+        assert free("pl:n:goldengrill") and free("vrm::NB21KLM")
 
     def _second_referral() -> dict[str, Any]:
         """Another child, and another phone (a shared phone's unique key would make the

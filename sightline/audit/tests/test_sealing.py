@@ -199,23 +199,12 @@ def test_the_seal_key_is_not_in_the_checkpoints(db: Any, settings: Any) -> None:
 
 
 if ON_POSTGRES:
-    import psycopg
-
-    def _other_session() -> psycopg.Connection[Any]:
-        s = connection.settings_dict
-        return psycopg.connect(
-            host=s["HOST"] or "127.0.0.1",
-            port=s["PORT"] or 5432,
-            user=s["USER"],
-            password=s["PASSWORD"] or None,
-            dbname=s["NAME"],
-        )
 
     def test_a_gap_is_sealed_only_once_the_transaction_holding_it_has_ended(
-        transactional_db: Any,
+        transactional_db: Any, pg_session: Any
     ) -> None:
         (before,) = record(1)
-        other = _other_session()  # a request that has taken its seq and not yet finished
+        other = pg_session  # a request that has taken its seq and not yet finished
         held = other.execute(
             "SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'seq'))"
         ).fetchone()
